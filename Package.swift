@@ -1,0 +1,103 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Swarm",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swarmd", targets: ["swarmd"]),
+        .executable(name: "swarm", targets: ["swarm"]),
+        .executable(name: "swarm-load", targets: ["swarm-load"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "SwarmProtocol", swiftSettings: strict),
+        .target(
+            name: "SwarmCore",
+            dependencies: ["SwarmProtocol"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SwarmStore",
+            dependencies: [
+                "SwarmCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SwarmServer",
+            dependencies: [
+                "SwarmCore", "SwarmStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SwarmClient",
+            dependencies: [
+                "SwarmProtocol",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "swarmd",
+            dependencies: [
+                "SwarmServer", "SwarmStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "swarm",
+            dependencies: [
+                "SwarmClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "swarm-load",
+            dependencies: [
+                "SwarmClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/swarm-load",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwarmCoreTests",
+            dependencies: ["SwarmCore", "SwarmStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwarmServerTests",
+            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "swarmd"],
+            resources: [],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,16 @@
+/// Turns what a user typed into a safe FTS5 query: every word becomes a quoted phrase (so FTS5
+/// operators and quotes in user input have no effect) and the last word is a prefix match for
+/// search-as-you-type. Returns nil when nothing searchable is left.
+public enum SearchQuery {
+    public static func fts5(_ input: String, prefixLast: Bool = true) -> String? {
+        let words = input
+            .split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+            .map(String.init)
+            .filter { !$0.isEmpty }
+            .prefix(16)
+        guard !words.isEmpty else { return nil }
+        var parts = words.map { "\"\($0)\"" }
+        if prefixLast { parts[parts.count - 1] += "*" }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+import SwarmProtocol
+
+/// Plain HTTP beside the WebSocket: health, readiness and Prometheus metrics.
+enum HTTPRoutes {
+    static func router(_ core: ServerCore) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/readyz") { _, _ -> Response in
+            guard core.ready.load(ordering: .relaxed) else {
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "starting or stopping\n")))
+            }
+            do {
+                _ = try await core.store.head()
+            } catch {
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
+        }
+        return router
+    }
+}

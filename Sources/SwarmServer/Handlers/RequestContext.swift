@@ -1,0 +1,34 @@
+import Foundation
+import SwarmProtocol
+import SwarmStore
+
+/// One authenticated request being handled.
+struct RequestContext: Sendable {
+    let core: ServerCore
+    let conn: Connection
+    let principal: Principal
+    let id: String
+    let body: Data
+
+    var store: SQLiteStore { core.store }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(RequestData<T>.self, from: body).data
+    }
+
+    func reply<T: Encodable & Sendable>(_ value: T) -> String { Wire.reply(id, value) }
+}
+
+typealias OpHandler = @Sendable (RequestContext) async throws -> String
+
+/// The dispatch table: one entry per op, filled from one file per op family.
+enum Handlers {
+    static let table: [Op: OpHandler] = {
+        var t: [Op: OpHandler] = [:]
+        SessionOps.register(&t)
+        UserOps.register(&t)
+        ChannelOps.register(&t)
+        MessageOps.register(&t)
+        return t
+    }()
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import Synchronization
+import SwarmCore
+import SwarmProtocol
+import SwarmStore
+
+/// Routes committed events to the open connections of the users who may see them. Its routing
+/// table (channel → members) is loaded once and then kept current by the member events it routes,
+/// which arrive in log order from the single writer.
+final class Hub: Sendable {
+    struct State {
+        var connections: [Int: Connection] = [:]
+        var byUser: [Int64: Set<Int>] = [:]
+        var members: [Int64: Set<Int64>] = [:]
+        var presence: [Int64: PresenceStatus] = [:]
+    }
+
+    private let state = Mutex(State())
+    let logger: Logger
+
+    init(memberships: [(channel: Int64, user: Int64)], logger: Logger) {
+        self.logger = logger
+        state.withLock { s in
+            for m in memberships { s.members[m.channel, default: []].insert(m.user) }
+        }
+    }
+
+    var connectionCount: Int { state.withLock { $0.connections.count } }
+
+    /// Tracks a socket from its upgrade on, so shutdown can close it even before `hello`.
+    func attach(_ conn: Connection) {
+        state.withLock { $0.connections[conn.id] = conn }
+    }
+
+    /// Adds a live connection. `initial` is queued under the same lock that publishing takes, so no
+    /// live event can overtake the hello reply and the replay marker.
+    func register(_ conn: Connection, user: Int64, initial: [Outbound]) {
+        let presenceFrame: String? = state.withLock { s in
+            for item in initial { conn.send(item) }
+            let wasOffline = s.byUser[user]?.isEmpty ?? true
+            s.byUser[user, default: []].insert(conn.id)
+            guard wasOffline else { return nil }
+            s.presence[user] = .online
+            return Self.presenceFrame(user: user, status: .online)
+        }
+        if let presenceFrame { broadcastPresence(presenceFrame) }
+    }
+
+    func unregister(_ conn: Connection) {
+        let presenceFrame: String? = state.withLock { s in
+            guard s.connections.removeValue(forKey: conn.id) != nil, let user = conn.principal?.id,
+                  s.byUser[user]?.remove(conn.id) != nil else { return nil }
+            guard s.byUser[user]?.isEmpty ?? true else { return nil }
+            s.byUser[user] = nil
+            s.presence[user] = nil
+            return Self.presenceFrame(user: user, status: .offline)
+        }
+        if let presenceFrame { broadcastPresence(presenceFrame) }
+    }
+
+    func isMember(channel: Int64, user: Int64) -> Bool {
+        state.withLock { $0.members[channel]?.contains(user) ?? false }
+    }
+
+    /// Called by the group committer after each commit, in log order.
+    func publish(_ events: [LoggedEvent]) {
+        var overflowed: [Connection] = []
+        state.withLock { s in
+            for event in events {
+                if event.type == EventName.memberJoined.rawValue, let c = event.channelId, let u = event.userId {
+                    s.members[c, default: []].insert(u)
+                }
+                if event.type == EventName.tokenRevoked.rawValue {
+                    closeRevoked(event, &s)
+                    continue
+                }
+                let frame = Outbound.frame(event.frame, seq: event.seq)
+                var users: Set<Int64> = event.channelId.flatMap { s.members[$0] } ?? []
+                if let u = event.userId { users.insert(u) }
+                for user in users {
+                    for cid in s.byUser[user] ?? [] {
+                        guard let conn = s.connections[cid] else { continue }
+                        if !conn.send(frame) { overflowed.append(conn) }
+                    }
+                }
+                if event.type == EventName.memberLeft.rawValue, let c = event.channelId, let u = event.userId {
+                    s.members[c]?.remove(u)
+                }
+            }
+        }
+        for conn in overflowed {
+            logger.warning("slow consumer disconnected", metadata: ["conn": "\(conn.id)", "user": "\(conn.principal?.name ?? "-")"])
+            unregister(conn)
+        }
+    }
+
+    private func closeRevoked(_ event: LoggedEvent, _ s: inout State) {
+        guard let user = event.userId,
+              let payload = try? JSONDecoder().decode(TokenRevokedEvent.self, from: Data(event.data.utf8)) else { return }
+        let revoked = Set(payload.tokens)
+        for cid in s.byUser[user] ?? [] {
+            guard let conn = s.connections[cid], let token = conn.principal?.tokenId, revoked.contains(token) else { continue }
+            conn.send(.close(code: CloseCode.unauthorized, reason: "token revoked"))
+        }
+    }
+
+    /// Typing indicators: to the channel's other members now online; not logged.
+    func sendEphemeral(channel: Int64, except: Int, frame: String) {
+        state.withLock { s in
+            for user in s.members[channel] ?? [] {
+                for cid in s.byUser[user] ?? [] where cid != except {
+                    s.connections[cid]?.send(.frame(frame, seq: nil))
+                }
+            }
+        }
+    }
+
+    func setPresence(user: Int64, status: PresenceStatus) {
+        let changed = state.withLock { s -> Bool in
+            guard s.byUser[user] != nil, s.presence[user] != status else { return false }
+            s.presence[user] = status
+            return true
+        }
+        if changed { broadcastPresence(Self.presenceFrame(user: user, status: status)) }
+    }
+
+    func presenceList() -> [PresenceEntry] {
+        state.withLock { s in
+            s.presence.sorted { $0.key < $1.key }.map { PresenceEntry(user: Ids.make(.user, $0.key), status: $0.value) }
+        }
+    }
+
+    /// Presence goes only to connections that asked for it (`hello {presence: true}`): sending every
+    /// login to every user would make connection storms quadratic.
+    private func broadcastPresence(_ frame: String) {
+        state.withLock { s in
+            for conn in s.connections.values where conn.wantsPresence {
+                conn.send(.frame(frame, seq: nil))
+            }
+        }
+    }
+
+    /// Closes every connection (server shutdown).
+    func closeAll(code: UInt16, reason: String) {
+        state.withLock { s in
+            for conn in s.connections.values {
+                conn.send(.close(code: code, reason: reason))
+                conn.finish()
+            }
+        }
+    }
+
+    static func presenceFrame(user: Int64, status: PresenceStatus) -> String {
+        "{\"ev\":\"presence\",\"data\":{\"user\":\"\(Ids.make(.user, user))\",\"status\":\"\(status.rawValue)\"}}"
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import SwarmCore
+
+/// Every server setting, with its default. Precedence: these defaults < `config/swarmd.toml` (or
+/// `--config FILE`) < `SWARM_<SECTION>_<KEY>` environment variables < command-line flags.
+/// `config/swarmd.toml` documents each key; `ServerConfigTests` checks the two agree.
+public struct ServerConfig: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 7420
+    /// Frames above this get a `too_large` reply; the connection stays open.
+    public var maxFrameBytes = 65_536
+    /// Frames above this close the socket with 1009 without being read into memory.
+    public var hardFrameBytes = 1_048_576
+    /// Frames waiting for a slow reader before it is disconnected with 4008.
+    public var outboundQueueFrames = 1024
+    public var pingIntervalSeconds = 30
+    public var helloTimeoutSeconds = 10
+
+    public var databasePath = "./data/swarm.sqlite"
+    public var synchronous = "full"
+    public var readers = 4
+    public var maxBatch = 512
+
+    public var retentionDays = 30
+    public var historyMax = 200
+    public var logLevel = "info"
+
+    public init() {}
+
+    /// The keys of the TOML file and the environment, each with how to apply it.
+    static let keys: [String: @Sendable (inout ServerConfig, TOMLSubset.Value) throws -> Void] = [
+        "server.host": { c, v in c.host = try v.stringValue() },
+        "server.port": { c, v in c.port = try v.intValue(in: 0...65535) },
+        "server.max_frame_bytes": { c, v in c.maxFrameBytes = try v.intValue(in: 1024...(64 << 20)) },
+        "server.hard_frame_bytes": { c, v in c.hardFrameBytes = try v.intValue(in: 1024...(256 << 20)) },
+        "server.outbound_queue_frames": { c, v in c.outboundQueueFrames = try v.intValue(in: 8...1_000_000) },
+        "server.ping_interval_seconds": { c, v in c.pingIntervalSeconds = try v.intValue(in: 0...3600) },
+        "server.hello_timeout_seconds": { c, v in c.helloTimeoutSeconds = try v.intValue(in: 1...3600) },
+        "storage.path": { c, v in c.databasePath = try v.stringValue() },
+        "storage.synchronous": { c, v in c.synchronous = try v.stringValue() },
+        "storage.readers": { c, v in c.readers = try v.intValue(in: 1...64) },
+        "storage.max_batch": { c, v in c.maxBatch = try v.intValue(in: 1...100_000) },
+        "log.retention_days": { c, v in c.retentionDays = try v.intValue(in: 1...36500) },
+        "log.level": { c, v in c.logLevel = try v.stringValue() },
+        "limits.history_max": { c, v in c.historyMax = try v.intValue(in: 1...10_000) },
+    ]
+
+    public struct ConfigError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Applies a TOML document; unknown keys are errors so typos surface at start-up.
+    public mutating func apply(toml text: String, source: String) throws {
+        let values: [String: TOMLSubset.Value]
+        do { values = try TOMLSubset.parse(text) } catch { throw ConfigError(description: "\(source): \(error)") }
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let setter = Self.keys[key] else { throw ConfigError(description: "\(source): unknown key \(key)") }
+            do { try setter(&self, value) } catch { throw ConfigError(description: "\(source): \(key): \(error)") }
+        }
+    }
+
+    /// Applies `SWARM_SERVER_PORT=7421`-style variables.
+    public mutating func apply(environment: [String: String]) throws {
+        for (key, setter) in Self.keys {
+            let name = "SWARM_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
+            guard let raw = environment[name] else { continue }
+            let value: TOMLSubset.Value = Int(raw).map { .integer($0) } ?? .string(raw)
+            do { try setter(&self, value) } catch { throw ConfigError(description: "\(name): \(error)") }
+        }
+    }
+
+    public func validate() throws {
+        guard hardFrameBytes >= maxFrameBytes else { throw ConfigError(description: "server.hard_frame_bytes must be ≥ server.max_frame_bytes") }
+        guard ["full", "normal", "extra"].contains(synchronous.lowercased()) else { throw ConfigError(description: "storage.synchronous must be full, normal or extra") }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else { throw ConfigError(description: "log.level is not a log level") }
+    }
+}
+
+extension TOMLSubset.Value {
+    func stringValue() throws -> String {
+        guard case .string(let s) = self else { throw ServerConfig.ConfigError(description: "expected a string") }
+        return s
+    }
+
+    func intValue(in range: ClosedRange<Int>) throws -> Int {
+        let n: Int
+        switch self {
+        case .integer(let i): n = i
+        case .string(let s):
+            guard let i = Int(s) else { throw ServerConfig.ConfigError(description: "expected an integer") }
+            n = i
+        default: throw ServerConfig.ConfigError(description: "expected an integer")
+        }
+        guard range.contains(n) else { throw ServerConfig.ConfigError(description: "must be in \(range.lowerBound)…\(range.upperBound)") }
+        return n
+    }
+}

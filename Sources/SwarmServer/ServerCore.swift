@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import Synchronization
+import SwarmProtocol
+import SwarmStore
+
+/// What every session and handler shares: the store, the hub and the settings.
+final class ServerCore: Sendable {
+    let store: SQLiteStore
+    let hub: Hub
+    let config: ServerConfig
+    let logger: Logger
+    private let nextConnection = Atomic<Int>(1)
+    let ready = Atomic<Bool>(false)
+
+    init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
+        self.store = store
+        self.hub = hub
+        self.config = config
+        self.logger = logger
+    }
+
+    func newConnectionId() -> Int { nextConnection.add(1, ordering: .relaxed).oldValue }
+}
+
+/// JSON helpers with the settings used for every frame.
+enum Wire {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            return #"{"ok":false,"error":{"code":"internal","message":"could not encode reply"}}"#
+        }
+    }
+
+    static func reply<T: Encodable & Sendable>(_ id: String, _ value: T) -> String {
+        encode(ReplyFrame.success(id, value))
+    }
+
+    static func error(_ id: String?, _ error: SwarmError) -> String {
+        encode(ErrorReplyFrame(re: id, error: error))
+    }
+
+    static func event<T: Codable & Sendable>(_ name: EventName, _ data: T, seq: Int64? = nil) -> String {
+        encode(EventFrame(ev: name.rawValue, seq: seq, data: data))
+    }
+
+    /// A short, safe explanation of why `data` did not decode, naming the field.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ ctx: DecodingError.Context) -> String {
+            let p = ctx.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return p.isEmpty ? "data" : p
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            let parent = path(ctx)
+            return "missing field \(parent == "data" ? "" : parent + ".")\(key.stringValue)"
+        case .typeMismatch(let type, let ctx): return "\(path(ctx)): expected \(typeName(type))"
+        case .valueNotFound(let type, let ctx): return "\(path(ctx)): expected \(typeName(type)), got null"
+        case .dataCorrupted(let ctx): return "\(path(ctx)): invalid value"
+        @unknown default: return "invalid data"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type: return "an integer"
+        case is Bool.Type: return "a boolean"
+        default:
+            let name = "\(type)"
+            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "an object"
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Metrics
+import Prometheus
+import SwarmProtocol
+
+/// Prometheus metrics through swift-metrics. The metrics system is global to the process, so it
+/// is bootstrapped once and shared by every server in it (tests start several).
+public enum ServerMetrics {
+    public static let registry = PrometheusCollectorRegistry()
+
+    private static let bootstrapOnce: Void = {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["swarm_commit_seconds"] = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+        ]
+        MetricsSystem.bootstrap(factory)
+    }()
+
+    public static func bootstrap() { _ = bootstrapOnce }
+
+    static let connections = Meter(label: "swarm_connections")
+    static let framesIn = Counter(label: "swarm_frames_in_total")
+    static let framesOut = Counter(label: "swarm_frames_out_total")
+    static let fanoutDrops = Counter(label: "swarm_fanout_queue_drops_total")
+    static let commitLatency = Metrics.Timer(label: "swarm_commit_seconds")
+    static let commitBatch = Recorder(label: "swarm_commit_batch_jobs", aggregate: true)
+
+    /// One counter per (op, result); unknown op names share the label `unknown` so hostile input
+    /// cannot grow the label set.
+    static func op(_ op: Op?, _ result: String) {
+        Counter(label: "swarm_ops_total", dimensions: [("op", op?.rawValue ?? "unknown"), ("result", result)]).increment()
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import HummingbirdWebSocket
+import Logging
+import NIOWebSocket
+import SwarmCore
+import SwarmProtocol
+import SwarmStore
+
+/// One WebSocket from upgrade to close: a reader loop that handles requests in order, and a
+/// writer task that drains the connection's queue. Lifecycle: awaiting hello → live → closed.
+struct Session {
+    let core: ServerCore
+    let conn: Connection
+    let headerToken: String?
+    var logger: Logger
+
+    init(core: ServerCore, headerToken: String?) {
+        self.core = core
+        self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames)
+        self.headerToken = headerToken
+        var logger = core.logger
+        logger[metadataKey: "conn"] = "\(conn.id)"
+        self.logger = logger
+    }
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        ServerMetrics.connections.increment()
+        let conn = self.conn
+        core.hub.attach(conn)
+        let helloTimeout = Task {
+            try? await Task.sleep(for: .seconds(core.config.helloTimeoutSeconds))
+            if !Task.isCancelled, conn.principal == nil {
+                conn.send(.frame(Wire.error(nil, SwarmError(.unauthorized, "no hello in time")), seq: nil))
+                conn.send(.close(code: CloseCode.helloTimeout, reason: "hello timeout"))
+            }
+        }
+        async let writing: Void = writeLoop(outbound)
+        await readLoop(inbound)
+        helloTimeout.cancel()
+        conn.finish()
+        await writing
+        core.hub.unregister(conn)
+        ServerMetrics.connections.decrement()
+        logger.debug("connection closed")
+    }
+
+    // MARK: reading
+
+    private func readLoop(_ inbound: WebSocketInboundStream) async {
+        do {
+            for try await message in inbound.messages(maxSize: core.config.hardFrameBytes) {
+                ServerMetrics.framesIn.increment()
+                guard case .text(let text) = message else {
+                    logger.info("binary frame refused")
+                    ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
+                    conn.send(.frame(Wire.error(nil, .badRequest("binary frames are not supported; send JSON text")), seq: nil))
+                    continue
+                }
+                guard text.utf8.count <= core.config.maxFrameBytes else {
+                    logger.info("frame too large", metadata: ["bytes": "\(text.utf8.count)"])
+                    ServerMetrics.op(nil, ErrorCode.tooLarge.rawValue)
+                    conn.send(.frame(Wire.error(nil, SwarmError(.tooLarge, "frame is over \(core.config.maxFrameBytes) bytes")), seq: nil))
+                    continue
+                }
+                await handle(text)
+                if conn.overflowed { break }
+            }
+        } catch {
+            logger.info("connection read ended", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    private func handle(_ text: String) async {
+        let body = Data(text.utf8)
+        guard let envelope = try? JSONDecoder().decode(RequestEnvelope.self, from: body) else {
+            logger.info("malformed frame")
+            ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
+            conn.send(.frame(Wire.error(nil, .badRequest("a request is a JSON object with string fields id and op")), seq: nil))
+            return
+        }
+        let id = String(envelope.id.prefix(128))
+        guard let op = Op(rawValue: envelope.op) else {
+            logger.info("unknown op", metadata: ["op": "\(envelope.op.prefix(64))"])
+            ServerMetrics.op(nil, ErrorCode.unsupported.rawValue)
+            conn.send(.frame(Wire.error(id, SwarmError(.unsupported, "unknown op")), seq: nil))
+            return
+        }
+        let result: String
+        do {
+            if op == .hello {
+                try await hello(id: id, body: body)
+                ServerMetrics.op(op, "ok")
+                return
+            }
+            guard let principal = conn.principal else { throw SwarmError(.unauthorized, "send hello first") }
+            guard let handler = Handlers.table[op] else { throw SwarmError(.unsupported, "op not available") }
+            let ctx = RequestContext(core: core, conn: conn, principal: principal, id: id, body: body)
+            result = try await handler(ctx)
+            ServerMetrics.op(op, "ok")
+        } catch let error as SwarmError {
+            logger.info("request refused", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "code": "\(error.code.rawValue)", "why": "\(error.message)"])
+            ServerMetrics.op(op, error.code.rawValue)
+            result = Wire.error(id, error)
+        } catch let error as DecodingError {
+            let why = Wire.describe(error)
+            logger.info("bad request data", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "why": "\(why)"])
+            ServerMetrics.op(op, ErrorCode.badRequest.rawValue)
+            result = Wire.error(id, .badRequest(why))
+        } catch {
+            logger.error("request failed", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "error": "\(error)"])
+            ServerMetrics.op(op, ErrorCode.internal.rawValue)
+            result = Wire.error(id, SwarmError(.internal, "internal error"))
+        }
+        conn.send(.frame(result, seq: nil))
+    }
+
+    private func hello(id: String, body: Data) async throws {
+        guard conn.principal == nil else { throw SwarmError.badRequest("hello was already accepted on this connection") }
+        let req = try JSONDecoder().decode(RequestData<HelloRequest>.self, from: body).data
+        guard let token = req.token ?? headerToken, let (principal, user) = try await core.store.authenticate(token: token) else {
+            logger.warning("authentication failed")
+            ServerMetrics.op(.hello, ErrorCode.unauthorized.rawValue)
+            conn.send(.frame(Wire.error(id, SwarmError(.unauthorized, "unknown or revoked token")), seq: nil))
+            conn.send(.close(code: CloseCode.unauthorized, reason: "unauthorized"))
+            return
+        }
+        if let after = req.after {
+            guard after >= 0 else { throw SwarmError.badRequest("after must be ≥ 0") }
+            let pruned = try await core.store.prunedThrough()
+            if after < pruned {
+                throw SwarmError(.resyncRequired, "events after \(after) are no longer retained; reload history and hello without after")
+            }
+        }
+        // Read the head before registering: anything committed later is either replayed or live.
+        let head = try await core.store.head()
+        conn.authenticate(principal, presence: req.presence ?? false)
+        let reply = HelloReply(protocol: ProtocolInfo.version, server: ProtocolInfo.server, session: "S\(conn.id)", user: user, seq: head,
+                               limits: Limits(maxFrameBytes: core.config.maxFrameBytes, historyMax: core.config.historyMax))
+        core.hub.register(conn, user: principal.id, initial: [.frame(Wire.reply(id, reply), seq: nil), .replay(after: req.after, user: principal.id, head: head)])
+        logger.info("session started", metadata: ["user": "\(principal.name)", "client": "\(req.client?.prefix(64) ?? "-")", "after": "\(req.after.map(String.init) ?? "-")"])
+    }
+
+    // MARK: writing
+
+    private func writeLoop(_ outbound: WebSocketOutboundWriter) async {
+        var lastSeq: Int64 = 0
+        do {
+            for await item in conn.stream {
+                if conn.overflowed { break }
+                switch item {
+                case .frame(let text, let seq):
+                    if let seq {
+                        if seq <= lastSeq { continue }
+                        lastSeq = seq
+                    }
+                    try await outbound.write(.text(text))
+                    ServerMetrics.framesOut.increment()
+                case .replay(let after, let user, let head):
+                    guard let after else {
+                        try await outbound.write(.text(Wire.event(.ready, ReadyEvent(seq: head, replayed: 0))))
+                        continue
+                    }
+                    var cursor = after
+                    var count = 0
+                    while true {
+                        let page = try await core.store.visibleEvents(user: user, after: cursor, limit: 500)
+                        for event in page {
+                            try await outbound.write(.text(event.frame))
+                            ServerMetrics.framesOut.increment()
+                        }
+                        count += page.count
+                        cursor = page.last?.seq ?? cursor
+                        if page.count < 500 { break }
+                    }
+                    lastSeq = cursor
+                    try await outbound.write(.text(Wire.event(.ready, ReadyEvent(seq: max(cursor, after), replayed: count))))
+                    logger.debug("replayed", metadata: ["after": "\(after)", "events": "\(count)"])
+                case .close(let code, let reason):
+                    try await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason)
+                    return
+                }
+            }
+        } catch {
+            logger.debug("write ended", metadata: ["reason": "\(error)"])
+        }
+        if conn.overflowed {
+            try? await outbound.close(WebSocketErrorCode(codeNumber: Int(CloseCode.slowConsumer)), reason: "slow consumer; resume with hello after")
+        }
+    }
+}

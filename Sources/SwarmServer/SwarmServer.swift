@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SwarmCore
+import SwarmProtocol
+import SwarmStore
+
+/// A running swarmd: HTTP routes and the WebSocket endpoint on one port, the store, the hub and
+/// the maintenance loop. Tests start it in-process on port 0; the `swarmd serve` command runs it
+/// until SIGTERM/SIGINT.
+public final class SwarmServer: Sendable {
+    public let port: Int
+    public let store: SQLiteStore
+    let core: ServerCore
+    let group: ServiceGroup
+    let running: Task<Void, any Error>
+
+    public static func start(_ config: ServerConfig, logger: Logger = Logger(label: "swarmd"), handleSignals: Bool = false) async throws -> SwarmServer {
+        try config.validate()
+        ServerMetrics.bootstrap()
+        let store = try SQLiteStore.open(
+            StoreOptions(path: config.databasePath, synchronous: config.synchronous, readers: config.readers, maxBatch: config.maxBatch),
+            logger: logger)
+        let hub = Hub(memberships: try await store.allMemberships(), logger: logger)
+        store.committer.setOnCommit { batch in
+            hub.publish(batch.events)
+            ServerMetrics.commitLatency.recordNanoseconds(Int64(batch.seconds * 1e9))
+            ServerMetrics.commitBatch.record(batch.jobs)
+        }
+        let core = ServerCore(store: store, hub: hub, config: config, logger: logger)
+
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: HTTPRoutes.router(core),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter(core),
+                configuration: .init(ws: WebSocketServerConfiguration(
+                    maxFrameSize: config.hardFrameBytes,
+                    autoPing: config.pingIntervalSeconds > 0 ? .enabled(timePeriod: .seconds(config.pingIntervalSeconds)) : .disabled))),
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: ProtocolInfo.server),
+            onServerRunning: { channel in
+                portSink.yield(channel.localAddress?.port ?? 0)
+                portSink.finish()
+            },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app), .init(service: Maintenance(core: core))],
+            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+            logger: logger))
+        let running = Task { try await group.run() }
+        var port = 0
+        for await p in ports { port = p }
+        guard port > 0 else {
+            await group.triggerGracefulShutdown()
+            _ = try? await running.value
+            await store.close()
+            throw SwarmError(.internal, "server did not start on \(config.host):\(config.port)")
+        }
+        core.ready.store(true, ordering: .relaxed)
+        logger.notice("swarmd listening", metadata: ["address": "\(config.host):\(port)", "db": "\(config.databasePath)"])
+        return SwarmServer(port: port, store: store, core: core, group: group, running: running)
+    }
+
+    init(port: Int, store: SQLiteStore, core: ServerCore, group: ServiceGroup, running: Task<Void, any Error>) {
+        self.port = port
+        self.store = store
+        self.core = core
+        self.group = group
+        self.running = running
+    }
+
+    /// Waits until a signal (or `stop`) ends the server, then finishes the shutdown.
+    public func wait() async throws {
+        let result = await running.result
+        await finish()
+        try result.get()
+    }
+
+    /// Closes every socket with 1001, stops accepting, flushes queued writes, closes the store.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await running.result
+        await finish()
+    }
+
+    private func finish() async {
+        core.ready.store(false, ordering: .relaxed)
+        await store.close()
+    }
+
+    static func webSocketRouter(_ core: ServerCore) -> Router<BasicWebSocketRequestContext> {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.ws("/v1/ws") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let header = context.request.headers[.authorization]
+            let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            await Session(core: core, headerToken: token).run(inbound: inbound, outbound: outbound)
+        }
+        return router
+    }
+}
+
+/// Background chores: look for events other processes wrote (admin CLI) every second, and drop
+/// events older than the retention period every hour. On shutdown, closes every socket first so
+/// the HTTP server can drain.
+struct Maintenance: Service {
+    let core: ServerCore
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var lastPrune = ContinuousClock.now - .seconds(3600)
+            while !Task.isCancelled {
+                core.store.committer.poke()
+                if ContinuousClock.now - lastPrune >= .seconds(3600) {
+                    lastPrune = ContinuousClock.now
+                    let cutoff = Timestamp.cutoff(days: core.config.retentionDays)
+                    do {
+                        let n = try await core.store.pruneEvents(olderThan: cutoff)
+                        if n > 0 { core.logger.info("pruned event log", metadata: ["events": "\(n)"]) }
+                    } catch {
+                        core.logger.error("pruning failed", metadata: ["error": "\(error)"])
+                    }
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        core.ready.store(false, ordering: .relaxed)
+        core.hub.closeAll(code: CloseCode.goingAway, reason: "server shutting down")
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// Runs write jobs in shared transactions ("group commit"): while one batch commits, new jobs
+/// queue up and go together in the next, so many concurrent posts share one fsync. Each job runs
+/// in its own savepoint, so one failing job does not undo the others. A job's caller resumes only
+/// after its batch has committed and its events have been handed to `onCommit` (the fan-out), so
+/// nothing is acknowledged or delivered before it is durable.
+public final class GroupCommitter: Sendable {
+    public struct BatchInfo: Sendable {
+        public var jobs: Int
+        public var events: [LoggedEvent]
+        public var seconds: Double
+    }
+
+    final class Job: @unchecked Sendable {
+        // Touched only on the writer queue, then read after commit: no concurrent access.
+        let execute: (WriteTx) throws -> Void
+        let finish: (Error?) -> Void
+        init(execute: @escaping (WriteTx) throws -> Void, finish: @escaping (Error?) -> Void) {
+            self.execute = execute
+            self.finish = finish
+        }
+    }
+
+    final class Box<T>: @unchecked Sendable { var value: T? }
+
+    struct State {
+        var pending: [Job] = []
+        var closed = false
+        var lastSeq: Int64 = 0
+        var onCommit: (@Sendable (BatchInfo) -> Void)?
+    }
+
+    let pool: DatabasePool
+    let maxBatch: Int
+    let logger: Logger
+    let state: Mutex<State>
+    let wake: AsyncStream<Void>.Continuation
+    let wakeups: AsyncStream<Void>
+
+    init(pool: DatabasePool, maxBatch: Int, startSeq: Int64, logger: Logger) {
+        self.pool = pool
+        self.maxBatch = max(1, maxBatch)
+        self.logger = logger
+        self.state = Mutex(State(lastSeq: startSeq))
+        (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Where committed events go. Set once by the server before it accepts connections.
+    public func setOnCommit(_ handler: @escaping @Sendable (BatchInfo) -> Void) {
+        state.withLock { $0.onCommit = handler }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (WriteTx) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
+            let box = Box<T>()
+            let job = Job(execute: { tx in box.value = try body(tx) }) { error in
+                if let error { cont.resume(throwing: error) } else { cont.resume(returning: box.value!) }
+            }
+            let accepted = state.withLock { s -> Bool in
+                if s.closed { return false }
+                s.pending.append(job)
+                return true
+            }
+            if accepted { wake.yield() } else { cont.resume(throwing: StoreClosed()) }
+        }
+    }
+
+    /// Asks the loop to look for events written by another process (e.g. `swarmd admin`).
+    public func poke() { wake.yield() }
+
+    func close() {
+        state.withLock { $0.closed = true }
+        wake.finish()
+    }
+
+    /// The single writer loop. Returns when `close()` was called and the queue is drained.
+    func run() async {
+        for await _ in wakeups {
+            while await runOneBatch() {}
+        }
+        while await runOneBatch() {}
+    }
+
+    /// Returns false when there was nothing to do.
+    private func runOneBatch() async -> Bool {
+        let (batch, lastSeq) = state.withLock { s -> ([Job], Int64) in
+            let n = min(s.pending.count, maxBatch)
+            let taken = Array(s.pending.prefix(n))
+            s.pending.removeFirst(n)
+            return (taken, s.lastSeq)
+        }
+        let started = ContinuousClock.now
+        var outcomes = [Error?](repeating: nil, count: batch.count)
+        var events: [LoggedEvent] = []
+        do {
+            (outcomes, events) = try await pool.write { db in
+                // Events another process appended since our last batch come first, in log order.
+                let foreign = try Row.fetchAll(db, sql: "SELECT seq, type, channel_id, user_id, data FROM events WHERE seq > ? ORDER BY seq", arguments: [lastSeq]).map(LoggedEvent.init(row:))
+                let tx = WriteTx(db: db, encoder: JSONCoding.encoder())
+                tx.events = foreign
+                var outcomes = [Error?](repeating: nil, count: batch.count)
+                for (i, job) in batch.enumerated() {
+                    let mark = tx.events.count
+                    do {
+                        try db.inSavepoint {
+                            try job.execute(tx)
+                            return .commit
+                        }
+                    } catch {
+                        outcomes[i] = error
+                        tx.events.removeSubrange(mark...)
+                    }
+                }
+                return (outcomes, tx.events)
+            }
+        } catch {
+            logger.error("group commit failed", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
+            outcomes = Array(repeating: error, count: batch.count)
+            events = []
+        }
+        let seconds = (ContinuousClock.now - started).seconds
+        let handler = state.withLock { s -> (@Sendable (BatchInfo) -> Void)? in
+            if let last = events.last { s.lastSeq = max(s.lastSeq, last.seq) }
+            return s.onCommit
+        }
+        if !batch.isEmpty || !events.isEmpty {
+            handler?(BatchInfo(jobs: batch.count, events: events, seconds: seconds))
+        }
+        for (job, error) in zip(batch, outcomes) { job.finish(error) }
+        return !batch.isEmpty
+    }
+}
+
+public struct StoreClosed: Error {}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}

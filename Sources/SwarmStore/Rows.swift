@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+/// Row → wire model conversions and the lookups every family needs.
+struct ChannelRow: Sendable {
+    var id: Int64
+    var name: String
+    var kind: ChannelKind
+    var topic: String?
+    var createdBy: Int64?
+    var createdAt: String
+
+    init(row: Row) {
+        id = row["id"]
+        name = row["name"]
+        kind = ChannelKind(rawValue: row["kind"]) ?? .private
+        topic = row["topic"]
+        createdBy = row["created_by"]
+        createdAt = row["created_at"]
+    }
+
+    func model(member: Bool? = nil) -> Channel {
+        Channel(id: Ids.make(.channel, id), name: name, kind: kind, topic: topic,
+                createdBy: createdBy.map { Ids.make(.user, $0) }, createdAt: createdAt, member: member)
+    }
+}
+
+enum Rows {
+    static let messageSelect = """
+        SELECT m.id, m.channel_id, m.author_id, m.body, m.thread_id, m.reply_count, m.mentions,
+               m.created_at, m.edited_at, m.deleted_at, u.name AS author_name
+        FROM messages m JOIN users u ON u.id = m.author_id
+        """
+
+    static func user(_ row: Row) -> User {
+        let skills = (try? JSONDecoder().decode([String].self, from: Data((row["skills"] as String? ?? "[]").utf8))) ?? []
+        return User(id: Ids.make(.user, row["id"]), name: row["name"], displayName: row["display_name"],
+                    role: Role(rawValue: row["role"]) ?? .agent, skills: skills)
+    }
+
+    static func message(_ row: Row) -> Message {
+        let mentions = (try? JSONDecoder().decode([String].self, from: Data((row["mentions"] as String).utf8))) ?? []
+        let threadId: Int64? = row["thread_id"]
+        return Message(
+            id: Ids.make(.message, row["id"]), channel: Ids.make(.channel, row["channel_id"]),
+            author: Ids.make(.user, row["author_id"]), authorName: row["author_name"], body: row["body"],
+            thread: threadId.map { Ids.make(.message, $0) }, replyCount: row["reply_count"], mentions: mentions,
+            createdAt: row["created_at"], editedAt: row["edited_at"], deleted: (row["deleted_at"] as String?) != nil)
+    }
+
+    static func channel(_ db: Database, ref: String) throws -> ChannelRow {
+        let row: Row?
+        if let id = Ids.parse(.channel, ref) {
+            row = try Row.fetchOne(db, sql: "SELECT * FROM channels WHERE id = ?", arguments: [id])
+        } else {
+            row = try Row.fetchOne(db, sql: "SELECT * FROM channels WHERE name = ?", arguments: [Names.strip(ref).lowercased()])
+        }
+        guard let row else { throw SwarmError.notFound("no such channel: \(ref.prefix(64))") }
+        return ChannelRow(row: row)
+    }
+
+    static func isMember(_ db: Database, channel: Int64, user: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM members WHERE channel_id = ? AND user_id = ?", arguments: [channel, user]) ?? false
+    }
+
+    /// The channel, if the principal may read it; `forbidden` otherwise.
+    static func readableChannel(_ db: Database, ref: String, by p: Principal) throws -> ChannelRow {
+        let ch = try channel(db, ref: ref)
+        guard Permissions.mayRead(kind: ch.kind, isMember: try isMember(db, channel: ch.id, user: p.id)) else {
+            throw SwarmError.forbidden("not a member of this channel")
+        }
+        return ch
+    }
+
+    static func userRow(_ db: Database, ref: String) throws -> Row {
+        let row: Row?
+        if let id = Ids.parse(.user, ref) {
+            row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND deactivated_at IS NULL", arguments: [id])
+        } else {
+            row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ? AND deactivated_at IS NULL", arguments: [Names.strip(ref).lowercased()])
+        }
+        guard let row else { throw SwarmError.notFound("no such user: \(ref.prefix(64))") }
+        return row
+    }
+
+    static func messageRow(_ db: Database, ref: String) throws -> Row {
+        let id = try Ids.require(.message, ref, field: "message")
+        guard let row = try Row.fetchOne(db, sql: Rows.messageSelect + " WHERE m.id = ?", arguments: [id]) else {
+            throw SwarmError.notFound("no such message: \(ref.prefix(64))")
+        }
+        return row
+    }
+}

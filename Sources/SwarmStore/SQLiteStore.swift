@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import Logging
+import SwarmCore
+import SwarmProtocol
+
+/// Who is asking: resolved from the session's token, passed to every store call that checks rights.
+public struct Principal: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var role: Role
+    public var tokenId: Int64?
+
+    public init(id: Int64, name: String, role: Role, tokenId: Int64? = nil) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.tokenId = tokenId
+    }
+
+    public var userId: String { Ids.make(.user, id) }
+}
+
+public struct StoreOptions: Sendable {
+    public var path: String
+    /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes only.
+    public var synchronous: String
+    public var readers: Int
+    public var maxBatch: Int
+    public var busyTimeoutMillis: Int
+
+    public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000) {
+        self.path = path
+        self.synchronous = synchronous
+        self.readers = readers
+        self.maxBatch = maxBatch
+        self.busyTimeoutMillis = busyTimeoutMillis
+    }
+}
+
+/// The SQLite implementation of the store: one writer (the group committer) and a pool of readers
+/// in WAL mode. Every state change goes through `committer.write`, which appends its events to the
+/// log in the same transaction.
+public final class SQLiteStore: Sendable {
+    public let pool: DatabasePool
+    public let committer: GroupCommitter
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    public static func open(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) throws -> SQLiteStore {
+        let url = URL(fileURLWithPath: options.path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard ["full", "normal", "extra"].contains(options.synchronous.lowercased()) else {
+            throw SwarmError.badRequest("storage.synchronous must be full, normal or extra")
+        }
+        var config = Configuration()
+        config.maximumReaderCount = max(1, options.readers)
+        config.busyMode = .timeout(Double(options.busyTimeoutMillis) / 1000)
+        let sync = options.synchronous.uppercased()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(sync)")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let pool = try DatabasePool(path: options.path, configuration: config)
+        try Migrations.migrator.migrate(pool)
+        let head = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+        return SQLiteStore(pool: pool, committer: GroupCommitter(pool: pool, maxBatch: options.maxBatch, startSeq: head, logger: logger), logger: logger)
+    }
+
+    init(pool: DatabasePool, committer: GroupCommitter, logger: Logger) {
+        self.pool = pool
+        self.committer = committer
+        self.logger = logger
+        self.runner = Task { await committer.run() }
+    }
+
+    /// Finishes queued writes, then stops the writer loop.
+    public func close() async {
+        committer.close()
+        await runner.value
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (WriteTx) throws -> T) async throws -> T {
+        try await committer.write(body)
+    }
+
+    /// Runs `body` unless this user already ran an op with this key; then returns the stored first
+    /// result. Keys are per user; reusing a key for another op is a conflict.
+    func idempotent<T: Codable>(_ tx: WriteTx, user: Int64, key: String?, op: Op, _ body: () throws -> T) throws -> T {
+        guard let key else { return try body() }
+        guard !key.isEmpty, key.utf8.count <= 128 else { throw SwarmError.badRequest("idempotency_key must be 1–128 bytes") }
+        if let row = try Row.fetchOne(tx.db, sql: "SELECT op, result FROM idempotency WHERE user_id = ? AND key = ?", arguments: [user, key]) {
+            guard (row["op"] as String) == op.rawValue else {
+                throw SwarmError.conflict("idempotency_key was already used for \(row["op"] as String)")
+            }
+            return try JSONDecoder().decode(T.self, from: Data((row["result"] as String).utf8))
+        }
+        let value = try body()
+        let json = String(decoding: try tx.encoder.encode(value), as: UTF8.self)
+        try tx.db.execute(
+            sql: "INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [user, key, op.rawValue, json, Timestamp.now()])
+        return value
+    }
+}

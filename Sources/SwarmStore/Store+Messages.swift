@@ -1,0 +1,205 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+extension SQLiteStore {
+    public static let maxBodyCharacters = 16_000
+
+    public func post(_ p: Principal, _ req: MessagePostRequest) async throws -> Message {
+        let body = try Self.validBody(req.body)
+        return try await write { tx in
+            try self.idempotent(tx, user: p.id, key: req.idempotencyKey, op: .messagePost) {
+                let db = tx.db
+                let ch = try Rows.channel(db, ref: req.channel)
+                guard Permissions.mayPost(isMember: try Rows.isMember(db, channel: ch.id, user: p.id)) else {
+                    throw SwarmError.forbidden("join the channel before posting")
+                }
+                var threadId: Int64?
+                if let thread = req.thread {
+                    let root = try Rows.messageRow(db, ref: thread)
+                    guard (root["channel_id"] as Int64) == ch.id else { throw SwarmError.badRequest("thread root is in another channel") }
+                    // Replies to a reply join the root's thread: threads are one level deep.
+                    threadId = (root["thread_id"] as Int64?) ?? (root["id"] as Int64)
+                }
+                let mentioned = try Self.resolveMentions(db, body: body, channel: ch)
+                let mentionIds = mentioned.map { Ids.make(.user, $0) }
+                let now = Timestamp.now()
+                try db.execute(sql: """
+                    INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now])
+                let id = db.lastInsertedRowID
+                if let threadId {
+                    try db.execute(sql: "UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?", arguments: [threadId])
+                }
+                // The author has read their own message.
+                try db.execute(sql: "UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", arguments: [id, ch.id, p.id])
+                let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
+                                      body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
+                                      createdAt: now, editedAt: nil, deleted: false)
+                try tx.append(.messageNew, channel: ch.id, user: nil, message)
+                for uid in mentioned {
+                    try db.execute(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", arguments: [id, uid, ch.id])
+                    try tx.append(.mention, channel: nil, user: uid, MentionEvent(user: Ids.make(.user, uid), message: message))
+                }
+                return message
+            }
+        }
+    }
+
+    public func edit(_ p: Principal, _ req: MessageEditRequest) async throws -> Message {
+        let body = try Self.validBody(req.body)
+        return try await write { tx in
+            let db = tx.db
+            let row = try Self.modifiableMessage(db, p, ref: req.message)
+            let old = Rows.message(row)
+            guard old.body != body else { return old }
+            let now = Timestamp.now()
+            try Self.saveVersion(db, message: row["id"], body: old.body, by: p.id, at: now, reason: "edit")
+            let ch = try Rows.channel(db, ref: old.channel)
+            let mentioned = try Self.resolveMentions(db, body: body, channel: ch)
+            let mentionIds = mentioned.map { Ids.make(.user, $0) }
+            try db.execute(sql: "UPDATE messages SET body = ?, edited_at = ?, mentions = ? WHERE id = ?",
+                           arguments: [body, now, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), row["id"]])
+            var updated = old
+            updated.body = body
+            updated.editedAt = now
+            updated.mentions = mentionIds
+            try tx.append(.messageEdited, channel: ch.id, user: nil, updated)
+            // Only people newly mentioned by the edit are notified.
+            for uid in mentioned where !old.mentions.contains(Ids.make(.user, uid)) {
+                try db.execute(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", arguments: [row["id"], uid, ch.id])
+                try tx.append(.mention, channel: nil, user: uid, MentionEvent(user: Ids.make(.user, uid), message: updated))
+            }
+            return updated
+        }
+    }
+
+    /// Soft delete: the text moves to the audit versions and the message shows as deleted.
+    public func delete(_ p: Principal, _ req: MessageRef) async throws -> MessageDeletedEvent {
+        try await write { tx in
+            let db = tx.db
+            let row = try Self.modifiableMessage(db, p, ref: req.message)
+            let old = Rows.message(row)
+            let now = Timestamp.now()
+            try Self.saveVersion(db, message: row["id"], body: old.body, by: p.id, at: now, reason: "delete")
+            try db.execute(sql: "UPDATE messages SET body = '', deleted_at = ? WHERE id = ?", arguments: [now, row["id"]])
+            try db.execute(sql: "DELETE FROM mentions WHERE message_id = ?", arguments: [row["id"]])
+            let event = MessageDeletedEvent(id: old.id, channel: old.channel, thread: old.thread, by: p.userId)
+            try tx.append(.messageDeleted, channel: row["channel_id"], user: nil, event)
+            return event
+        }
+    }
+
+    public func versions(_ p: Principal, _ req: MessageRef) async throws -> MessageVersionsReply {
+        try await read { db in
+            let row = try Rows.messageRow(db, ref: req.message)
+            _ = try Rows.readableChannel(db, ref: Ids.make(.channel, row["channel_id"]), by: p)
+            guard Permissions.mayReadVersions(messageAuthor: row["author_id"], actor: p.id, actorRole: p.role) else {
+                throw SwarmError.forbidden("only the author or a lead may read earlier versions")
+            }
+            let versions = try Row.fetchAll(db, sql: """
+                SELECT v.*, u.name AS editor FROM message_versions v JOIN users u ON u.id = v.edited_by
+                WHERE v.message_id = ? ORDER BY v.version
+                """, arguments: [row["id"]]).map {
+                MessageVersion(version: $0["version"], body: $0["body"], editedBy: Ids.make(.user, $0["edited_by"]), editedAt: $0["edited_at"], reason: $0["reason"])
+            }
+            return MessageVersionsReply(message: Rows.message(row), versions: versions)
+        }
+    }
+
+    public func history(_ p: Principal, _ req: HistoryRequest, maxLimit: Int) async throws -> HistoryReply {
+        let limit = min(max(req.limit ?? 50, 1), maxLimit)
+        if let l = req.limit, l < 1 || l > maxLimit { throw SwarmError.badRequest("limit must be 1–\(maxLimit)") }
+        let before = try req.before.map { try Ids.require(.message, $0, field: "before") } ?? Int64.max
+        return try await read { db in
+            let ch = try Rows.readableChannel(db, ref: req.channel, by: p)
+            let rows = try Row.fetchAll(db, sql: Rows.messageSelect + " WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?",
+                                        arguments: [ch.id, before, limit + 1])
+            let page = rows.prefix(limit).reversed().map(Rows.message)
+            return HistoryReply(messages: page, nextBefore: rows.count > limit ? page.first?.id : nil)
+        }
+    }
+
+    public func thread(_ p: Principal, _ req: MessageRef) async throws -> ThreadReply {
+        try await read { db in
+            var root = try Rows.messageRow(db, ref: req.message)
+            _ = try Rows.readableChannel(db, ref: Ids.make(.channel, root["channel_id"]), by: p)
+            if let rootId: Int64 = root["thread_id"] { root = try Rows.messageRow(db, ref: Ids.make(.message, rootId)) }
+            let replies = try Row.fetchAll(db, sql: Rows.messageSelect + " WHERE m.thread_id = ? ORDER BY m.id", arguments: [root["id"]])
+            return ThreadReply(root: Rows.message(root), replies: replies.map(Rows.message))
+        }
+    }
+
+    public func markRead(_ p: Principal, _ req: ReadMarkRequest) async throws -> ReadUpdatedEvent {
+        try await write { tx in
+            let db = tx.db
+            let ch = try Rows.channel(db, ref: req.channel)
+            guard try Rows.isMember(db, channel: ch.id, user: p.id) else { throw SwarmError.forbidden("not a member of this channel") }
+            let upTo: Int64
+            if let ref = req.message {
+                let row = try Rows.messageRow(db, ref: ref)
+                guard (row["channel_id"] as Int64) == ch.id else { throw SwarmError.badRequest("message is in another channel") }
+                upTo = row["id"]
+            } else {
+                upTo = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?", arguments: [ch.id]) ?? 0
+            }
+            // The marker only moves forward, so a late mark from another device cannot undo reading.
+            try db.execute(sql: "UPDATE members SET last_read = MAX(last_read, ?) WHERE channel_id = ? AND user_id = ?", arguments: [upTo, ch.id, p.id])
+            let event = ReadUpdatedEvent(channel: Ids.make(.channel, ch.id), message: upTo > 0 ? Ids.make(.message, upTo) : nil)
+            try tx.append(.readUpdated, channel: nil, user: p.id, event)
+            return event
+        }
+    }
+
+    public func unread(_ p: Principal) async throws -> UnreadListReply {
+        try await read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.id, c.name,
+                  (SELECT COUNT(*) FROM messages m WHERE m.channel_id = c.id AND m.id > mb.last_read
+                      AND m.deleted_at IS NULL AND m.author_id != mb.user_id) AS unread,
+                  (SELECT COUNT(*) FROM mentions x WHERE x.user_id = mb.user_id AND x.channel_id = c.id
+                      AND x.message_id > mb.last_read) AS mentions
+                FROM members mb JOIN channels c ON c.id = mb.channel_id
+                WHERE mb.user_id = ? ORDER BY c.name
+                """, arguments: [p.id])
+            return UnreadListReply(channels: rows.map {
+                UnreadEntry(channel: Ids.make(.channel, $0["id"]), name: $0["name"], unread: $0["unread"], mentions: $0["mentions"])
+            })
+        }
+    }
+
+    static func validBody(_ body: String) throws -> String {
+        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw SwarmError.badRequest("body is empty") }
+        guard body.count <= maxBodyCharacters else { throw SwarmError(.tooLarge, "body is over \(maxBodyCharacters) characters") }
+        return body
+    }
+
+    static func modifiableMessage(_ db: Database, _ p: Principal, ref: String) throws -> Row {
+        let row = try Rows.messageRow(db, ref: ref)
+        _ = try Rows.readableChannel(db, ref: Ids.make(.channel, row["channel_id"]), by: p)
+        guard (row["deleted_at"] as String?) == nil else { throw SwarmError.notFound("message was deleted") }
+        guard Permissions.mayModify(messageAuthor: row["author_id"], actor: p.id, actorRole: p.role) else {
+            throw SwarmError.forbidden("only the author or a lead may change this message")
+        }
+        return row
+    }
+
+    static func saveVersion(_ db: Database, message: Int64, body: String, by: Int64, at: String, reason: String) throws {
+        try db.execute(sql: """
+            INSERT INTO message_versions(message_id, version, body, edited_by, edited_at, reason)
+            VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM message_versions WHERE message_id = ?), ?, ?, ?, ?)
+            """, arguments: [message, message, body, by, at, reason])
+    }
+
+    /// Users named with `@` who may read the channel: members, or anyone for a public channel.
+    static func resolveMentions(_ db: Database, body: String, channel: ChannelRow) throws -> [Int64] {
+        let names = Mentions.names(in: body).prefix(50)
+        var ids: [Int64] = []
+        for name in names {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ? AND deactivated_at IS NULL", arguments: [name]) else { continue }
+            if try channel.kind == .public || Rows.isMember(db, channel: channel.id, user: id) { ids.append(id) }
+        }
+        return ids
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+extension SQLiteStore {
+    /// Full-text search over messages the caller may read, best matches first (bm25), with
+    /// snippets whose matching words are wrapped in `**`.
+    public func search(_ p: Principal, _ req: SearchRequest) async throws -> SearchReply {
+        guard req.query.count <= 256 else { throw SwarmError.badRequest("query is at most 256 characters") }
+        guard let match = SearchQuery.fts5(req.query) else { throw SwarmError.badRequest("query has no words") }
+        let limit = min(max(req.limit ?? 20, 1), 100)
+        return try await read { db in
+            var channelFilter = ""
+            var args: StatementArguments = [match, p.id]
+            if let ref = req.channel {
+                let ch = try Rows.readableChannel(db, ref: ref, by: p)
+                channelFilter = " AND m.channel_id = ?"
+                args += [ch.id]
+            }
+            args += [limit]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT m.id, m.channel_id, m.author_id, m.body, m.thread_id, m.reply_count, m.mentions,
+                       m.created_at, m.edited_at, m.deleted_at, u.name AS author_name,
+                       snippet(message_fts, 0, '**', '**', '…', 12) AS snip, bm25(message_fts) AS rank
+                FROM message_fts
+                JOIN messages m ON m.id = message_fts.rowid
+                JOIN users u ON u.id = m.author_id
+                JOIN channels c ON c.id = m.channel_id
+                WHERE message_fts MATCH ? AND m.deleted_at IS NULL
+                  AND (c.kind = 'public' OR EXISTS (SELECT 1 FROM members x WHERE x.channel_id = c.id AND x.user_id = ?))
+                  \(channelFilter)
+                ORDER BY rank LIMIT ?
+                """, arguments: args)
+            return SearchReply(results: rows.map { SearchHit(message: Rows.message($0), snippet: $0["snip"], rank: $0["rank"]) })
+        }
+    }
+}

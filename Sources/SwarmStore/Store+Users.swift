@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+extension SQLiteStore {
+    /// The principal for a bearer token, or nil when the token is unknown, revoked or its user
+    /// deactivated.
+    public func authenticate(token: String) async throws -> (Principal, User)? {
+        guard token.utf8.count <= 256 else { return nil }
+        let hash = TokenSecrets.hash(token)
+        return try await read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT u.*, t.id AS token_id FROM tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.hash = ? AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
+                """, arguments: [hash]) else { return nil }
+            let user = Rows.user(row)
+            return (Principal(id: row["id"], name: row["name"], role: user.role, tokenId: row["token_id"]), user)
+        }
+    }
+
+    /// Creates a user and a first token (returned once).
+    public func createUser(name: String, role: Role, displayName: String? = nil, skills: [String] = []) async throws -> (User, String) {
+        let name = Names.strip(name).lowercased()
+        guard Names.isValid(name, maxLength: 32) else { throw SwarmError.badRequest("user names are 1–32 of a-z 0-9 . _ -") }
+        let cleanSkills = try Self.validSkills(skills)
+        let token = TokenSecrets.generate()
+        let user = try await write { tx in
+            let db = tx.db
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) == true {
+                throw SwarmError.conflict("user \(name) exists")
+            }
+            let skillsJSON = String(decoding: try JSONEncoder().encode(cleanSkills), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO users(name, display_name, role, skills, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [name, displayName, role.rawValue, skillsJSON, Timestamp.now()])
+            let id = db.lastInsertedRowID
+            try Self.insertToken(db, user: id, token: token, label: "created")
+            return User(id: Ids.make(.user, id), name: name, displayName: displayName, role: role, skills: cleanSkills)
+        }
+        return (user, token)
+    }
+
+    /// Issues another token for an existing user (returned once).
+    public func issueToken(user ref: String, label: String?) async throws -> String {
+        let token = TokenSecrets.generate()
+        try await write { tx in
+            let row = try Rows.userRow(tx.db, ref: ref)
+            try Self.insertToken(tx.db, user: row["id"], token: token, label: label)
+        }
+        return token
+    }
+
+    /// Revokes every live token of a user. The `token.revoked` event closes their open sessions.
+    public func revokeTokens(user ref: String) async throws -> Int {
+        try await write { tx in
+            let row = try Rows.userRow(tx.db, ref: ref)
+            let userId: Int64 = row["id"]
+            let ids = try Int64.fetchAll(tx.db, sql: "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL", arguments: [userId])
+            guard !ids.isEmpty else { return 0 }
+            try tx.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [Timestamp.now(), userId])
+            try tx.append(.tokenRevoked, channel: nil, user: userId, TokenRevokedEvent(user: Ids.make(.user, userId), tokens: ids))
+            return ids.count
+        }
+    }
+
+    public func listUsers() async throws -> [User] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM users WHERE deactivated_at IS NULL ORDER BY name").map(Rows.user)
+        }
+    }
+
+    public func user(_ ref: String) async throws -> User {
+        try await read { db in Rows.user(try Rows.userRow(db, ref: ref)) }
+    }
+
+    static func insertToken(_ db: Database, user: Int64, token: String, label: String?) throws {
+        try db.execute(sql: "INSERT INTO tokens(user_id, hash, label, created_at) VALUES (?, ?, ?, ?)",
+                       arguments: [user, TokenSecrets.hash(token), label, Timestamp.now()])
+    }
+
+    static func validSkills(_ skills: [String]) throws -> [String] {
+        let clean = skills.map { $0.lowercased() }.filter { !$0.isEmpty }
+        guard clean.count <= 32, clean.allSatisfy({ Names.isValid($0, maxLength: 32) }) else {
+            throw SwarmError.badRequest("skills are up to 32 names of a-z 0-9 . _ -")
+        }
+        return Array(Set(clean)).sorted()
+    }
+}
