@@ -95,3 +95,18 @@ extension TOMLSubset.Value {
         return n
     }
 }
+
+extension ServerConfig {
+    /// Defaults, then the TOML file (`path`, or `config/swarmd.toml` when it exists), then the
+    /// environment. Flags are applied by the caller afterwards.
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfig {
+        var config = ServerConfig()
+        let file = path ?? environment["SWARM_CONFIG"] ?? (FileManager.default.fileExists(atPath: "config/swarmd.toml") ? "config/swarmd.toml" : nil)
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ConfigError(description: "cannot read \(file)") }
+            try config.apply(toml: text, source: file)
+        }
+        try config.apply(environment: environment)
+        return config
+    }
+}

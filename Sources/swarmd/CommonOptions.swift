@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SwarmServer
+import SwarmStore
+
+/// Where the configuration and database come from, shared by every subcommand.
+struct ConfigOptions: ParsableArguments {
+    @Option(help: "Config file (default: config/swarmd.toml when present; env SWARM_CONFIG).")
+    var config: String?
+
+    @Option(help: "SQLite database path (overrides storage.path).")
+    var db: String?
+
+    func load() throws -> ServerConfig {
+        var c = try ServerConfig.load(path: config)
+        if let db { c.databasePath = db }
+        return c
+    }
+
+    func openStore() throws -> SQLiteStore {
+        let c = try load()
+        return try SQLiteStore.open(StoreOptions(path: c.databasePath, synchronous: c.synchronous, readers: 1, maxBatch: c.maxBatch))
+    }
+}
+
+enum Log {
+    static func bootstrap(level: String) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: level) ?? .info
+            return handler
+        }
+    }
+}
