@@ -13,6 +13,10 @@ public final class SwarmConnection: Sendable {
     public struct Closed: Error, CustomStringConvertible {
         public var code: Int?
         public var reason: String?
+        public init(code: Int?, reason: String?) {
+            self.code = code
+            self.reason = reason
+        }
         public var description: String { "connection closed (\(code.map(String.init) ?? "no code"): \(reason ?? ""))" }
     }
 

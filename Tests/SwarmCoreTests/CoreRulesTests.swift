@@ -1,0 +1,74 @@
+import Foundation
+import SwarmCore
+import SwarmProtocol
+import Testing
+
+@Suite("SwarmCore rules without I/O")
+struct CoreRulesTests {
+    @Test func mentionsSkipEmailAddressesAndDuplicates() {
+        #expect(Mentions.names(in: "@Dave and @alice, ping @dave. mail bob@example.com") == ["dave", "alice"])
+        #expect(Mentions.names(in: "@ @- nothing") == [])
+        #expect(Mentions.names(in: "(@carol.lead)") == ["carol.lead"])
+    }
+
+    @Test func searchQueriesAreQuotedAndPrefixed() {
+        #expect(SearchQuery.fts5("perche rimb") == "\"perche\" \"rimb\"*")
+        #expect(SearchQuery.fts5("a\" OR b NEAR(") == "\"a\" \"OR\" \"b\" \"NEAR\"*")
+        #expect(SearchQuery.fts5("  *)( ") == nil)
+    }
+
+    @Test func idsRoundTripAndRejectGarbage() {
+        #expect(Ids.make(.message, 42) == "M42")
+        #expect(Ids.parse(.message, "M42") == 42)
+        #expect(Ids.parse(.message, "C42") == nil)
+        #expect(Ids.parse(.message, "M-1") == nil)
+        #expect(Ids.parse(.message, "M") == nil)
+    }
+
+    @Test func namesAreLowercaseWords() {
+        #expect(Names.isValid("support-billing"))
+        #expect(!Names.isValid("Support"))
+        #expect(!Names.isValid("-x"))
+        #expect(!Names.isValid(""))
+        #expect(!Names.isValid(String(repeating: "a", count: 65)))
+        #expect(Names.strip("#support") == "support")
+    }
+
+    @Test func permissions() {
+        #expect(Permissions.mayModify(messageAuthor: 1, actor: 1, actorRole: .agent))
+        #expect(!Permissions.mayModify(messageAuthor: 1, actor: 2, actorRole: .agent))
+        #expect(Permissions.mayModify(messageAuthor: 1, actor: 2, actorRole: .lead))
+        #expect(!Permissions.mayRead(kind: .private, isMember: false))
+        #expect(Permissions.mayRead(kind: .public, isMember: false))
+        #expect(!Permissions.mayJoin(kind: .private, role: .lead))
+        #expect(!Permissions.mayCreateChannel(.bot))
+        #expect(!Permissions.mayInvite(kind: .dm, inviterIsMember: true, role: .admin))
+    }
+
+    @Test func tomlSubset() throws {
+        let doc = """
+        # comment
+        [server]
+        host = "0.0.0.0"   # trailing
+        port = 7_420
+        [storage]
+        synchronous = 'full'
+        tags = ["a", "b#c"]
+        on = true
+        """
+        let v = try TOMLSubset.parse(doc)
+        #expect(v["server.host"] == .string("0.0.0.0"))
+        #expect(v["server.port"] == .integer(7420))
+        #expect(v["storage.synchronous"] == .string("full"))
+        #expect(v["storage.tags"] == .strings(["a", "b#c"]))
+        #expect(v["storage.on"] == .bool(true))
+        #expect(throws: TOMLSubset.ParseError.self) { try TOMLSubset.parse("[server]\nport 7420") }
+        #expect(throws: TOMLSubset.ParseError.self) { try TOMLSubset.parse("x = \"unterminated") }
+    }
+
+    @Test func timestampsAreRFC3339UTC() throws {
+        let s = Timestamp.format(Date(timeIntervalSince1970: 1_700_000_000.25))
+        #expect(s == "2023-11-14T22:13:20.250Z")
+        #expect(Timestamp.parse(s) != nil)
+    }
+}

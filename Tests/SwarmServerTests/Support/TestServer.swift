@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import SwarmClient
+import SwarmCore
+import SwarmProtocol
+import SwarmServer
+import SwarmStore
+
+/// A real swarmd in this process on a free port with its own temporary database.
+final class TestServer: Sendable {
+    let server: SwarmServer
+    let directory: URL
+    let config: ServerConfig
+
+    static func start(configure: (inout ServerConfig) -> Void = { _ in }) async throws -> TestServer {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var config = ServerConfig()
+        config.port = 0
+        config.databasePath = dir.appendingPathComponent("swarm.sqlite").path
+        config.synchronous = "normal"
+        config.logLevel = "warning"
+        configure(&config)
+        var logger = Logger(label: "swarmd-test")
+        logger.logLevel = .warning
+        let server = try await SwarmServer.start(config, logger: logger)
+        return TestServer(server: server, directory: dir, config: config)
+    }
+
+    init(server: SwarmServer, directory: URL, config: ServerConfig) {
+        self.server = server
+        self.directory = directory
+        self.config = config
+    }
+
+    var url: String { "ws://127.0.0.1:\(server.port)/v1/ws" }
+    var store: SQLiteStore { server.store }
+
+    func stop() async {
+        await server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Creates a user straight in the store; returns its token.
+    func user(_ name: String, role: Role = .agent, skills: [String] = []) async throws -> String {
+        try await store.createUser(name: name, role: role, skills: skills).1
+    }
+
+    /// Creates a user and connects them.
+    func client(_ name: String, role: Role = .agent, after: Int64? = nil) async throws -> TestClient {
+        let token = try await user(name, role: role)
+        return try await TestClient.connect(url: url, token: token, after: after)
+    }
+}
+
+/// Runs `body` against a fresh server and always stops it.
+func withServer(configure: (inout ServerConfig) -> Void = { _ in }, _ body: (TestServer) async throws -> Void) async throws {
+    let server = try await TestServer.start(configure: configure)
+    do {
+        try await body(server)
+    } catch {
+        await server.stop()
+        throw error
+    }
+    await server.stop()
+}
+
+struct Timeout: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
