@@ -72,6 +72,9 @@ public final class SwarmServer: Sendable {
         self.running = running
     }
 
+    /// Open WebSocket connections (for tests and diagnostics).
+    public var connectionCount: Int { core.hub.connectionCount }
+
     /// Waits until a signal (or `stop`) ends the server, then finishes the shutdown.
     public func wait() async throws {
         let result = await running.result
