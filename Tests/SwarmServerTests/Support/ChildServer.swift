@@ -1,0 +1,114 @@
+import Foundation
+import Synchronization
+
+/// The built `swarmd` binary run as a child process, for tests that must kill it for real.
+final class ChildServer: Sendable {
+    let process: Process
+    let port: Int
+
+    /// Directory of the running test bundle; `swift build` puts the executables beside it.
+    static var binDirectory: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static func binary(_ name: String) throws -> URL {
+        let url = binDirectory.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw Timeout(what: "\(name) binary at \(url.path); run `swift build` first")
+        }
+        return url
+    }
+
+    /// Runs `swarmd` with `arguments` to completion and returns its standard output.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = try binary("swarmd")
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts `swarmd serve --port 0 --db PATH` and waits (with a deadline) for its "listening" line.
+    static func start(db: String, extra: [String] = []) async throws -> ChildServer {
+        let p = Process()
+        p.executableURL = try binary("swarmd")
+        p.arguments = ["serve", "--port", "0", "--db", db, "--log-level", "error"] + extra
+        var env = ProcessInfo.processInfo.environment
+        env["SWARM_CONFIG"] = nil
+        p.environment = env
+        p.currentDirectoryURL = URL(fileURLWithPath: db).deletingLastPathComponent()
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        let (lines, sink) = AsyncStream<String>.makeStream()
+        let buffer = Mutex("")
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                handle.readabilityHandler = nil
+                sink.finish()
+                return
+            }
+            let complete: [String] = buffer.withLock { b in
+                b += String(decoding: chunk, as: UTF8.self)
+                var found: [String] = []
+                while let nl = b.firstIndex(of: "\n") {
+                    found.append(String(b[..<nl]))
+                    b = String(b[b.index(after: nl)...])
+                }
+                return found
+            }
+            for line in complete { sink.yield(line) }
+        }
+        try p.run()
+        let port = try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask {
+                for await line in lines where line.hasPrefix("swarmd listening on ") {
+                    return Int(line.split(separator: ":").last ?? "")
+                }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(30))
+                throw Timeout(what: "swarmd to start")
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let port else {
+            p.terminate()
+            throw Timeout(what: "swarmd listening line")
+        }
+        return ChildServer(process: p, port: port)
+    }
+
+    init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    var url: String { "ws://127.0.0.1:\(port)/v1/ws" }
+
+    /// SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func terminate() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// A value shared between test tasks behind a lock.
+final class Locked<T: Sendable>: Sendable {
+    private let mutex: Mutex<T>
+    init(_ value: T) { mutex = Mutex(value) }
+    func withLock<R: Sendable>(_ body: (inout T) -> R) -> R { mutex.withLock { body(&$0) } }
+}
