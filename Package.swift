@@ -65,6 +65,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "SwarmTUI",
+            dependencies: ["SwarmClient", "SwarmProtocol"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "swarmd",
             dependencies: [
@@ -76,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "swarm",
             dependencies: [
-                "SwarmClient",
+                "SwarmClient", "SwarmTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -93,6 +98,11 @@ let package = Package(
         .testTarget(
             name: "SwarmCoreTests",
             dependencies: ["SwarmCore", "SwarmStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwarmTUITests",
+            dependencies: ["SwarmTUI", "SwarmProtocol"],
             swiftSettings: strict
         ),
         .testTarget(

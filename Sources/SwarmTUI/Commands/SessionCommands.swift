@@ -1,0 +1,43 @@
+import SwarmProtocol
+
+/// /help, /quit, /away, /who, /search.
+public enum SessionCommands {
+    public static let commands: [SlashCommand] = [
+        SlashCommand("help", [.optional(.text)], usage: "/help [command]", summary: "List commands, or explain one") { c, args in
+            await c.notice(CommandParser.help(args.first))
+        },
+        SlashCommand("quit", usage: "/quit", summary: "Leave the client (Ctrl-C does the same)") { c, _ in
+            await c.update { $0.connection = .stopped("quit") }
+            throw QuitRequested()
+        },
+        SlashCommand("away", usage: "/away", summary: "Toggle away / online for your teammates") { c, _ in
+            let away = try await c.toggleAway()
+            await c.notice(away ? "you are away" : "you are back online")
+        },
+        SlashCommand("who", [.optional(.channel)], usage: "/who [#channel]", summary: "Members of a channel and who is online") { c, args in
+            let model = await c.model
+            guard let id = args.first.flatMap({ $0.isEmpty ? nil : $0 }).flatMap({ model.channel(named: $0)?.channel.id }) ?? model.current else {
+                throw SwarmError.notFound("no such channel")
+            }
+            let members = try await c.request(.channelMembers, ChannelRef(channel: id), as: ChannelMembersReply.self)
+            let presence = try await c.request(.presenceList, Empty(), as: PresenceListReply.self)
+            let status = Dictionary(presence.users.map { ($0.user, $0.status) }, uniquingKeysWith: { a, _ in a })
+            let lines = members.members.map { u in
+                "  \(u.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(u.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \((status[u.id] ?? .offline).rawValue)"
+            }
+            await c.notice((["Members of \(model.channels[id].map { model.displayName($0.channel) } ?? id):"] + lines).joined(separator: "\n"))
+        },
+        SlashCommand("search", [.text], usage: "/search words", summary: "Search messages you can read") { c, args in
+            let reply = try await c.request(.search, SearchRequest(query: args[0], limit: 20), as: SearchReply.self)
+            let model = await c.model
+            let lines = reply.results.map { hit in
+                let place = model.channels[hit.message.channel].map { model.displayName($0.channel) } ?? hit.message.channel
+                return "  \(hit.message.id) \(place) \(hit.message.authorName): \(hit.snippet)"
+            }
+            await c.notice(([reply.results.isEmpty ? "No results for \(args[0])" : "Results for \(args[0]) (/thread ID opens one):"] + lines).joined(separator: "\n"))
+        },
+    ]
+}
+
+/// Thrown by /quit; the app ends its loop.
+public struct QuitRequested: Error {}

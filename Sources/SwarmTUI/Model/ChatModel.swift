@@ -1,0 +1,194 @@
+import Foundation
+import SwarmProtocol
+
+/// Everything the terminal client shows, as a value. Server events and command results are
+/// applied to it; the renderer draws it; tests inspect it. No I/O here.
+public struct ChatModel: Sendable {
+    public enum Connection: Equatable, Sendable {
+        case connecting
+        case live
+        case reconnecting(attempt: Int, inSeconds: Int)
+        case stopped(String)
+    }
+
+    public enum View: Equatable, Sendable {
+        case channel
+        /// A thread opened with /thread: its root message id.
+        case thread(String)
+    }
+
+    public struct ChannelState: Sendable {
+        public var channel: Channel
+        public var messages: [Message] = []
+        public var unread = 0
+        public var mentions = 0
+        public var historyLoaded = false
+    }
+
+    /// A line typed by the user that the server has not acknowledged yet.
+    public struct Pending: Equatable, Sendable {
+        public var key: String
+        public var channel: String
+        public var body: String
+        public var thread: String?
+
+        public init(key: String, channel: String, body: String, thread: String?) {
+            self.key = key
+            self.channel = channel
+            self.body = body
+            self.thread = thread
+        }
+    }
+
+    public struct Notice: Equatable, Sendable {
+        public enum Kind: Sendable { case info, error, mention }
+        public var kind: Kind
+        public var text: String
+    }
+
+    public var me: User?
+    public var connection: Connection = .connecting
+    public var channels: [String: ChannelState] = [:]
+    public var users: [String: User] = [:]
+    public var current: String?
+    public var view: View = .channel
+    public var lastSeq: Int64 = 0
+    public var outbox: [Pending] = []
+    /// System lines (help, errors, search results) shown under the messages of the current view.
+    public var notices: [Notice] = []
+    /// Mentions and other alerts since the last render, for the bell and the status line.
+    public var alerts: [Notice] = []
+    /// Lines scrolled back from the bottom of the message pane.
+    public var scroll = 0
+    /// Message a /reply or /edit without an id refers to: the last one in the current view.
+    public var selected: String?
+    public var typing: [String: Date] = [:]
+
+    public init() {}
+
+    /// Channels in list order: public and private by name, then direct messages.
+    public var channelOrder: [ChannelState] {
+        channels.values.sorted { a, b in
+            let ka = a.channel.kind == .dm ? 1 : 0
+            let kb = b.channel.kind == .dm ? 1 : 0
+            return ka != kb ? ka < kb : displayName(a.channel) < displayName(b.channel)
+        }
+    }
+
+    public var currentChannel: ChannelState? { current.flatMap { channels[$0] } }
+
+    /// `#support`, or `@bob` for a direct message.
+    public func displayName(_ channel: Channel) -> String {
+        guard channel.kind == .dm else { return "#" + channel.name }
+        let parts = channel.name.split(separator: ".").dropFirst().map { "U" + $0 }
+        let other = parts.first { $0 != me?.id } ?? parts.first ?? ""
+        return "@" + (users[other]?.name ?? other)
+    }
+
+    public func channel(named ref: String) -> ChannelState? {
+        if let c = channels[ref] { return c }
+        let name = ref.hasPrefix("#") ? String(ref.dropFirst()) : ref
+        if ref.hasPrefix("@") {
+            return channels.values.first { $0.channel.kind == .dm && displayName($0.channel) == ref }
+        }
+        return channels.values.first { $0.channel.name == name }
+    }
+
+    public func user(named name: String) -> User? {
+        let n = name.hasPrefix("@") ? String(name.dropFirst()) : name
+        return users[n] ?? users.values.first { $0.name == n }
+    }
+
+    // MARK: changes
+
+    public mutating func upsert(_ channel: Channel) {
+        if channels[channel.id] == nil {
+            channels[channel.id] = ChannelState(channel: channel)
+        } else {
+            channels[channel.id]!.channel = channel
+        }
+        if current == nil { current = channel.id }
+    }
+
+    public mutating func remove(channel id: String) {
+        channels[id] = nil
+        if current == id { current = channelOrder.first?.channel.id }
+    }
+
+    /// Merges a page of history (oldest first) into a channel.
+    public mutating func merge(history: [Message], into channel: String) {
+        guard var state = channels[channel] else { return }
+        var byId = Dictionary(state.messages.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for m in history { byId[m.id] = m }
+        state.messages = byId.values.sorted { Self.order($0.id) < Self.order($1.id) }
+        state.historyLoaded = true
+        channels[channel] = state
+    }
+
+    public mutating func select(channel id: String) {
+        guard channels[id] != nil else { return }
+        current = id
+        view = .channel
+        scroll = 0
+        selected = nil
+        channels[id]!.unread = 0
+        channels[id]!.mentions = 0
+    }
+
+    /// Applies one server event. Returns true when the screen should be redrawn.
+    @discardableResult
+    public mutating func apply(_ frame: ServerFrame) -> Bool {
+        if let seq = frame.seq { lastSeq = max(lastSeq, seq) }
+        guard let ev = frame.ev, let data = frame.data else { return false }
+        switch ev {
+        case EventName.messageNew.rawValue:
+            guard let m = try? data.decode(Message.self) else { return false }
+            insert(m)
+            if m.channel != current, m.author != me?.id { channels[m.channel]?.unread += 1 }
+            return true
+        case EventName.messageEdited.rawValue, EventName.messageDeleted.rawValue:
+            if let m = try? data.decode(Message.self) {
+                insert(m)
+            } else if let d = try? data.decode(MessageDeletedEvent.self),
+                      let i = channels[d.channel]?.messages.firstIndex(where: { $0.id == d.id }) {
+                channels[d.channel]!.messages[i].deleted = true
+                channels[d.channel]!.messages[i].body = ""
+            }
+            return true
+        case EventName.mention.rawValue:
+            guard let e = try? data.decode(MentionEvent.self) else { return false }
+            if e.message.channel != current { channels[e.message.channel]?.mentions += 1 }
+            let place = channels[e.message.channel].map { displayName($0.channel) } ?? e.message.channel
+            alerts.append(Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))"))
+            return true
+        case EventName.memberLeft.rawValue:
+            if let e = try? data.decode(MemberEvent.self), e.user == me?.id { remove(channel: e.channel) }
+            return true
+        case EventName.typing.rawValue:
+            if let e = try? data.decode(TypingEvent.self), e.channel == current { typing[e.user] = Date() }
+            return true
+        default:
+            return false
+        }
+    }
+
+    private mutating func insert(_ m: Message) {
+        guard channels[m.channel] != nil else { return }
+        if let i = channels[m.channel]!.messages.firstIndex(where: { $0.id == m.id }) {
+            channels[m.channel]!.messages[i] = m
+        } else {
+            channels[m.channel]!.messages.append(m)
+            if let root = m.thread, let r = channels[m.channel]!.messages.firstIndex(where: { $0.id == root }) {
+                channels[m.channel]!.messages[r].replyCount += 1
+            }
+        }
+        if channels[m.channel]!.messages.count > 2000 { channels[m.channel]!.messages.removeFirst(500) }
+    }
+
+    public mutating func notice(_ text: String, _ kind: Notice.Kind = .info) {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { notices.append(Notice(kind: kind, text: String(line))) }
+        if notices.count > 200 { notices.removeFirst(notices.count - 200) }
+    }
+
+    static func order(_ id: String) -> Int64 { Int64(id.dropFirst()) ?? 0 }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import SwarmProtocol
+
+/// Draws the model: channel list on the left, messages (or the open thread) on the right, a
+/// status line and the input line. Pure: same model and size, same screen.
+public struct ChatRenderer: Sendable {
+    public var timeZone: TimeZone
+    public var now: Date
+
+    public init(timeZone: TimeZone = .current, now: Date = Date()) {
+        self.timeZone = timeZone
+        self.now = now
+    }
+
+    public func render(_ model: ChatModel, editor: LineEditor, width: Int, height: Int) -> Screen {
+        var screen = Screen(width: width, height: height)
+        let paneRows = max(0, height - 2)
+        let sidebar = width >= 60 ? min(24, width / 4) : 0
+        if sidebar > 0 {
+            drawSidebar(model, into: &screen, width: sidebar, rows: paneRows)
+            for r in 0..<paneRows { screen.put([.init("│", .dimmed)], row: r, column: sidebar, limit: 1) }
+        }
+        let paneColumn = sidebar > 0 ? sidebar + 1 : 0
+        let paneWidth = width - paneColumn
+        let lines = messageLines(model, width: paneWidth)
+        let bottom = max(0, lines.count - min(model.scroll, max(0, lines.count - paneRows)))
+        let visible = lines[max(0, bottom - paneRows)..<bottom]
+        for (i, line) in visible.enumerated() {
+            screen.put(line, row: paneRows - visible.count + i, column: paneColumn)
+        }
+        if height >= 2 { screen.put(statusLine(model), row: height - 2, fill: .inverted) }
+        drawInput(model, editor: editor, into: &screen, row: height - 1)
+        return screen
+    }
+
+    // MARK: parts
+
+    func drawSidebar(_ model: ChatModel, into screen: inout Screen, width: Int, rows: Int) {
+        guard rows > 0 else { return }
+        screen.put([.init("Channels", .strong)], row: 0, limit: width)
+        for (i, state) in model.channelOrder.prefix(rows - 1).enumerated() {
+            let name = model.displayName(state.channel)
+            var badge = ""
+            if state.mentions > 0 { badge = "@\(state.mentions)" } else if state.unread > 0 { badge = "\(state.unread)" }
+            let label = (i < 9 ? "\(i + 1) " : "  ") + name
+            let room = max(0, width - TextWidth.of(badge) - 1)
+            let text = TextWidth.prefix(label, cells: room).padding(toLength: room, withPad: " ", startingAt: 0) + " " + badge
+            let style: Screen.Style
+            if state.channel.id == model.current { style = .inverted }
+            else if state.mentions > 0 { style = .fg(.magenta, bold: true) }
+            else if state.unread > 0 { style = .strong }
+            else { style = .plain }
+            screen.put([.init(text, style)], row: i + 1, limit: width, fill: style)
+        }
+    }
+
+    func messageLines(_ model: ChatModel, width: Int) -> [[Screen.Span]] {
+        guard width > 8 else { return [] }
+        var out: [[Screen.Span]] = []
+        let messages: [Message]
+        var title: String?
+        if let current = model.currentChannel {
+            switch model.view {
+            case .channel:
+                messages = current.messages
+            case .thread(let root):
+                messages = current.messages.filter { $0.id == root || $0.thread == root }
+                title = "Thread \(root) in \(model.displayName(current.channel)) — type to reply, /back to return"
+            }
+        } else {
+            messages = []
+            title = model.channels.isEmpty ? "No channels yet: /channels lists them, /join #name joins one, /help explains the rest." : nil
+        }
+        if let title { out.append([.init(TextWidth.prefix(title, cells: width), .fg(.cyan, bold: true))]) }
+        for m in messages {
+            let isReply = m.thread != nil && model.view == .channel
+            let indent = isReply ? "  ↳ " : ""
+            let head = indent + time(m.createdAt) + " "
+            let author = m.authorName + ": "
+            var body = m.deleted ? "(deleted)" : m.body
+            if m.editedAt != nil, !m.deleted { body += " (edited)" }
+            if m.replyCount > 0, model.view == .channel { body += " [\(m.replyCount) \(m.replyCount == 1 ? "reply" : "replies")]" }
+            let mentionsMe = model.me.map { m.mentions.contains($0.id) } ?? false
+            let bodyStyle: Screen.Style = m.deleted ? .dimmed : (mentionsMe ? .fg(.magenta, bold: true) : .plain)
+            let firstWidth = width - TextWidth.of(head) - TextWidth.of(author)
+            let idTag = " " + m.id
+            let wrapped = TextWidth.wrap(body + idTag, cells: max(4, firstWidth))
+            for (i, line) in wrapped.enumerated() {
+                var spans: [Screen.Span] = []
+                if i == 0 {
+                    spans.append(.init(head, .dimmed))
+                    spans.append(.init(author, .fg(color(for: m.author), bold: true)))
+                } else {
+                    spans.append(.init(String(repeating: " ", count: TextWidth.of(head) + TextWidth.of(author))))
+                }
+                if i == wrapped.count - 1, line.hasSuffix(idTag) {
+                    spans.append(.init(String(line.dropLast(idTag.count)), bodyStyle))
+                    spans.append(.init(idTag, .dimmed))
+                } else {
+                    spans.append(.init(line, bodyStyle))
+                }
+                out.append(spans)
+            }
+        }
+        for p in model.outbox where p.channel == model.current {
+            out.append([.init("   …  ", .dimmed), .init((model.me?.name ?? "you") + ": ", .dimmed), .init(TextWidth.prefix(p.body, cells: width - 12) + " (sending)", .dimmed)])
+        }
+        for n in model.notices {
+            let style: Screen.Style = n.kind == .error ? .fg(.red) : (n.kind == .mention ? .fg(.magenta) : .fg(.yellow))
+            for line in TextWidth.wrap(n.text, cells: width) { out.append([.init(line, style)]) }
+        }
+        return out
+    }
+
+    func statusLine(_ model: ChatModel) -> [Screen.Span] {
+        var parts: [String] = []
+        switch model.connection {
+        case .connecting: parts.append("connecting…")
+        case .live: parts.append("live")
+        case .reconnecting(let attempt, let seconds): parts.append("reconnecting… (try \(attempt + 1), in \(seconds)s)")
+        case .stopped(let why): parts.append("offline: \(why)")
+        }
+        if let me = model.me { parts.append(me.name) }
+        if let current = model.currentChannel { parts.append(model.displayName(current.channel)) }
+        let elsewhere = model.channels.values.filter { $0.channel.id != model.current }
+        let unread = elsewhere.reduce(0) { $0 + $1.unread }
+        let mentions = elsewhere.reduce(0) { $0 + $1.mentions }
+        if mentions > 0 { parts.append("@\(mentions) mention\(mentions == 1 ? "" : "s")") }
+        if unread > 0 { parts.append("\(unread) unread") }
+        if !model.outbox.isEmpty { parts.append("\(model.outbox.count) unsent") }
+        let typers = model.typing.filter { now.timeIntervalSince($0.value) < 6 && $0.key != model.me?.id }.keys.compactMap { model.users[$0]?.name }.sorted()
+        if !typers.isEmpty { parts.append(typers.joined(separator: ", ") + " typing…") }
+        if model.scroll > 0 { parts.append("scrolled (PgDn)") }
+        return [.init(" " + parts.joined(separator: " │ ") + " ", .inverted)]
+    }
+
+    func drawInput(_ model: ChatModel, editor: LineEditor, into screen: inout Screen, row: Int) {
+        var prompt = model.currentChannel.map { model.displayName($0.channel) } ?? "swarm"
+        if case .thread(let root) = model.view { prompt += " ↳" + root }
+        prompt += "> "
+        let promptWidth = TextWidth.of(prompt)
+        let room = max(1, screen.width - promptWidth - 1)
+        // Scroll the line horizontally so the cursor stays visible.
+        let before = String(editor.text[..<editor.cursor])
+        var start = 0
+        while TextWidth.of(String(editor.text[start..<editor.cursor])) > room { start += 1 }
+        let shown = TextWidth.prefix(String(editor.text[start...]), cells: room)
+        screen.put([.init(prompt, .fg(.green, bold: true)), .init(shown)], row: row)
+        screen.cursor = (row, min(screen.width - 1, promptWidth + TextWidth.of(String(before.dropFirst(start)))))
+    }
+
+    func time(_ rfc3339: String) -> String {
+        var style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        style.timeZone = .gmt
+        guard let date = try? style.parse(rfc3339) else { return "--:--" }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+    }
+
+    func color(for user: String) -> Screen.Style.Color {
+        let palette: [Screen.Style.Color] = [.blue, .green, .cyan, .yellow, .magenta, .red]
+        let n = Int(user.dropFirst()) ?? user.unicodeScalars.reduce(0) { $0 + Int($1.value) }
+        return palette[n % palette.count]
+    }
+}

@@ -1,0 +1,300 @@
+import Foundation
+import SwarmClient
+import SwarmProtocol
+
+/// Owns the connection and the model: connects, resumes after drops with backoff, applies events,
+/// keeps unsent lines in an outbox (each with its idempotency key, so a resend after a reconnect
+/// never posts twice) and performs commands. The UI awaits `changes` and redraws from `model`.
+public actor ChatController {
+    public private(set) var model = ChatModel()
+    public let changes: AsyncStream<Void>
+    private let changeSink: AsyncStream<Void>.Continuation
+    private let url: String
+    private let token: String
+    private var conn: SwarmConnection?
+    private var machine = ReconnectMachine()
+    private var runner: Task<Void, Never>?
+    private var loadedOnce = false
+    private var lastTypingSent = Date.distantPast
+    private var flushing = false
+    public private(set) var away = false
+
+    public init(url: String, token: String) {
+        self.url = url
+        self.token = token
+        (changes, changeSink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public func start() {
+        guard runner == nil else { return }
+        runner = Task { await self.run() }
+    }
+
+    public func stop() async {
+        machine.stop("quit")
+        runner?.cancel()
+        await conn?.close()
+        changeSink.finish()
+    }
+
+    func changed() { changeSink.yield() }
+
+    public func update(_ body: (inout ChatModel) -> Void) {
+        body(&model)
+        changed()
+    }
+
+    // MARK: connection loop
+
+    private func run() async {
+        var action = machine.start()
+        while !Task.isCancelled {
+            switch action {
+            case .connect:
+                model.connection = .connecting
+                changed()
+                action = await connectOnce()
+            case .wait(let seconds):
+                if case .waiting(let attempt) = machine.state {
+                    model.connection = .reconnecting(attempt: attempt, inSeconds: Int(seconds.rounded(.up)))
+                }
+                changed()
+                try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                action = machine.waited()
+            case .stop(let why):
+                model.connection = .stopped(why == "quit" ? "disconnected" : why)
+                if case .stopped(let text) = machine.state { model.notice(text, .error) }
+                changed()
+                return
+            }
+        }
+    }
+
+    /// One connection from hello to close; returns what to do next.
+    private func connectOnce() async -> ReconnectMachine.Action {
+        let after = model.lastSeq > 0 ? model.lastSeq : nil
+        let connection: SwarmConnection
+        do {
+            connection = try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: "swarm-tui", after: after, presence: true))
+        } catch let error as SwarmError where error.code == .resyncRequired {
+            // Too far behind the log: start over from fresh history.
+            model.lastSeq = 0
+            loadedOnce = false
+            return machine.lost(closeCode: nil)
+        } catch let error as SwarmError where error.code == .unauthorized {
+            return machine.lost(closeCode: nil, unauthorized: true)
+        } catch {
+            return machine.lost(closeCode: nil)
+        }
+        conn = connection
+        machine.connected()
+        model.me = connection.hello?.user
+        if after == nil { model.lastSeq = connection.hello?.seq ?? 0 }
+        model.connection = .live
+        changed()
+        Task { await self.afterConnect(connection) }
+        for await frame in connection.events {
+            await handle(frame)
+        }
+        conn = nil
+        let closed = await connection.closed()
+        return machine.lost(closeCode: closed.code)
+    }
+
+    private func afterConnect(_ connection: SwarmConnection) async {
+        do {
+            if !loadedOnce {
+                try await loadEverything(connection)
+                loadedOnce = true
+            } else {
+                try await refreshChannels(connection)
+            }
+        } catch {
+            model.notice("could not load channels: \(error)", .error)
+        }
+        await flushOutbox()
+        changed()
+    }
+
+    private func loadEverything(_ c: SwarmConnection) async throws {
+        let users = try await c.request(Op.userList.rawValue, Empty(), as: UserListReply.self)
+        for u in users.users { model.users[u.id] = u }
+        try await refreshChannels(c)
+        if let current = model.current { try await loadHistory(current, connection: c) }
+        changed()
+    }
+
+    private func refreshChannels(_ c: SwarmConnection) async throws {
+        let list = try await c.request(Op.channelList.rawValue, Empty(), as: ChannelListReply.self)
+        for ch in list.channels where ch.member == true { model.upsert(ch) }
+        for id in model.channels.keys where !list.channels.contains(where: { $0.id == id && $0.member == true }) {
+            model.remove(channel: id)
+        }
+        let unread = try await c.request(Op.unreadList.rawValue, Empty(), as: UnreadListReply.self)
+        for u in unread.channels where u.channel != model.current {
+            model.channels[u.channel]?.unread = u.unread
+            model.channels[u.channel]?.mentions = u.mentions
+        }
+    }
+
+    private func loadHistory(_ channel: String, connection: SwarmConnection? = nil) async throws {
+        guard let c = connection ?? conn else { return }
+        let page = try await c.request(Op.history.rawValue, HistoryRequest(channel: channel, limit: 100), as: HistoryReply.self)
+        model.merge(history: page.messages, into: channel)
+        changed()
+    }
+
+    private func handle(_ frame: ServerFrame) async {
+        if frame.ev == nil, let error = frame.error {
+            model.notice("server: \(error.message)", .error)
+            changed()
+            return
+        }
+        let redraw = model.apply(frame)
+        if frame.ev == EventName.memberJoined.rawValue, frame.data?["user"]?.string == model.me?.id, let c = conn {
+            try? await refreshChannels(c)
+        }
+        if frame.ev == EventName.messageNew.rawValue, let ch = frame.data?["channel"]?.string, ch == model.current {
+            markRead()
+        }
+        if redraw { changed() }
+    }
+
+    // MARK: actions used by commands and the input line
+
+    /// Sends a line typed into the current view (channel or thread).
+    public func send(_ body: String) async {
+        guard let channel = model.current else {
+            model.notice("join a channel first: /join #name", .error)
+            changed()
+            return
+        }
+        var thread: String?
+        if case .thread(let root) = model.view { thread = root }
+        await post(body, channel: channel, thread: thread)
+    }
+
+    public func post(_ body: String, channel: String, thread: String?) async {
+        model.outbox.append(.init(key: "tui-\(UUID().uuidString)", channel: channel, body: body, thread: thread))
+        changed()
+        await flushOutbox()
+    }
+
+    /// Sends queued lines in order. A network failure leaves them queued for the next connection;
+    /// a refusal by the server drops the line with an error notice.
+    private func flushOutbox() async {
+        guard !flushing else { return }
+        flushing = true
+        defer { flushing = false }
+        while let next = model.outbox.first, let c = conn {
+            do {
+                let m = try await c.request(Op.messagePost.rawValue,
+                                            MessagePostRequest(channel: next.channel, body: next.body, thread: next.thread, idempotencyKey: next.key),
+                                            as: Message.self)
+                model.outbox.removeAll { $0.key == next.key }
+                _ = model.apply(ServerFrame.event(.messageNew, m))
+                changed()
+            } catch let error as SwarmError {
+                model.outbox.removeAll { $0.key == next.key }
+                model.notice("not sent: \(error.message)", .error)
+                changed()
+            } catch {
+                return
+            }
+        }
+    }
+
+    public func request<T: Encodable & Sendable, R: Decodable & Sendable>(_ op: Op, _ data: T, as type: R.Type) async throws -> R {
+        guard let c = conn else { throw SwarmError(.unsupported, "not connected; your command was not sent") }
+        return try await c.request(op.rawValue, data, as: type)
+    }
+
+    public func select(channel id: String) async {
+        model.select(channel: id)
+        changed()
+        if model.channels[id]?.historyLoaded == false { try? await loadHistory(id) }
+        markRead()
+    }
+
+    public func select(index: Int) async {
+        let order = model.channelOrder
+        guard index >= 1, index <= order.count else { return }
+        await select(channel: order[index - 1].channel.id)
+    }
+
+    public func cycle(by offset: Int) async {
+        let order = model.channelOrder
+        guard !order.isEmpty else { return }
+        let i = order.firstIndex { $0.channel.id == model.current } ?? 0
+        await select(channel: order[(i + offset + order.count) % order.count].channel.id)
+    }
+
+    public func joined(_ channel: Channel) async {
+        model.upsert(channel)
+        await select(channel: channel.id)
+    }
+
+    public func left(_ id: String) {
+        model.remove(channel: id)
+        changed()
+    }
+
+    public func openThread(_ root: String) async throws {
+        let thread = try await request(.threadGet, MessageRef(message: root), as: ThreadReply.self)
+        model.merge(history: [thread.root] + thread.replies, into: thread.root.channel)
+        if model.current != thread.root.channel { model.select(channel: thread.root.channel) }
+        model.view = .thread(thread.root.id)
+        model.scroll = 0
+        changed()
+    }
+
+    public func closeThread() {
+        model.view = .channel
+        changed()
+    }
+
+    public func toggleAway() async throws -> Bool {
+        away.toggle()
+        _ = try await request(.presenceSet, PresenceSetRequest(status: away ? .away : .online), as: Empty.self)
+        return away
+    }
+
+    public func scroll(by lines: Int) {
+        model.scroll = max(0, model.scroll + lines)
+        changed()
+    }
+
+    public func notice(_ text: String, _ kind: ChatModel.Notice.Kind = .info) {
+        model.notice(text, kind)
+        changed()
+    }
+
+    /// Takes the alerts gathered since the last call (for the bell and notifications).
+    public func takeAlerts() -> [ChatModel.Notice] {
+        defer { model.alerts = [] }
+        return model.alerts
+    }
+
+    /// Tells the channel's members we are typing, at most every 3 seconds.
+    public func userTyped() {
+        guard let c = conn, let current = model.current, Date().timeIntervalSince(lastTypingSent) > 3 else { return }
+        lastTypingSent = Date()
+        var thread: String?
+        if case .thread(let root) = model.view { thread = root }
+        Task { _ = try? await c.send(Op.typing.rawValue, TypingRequest(channel: current, thread: thread)) }
+    }
+
+    private func markRead() {
+        guard let c = conn, let current = model.current else { return }
+        Task { _ = try? await c.send(Op.readMark.rawValue, ReadMarkRequest(channel: current)) }
+    }
+}
+
+extension ServerFrame {
+    /// A locally made event frame (to apply an acknowledged post to the model at once).
+    static func event<T: Encodable>(_ name: EventName, _ value: T) -> ServerFrame {
+        let data = (try? JSONValue.from(value)) ?? .null
+        let json = #"{"ev":"\#(name.rawValue)","data":\#(data.description)}"#
+        return (try? JSONDecoder().decode(ServerFrame.self, from: Data(json.utf8)))!
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import SwarmProtocol
+
+/// Full-screen mode: keys go to the line editor, lines to commands or the current channel,
+/// model changes and resizes redraw the screen.
+public struct InteractiveApp: Sendable {
+    enum Input: Sendable {
+        case bytes([UInt8])
+        case redraw
+        case inputClosed
+    }
+
+    let controller: ChatController
+    let colors: Bool
+    let bell: Bool
+
+    public init(url: String, token: String, colors: Bool, bell: Bool) {
+        self.controller = ChatController(url: url, token: token)
+        self.colors = colors
+        self.bell = bell
+    }
+
+    public func run() async {
+        let terminal = Terminal()
+        terminal.enableRaw()
+        terminal.write(ANSI.enterAlternateScreen)
+        defer {
+            terminal.write(ANSI.leaveAlternateScreen)
+            terminal.restore()
+        }
+        await controller.start()
+
+        let (events, sink) = AsyncStream<Input>.makeStream()
+        let feeders = [
+            Task { for await bytes in terminal.input() { sink.yield(.bytes(bytes)) }; sink.yield(.inputClosed) },
+            Task { for await _ in terminal.resizes() { sink.yield(.redraw) } },
+            Task { for await _ in controller.changes { sink.yield(.redraw) } },
+            // Ticks age the typing indicator and count down reconnects.
+            Task { while !Task.isCancelled { try? await Task.sleep(for: .seconds(1)); sink.yield(.redraw) } },
+        ]
+        defer { feeders.forEach { $0.cancel() } }
+
+        var editor = LineEditor()
+        var decoder = KeyDecoder()
+        var previous: Screen?
+        loop: for await event in events {
+            switch event {
+            case .inputClosed:
+                break loop
+            case .redraw:
+                break
+            case .bytes(let bytes):
+                for key in decoder.feed(bytes) {
+                    let action = editor.handle(key)
+                    if case .char = key { await controller.userTyped() }
+                    if await !perform(action, editor: &editor) { break loop }
+                }
+                if case .redraw = editor.handle(.redraw) { previous = nil }
+            }
+            let model = await controller.model
+            if bell, !(await controller.takeAlerts()).isEmpty { terminal.write(ANSI.bell) }
+            let size = terminal.size()
+            let screen = ChatRenderer().render(model, editor: editor, width: size.width, height: size.height)
+            terminal.write(ANSI.frame(screen, previous: previous, colors: colors))
+            previous = screen
+        }
+        await controller.stop()
+    }
+
+    /// Returns false to quit.
+    func perform(_ action: LineEditor.Action, editor: inout LineEditor) async -> Bool {
+        switch action {
+        case .none, .redraw: return true
+        case .quit: return false
+        case .submit(let line): return await submit(line)
+        case .complete: await complete(&editor)
+        case .switchChannel(let n): await controller.select(index: n)
+        case .nextChannel: await controller.cycle(by: 1)
+        case .previousChannel: await controller.cycle(by: -1)
+        case .scroll(let pages): await controller.scroll(by: pages * 10)
+        }
+        return true
+    }
+
+    /// Runs a typed line; shared with plain mode. Returns false when the user asked to quit.
+    static func submit(_ line: String, to controller: ChatController) async -> Bool {
+        switch CommandParser.parse(line) {
+        case .message(let text):
+            await controller.send(text)
+        case .error(let why):
+            await controller.notice(why, .error)
+        case .command(let name, let args):
+            guard let command = CommandTable.named(name) else { return true }
+            do {
+                try await command.run(controller, args)
+            } catch is QuitRequested {
+                return false
+            } catch let error as SwarmError {
+                await controller.notice("/\(name): \(error.message)", .error)
+            } catch {
+                await controller.notice("/\(name): \(error)", .error)
+            }
+        }
+        return true
+    }
+
+    func submit(_ line: String) async -> Bool { await Self.submit(line, to: controller) }
+
+    func complete(_ editor: inout LineEditor) async {
+        let (start, word) = editor.currentWord
+        guard !word.isEmpty else { return }
+        let model = await controller.model
+        let found = Completion.candidates(for: word, isFirstWord: start == 0, model: model)
+        if found.count == 1 {
+            editor.replace(from: start, with: found[0] + " ")
+        } else if found.count > 1 {
+            let common = Completion.commonPrefix(found)
+            if common.count > word.count { editor.replace(from: start, with: common) }
+            await controller.notice(found.prefix(20).joined(separator: "  "))
+        }
+    }
+}

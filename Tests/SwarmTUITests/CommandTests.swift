@@ -1,0 +1,61 @@
+import SwarmProtocol
+import SwarmTUI
+import Testing
+
+@Suite("Slash commands and completion")
+struct CommandTests {
+    @Test func parsing() {
+        #expect(CommandParser.parse("hello") == .message("hello"))
+        #expect(CommandParser.parse("//not a command") == .message("/not a command"))
+        #expect(CommandParser.parse("/join #support") == .command(name: "join", args: ["#support"]))
+        #expect(CommandParser.parse("/reply M12 sure,  on it ") == .command(name: "reply", args: ["M12", "sure,  on it"]))
+        #expect(CommandParser.parse("/leave") == .command(name: "leave", args: [""]))
+        #expect(CommandParser.parse("/create #x private") == .command(name: "create", args: ["#x", "private"]))
+        #expect(CommandParser.parse("/help join") == .command(name: "help", args: ["join"]))
+        if case .error(let why) = CommandParser.parse("/join") { #expect(why == "usage: /join #channel") } else { Issue.record("expected usage error") }
+        if case .error(let why) = CommandParser.parse("/jion #x") { #expect(why.contains("did you mean /join")) } else { Issue.record("expected unknown command") }
+        if case .error = CommandParser.parse("/create #x secret") {} else { Issue.record("bad choice accepted") }
+        if case .error = CommandParser.parse("/join #a #b") {} else { Issue.record("extra words accepted") }
+    }
+
+    @Test func everyCommandHasHelp() {
+        let help = CommandParser.help()
+        for c in CommandTable.all {
+            #expect(help.contains(c.usage))
+            #expect(CommandParser.help(c.name).contains(c.summary))
+        }
+        #expect(Set(CommandTable.all.map(\.name)).count == CommandTable.all.count, "command names are unique")
+    }
+
+    @Test func completion() {
+        var model = ChatModel()
+        model.upsert(Channel(id: "C1", name: "support", kind: .public, topic: nil, createdBy: nil, createdAt: ""))
+        model.upsert(Channel(id: "C2", name: "sales", kind: .public, topic: nil, createdBy: nil, createdAt: ""))
+        model.users["U1"] = User(id: "U1", name: "alice", displayName: nil, role: .agent, skills: [])
+        model.users["U2"] = User(id: "U2", name: "albert", displayName: nil, role: .agent, skills: [])
+        #expect(Completion.candidates(for: "/jo", isFirstWord: true, model: model) == ["/join"])
+        #expect(Completion.candidates(for: "/jo", isFirstWord: false, model: model) == [])
+        #expect(Completion.candidates(for: "#su", isFirstWord: false, model: model) == ["#support"])
+        #expect(Completion.candidates(for: "#s", isFirstWord: false, model: model) == ["#sales", "#support"])
+        #expect(Completion.candidates(for: "@al", isFirstWord: false, model: model) == ["@albert", "@alice"])
+        #expect(Completion.commonPrefix(["@albert", "@alice"]) == "@al")
+    }
+
+    @Test func reconnectBackoff() {
+        var m = ReconnectMachine(random: { 0.5 })
+        #expect(m.start() == .connect)
+        #expect(m.lost(closeCode: nil) == .wait(seconds: 1.0))
+        #expect(m.waited() == .connect)
+        #expect(m.lost(closeCode: 1006) == .wait(seconds: 2.0))
+        _ = m.waited()
+        m.connected()
+        #expect(m.state == .live)
+        #expect(m.lost(closeCode: 4008) == .wait(seconds: 0.5), "after a live session the backoff starts over")
+        for _ in 0..<20 {
+            _ = m.waited()
+            _ = m.lost(closeCode: nil)
+        }
+        #expect(m.delay(attempt: 30) == 30)
+        #expect(m.lost(closeCode: 4001) == .stop("unauthorized"))
+    }
+}
