@@ -34,10 +34,10 @@ final class ChildServer: Sendable {
     }
 
     /// Starts `swarmd serve --port 0 --db PATH` and waits (with a deadline) for its "listening" line.
-    static func start(db: String, extra: [String] = []) async throws -> ChildServer {
+    static func start(db: String, port: Int = 0, extra: [String] = []) async throws -> ChildServer {
         let p = Process()
         p.executableURL = try binary("swarmd")
-        p.arguments = ["serve", "--port", "0", "--db", db, "--log-level", "error"] + extra
+        p.arguments = ["serve", "--port", String(port), "--db", db, "--log-level", "error"] + extra
         var env = ProcessInfo.processInfo.environment
         env["SWARM_CONFIG"] = nil
         p.environment = env
