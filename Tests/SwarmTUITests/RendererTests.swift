@@ -76,6 +76,20 @@ struct RendererTests {
         #expect(plain.contains("\u{1B}[7m"), "reverse video stays for the status line")
     }
 
+    @Test func mentionsRaiseAnAlertOnTheStatusLine() throws {
+        var m = Self.model()
+        let frame = try JSONDecoder().decode(ServerFrame.self, from: Data(#"""
+            {"ev":"mention","seq":12,"data":{"user":"U1","message":{"id":"M7","channel":"C2","author":"U2","author_name":"bob","body":"@alice refund?","reply_count":0,"mentions":["U1"],"created_at":"2026-11-25T09:06:00.000Z","deleted":false}}}
+            """#.utf8))
+        let redraw = m.apply(frame)
+        #expect(redraw)
+        #expect(m.channels["C2"]?.mentions == 1)
+        #expect(m.alerts.count == 1)
+        let lines = ChatRenderer(timeZone: TimeZone(identifier: "UTC")!, now: Date()).render(m, editor: LineEditor(), width: 120, height: 6).lines
+        #expect(lines[4].contains("★ bob mentioned you in #billing: @alice refund?"))
+        #expect(lines[1].contains("#billing") && lines[1].contains("@1"))
+    }
+
     @Test func wideCharactersCountTwoCells() {
         #expect(TextWidth.of("日本") == 4)
         #expect(TextWidth.of("é") == 1)

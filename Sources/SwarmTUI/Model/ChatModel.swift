@@ -58,6 +58,8 @@ public struct ChatModel: Sendable {
     public var notices: [Notice] = []
     /// Mentions and other alerts since the last render, for the bell and the status line.
     public var alerts: [Notice] = []
+    /// The newest alert and when it came, shown on the status line for a few seconds.
+    public var lastAlert: (notice: Notice, at: Date)?
     /// Lines scrolled back from the bottom of the message pane.
     public var scroll = 0
     /// Message a /reply or /edit without an id refers to: the last one in the current view.
@@ -159,7 +161,9 @@ public struct ChatModel: Sendable {
             guard let e = try? data.decode(MentionEvent.self) else { return false }
             if e.message.channel != current { channels[e.message.channel]?.mentions += 1 }
             let place = channels[e.message.channel].map { displayName($0.channel) } ?? e.message.channel
-            alerts.append(Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))"))
+            let alert = Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))")
+            alerts.append(alert)
+            lastAlert = (alert, Date())
             return true
         case EventName.memberLeft.rawValue:
             if let e = try? data.decode(MemberEvent.self), e.user == me?.id { remove(channel: e.channel) }

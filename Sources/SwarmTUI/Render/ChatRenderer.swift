@@ -131,7 +131,11 @@ public struct ChatRenderer: Sendable {
         let typers = model.typing.filter { now.timeIntervalSince($0.value) < 6 && $0.key != model.me?.id }.keys.compactMap { model.users[$0]?.name }.sorted()
         if !typers.isEmpty { parts.append(typers.joined(separator: ", ") + " typing…") }
         if model.scroll > 0 { parts.append("scrolled (PgDn)") }
-        return [.init(" " + parts.joined(separator: " │ ") + " ", .inverted)]
+        var spans: [Screen.Span] = [.init(" " + parts.joined(separator: " │ ") + " ", .inverted)]
+        if let alert = model.lastAlert, now.timeIntervalSince(alert.at) < 10 {
+            spans.append(.init(" ★ " + alert.notice.text + " ", Screen.Style(color: .magenta, bold: true, reverse: true)))
+        }
+        return spans
     }
 
     func drawInput(_ model: ChatModel, editor: LineEditor, into screen: inout Screen, row: Int) {
