@@ -1,0 +1,372 @@
+import Foundation
+import SwarmClient
+import SwarmProtocol
+
+/// A `protocol/examples/*.jsonl` transcript: the format is defined in protocol/PROTOCOL.md,
+/// section "Example transcripts". Parsing checks every line's shape up front, so a typo in a
+/// transcript fails with its line number before any socket is opened.
+struct Transcript: Sendable {
+    struct UserSpec: Sendable {
+        var name: String
+        var role: Role
+    }
+
+    enum Action: Sendable {
+        case comment
+        case send(JSONValue)
+        case sendRaw(String)
+        case expect(JSONValue)
+        case connect(bearer: JSONValue?)
+        case disconnect
+        case closed(code: Int)
+    }
+
+    struct Step: Sendable {
+        var line: Int
+        var user: String
+        var action: Action
+    }
+
+    var file: String
+    var users: [UserSpec]
+    var steps: [Step]
+
+    /// The package root, found from this file's place in it (Tests/SwarmServerTests/Support/).
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var examplesDirectory: URL { packageRoot.appendingPathComponent("protocol/examples") }
+
+    /// File names of every transcript, sorted.
+    static func fileNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory.path)) ?? []
+        return names.filter { $0.hasSuffix(".jsonl") }.sorted()
+    }
+
+    static func load(_ file: String) throws -> Transcript {
+        let url = examplesDirectory.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try parse(text, file: file)
+    }
+
+    static func parse(_ text: String, file: String) throws -> Transcript {
+        var users: [UserSpec]?
+        var steps: [Step] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = index + 1
+            func fail(_ why: String) -> TranscriptFailure { TranscriptFailure(file: file, line: line, message: why) }
+            if raw.allSatisfy(\.isWhitespace) { continue }
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)), let object = value.object else {
+                throw fail("not a JSON object")
+            }
+            if users == nil {
+                if object["comment"] != nil, object.count == 1 { continue }
+                guard object.count == 1, let list = object["users"]?.array else { throw fail("the first line must be {\"users\": [...]}") }
+                users = try list.map { item in
+                    guard let name = item["name"]?.string, let role = item["role"]?.string.flatMap(Role.init(rawValue:)) else {
+                        throw fail("each user needs a name and a role (\(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    return UserSpec(name: name, role: role)
+                }
+                continue
+            }
+            if let comment = object["comment"] {
+                guard comment.string != nil, object.count == 1 else { throw fail("a comment line is {\"comment\": \"...\"} alone") }
+                continue
+            }
+            guard let user = object["as"]?.string, !user.isEmpty else { throw fail("missing \"as\"") }
+            guard object.count == 2 else { throw fail("a line has \"as\" and exactly one action") }
+            let action: Action
+            if let frame = object["send"] {
+                guard frame.object != nil else { throw fail("send takes a JSON object") }
+                action = .send(frame)
+            } else if let raw = object["send_raw"] {
+                guard let text = raw.string else { throw fail("send_raw takes a string") }
+                action = .sendRaw(text)
+            } else if let pattern = object["expect"] {
+                action = .expect(pattern)
+            } else if let options = object["connect"] {
+                guard let o = options.object, Set(o.keys).isSubset(of: ["bearer"]) else { throw fail("connect takes {} or {\"bearer\": ...}") }
+                action = .connect(bearer: o["bearer"])
+            } else if let flag = object["disconnect"] {
+                guard flag == .bool(true) else { throw fail("disconnect takes true") }
+                action = .disconnect
+            } else if let closed = object["closed"] {
+                guard let code = closed["code"]?.int, closed.object?.count == 1 else { throw fail("closed takes {\"code\": N}") }
+                action = .closed(code: Int(code))
+            } else {
+                throw fail("unknown action; expected send, send_raw, expect, connect, disconnect or closed")
+            }
+            steps.append(Step(line: line, user: user, action: action))
+        }
+        guard let users else { throw TranscriptFailure(file: file, line: 1, message: "empty transcript") }
+        return Transcript(file: file, users: users, steps: steps)
+    }
+}
+
+struct TranscriptFailure: Error, CustomStringConvertible {
+    var file: String
+    var line: Int
+    var message: String
+    var description: String { "\(file):\(line): \(message)" }
+}
+
+/// Variables captured by `$name` in expect patterns and substituted into sent frames.
+struct Bindings {
+    var values: [String: JSONValue] = [:]
+    var tokens: [String: String] = [:]
+
+    static func variableName(_ s: String) -> String? {
+        guard s.hasPrefix("$"), s.count > 1 else { return nil }
+        let name = s.dropFirst()
+        let allowed = name.unicodeScalars.allSatisfy { s in
+            ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || s == "_"
+        }
+        guard allowed else { return nil }
+        return String(name)
+    }
+
+    /// Replaces `"$token:NAME"` and `"$name"` strings anywhere in `value`.
+    func substitute(_ value: JSONValue) throws -> JSONValue {
+        switch value {
+        case .string(let s):
+            if s.hasPrefix("$token:") {
+                let user = String(s.dropFirst("$token:".count))
+                guard let token = tokens[user] else { throw SubstitutionError(what: "no token for user \(user)") }
+                return .string(token)
+            }
+            guard let name = Self.variableName(s) else { return value }
+            guard let bound = values[name] else { throw SubstitutionError(what: "$\(name) is used before it is captured") }
+            return bound
+        case .array(let items): return .array(try items.map(substitute))
+        case .object(let members): return .object(try members.mapValues(substitute))
+        default: return value
+        }
+    }
+
+    /// Matches `actual` against `pattern`, capturing unbound variables; returns why it does not match.
+    mutating func match(_ pattern: JSONValue, _ actual: JSONValue?, at path: String) -> String? {
+        switch pattern {
+        case .string("$absent"):
+            return actual == nil ? nil : "\(path): expected no member, got \(actual!)"
+        case .null:
+            return actual == nil || actual == .null ? nil : "\(path): expected null or absent, got \(actual!)"
+        case .string("$any"):
+            return actual == nil ? "\(path): missing" : nil
+        case .string(let s) where Self.variableName(s) != nil:
+            let name = Self.variableName(s)!
+            guard let actual else { return "\(path): missing (for $\(name))" }
+            if let bound = values[name] {
+                return bound == actual ? nil : "\(path): expected $\(name) = \(bound), got \(actual)"
+            }
+            values[name] = actual
+            return nil
+        case .object(let members):
+            guard let actual else { return "\(path): missing" }
+            guard let object = actual.object else { return "\(path): expected an object, got \(actual)" }
+            for key in members.keys.sorted() {
+                if let why = match(members[key]!, object[key], at: "\(path).\(key)") { return why }
+            }
+            return nil
+        case .array(let items):
+            guard let actual else { return "\(path): missing" }
+            guard let array = actual.array else { return "\(path): expected an array, got \(actual)" }
+            guard array.count == items.count else { return "\(path): expected \(items.count) elements, got \(array.count): \(actual)" }
+            for (i, item) in items.enumerated() {
+                if let why = match(item, array[i], at: "\(path)[\(i)]") { return why }
+            }
+            return nil
+        default:
+            guard let actual else { return "\(path): missing" }
+            return pattern == actual ? nil : "\(path): expected \(pattern), got \(actual)"
+        }
+    }
+}
+
+struct SubstitutionError: Error, CustomStringConvertible {
+    var what: String
+    var description: String { what }
+}
+
+/// Frames one connection received and not yet consumed; waiting always has a deadline.
+actor FrameQueue {
+    enum Next: Sendable {
+        case frame(String)
+        case ended
+        case timedOut
+    }
+
+    private var frames: [String] = []
+    private var ended = false
+    private var waiter: (id: Int, cont: CheckedContinuation<Next, Never>)?
+    private var nextWaiter = 0
+
+    func add(_ text: String) {
+        if let w = waiter {
+            waiter = nil
+            w.cont.resume(returning: .frame(text))
+        } else {
+            frames.append(text)
+        }
+    }
+
+    func finish() {
+        ended = true
+        if let w = waiter {
+            waiter = nil
+            w.cont.resume(returning: .ended)
+        }
+    }
+
+    /// The next frame, or `.ended` when the connection closed first, or `.timedOut` after `seconds`.
+    func next(seconds: Double) async -> Next {
+        if !frames.isEmpty { return .frame(frames.removeFirst()) }
+        if ended { return .ended }
+        let id = nextWaiter
+        nextWaiter += 1
+        let deadline = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            await self?.expire(id)
+        }
+        defer { deadline.cancel() }
+        return await withCheckedContinuation { cont in waiter = (id, cont) }
+    }
+
+    private func expire(_ id: Int) {
+        guard let w = waiter, w.id == id else { return }
+        waiter = nil
+        w.cont.resume(returning: .timedOut)
+    }
+}
+
+/// One raw socket of a transcript user, with every received text frame queued in order.
+struct TranscriptConnection: Sendable {
+    let conn: SwarmConnection
+    let queue: FrameQueue
+
+    static func open(url: String, bearer: String?) async throws -> TranscriptConnection {
+        let conn = try await SwarmConnection.connect(url: url, hello: nil, headerToken: bearer, keepRaw: true)
+        let queue = FrameQueue()
+        if let raw = conn.rawFrames {
+            Task {
+                for await text in raw { await queue.add(text) }
+                await queue.finish()
+            }
+        } else {
+            await queue.finish()
+        }
+        return TranscriptConnection(conn: conn, queue: queue)
+    }
+}
+
+/// Replays one transcript against a live server, failing with file, line, expected and actual.
+struct TranscriptRunner {
+    static let deadlineSeconds = 5.0
+
+    let transcript: Transcript
+    let url: String
+    var bindings = Bindings()
+    var connections: [String: TranscriptConnection] = [:]
+
+    init(transcript: Transcript, url: String, tokens: [String: String]) {
+        self.transcript = transcript
+        self.url = url
+        bindings.tokens = tokens
+    }
+
+    mutating func run() async throws {
+        do {
+            for step in transcript.steps { try await perform(step) }
+        } catch {
+            await closeAll()
+            throw error
+        }
+        await closeAll()
+    }
+
+    private mutating func closeAll() async {
+        for conn in connections.values { await conn.conn.close() }
+        connections = [:]
+    }
+
+    private func failure(_ step: Transcript.Step, _ message: String) -> TranscriptFailure {
+        TranscriptFailure(file: transcript.file, line: step.line, message: "[\(step.user)] \(message)")
+    }
+
+    private mutating func connection(for step: Transcript.Step) async throws -> TranscriptConnection {
+        if let c = connections[step.user] { return c }
+        do {
+            let c = try await TranscriptConnection.open(url: url, bearer: nil)
+            connections[step.user] = c
+            return c
+        } catch {
+            throw failure(step, "could not connect: \(error)")
+        }
+    }
+
+    private mutating func perform(_ step: Transcript.Step) async throws {
+        switch step.action {
+        case .comment:
+            return
+        case .connect(let bearer):
+            guard connections[step.user] == nil else { throw failure(step, "already connected; disconnect first") }
+            var header: String?
+            if let bearer {
+                do { header = try bindings.substitute(bearer).string } catch { throw failure(step, "\(error)") }
+                guard header != nil else { throw failure(step, "bearer must be a string") }
+            }
+            do {
+                connections[step.user] = try await TranscriptConnection.open(url: url, bearer: header)
+            } catch {
+                throw failure(step, "could not connect: \(error)")
+            }
+        case .disconnect:
+            guard let c = connections.removeValue(forKey: step.user) else { throw failure(step, "not connected") }
+            await c.conn.close()
+        case .send(let frame):
+            let c = try await connection(for: step)
+            let text: String
+            do {
+                text = try bindings.substitute(frame).description
+            } catch {
+                throw failure(step, "\(error)")
+            }
+            do { try await c.conn.sendRaw(text) } catch { throw failure(step, "send failed: \(error)") }
+        case .sendRaw(let text):
+            let c = try await connection(for: step)
+            do { try await c.conn.sendRaw(text) } catch { throw failure(step, "send failed: \(error)") }
+        case .expect(let pattern):
+            let c = try await connection(for: step)
+            switch await c.queue.next(seconds: Self.deadlineSeconds) {
+            case .timedOut:
+                throw failure(step, "expected \(pattern)\n  actual: nothing within \(Self.deadlineSeconds) s")
+            case .ended:
+                let closed = await c.conn.closed()
+                throw failure(step, "expected \(pattern)\n  actual: connection closed (\(closed.code.map(String.init) ?? "no code"))")
+            case .frame(let text):
+                guard let actual = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+                    throw failure(step, "expected \(pattern)\n  actual (not JSON): \(text)")
+                }
+                if let why = bindings.match(pattern, actual, at: "frame") {
+                    throw failure(step, "\(why)\n  expected: \(pattern)\n  actual:   \(actual)")
+                }
+            }
+        case .closed(let code):
+            guard let c = connections[step.user] else { throw failure(step, "not connected") }
+            switch await c.queue.next(seconds: Self.deadlineSeconds) {
+            case .timedOut:
+                throw failure(step, "expected close \(code)\n  actual: still open after \(Self.deadlineSeconds) s")
+            case .frame(let text):
+                throw failure(step, "expected close \(code)\n  actual: frame \(text)")
+            case .ended:
+                let closed = await c.conn.closed()
+                connections[step.user] = nil
+                guard closed.code == code else {
+                    throw failure(step, "expected close \(code)\n  actual: close \(closed.code.map(String.init) ?? "without code") \(closed.reason ?? "")")
+                }
+            }
+        }
+    }
+}
