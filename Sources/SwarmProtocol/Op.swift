@@ -39,7 +39,6 @@ public enum EventName: String, Codable, Sendable, CaseIterable {
     case messageDeleted = "message.deleted"
     case memberJoined = "member.joined"
     case memberLeft = "member.left"
-    case channelCreated = "channel.created"
     case mention
     case readUpdated = "read.updated"
     case tokenRevoked = "token.revoked"

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 import SwarmProtocol
 import SwarmStore
@@ -6,11 +7,18 @@ import SwarmStore
 /// What a connection's writer task does next. Everything a client receives goes through this one
 /// ordered queue: replies, replayed events, live events and the final close.
 enum Outbound: Sendable {
-    /// A frame; event frames carry their seq so the writer can drop ones it already replayed.
-    case frame(String, seq: Int64?)
-    /// Replay visible events after `after` from the log (or none when nil), then send `ready`.
-    case replay(after: Int64?, user: Int64, head: Int64)
+    /// A text frame, already UTF-8; event frames carry their seq so the writer can drop ones it
+    /// already replayed.
+    case frame(ByteBuffer, seq: Int64?)
+    /// Replay visible events after `after` from the log, then send `ready`. Without a resume
+    /// point `after` is the head read before the session went live, which closes the window
+    /// between reading the head and registering with the hub.
+    case replay(after: Int64, user: Int64, head: Int64)
     case close(code: UInt16, reason: String)
+}
+
+extension Outbound {
+    static func text(_ string: String) -> Outbound { .frame(ByteBuffer(string: string), seq: nil) }
 }
 
 /// One WebSocket. Fan-out never waits on a socket: `send` only appends to a bounded queue drained
@@ -22,6 +30,9 @@ final class Connection: Sendable {
     private let continuation: AsyncStream<Outbound>.Continuation
     private let overflowFlag = Atomic<Bool>(false)
     private let session = Mutex<(principal: Principal?, presence: Bool)>((nil, false))
+    /// While a request is being handled, a close asked for by the hub (token revoked) waits until
+    /// its reply is queued, so the client learns that its own revoke succeeded.
+    private let requestState = Mutex<(busy: Bool, pendingClose: Outbound?)>((false, nil))
 
     init(id: Int, queueLimit: Int) {
         self.id = id
@@ -51,6 +62,27 @@ final class Connection: Sendable {
         case .terminated: return false
         @unknown default: return false
         }
+    }
+
+    func beginRequest() { requestState.withLock { $0.busy = true } }
+
+    /// Marks the request done and returns a close that was deferred during it.
+    func endRequest() -> Outbound? {
+        requestState.withLock { s in
+            s.busy = false
+            defer { s.pendingClose = nil }
+            return s.pendingClose
+        }
+    }
+
+    /// Queues a close now, or right after the reply of the request being handled.
+    func close(code: UInt16, reason: String) {
+        let now = requestState.withLock { s -> Bool in
+            guard s.busy else { return true }
+            s.pendingClose = .close(code: code, reason: reason)
+            return false
+        }
+        if now { send(.close(code: code, reason: reason)) }
     }
 
     /// Ends the writer after what is queued.

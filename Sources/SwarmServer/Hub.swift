@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 import SwarmCore
 import SwarmProtocol
@@ -75,7 +76,8 @@ final class Hub: Sendable {
                     closeRevoked(event, &s)
                     continue
                 }
-                let frame = Outbound.frame(event.frame, seq: event.seq)
+                // Encoded once; every recipient's frame shares this buffer.
+                let frame = Outbound.frame(ByteBuffer(string: event.frame), seq: event.seq)
                 var users: Set<Int64> = event.channelId.flatMap { s.members[$0] } ?? []
                 if let u = event.userId { users.insert(u) }
                 for user in users {
@@ -98,10 +100,10 @@ final class Hub: Sendable {
     private func closeRevoked(_ event: LoggedEvent, _ s: inout State) {
         guard let user = event.userId,
               let payload = try? JSONDecoder().decode(TokenRevokedEvent.self, from: Data(event.data.utf8)) else { return }
-        let revoked = Set(payload.tokens)
+        let revoked = Set(payload.tokens.compactMap { Ids.parse(.token, $0) })
         for cid in s.byUser[user] ?? [] {
             guard let conn = s.connections[cid], let token = conn.principal?.tokenId, revoked.contains(token) else { continue }
-            conn.send(.close(code: CloseCode.unauthorized, reason: "token revoked"))
+            conn.close(code: CloseCode.unauthorized, reason: "token revoked")
         }
     }
 
@@ -110,7 +112,7 @@ final class Hub: Sendable {
         state.withLock { s in
             for user in s.members[channel] ?? [] {
                 for cid in s.byUser[user] ?? [] where cid != except {
-                    s.connections[cid]?.send(.frame(frame, seq: nil))
+                    s.connections[cid]?.send(.text(frame))
                 }
             }
         }
@@ -136,7 +138,7 @@ final class Hub: Sendable {
     private func broadcastPresence(_ frame: String) {
         state.withLock { s in
             for conn in s.connections.values where conn.wantsPresence {
-                conn.send(.frame(frame, seq: nil))
+                conn.send(.text(frame))
             }
         }
     }

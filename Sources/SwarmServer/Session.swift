@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import NIOWebSocket
 import SwarmCore
 import SwarmProtocol
@@ -23,50 +24,52 @@ struct Session {
         self.logger = logger
     }
 
-    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         ServerMetrics.connections.increment()
         let conn = self.conn
         core.hub.attach(conn)
         let helloTimeout = Task {
             try? await Task.sleep(for: .seconds(core.config.helloTimeoutSeconds))
             if !Task.isCancelled, conn.principal == nil {
-                conn.send(.frame(Wire.error(nil, SwarmError(.unauthorized, "no hello in time")), seq: nil))
+                conn.send(.text(Wire.error(nil, SwarmError(.unauthorized, "no hello in time"))))
                 conn.send(.close(code: CloseCode.helloTimeout, reason: "hello timeout"))
             }
         }
         async let writing: Void = writeLoop(outbound)
-        await readLoop(inbound)
+        var readError: (any Error)?
+        do { try await readLoop(inbound) } catch { readError = error }
         helloTimeout.cancel()
         conn.finish()
         await writing
         core.hub.unregister(conn)
         ServerMetrics.connections.decrement()
         logger.debug("connection closed")
+        // Rethrown so the WebSocket layer closes with the matching code (1009 for too big).
+        if let readError {
+            logger.info("connection read ended", metadata: ["reason": "\(readError)"])
+            throw readError
+        }
     }
 
     // MARK: reading
 
-    private func readLoop(_ inbound: WebSocketInboundStream) async {
-        do {
-            for try await message in inbound.messages(maxSize: core.config.hardFrameBytes) {
-                ServerMetrics.framesIn.increment()
-                guard case .text(let text) = message else {
-                    logger.info("binary frame refused")
-                    ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
-                    conn.send(.frame(Wire.error(nil, .badRequest("binary frames are not supported; send JSON text")), seq: nil))
-                    continue
-                }
-                guard text.utf8.count <= core.config.maxFrameBytes else {
-                    logger.info("frame too large", metadata: ["bytes": "\(text.utf8.count)"])
-                    ServerMetrics.op(nil, ErrorCode.tooLarge.rawValue)
-                    conn.send(.frame(Wire.error(nil, SwarmError(.tooLarge, "frame is over \(core.config.maxFrameBytes) bytes")), seq: nil))
-                    continue
-                }
-                await handle(text)
-                if conn.overflowed { break }
+    private func readLoop(_ inbound: WebSocketInboundStream) async throws {
+        for try await message in inbound.messages(maxSize: core.config.hardFrameBytes) {
+            ServerMetrics.framesIn.increment()
+            guard case .text(let text) = message else {
+                logger.info("binary frame refused")
+                ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
+                conn.send(.text(Wire.error(nil, .badRequest("binary frames are not supported; send JSON text"))))
+                continue
             }
-        } catch {
-            logger.info("connection read ended", metadata: ["reason": "\(error)"])
+            guard text.utf8.count <= core.config.maxFrameBytes else {
+                logger.info("frame too large", metadata: ["bytes": "\(text.utf8.count)"])
+                ServerMetrics.op(nil, ErrorCode.tooLarge.rawValue)
+                conn.send(.text(Wire.error(nil, SwarmError(.tooLarge, "frame is over \(core.config.maxFrameBytes) bytes"))))
+                continue
+            }
+            await handle(text)
+            if conn.overflowed { break }
         }
     }
 
@@ -75,14 +78,14 @@ struct Session {
         guard let envelope = try? JSONDecoder().decode(RequestEnvelope.self, from: body) else {
             logger.info("malformed frame")
             ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
-            conn.send(.frame(Wire.error(nil, .badRequest("a request is a JSON object with string fields id and op")), seq: nil))
+            conn.send(.text(Wire.error(nil, .badRequest("a request is a JSON object with string fields id and op"))))
             return
         }
         let id = String(envelope.id.prefix(128))
         guard let op = Op(rawValue: envelope.op) else {
             logger.info("unknown op", metadata: ["op": "\(envelope.op.prefix(64))"])
             ServerMetrics.op(nil, ErrorCode.unsupported.rawValue)
-            conn.send(.frame(Wire.error(id, SwarmError(.unsupported, "unknown op")), seq: nil))
+            conn.send(.text(Wire.error(id, SwarmError(.unsupported, "unknown op"))))
             return
         }
         let result: String
@@ -95,6 +98,7 @@ struct Session {
             guard let principal = conn.principal else { throw SwarmError(.unauthorized, "send hello first") }
             guard let handler = Handlers.table[op] else { throw SwarmError(.unsupported, "op not available") }
             let ctx = RequestContext(core: core, conn: conn, principal: principal, id: id, body: body)
+            conn.beginRequest()
             result = try await handler(ctx)
             ServerMetrics.op(op, "ok")
         } catch let error as SwarmError {
@@ -111,7 +115,8 @@ struct Session {
             ServerMetrics.op(op, ErrorCode.internal.rawValue)
             result = Wire.error(id, SwarmError(.internal, "internal error"))
         }
-        conn.send(.frame(result, seq: nil))
+        conn.send(.text(result))
+        if let close = conn.endRequest() { conn.send(close) }
     }
 
     private func hello(id: String, body: Data) async throws {
@@ -120,23 +125,24 @@ struct Session {
         guard let token = req.token ?? headerToken, let (principal, user) = try await core.store.authenticate(token: token) else {
             logger.warning("authentication failed")
             ServerMetrics.op(.hello, ErrorCode.unauthorized.rawValue)
-            conn.send(.frame(Wire.error(id, SwarmError(.unauthorized, "unknown or revoked token")), seq: nil))
+            conn.send(.text(Wire.error(id, SwarmError(.unauthorized, "unknown or revoked token"))))
             conn.send(.close(code: CloseCode.unauthorized, reason: "unauthorized"))
             return
         }
+        // Read the head before registering: anything committed later is either replayed or live.
+        let head = try await core.store.head()
         if let after = req.after {
             guard after >= 0 else { throw SwarmError.badRequest("after must be ≥ 0") }
+            guard after <= head else { throw SwarmError.badRequest("after \(after) is ahead of the event log (head \(head))") }
             let pruned = try await core.store.prunedThrough()
             if after < pruned {
                 throw SwarmError(.resyncRequired, "events after \(after) are no longer retained; reload history and hello without after")
             }
         }
-        // Read the head before registering: anything committed later is either replayed or live.
-        let head = try await core.store.head()
         conn.authenticate(principal, presence: req.presence ?? false)
         let reply = HelloReply(protocol: ProtocolInfo.version, server: ProtocolInfo.server, session: "S\(conn.id)", user: user, seq: head,
                                limits: Limits(maxFrameBytes: core.config.maxFrameBytes, historyMax: core.config.historyMax))
-        core.hub.register(conn, user: principal.id, initial: [.frame(Wire.reply(id, reply), seq: nil), .replay(after: req.after, user: principal.id, head: head)])
+        core.hub.register(conn, user: principal.id, initial: [.text(Wire.reply(id, reply)), .replay(after: req.after ?? head, user: principal.id, head: head)])
         logger.info("session started", metadata: ["user": "\(principal.name)", "client": "\(req.client?.prefix(64) ?? "-")", "after": "\(req.after.map(String.init) ?? "-")"])
     }
 
@@ -148,18 +154,14 @@ struct Session {
             for await item in conn.stream {
                 if conn.overflowed { break }
                 switch item {
-                case .frame(let text, let seq):
+                case .frame(let buffer, let seq):
                     if let seq {
                         if seq <= lastSeq { continue }
                         lastSeq = seq
                     }
-                    try await outbound.write(.text(text))
+                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: buffer)))
                     ServerMetrics.framesOut.increment()
-                case .replay(let after, let user, let head):
-                    guard let after else {
-                        try await outbound.write(.text(Wire.event(.ready, ReadyEvent(seq: head, replayed: 0))))
-                        continue
-                    }
+                case .replay(let after, let user, _):
                     var cursor = after
                     var count = 0
                     while true {

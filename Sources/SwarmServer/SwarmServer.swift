@@ -101,7 +101,7 @@ public final class SwarmServer: Sendable {
         } onUpgrade: { inbound, outbound, context in
             let header = context.request.headers[.authorization]
             let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            await Session(core: core, headerToken: token).run(inbound: inbound, outbound: outbound)
+            try await Session(core: core, headerToken: token).run(inbound: inbound, outbound: outbound)
         }
         return router
     }

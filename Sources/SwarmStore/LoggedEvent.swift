@@ -49,11 +49,11 @@ public final class WriteTx {
 
     /// Appends an event to the log in this transaction; it is fanned out after the commit.
     @discardableResult
-    func append<T: Encodable>(_ name: EventName, channel: Int64?, user: Int64?, _ payload: T) throws -> LoggedEvent {
+    func append<T: Encodable>(_ name: EventName, channel: Int64?, user: Int64?, message: Int64? = nil, _ payload: T) throws -> LoggedEvent {
         let data = String(decoding: try encoder.encode(payload), as: UTF8.self)
         try db.execute(
-            sql: "INSERT INTO events(type, channel_id, user_id, data, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [name.rawValue, channel, user, data, Timestamp.now()])
+            sql: "INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [name.rawValue, channel, user, message, data, Timestamp.now()])
         let event = LoggedEvent(seq: db.lastInsertedRowID, type: name.rawValue, channelId: channel, userId: user, data: data)
         events.append(event)
         return event

@@ -74,11 +74,13 @@ enum Migrations {
                     type TEXT NOT NULL,
                     channel_id INTEGER,
                     user_id INTEGER,
+                    message_id INTEGER,
                     data TEXT NOT NULL,
                     created_at TEXT NOT NULL
                 );
                 CREATE INDEX events_channel ON events(channel_id, seq) WHERE channel_id IS NOT NULL;
                 CREATE INDEX events_user ON events(user_id, seq) WHERE user_id IS NOT NULL;
+                CREATE INDEX events_message ON events(message_id) WHERE message_id IS NOT NULL;
                 CREATE TABLE idempotency (
                     user_id INTEGER NOT NULL,
                     key TEXT NOT NULL,

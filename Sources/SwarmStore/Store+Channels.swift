@@ -8,7 +8,7 @@ extension SQLiteStore {
         let name = Names.strip(req.name).lowercased()
         guard Names.isValid(name) else { throw SwarmError.badRequest("channel names are 1–64 of a-z 0-9 . _ -") }
         let kind = req.kind ?? .public
-        guard kind != .dm else { throw SwarmError.badRequest("use dm.open for direct messages") }
+        guard kind != .dm, !name.hasPrefix("dm.") else { throw SwarmError.badRequest("use dm.open for direct messages (names starting with dm. are reserved)") }
         guard Permissions.mayCreateChannel(p.role) else { throw SwarmError.forbidden("\(p.role.rawValue) may not create channels") }
         if let topic = req.topic, topic.count > 512 { throw SwarmError.badRequest("topic is at most 512 characters") }
         let members = req.members ?? []
@@ -95,7 +95,7 @@ extension SQLiteStore {
             let other: Int64 = try Rows.userRow(tx.db, ref: userRef)["id"]
             let (a, b) = (min(p.id, other), max(p.id, other))
             let name = "dm.\(a).\(b)"
-            if let row = try Row.fetchOne(tx.db, sql: "SELECT * FROM channels WHERE name = ?", arguments: [name]) {
+            if let row = try Row.fetchOne(tx.db, sql: "SELECT * FROM channels WHERE name = ? AND kind = 'dm'", arguments: [name]) {
                 return ChannelRow(row: row).model(member: true)
             }
             try tx.db.execute(sql: "INSERT INTO channels(name, kind, created_by, created_at) VALUES (?, 'dm', ?, ?)",
@@ -118,6 +118,7 @@ extension SQLiteStore {
         let last = try Int64.fetchOne(tx.db, sql: "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?", arguments: [channel.id]) ?? 0
         try tx.db.execute(sql: "INSERT OR IGNORE INTO members(channel_id, user_id, joined_at, last_read) VALUES (?, ?, ?, ?)",
                           arguments: [channel.id, user, Timestamp.now(), last])
+        guard tx.db.changesCount > 0 else { return }   // already a member: nothing happened
         try tx.append(.memberJoined, channel: channel.id, user: user,
                       MemberEvent(channel: Ids.make(.channel, channel.id), user: Ids.make(.user, user), by: Ids.make(.user, by)))
     }

@@ -37,10 +37,10 @@ extension SQLiteStore {
                 let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
                                       body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
                                       createdAt: now, editedAt: nil, deleted: false)
-                try tx.append(.messageNew, channel: ch.id, user: nil, message)
+                try tx.append(.messageNew, channel: ch.id, user: nil, message: id, message)
                 for uid in mentioned {
                     try db.execute(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", arguments: [id, uid, ch.id])
-                    try tx.append(.mention, channel: nil, user: uid, MentionEvent(user: Ids.make(.user, uid), message: message))
+                    try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
                 }
                 return message
             }
@@ -65,11 +65,14 @@ extension SQLiteStore {
             updated.body = body
             updated.editedAt = now
             updated.mentions = mentionIds
-            try tx.append(.messageEdited, channel: ch.id, user: nil, updated)
-            // Only people newly mentioned by the edit are notified.
+            try Self.redactLog(tx, message: row["id"], current: updated)
+            try tx.append(.messageEdited, channel: ch.id, user: nil, message: row["id"], updated)
+            // Mentions the edit removed stop counting; only people newly mentioned are notified.
+            try db.execute(sql: "DELETE FROM mentions WHERE message_id = ? AND user_id NOT IN (SELECT value FROM json_each(?))",
+                           arguments: [row["id"], String(decoding: try tx.encoder.encode(mentioned), as: UTF8.self)])
             for uid in mentioned where !old.mentions.contains(Ids.make(.user, uid)) {
                 try db.execute(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", arguments: [row["id"], uid, ch.id])
-                try tx.append(.mention, channel: nil, user: uid, MentionEvent(user: Ids.make(.user, uid), message: updated))
+                try tx.append(.mention, channel: nil, user: uid, message: row["id"], MentionEvent(user: Ids.make(.user, uid), message: updated))
             }
             return updated
         }
@@ -83,10 +86,15 @@ extension SQLiteStore {
             let old = Rows.message(row)
             let now = Timestamp.now()
             try Self.saveVersion(db, message: row["id"], body: old.body, by: p.id, at: now, reason: "delete")
-            try db.execute(sql: "UPDATE messages SET body = '', deleted_at = ? WHERE id = ?", arguments: [now, row["id"]])
+            try db.execute(sql: "UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE id = ?", arguments: [now, row["id"]])
             try db.execute(sql: "DELETE FROM mentions WHERE message_id = ?", arguments: [row["id"]])
+            var gone = old
+            gone.body = ""
+            gone.deleted = true
+            gone.mentions = []
+            try Self.redactLog(tx, message: row["id"], current: gone)
             let event = MessageDeletedEvent(id: old.id, channel: old.channel, thread: old.thread, by: p.userId)
-            try tx.append(.messageDeleted, channel: row["channel_id"], user: nil, event)
+            try tx.append(.messageDeleted, channel: row["channel_id"], user: nil, message: row["id"], event)
             return event
         }
     }
@@ -146,7 +154,8 @@ extension SQLiteStore {
             }
             // The marker only moves forward, so a late mark from another device cannot undo reading.
             try db.execute(sql: "UPDATE members SET last_read = MAX(last_read, ?) WHERE channel_id = ? AND user_id = ?", arguments: [upTo, ch.id, p.id])
-            let event = ReadUpdatedEvent(channel: Ids.make(.channel, ch.id), message: upTo > 0 ? Ids.make(.message, upTo) : nil)
+            let marker = try Int64.fetchOne(db, sql: "SELECT last_read FROM members WHERE channel_id = ? AND user_id = ?", arguments: [ch.id, p.id]) ?? upTo
+            let event = ReadUpdatedEvent(channel: Ids.make(.channel, ch.id), message: marker > 0 ? Ids.make(.message, marker) : nil)
             try tx.append(.readUpdated, channel: nil, user: p.id, event)
             return event
         }
@@ -183,6 +192,19 @@ extension SQLiteStore {
             throw SwarmError.forbidden("only the author or a lead may change this message")
         }
         return row
+    }
+
+    /// Rewrites the message inside its earlier log events to its current state, so replaying the
+    /// log never hands out text that was edited away or deleted (old versions stay in the audit
+    /// table, readable only by the author and leads).
+    static func redactLog(_ tx: WriteTx, message: Int64, current: Message) throws {
+        let json = String(decoding: try tx.encoder.encode(current), as: UTF8.self)
+        try tx.db.execute(sql: """
+            UPDATE events SET data = CASE type
+                WHEN 'mention' THEN json_set(data, '$.message', json(?1))
+                ELSE ?1 END
+            WHERE message_id = ?2 AND type IN ('message.new', 'message.edited', 'mention')
+            """, arguments: [json, message])
     }
 
     static func saveVersion(_ db: Database, message: Int64, body: String, by: Int64, at: String, reason: String) throws {

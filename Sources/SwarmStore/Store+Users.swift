@@ -58,7 +58,7 @@ extension SQLiteStore {
             let ids = try Int64.fetchAll(tx.db, sql: "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL", arguments: [userId])
             guard !ids.isEmpty else { return 0 }
             try tx.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [Timestamp.now(), userId])
-            try tx.append(.tokenRevoked, channel: nil, user: userId, TokenRevokedEvent(user: Ids.make(.user, userId), tokens: ids))
+            try tx.append(.tokenRevoked, channel: nil, user: userId, TokenRevokedEvent(user: Ids.make(.user, userId), tokens: ids.map { Ids.make(.token, $0) }))
             return ids.count
         }
     }

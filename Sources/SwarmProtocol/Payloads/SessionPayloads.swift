@@ -154,8 +154,9 @@ public struct TokenRevokeReply: Codable, Sendable {
 
 public struct TokenRevokedEvent: Codable, Sendable {
     public var user: String
-    public var tokens: [Int64]
-    public init(user: String, tokens: [Int64]) {
+    /// Opaque token ids (`T7`).
+    public var tokens: [String]
+    public init(user: String, tokens: [String]) {
         self.user = user
         self.tokens = tokens
     }
