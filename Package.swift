@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "SwarmClient", "SwarmTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

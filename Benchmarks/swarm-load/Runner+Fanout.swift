@@ -1,0 +1,87 @@
+import SwarmClient
+
+extension Runner {
+    /// N members of one channel, K of them posting at a paced total rate; every member measures
+    /// the end-to-end latency of every message.
+    func fanout() async throws -> Summary {
+        let failures = Tally()
+        let (setup, created) = try await prepare(users: users ?? connections, failures: failures)
+        let channel = try await setup.createChannel("load-\(setup.run)", members: created)
+        let before = serverSample()
+        let outcome = await openConnections(connections, users: created, keepRaw: true, failures: failures)
+        let window = Window()
+        let receivers = outcome.members.map { m in Task { await Receiver.run(m.conn, window: window) } }
+        guard outcome.members.count >= senders else {
+            window.setClosing()
+            await Connections.closeAll(outcome.members.map(\.conn) + [setup.admin])
+            throw LoadError("only \(outcome.members.count) connections opened, fewer than --senders \(senders): \(failures.snapshot)")
+        }
+
+        let start = LoadClock.nanos() + 200_000_000
+        let measureFrom = start + Self.nanos(warmup)
+        let end = measureFrom + Self.nanos(duration)
+        window.setMeasureFrom(measureFrom)
+        let startSamples = samples(at: measureFrom)
+        note("posting \(rate) posts/s from \(senders) senders for \(warmup) + \(duration) s")
+        let posts = await withTaskGroup(of: SenderResult.self) { group in
+            for k in 0..<senders {
+                let sender = PacedSender(
+                    conn: outcome.members[k].conn, channel: channel.id, number: k, of: senders, rate: rate / Double(senders),
+                    startNanos: start, endNanos: end, window: window, bodyBytes: bodyBytes,
+                    maxInflight: max(1, maxInflight / senders), failures: failures)
+                group.addTask { await sender.run() }
+            }
+            var all = SenderResult()
+            for await r in group { all.merge(r) }
+            return all
+        }
+        let endSamples = (serverSample(), ProcessStats.sampleSelf())
+
+        let expected = posts.acked * outcome.members.count
+        await drain(window, expected: expected)
+        window.setClosing()
+        await Connections.closeAll(outcome.members.map(\.conn) + [setup.admin])
+
+        var latency = Histogram()
+        var delivered = 0
+        var lastDelivery: Int64 = 0
+        let disconnects = Tally()
+        for task in receivers {
+            let r = await task.value
+            latency.merge(r.latency)
+            delivered += r.delivered
+            lastDelivery = max(lastDelivery, r.lastDeliveryNanos)
+            if let ended = r.endedEarly { disconnects.add(ended) }
+        }
+        let (serverStart, toolStart) = await startSamples.value
+        var summary = Summary(mode: "fanout", run: setup.run, connect: outcome, requested: connections, errors: failures)
+        summary.senders = senders
+        summary.targetRate = rate
+        summary.durationSeconds = duration
+        summary.setPosts(posts, seconds: duration)
+        // Deliveries that trail the last post still count, over the longer span they took.
+        let span = max(duration, Double(lastDelivery - measureFrom) / 1e9)
+        summary.setDelivery(latency, delivered: delivered, expected: expected, seconds: span)
+        summary.disconnects = disconnects.snapshot
+        summary.setServer(pid: serverPid, before: before, start: serverStart, end: endSamples.0)
+        summary.setTool(start: toolStart, end: endSamples.1)
+        return summary
+    }
+
+    /// Waits until every expected delivery arrived, nothing arrived for 3 s, or --drain-timeout.
+    func drain(_ window: Window, expected: Int) async {
+        let deadline = LoadClock.nanos() + Self.nanos(drainTimeout)
+        var seen = window.delivered.current
+        var lastProgress = LoadClock.nanos()
+        while window.delivered.current < expected {
+            let now = LoadClock.nanos()
+            if now >= deadline || now - lastProgress >= 3_000_000_000 { break }
+            try? await Task.sleep(for: .milliseconds(100))
+            let current = window.delivered.current
+            if current != seen {
+                seen = current
+                lastProgress = LoadClock.nanos()
+            }
+        }
+    }
+}

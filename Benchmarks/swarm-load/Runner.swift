@@ -1,0 +1,86 @@
+import Foundation
+import SwarmClient
+
+struct LoadError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The settings of one run, copied out of the command, and what the scenarios share.
+struct Runner: Sendable {
+    var url: String
+    var adminToken: String
+    var connections: Int
+    var senders: Int
+    var rate: Double
+    var duration: Double
+    var warmup: Double
+    var bodyBytes: Int
+    var sharedChannel: Bool
+    var hold: Double
+    var users: Int?
+    var connectConcurrency: Int
+    var maxInflight: Int
+    var drainTimeout: Double
+    var serverPid: Int32?
+    var runId: String?
+
+    init(options o: SwarmLoad, serverPid: Int32?) {
+        url = o.url
+        adminToken = o.adminToken
+        connections = o.connections
+        senders = o.senders
+        rate = o.rate
+        duration = o.duration
+        warmup = o.warmup
+        bodyBytes = o.bodyBytes
+        sharedChannel = o.sharedChannel
+        hold = o.hold
+        users = o.users
+        connectConcurrency = o.connectConcurrency
+        maxInflight = o.maxInflight
+        drainTimeout = o.drainTimeout
+        self.serverPid = serverPid
+        runId = o.runId
+    }
+
+    /// Connects the admin and creates `count` users for a new run.
+    func prepare(users count: Int, failures: Tally) async throws -> (Setup, [LoadUser]) {
+        let run = runId ?? Setup.makeRunId()
+        let admin: SwarmConnection
+        do {
+            admin = try await Setup.connectAdmin(url: url, token: adminToken)
+        } catch {
+            throw LoadError("cannot connect to \(url) as admin: \(error)")
+        }
+        let setup = Setup(admin: admin, run: run, concurrency: connectConcurrency, failures: failures)
+        note("run \(run): creating \(count) users")
+        let created = await setup.createUsers(count)
+        guard !created.isEmpty else {
+            await admin.close()
+            throw LoadError("could not create any user: \(failures.snapshot)")
+        }
+        return (setup, created)
+    }
+
+    func openConnections(_ count: Int, users: [LoadUser], keepRaw: Bool, failures: Tally) async -> ConnectOutcome {
+        note("opening \(count) connections, \(connectConcurrency) at a time")
+        let outcome = await Connections.open(
+            count, users: users, url: url, keepRaw: keepRaw, limit: connectConcurrency, failures: failures,
+            progress: { n in note("  \(n) handshakes done") })
+        note("\(outcome.members.count) connections open in \(String(format: "%.1f", outcome.seconds)) s, \(outcome.failed) failed")
+        return outcome
+    }
+
+    func serverSample() -> ProcessSample? { serverPid.flatMap { ProcessStats.sample(pid: $0) } }
+
+    /// Server and tool samples taken when the clock reaches `nanos`.
+    func samples(at nanos: Int64) -> Task<(ProcessSample?, ProcessSample?), Never> {
+        Task {
+            await LoadClock.sleep(untilNanos: nanos)
+            return (serverSample(), ProcessStats.sampleSelf())
+        }
+    }
+
+    static func nanos(_ seconds: Double) -> Int64 { Int64(seconds * 1e9) }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import SwarmTUI
+
+/// `swarm` with no subcommand: the interactive client from SwarmTUI.
+struct Chat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the chat client: full screen on a terminal, line by line otherwise.")
+
+    @Flag(help: "Line mode: print messages as lines and read input line by line (the default when not on a terminal).")
+    var plain = false
+
+    @Flag(name: .customLong("no-bell"), help: "Do not ring the terminal bell on mentions.")
+    var noBell = false
+
+    @OptionGroup(title: "Connection and output options") var options: GlobalOptions
+
+    func run() async throws {
+        let settings = try options.settings()
+        guard let token = settings.token else {
+            throw CLIError(.auth, "no token: pass --token, set SWARM_TOKEN or run `swarm login`")
+        }
+        if plain || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
+            await PlainMode(url: settings.url, token: token).run()
+        } else {
+            // https://no-color.org: any non-empty NO_COLOR turns colours off.
+            let colors = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            await InteractiveApp(url: settings.url, token: token, colors: colors, bell: !noBell).run()
+        }
+    }
+}

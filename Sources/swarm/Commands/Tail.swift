@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import SwarmClient
+import SwarmProtocol
+
+/// `swarm tail`: recent history, then the channel's live message events.
+struct Tail: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a channel's recent messages, then follow new, edited and deleted ones.",
+        discussion: """
+            Runs until interrupted, until --count events were printed, or until the connection \
+            ends (exit status 5, with the --after value that resumes where it stopped).
+
+            With --json every line is one object: {"ev":"history","data":message} for the recent \
+            messages, then {"ev":"ready","seq":N} once live, then the events as the server sent \
+            them: {"ev":"message.new"|"message.edited"|"message.deleted","seq":N,"data":...}.
+            """)
+
+    @Argument(help: "Channel: #name, name or id.")
+    var channel: String
+
+    @Option(name: [.customShort("n"), .customLong("lines")], help: "How many recent messages to print first.")
+    var lines: Int = 20
+
+    @Option(help: ArgumentHelp(
+        "Resume from the event log: replay this channel's events after this seq instead of printing history.",
+        valueName: "seq"))
+    var after: Int64?
+
+    @Option(help: "Exit after this many events (new, edited or deleted messages) were printed.")
+    var count: Int?
+
+    @OptionGroup(title: "Connection and output options") var options: GlobalOptions
+
+    func validate() throws {
+        guard lines >= 0 else { throw ValidationError("--lines must be 0 or more") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let after, after < 0 { throw ValidationError("--after must be 0 or more") }
+    }
+
+    func run() async throws {
+        try await options.withSession(after: after) { session in
+            let target = try await session.resolveChannel(channel)
+            var formatter = MessageFormatter()
+            var shown = Set<String>()
+            if after == nil, lines > 0 {
+                let limit = min(lines, session.hello.limits.historyMax)
+                let (raw, page) = try await session.call(.history, HistoryRequest(channel: target.id, limit: limit), as: HistoryReply.self)
+                // JSON lines carry the server's objects as sent, fields this client does not know included.
+                let rawMessages = raw["messages"]?.array ?? []
+                formatter = MessageFormatter(messages: page.messages)
+                for (i, message) in page.messages.enumerated() {
+                    shown.insert(message.id)
+                    if options.json {
+                        let data = rawMessages.indices.contains(i) ? rawMessages[i] : try .from(message)
+                        Output.json(.object(["ev": .string("history"), "data": data]))
+                    } else {
+                        formatter.lines(for: message).forEach(Output.line)
+                    }
+                }
+            }
+            var follower = Follower(channel: target.id, shownHistory: shown, remaining: count)
+            for await frame in session.connection.events {
+                switch follower.handle(frame) {
+                case .skip:
+                    continue
+                case .ready(let seq):
+                    if options.json {
+                        Output.json(.object(["ev": .string("ready"), "seq": .number(Double(seq))]))
+                    } else {
+                        Output.hint("-- following #\(target.name); Ctrl-C to stop --")
+                    }
+                case .print(let event, let data):
+                    if options.json {
+                        var object: [String: JSONValue] = ["ev": .string(event.rawValue), "data": data]
+                        if let seq = frame.seq { object["seq"] = .number(Double(seq)) }
+                        Output.json(.object(object))
+                    } else {
+                        try render(event, data, with: &formatter).forEach(Output.line)
+                    }
+                    if follower.done { return }
+                }
+            }
+            throw CLIError.closed(await session.connection.closed(), resumeAfter: follower.lastSeq)
+        }
+    }
+
+    private func render(_ event: EventName, _ data: JSONValue, with formatter: inout MessageFormatter) throws -> [String] {
+        switch event {
+        case .messageDeleted:
+            formatter.now = Date()
+            return formatter.lines(forDeleted: try data.decode(MessageDeletedEvent.self))
+        default:
+            return formatter.lines(for: try data.decode(Message.self))
+        }
+    }
+}
+
+/// What `tail` does with each frame of the session: a pure state machine, so the rules (which
+/// events belong to the channel, history overlap, counting, resume point) live in one place.
+struct Follower {
+    enum Action {
+        case skip
+        case ready(seq: Int64)
+        case print(EventName, JSONValue)
+    }
+
+    let channel: String
+    /// Messages already printed from history: posted after hello, they also arrive as events.
+    var shownHistory: Set<String>
+    /// Live events still to print before exiting; nil to follow for ever.
+    var remaining: Int?
+    /// The newest seq seen: `--after` with it resumes without losing or repeating events.
+    private(set) var lastSeq: Int64?
+
+    init(channel: String, shownHistory: Set<String>, remaining: Int?) {
+        self.channel = channel
+        self.shownHistory = shownHistory
+        self.remaining = remaining
+    }
+
+    var done: Bool { remaining.map { $0 <= 0 } ?? false }
+
+    mutating func handle(_ frame: ServerFrame) -> Action {
+        guard let name = frame.ev.flatMap(EventName.init(rawValue:)) else { return .skip }
+        if name == .ready {
+            let seq = frame.data?["seq"]?.int ?? frame.seq ?? 0
+            lastSeq = max(lastSeq ?? seq, seq)
+            return .ready(seq: seq)
+        }
+        if let seq = frame.seq { lastSeq = max(lastSeq ?? seq, seq) }
+        guard [.messageNew, .messageEdited, .messageDeleted].contains(name),
+              let data = frame.data, data["channel"]?.string == channel else { return .skip }
+        if name == .messageNew, let id = data["id"]?.string, shownHistory.remove(id) != nil { return .skip }
+        if let left = remaining { remaining = left - 1 }
+        return .print(name, data)
+    }
+}

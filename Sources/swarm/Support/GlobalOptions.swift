@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+
+/// Options every command takes. Precedence: flag, then environment, then the config file.
+struct GlobalOptions: ParsableArguments {
+    static let defaultURL = "ws://127.0.0.1:7420/v1/ws"
+
+    @Option(help: "swarmd WebSocket URL (default: $SWARM_URL, the config file's url, or ws://127.0.0.1:7420/v1/ws).")
+    var url: String?
+
+    @Option(help: "Access token (default: $SWARM_TOKEN, or the config file's token when it was saved for the same URL).")
+    var token: String?
+
+    @Flag(help: "Print JSON: the server's reply as one line, or one object per line for tail.")
+    var json = false
+
+    @Option(help: "Seconds to wait for the connection and for each reply.")
+    var timeout: Double = 30
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be more than 0 and at most 86400 seconds") }
+    }
+
+    /// Resolves the effective settings. The config file's token is only sent to the server it was
+    /// saved for, so `--url` pointing elsewhere never leaks it.
+    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        let configPath = ConfigFile.path(environment: environment)
+        let flagOrEnvURL = url ?? environment["SWARM_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let flagOrEnvToken = token ?? environment["SWARM_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        var config = ConfigFile()
+        if flagOrEnvURL == nil || flagOrEnvToken == nil {
+            config = try ConfigFile.load(path: configPath)
+        }
+        let resolvedURL = flagOrEnvURL ?? config["url"] ?? Self.defaultURL
+        try Self.check(url: resolvedURL)
+        var resolvedToken = flagOrEnvToken
+        if resolvedToken == nil, config["url"] == nil || config["url"] == resolvedURL {
+            resolvedToken = config["token"]
+        }
+        return Settings(url: resolvedURL, token: resolvedToken, timeout: timeout, configPath: configPath)
+    }
+
+    static func check(url: String) throws {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "ws" || scheme == "wss",
+              let host = parsed.host, !host.isEmpty else {
+            throw CLIError(.usage, "not a WebSocket URL: \(url) (expected ws://host:port/v1/ws)")
+        }
+    }
+
+    /// Connects, says hello, runs `body`, and closes the session whatever happens.
+    func withSession<T>(after: Int64? = nil, _ body: (ServerSession) async throws -> T) async throws -> T {
+        let session = try await ServerSession.open(try settings(), after: after)
+        do {
+            let result = try await body(session)
+            await session.close()
+            return result
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+}
+
+/// The settings a command runs with, after defaults, environment and config file were applied.
+struct Settings: Sendable {
+    var url: String
+    var token: String?
+    var timeout: Double
+    var configPath: String
+}

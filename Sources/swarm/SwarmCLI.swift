@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// The root of the `swarm` command tree. Each command family lives in its own file under
+/// `Commands/`; with no subcommand, `swarm` opens the interactive client (`Chat`).
+struct SwarmCLI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swarm",
+        abstract: "Swarm chat client for customer-care teams (scriptable commands).",
+        discussion: """
+            Every command takes --url, --token and --json. Settings come from the flags, then the \
+            SWARM_URL and SWARM_TOKEN environment variables, then the config file written by \
+            `swarm login` ($XDG_CONFIG_HOME/swarm/config.toml or ~/.config/swarm/config.toml).
+
+            EXIT STATUS: 0 ok, 1 other error, 2 usage or bad request, 3 authentication, \
+            4 not found or forbidden, 5 network (cannot connect, connection lost, timeout).
+            """,
+        version: "0.1.0",
+        subcommands: [Chat.self, Post.self, History.self, Tail.self, Search.self, Channels.self, Login.self],
+        defaultSubcommand: Chat.self)
+}
+
+/// Runs the command tree with Swarm's exit statuses instead of ArgumentParser's defaults
+/// (which use 64 for usage errors and 1 for everything else).
+@main
+enum Entry {
+    static func main() async {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            let level = ProcessInfo.processInfo.environment["SWARM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            handler.logLevel = level ?? .critical
+            return handler
+        }
+        var command: any ParsableCommand
+        do {
+            command = try SwarmCLI.parseAsRoot()
+        } catch {
+            finishParsing(with: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            finish(with: error)
+        }
+        exit(ExitStatus.ok.rawValue)
+    }
+
+    static func finish(with error: any Error) -> Never {
+        // `help` and `--help` reach here from HelpCommand.run() as ArgumentParser's internal
+        // CommandError, so its errors are recognised by module rather than by type.
+        if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { finishParsing(with: error) }
+        let failure = error as? CLIError ?? CLIError(error)
+        Output.error("swarm: \(failure.message)")
+        exit(failure.status.rawValue)
+    }
+
+    /// Help, version and usage errors, worded by ArgumentParser.
+    static func finishParsing(with error: any Error) -> Never {
+        let code = SwarmCLI.exitCode(for: error)
+        let text = SwarmCLI.fullMessage(for: error)
+        if code == .success {
+            if !text.isEmpty { Output.line(text) }
+            exit(ExitStatus.ok.rawValue)
+        }
+        if !text.isEmpty { Output.error(text) }
+        exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+    }
+}

@@ -1,0 +1,446 @@
+import Foundation
+import SwarmProtocol
+import Testing
+
+/// Runs the built `swarm` executable against an in-process server, as a user or a script would.
+/// The binary is not a dependency of this target: `swift build` (all products) comes first.
+@Suite("swarm CLI against a live server")
+struct CLITests {
+    @Test("post, reply, history, search and channels, as text and as JSON")
+    func postAndRead() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let channel = try await alice.createChannel("support")
+            let cli = try CLI(server: server, token: alice.token)
+
+            let posted = try await cli.run("post", "#support", "Customer 4411 wants a refund")
+            try posted.expectSuccess()
+            let rootId = posted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(rootId.hasPrefix("M"), "post prints the new message's id")
+
+            let reply = try await cli.run("post", channel.id, "on it", "--thread", rootId, "--json")
+            try reply.expectSuccess()
+            let replied = try JSONDecoder().decode(Message.self, from: Data(reply.stdout.utf8))
+            #expect(replied.thread == rootId)
+            #expect(replied.authorName == "alice")
+
+            // A retry with the same key returns the first message instead of posting again.
+            let first = try await cli.run("post", "support", "retry me", "--idempotency-key", "k-1")
+            let again = try await cli.run("post", "support", "retry me", "--idempotency-key", "k-1")
+            #expect(first.status == 0 && again.status == 0)
+            #expect(first.stdout == again.stdout)
+
+            let history = try await cli.run("history", "#support", "--json")
+            try history.expectSuccess()
+            let page = try JSONDecoder().decode(HistoryReply.self, from: Data(history.stdout.utf8))
+            #expect(page.messages.map(\.body) == ["Customer 4411 wants a refund", "on it", "retry me"])
+            #expect(page.messages.first?.replyCount == 1)
+
+            let paged = try await cli.run("history", "support", "--limit", "1", "--before", page.messages[2].id, "--json")
+            #expect(try JSONDecoder().decode(HistoryReply.self, from: Data(paged.stdout.utf8)).messages.map(\.body) == ["on it"])
+
+            let text = try await cli.run("history", "support")
+            try text.expectSuccess()
+            let lines = text.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 3)
+            #expect(lines[0].contains("\(rootId)  alice: Customer 4411 wants a refund [1 reply]"))
+            #expect(lines[1].contains("↳ \(rootId) alice: on it"))
+            #expect(lines.allSatisfy { $0.range(of: #"^\d\d:\d\d M\d+ "#, options: .regularExpression) != nil }, "\(lines)")
+
+            let search = try await cli.run("search", "refund", "--json")
+            try search.expectSuccess()
+            let hits = try JSONDecoder().decode(SearchReply.self, from: Data(search.stdout.utf8))
+            #expect(hits.results.map(\.message.id) == [rootId])
+            let searchText = try await cli.run("search", "refund", "--channel", "#support")
+            #expect(searchText.stdout.contains("#support alice: Customer 4411 wants a **refund**"))
+
+            _ = try await server.client("bob").createChannel("elsewhere")
+            let channels = try await cli.run("channels", "--json")
+            try channels.expectSuccess()
+            let list = try JSONDecoder().decode(ChannelListReply.self, from: Data(channels.stdout.utf8)).channels
+            #expect(list.map(\.name) == ["elsewhere", "support"])
+            #expect(list.map(\.member) == [false, true])
+            let table = try await cli.run("channels")
+            #expect(table.stdout.split(separator: "\n").first?.hasPrefix("ID") == true)
+            #expect(table.stdout.contains("#support"))
+        }
+    }
+
+    @Test("tail prints recent history, then follows only its channel's live events, and stops after --count")
+    func tailFollows() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let bob = try await server.client("bob")
+            let cases = try await alice.createChannel("cases", members: ["bob"])
+            let other = try await alice.createChannel("other", members: ["bob"])
+            _ = try await alice.post(cases.id, "old 1")
+            _ = try await alice.post(cases.id, "old 2")
+            _ = try await alice.post(cases.id, "old 3")
+            let cli = try CLI(server: server, token: alice.token)
+
+            let tail = try cli.start("tail", "#cases", "-n", "2", "--count", "3", "--json")
+            do {
+                // Its history part, then the line that says it is live.
+                var before: [JSONValue] = []
+                while true {
+                    let line = try await tail.nextLine(seconds: 20)
+                    let object = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
+                    if object["ev"]?.string == "ready" { break }
+                    before.append(object)
+                }
+                #expect(before.map { $0["ev"]?.string } == ["history", "history"])
+                #expect(before.map { $0["data"]?["body"]?.string } == ["old 2", "old 3"])
+
+                let new = try await bob.post(cases.id, "new from bob")
+                _ = try await bob.post(other.id, "not for this tail")
+                _ = try await bob.post(cases.id, "second from bob", thread: new.id)
+                _ = try await bob.request(.messageEdit, MessageEditRequest(message: new.id, body: "new from bob, edited"))
+                let result = try await tail.wait(seconds: 20)
+                try result.expectSuccess()
+
+                let live = try result.remainingLines.map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+                #expect(live.map { $0["ev"]?.string } == ["message.new", "message.new", "message.edited"])
+                #expect(live.map { $0["data"]?["body"]?.string } == ["new from bob", "second from bob", "new from bob, edited"])
+                let seqs = live.compactMap { $0["seq"]?.int }
+                #expect(seqs.count == 3 && seqs == seqs.sorted())
+            } catch {
+                tail.terminate()
+                throw error
+            }
+
+            // Resuming from a seq replays what happened after it, in the same format.
+            let resumed = try await cli.run("tail", "cases", "--after", "0", "--count", "1")
+            try resumed.expectSuccess()
+            #expect(resumed.stdout.contains("alice: old 1"))
+        }
+    }
+
+    @Test("a wrong or missing token exits 3 with the server's message")
+    func badToken() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            _ = try await alice.createChannel("support")
+            let wrong = try await CLI(server: server, token: "not-a-token").run("history", "#support")
+            #expect(wrong.status == 3)
+            #expect(wrong.stderr.contains("unknown or revoked token"), "\(wrong.stderr)")
+            #expect(wrong.stdout.isEmpty)
+
+            let none = try await CLI(server: server, token: nil).run("channels")
+            #expect(none.status == 3)
+            #expect(none.stderr.contains("swarm login"), "\(none.stderr)")
+        }
+    }
+
+    @Test("unknown or forbidden channels exit 4; bad usage exits 2; no server exits 5")
+    func failureStatuses() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let bob = try await server.client("bob")
+            let secret = try await alice.createChannel("secret", kind: .private)
+            let cli = try CLI(server: server, token: bob.token)
+
+            for args in [["history", "#nope"], ["post", "#nope", "hello"], ["tail", "#nope", "--count", "1"], ["search", "x", "--channel", "nope"]] {
+                let result = try await cli.run(args)
+                #expect(result.status == 4, "\(args): \(result)")
+                #expect(result.stderr.contains("no such channel"), "\(args): \(result.stderr)")
+            }
+            let forbidden = try await cli.run("history", secret.id)
+            #expect(forbidden.status == 4)
+            #expect(forbidden.stderr.contains("not a member"), "\(forbidden.stderr)")
+
+            #expect(try await cli.run("post", "#support").status == 2, "missing TEXT")
+            #expect(try await cli.run("tail", "x", "--count", "0").status == 2)
+            #expect(try await cli.run("history", "x", "--url", "http://example.com").status == 2)
+            #expect(try await cli.run("history", "#nope", "--limit", "100000").status == 2, "bad_request from the server")
+            let help = try await cli.run("tail", "--help")
+            #expect(help.status == 0 && help.stdout.contains("--count"))
+
+            // Port 1 on loopback: nothing listens there.
+            let offline = try await cli.run("channels", "--url", "ws://127.0.0.1:1/v1/ws")
+            #expect(offline.status == 5, "\(offline)")
+            #expect(offline.stderr.contains("cannot connect"), "\(offline.stderr)")
+        }
+    }
+
+    @Test("login checks the token, writes a 0600 config, and later commands use it")
+    func login() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            _ = try await alice.createChannel("support")
+            let cli = try CLI(server: server, token: nil)
+            let path = cli.home + "/.config/swarm/config.toml"
+
+            let refused = try await cli.run("login", "--url", server.url, "--token", "wrong")
+            #expect(refused.status == 3)
+            #expect(!FileManager.default.fileExists(atPath: path), "nothing is saved for a refused token")
+
+            let ok = try await cli.run("login", "--url", server.url, "--token", alice.token)
+            try ok.expectSuccess()
+            #expect(ok.stdout.contains("as alice"))
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let saved = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(saved.contains("token = \"\(alice.token)\""))
+            #expect(saved.contains("url = \"\(server.url)\""))
+
+            // No --url, --token or SWARM_*: everything comes from the file.
+            let channels = try await cli.run(["channels", "--json"], passURL: false)
+            try channels.expectSuccess()
+            #expect(channels.stdout.contains("\"support\""))
+
+            // XDG_CONFIG_HOME wins over HOME.
+            let xdg = cli.home + "/xdg"
+            let other = try await cli.run(["login", "--url", server.url, "--token", alice.token], passURL: false, environment: ["XDG_CONFIG_HOME": xdg])
+            try other.expectSuccess()
+            let xdgAttributes = try FileManager.default.attributesOfItem(atPath: xdg + "/swarm/config.toml")
+            #expect((xdgAttributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        }
+    }
+}
+
+// MARK: - running the binary
+
+/// Runs `swarm` with a private HOME, so the machine's own config never leaks into a test.
+final class CLI: Sendable {
+    let binary: String
+    let url: String
+    let token: String?
+    let home: String
+
+    init(server: TestServer, token: String?) throws {
+        binary = try Self.locate()
+        url = server.url
+        self.token = token
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: home) }
+
+    func run(_ args: String...) async throws -> CLIResult { try await run(args) }
+
+    func run(_ args: [String], passURL: Bool = true, environment: [String: String] = [:], seconds: Double = 30) async throws -> CLIResult {
+        try await start(args, passURL: passURL, environment: environment).wait(seconds: seconds)
+    }
+
+    func start(_ args: String...) throws -> ChildProcess { try start(args) }
+
+    func start(_ args: [String], passURL: Bool = true, environment: [String: String] = [:]) throws -> ChildProcess {
+        var env = ["HOME": home, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1"]
+        if passURL { env["SWARM_URL"] = url }
+        if passURL, let token { env["SWARM_TOKEN"] = token }
+        env.merge(environment) { _, new in new }
+        return try ChildProcess.launch(binary, args, environment: env)
+    }
+
+    /// `swarm` is built beside the test bundle (`.build/<triple>/debug/`).
+    static func locate() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["SWARM_CLI_PATH"] {
+            guard FileManager.default.isExecutableFile(atPath: path) else { throw MissingBinary(looked: [path]) }
+            return path
+        }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+        var dirs = [URL(fileURLWithPath: exe).deletingLastPathComponent()]
+        // macOS runs tests from inside `X.xctest/Contents/MacOS/`; the products sit beside the bundle.
+        if let bundle = exe.range(of: ".xctest/") {
+            dirs.append(URL(fileURLWithPath: String(exe[..<bundle.lowerBound])).deletingLastPathComponent())
+        }
+        let looked = dirs.map(\.path)
+        for dir in dirs {
+            let candidate = dir.appendingPathComponent("swarm").path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
+               FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+        }
+        throw MissingBinary(looked: looked)
+    }
+}
+
+struct MissingBinary: Error, CustomStringConvertible {
+    var looked: [String]
+    var description: String {
+        "the swarm executable was not found (looked in \(looked.joined(separator: ", "))); run `swift build` before `swift test`, or set SWARM_CLI_PATH"
+    }
+}
+
+struct CLIResult: CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// Stdout lines the test did not take with `nextLine` before the process ended.
+    var remainingLines: [String]
+
+    var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+
+    func expectSuccess(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try #require(status == 0, "\(self)", sourceLocation: sourceLocation)
+    }
+}
+
+/// A running child whose stdout can be read line by line while it runs. Pipes are drained on
+/// GCD threads, never on the cooperative pool the in-process server needs.
+final class ChildProcess: Sendable {
+    let process: Process
+    let output: ChildOutput
+
+    static func launch(_ path: String, _ args: [String], environment: [String: String]) throws -> ChildProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = args
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let output = ChildOutput()
+        process.terminationHandler = { p in
+            let status = p.terminationStatus
+            Task { await output.exited(status) }
+        }
+        try process.run()
+        drain(out.fileHandleForReading) { await output.stdout($0) } done: { await output.stdoutClosed() }
+        drain(err.fileHandleForReading) { await output.stderr($0) } done: { await output.stderrClosed() }
+        return ChildProcess(process: process, output: output)
+    }
+
+    private init(process: Process, output: ChildOutput) {
+        self.process = process
+        self.output = output
+    }
+
+    /// Reads on a GCD thread; one consumer task keeps the chunks in order.
+    private static func drain(_ handle: FileHandle, _ chunk: @escaping @Sendable (Data) async -> Void, done: @escaping @Sendable () async -> Void) {
+        let (chunks, sink) = AsyncStream<Data>.makeStream()
+        DispatchQueue.global().async {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                sink.yield(data)
+            }
+            sink.finish()
+        }
+        Task {
+            for await data in chunks { await chunk(data) }
+            await done()
+        }
+    }
+
+    func nextLine(seconds: Double) async throws -> String {
+        try await output.nextLine(seconds: seconds)
+    }
+
+    /// Waits for the process to exit and its output to end; kills it when the deadline passes.
+    func wait(seconds: Double) async throws -> CLIResult {
+        do {
+            return try await output.result(seconds: seconds)
+        } catch {
+            terminate()
+            throw error
+        }
+    }
+
+    func terminate() {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// Everything a child printed, plus tests waiting for a line or for the exit (with deadlines).
+actor ChildOutput {
+    private enum Want { case line, exit }
+
+    private var pending = Data()
+    private var lines: [String] = []
+    private var out = Data()
+    private var err = Data()
+    private var status: Int32?
+    private var stdoutOpen = true
+    private var stderrOpen = true
+    private var waiters: [Int: (want: Want, cont: CheckedContinuation<Void, any Error>)] = [:]
+    private var nextWaiter = 0
+
+    func stdout(_ data: Data) {
+        out.append(data)
+        pending.append(data)
+        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+            lines.append(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+            pending = Data(pending[(newline + 1)...])
+        }
+        wake()
+    }
+
+    func stderr(_ data: Data) { err.append(data) }
+
+    func stdoutClosed() {
+        if !pending.isEmpty { lines.append(String(decoding: pending, as: UTF8.self)) }
+        pending = Data()
+        stdoutOpen = false
+        wake()
+    }
+
+    func stderrClosed() {
+        stderrOpen = false
+        wake()
+    }
+
+    func exited(_ status: Int32) {
+        self.status = status
+        wake()
+    }
+
+    func nextLine(seconds: Double) async throws -> String {
+        try await until(.line, seconds: seconds)
+        guard !lines.isEmpty else {
+            throw ChildEnded(what: "another line", output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+        }
+        return lines.removeFirst()
+    }
+
+    func result(seconds: Double) async throws -> CLIResult {
+        try await until(.exit, seconds: seconds)
+        return CLIResult(status: status ?? -1, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+                         remainingLines: lines)
+    }
+
+    private func satisfied(_ want: Want) -> Bool {
+        switch want {
+        case .line: !lines.isEmpty || !stdoutOpen
+        case .exit: status != nil && !stdoutOpen && !stderrOpen
+        }
+    }
+
+    private func until(_ want: Want, seconds: Double) async throws {
+        if satisfied(want) { return }
+        let id = nextWaiter
+        nextWaiter += 1
+        let deadline = Task { [weak self] in
+            try await Task.sleep(for: .seconds(seconds))
+            await self?.expire(id, what: want == .line ? "a line of output" : "the process to exit")
+        }
+        defer { deadline.cancel() }
+        try await withCheckedThrowingContinuation { cont in
+            waiters[id] = (want, cont)
+        }
+    }
+
+    private func wake() {
+        for (id, waiter) in waiters where satisfied(waiter.want) {
+            waiters[id] = nil
+            waiter.cont.resume()
+        }
+    }
+
+    private func expire(_ id: Int, what: String) {
+        let partial = "stdout so far: \(String(decoding: out, as: UTF8.self))\nstderr so far: \(String(decoding: err, as: UTF8.self))"
+        waiters.removeValue(forKey: id)?.cont.resume(throwing: Timeout(what: "\(what)\n\(partial)"))
+    }
+}
+
+struct ChildEnded: Error, CustomStringConvertible {
+    var what: String
+    var output: String
+    var errors: String
+    var description: String { "the process closed its output before \(what)\nstdout: \(output)\nstderr: \(errors)" }
+}
