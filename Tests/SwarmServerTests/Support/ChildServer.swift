@@ -45,27 +45,8 @@ final class ChildServer: Sendable {
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
-        let (lines, sink) = AsyncStream<String>.makeStream()
-        let buffer = Mutex("")
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty {
-                handle.readabilityHandler = nil
-                sink.finish()
-                return
-            }
-            let complete: [String] = buffer.withLock { b in
-                b += String(decoding: chunk, as: UTF8.self)
-                var found: [String] = []
-                while let nl = b.firstIndex(of: "\n") {
-                    found.append(String(b[..<nl]))
-                    b = String(b[b.index(after: nl)...])
-                }
-                return found
-            }
-            for line in complete { sink.yield(line) }
-        }
         try p.run()
+        let lines = FDReader.lines(out.fileHandleForReading.fileDescriptor)
         let port = try await withThrowingTaskGroup(of: Int?.self) { group in
             group.addTask {
                 for await line in lines where line.hasPrefix("swarmd listening on ") {

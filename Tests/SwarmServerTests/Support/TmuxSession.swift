@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+
 
 /// A program running in a detached tmux session, driven like a person at a terminal: keys go in
 /// with send-keys, the screen comes back with capture-pane. Waiting is event-driven: the pane's
@@ -40,13 +40,10 @@ final class TmuxSession: Sendable {
         reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         let (stream, sink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         output = stream
-        reader.readabilityHandler = { handle in
-            if handle.availableData.isEmpty {
-                handle.readabilityHandler = nil
-                sink.finish()
-            } else {
-                sink.yield()
-            }
+        let chunks = FDReader.chunks(reader.fileDescriptor)
+        Task {
+            for await _ in chunks { sink.yield() }
+            sink.finish()
         }
     }
 
@@ -88,7 +85,6 @@ final class TmuxSession: Sendable {
 
     func close() {
         _ = try? Self.run(["tmux", "kill-session", "-t", name])
-        reader.readabilityHandler = nil
         try? reader.close()
         unlink(fifo)
     }

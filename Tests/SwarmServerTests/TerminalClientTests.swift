@@ -1,0 +1,95 @@
+import Foundation
+import SwarmProtocol
+import Testing
+
+/// The built `swarm` client in a real terminal (tmux), against the real `swarmd` binary.
+@Suite("Terminal client end to end (tmux)", .serialized, .enabled(if: TmuxSession.available))
+struct TerminalClientTests {
+    @Test("log in, join, post, see others' messages, survive a server crash without losing a line")
+    func chatAcrossACrash() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("swarm.sqlite").path
+        func token(_ output: String) throws -> String {
+            String(try #require(output.split(separator: "\n").first { $0.hasPrefix("token: ") }).dropFirst(7))
+        }
+        let aliceToken = try token(ChildServer.run(["admin", "user", "add", "alice", "--db", db]).output)
+        let bobToken = try token(ChildServer.run(["admin", "user", "add", "bob", "--db", db]).output)
+        #expect(try ChildServer.run(["admin", "user", "add", "root", "--role", "admin", "--db", db]).status == 0)
+        #expect(try ChildServer.run(["admin", "channel", "create", "general", "--members", "alice,bob", "--db", db]).status == 0)
+        #expect(try ChildServer.run(["admin", "channel", "create", "support", "--db", db]).status == 0)
+
+        var server = try await ChildServer.start(db: db)
+        let port = server.port
+        let tmux = try TmuxSession(
+            command: [try ChildServer.binary("swarm").path],
+            environment: ["SWARM_URL": server.url, "SWARM_TOKEN": aliceToken, "HOME": dir.path, "TERM": "xterm-256color"])
+        defer {
+            tmux.close()
+            server.terminate()
+        }
+
+        // Logged in: the channel list and the live status line appear.
+        try await tmux.waitFor("the client to connect") { $0.contains("live") && $0.contains("#general") }
+
+        // Join a public channel by command, post into it.
+        try tmux.type("/join #support")
+        try await tmux.waitFor("the #support prompt") { $0.contains("#support>") }
+        let bob = try await TestClient.connect(url: server.url, token: bobToken)
+        _ = try await bob.request(.channelJoin, ChannelRef(channel: "#support"))
+        try tmux.type("hello from the terminal")
+        let fromAlice = try await showingScreen(tmux) {
+            try await bob.event("message.new") { $0.data?["body"]?.string == "hello from the terminal" }
+        }
+        #expect(fromAlice.data?["author_name"]?.string == "alice")
+
+        // Another user's message appears on screen; Tab completes a command.
+        let bobsPost = try await bob.post("#support", "hi alice, bob here")
+        let bobLastSeq = try #require(try await bob.event("message.new") { $0.data?["id"]?.string == bobsPost.id }.seq)
+        try await tmux.waitFor("bob's message") { $0.contains("bob: hi alice, bob here") }
+        try tmux.type("/he", enter: false)
+        try tmux.press("Tab")
+        try await tmux.waitFor("completion of /help") { $0.contains("#support> /help") }
+        try tmux.press("Enter")
+        try await tmux.waitFor("the help text") { $0.contains("/join #channel") }
+
+        // The server dies. The client shows it is reconnecting; a line typed now is queued.
+        await bob.close()
+        server.kill()
+        try await tmux.waitFor("the reconnecting state") { $0.contains("reconnecting…") }
+        try tmux.type("typed while the server was down")
+        try await tmux.waitFor("the queued line") { $0.contains("1 unsent") }
+
+        // The server comes back on the same port with the same database. Bob resumes from the
+        // last event he saw, so he gets alice's queued line whether it lands before or after his.
+        server = try await ChildServer.start(db: db, port: port)
+        let bobAgain = try await TestClient.connect(url: server.url, token: bobToken, after: bobLastSeq)
+        _ = try await bobAgain.post("#support", "posted while alice was away")
+        let queued = try await showingScreen(tmux) {
+            try await bobAgain.event("message.new", seconds: 40) { $0.data?["body"]?.string == "typed while the server was down" }
+        }
+        #expect(queued.data?["author_name"]?.string == "alice")
+        try await tmux.waitFor("the resumed session", seconds: 40) {
+            $0.contains("bob: posted while alice was away") && $0.contains("live") && !$0.contains("unsent")
+        }
+
+        // Exactly once each, in the server's history.
+        let history = try await bobAgain.request(.history, HistoryRequest(channel: "#support"), as: HistoryReply.self)
+        let bodies = history.messages.map(\.body)
+        #expect(bodies.filter { $0 == "typed while the server was down" }.count == 1)
+        #expect(bodies.prefix(2) == ["hello from the terminal", "hi alice, bob here"])
+        #expect(Set(bodies.dropFirst(2)) == ["posted while alice was away", "typed while the server was down"] && bodies.count == 4)
+        try tmux.type("/quit")
+    }
+
+    /// Adds the terminal's screen to a failure, so a red run shows what the user saw.
+    func showingScreen<T>(_ tmux: TmuxSession, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            Issue.record("screen at the failure:\n\(tmux.screen)")
+            throw error
+        }
+    }
+}
