@@ -21,16 +21,7 @@ final class ChildServer: Sendable {
 
     /// Runs `swarmd` with `arguments` to completion and returns its standard output.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = try binary("swarmd")
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runToEnd(binary("swarmd"), arguments)
     }
 
     /// Starts `swarmd serve --port 0 --db PATH` and waits (with a deadline) for its "listening" line.

@@ -14,16 +14,7 @@ final class TmuxSession: Sendable {
 
     @discardableResult
     static func run(_ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runToEnd(URL(fileURLWithPath: "/usr/bin/env"), args)
     }
 
     init(command: [String], environment: [String: String], width: Int = 120, height: Int = 32) throws {

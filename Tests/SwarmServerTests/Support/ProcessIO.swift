@@ -38,3 +38,17 @@ enum FDReader {
         }
     }
 }
+
+/// Runs a program to completion; returns its exit status and standard output (stderr dropped).
+func runToEnd(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = executable
+    p.arguments = arguments
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
