@@ -51,9 +51,7 @@ public final class WriteTx {
     @discardableResult
     func append<T: Encodable>(_ name: EventName, channel: Int64?, user: Int64?, message: Int64? = nil, _ payload: T) throws -> LoggedEvent {
         let data = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [name.rawValue, channel, user, message, data, Timestamp.now()])
+        try db.cachedStatement(sql: "INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [name.rawValue, channel, user, message, data, Timestamp.now()])
         let event = LoggedEvent(seq: db.lastInsertedRowID, type: name.rawValue, channelId: channel, userId: user, data: data)
         events.append(event)
         return event

@@ -53,16 +53,16 @@ enum Rows {
     static func channel(_ db: Database, ref: String) throws -> ChannelRow {
         let row: Row?
         if let id = Ids.parse(.channel, ref) {
-            row = try Row.fetchOne(db, sql: "SELECT * FROM channels WHERE id = ?", arguments: [id])
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM channels WHERE id = ?"), arguments: [id])
         } else {
-            row = try Row.fetchOne(db, sql: "SELECT * FROM channels WHERE name = ?", arguments: [Names.strip(ref).lowercased()])
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM channels WHERE name = ?"), arguments: [Names.strip(ref).lowercased()])
         }
         guard let row else { throw SwarmError.notFound("no such channel: \(ref.prefix(64))") }
         return ChannelRow(row: row)
     }
 
     static func isMember(_ db: Database, channel: Int64, user: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM members WHERE channel_id = ? AND user_id = ?", arguments: [channel, user]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM members WHERE channel_id = ? AND user_id = ?"), arguments: [channel, user]) ?? false
     }
 
     /// The channel, if the principal may read it; `forbidden` otherwise.
@@ -77,9 +77,9 @@ enum Rows {
     static func userRow(_ db: Database, ref: String) throws -> Row {
         let row: Row?
         if let id = Ids.parse(.user, ref) {
-            row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND deactivated_at IS NULL", arguments: [id])
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ? AND deactivated_at IS NULL"), arguments: [id])
         } else {
-            row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ? AND deactivated_at IS NULL", arguments: [Names.strip(ref).lowercased()])
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE name = ? AND deactivated_at IS NULL"), arguments: [Names.strip(ref).lowercased()])
         }
         guard let row else { throw SwarmError.notFound("no such user: \(ref.prefix(64))") }
         return row
@@ -87,7 +87,7 @@ enum Rows {
 
     static func messageRow(_ db: Database, ref: String) throws -> Row {
         let id = try Ids.require(.message, ref, field: "message")
-        guard let row = try Row.fetchOne(db, sql: Rows.messageSelect + " WHERE m.id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: Rows.messageSelect + " WHERE m.id = ?"), arguments: [id]) else {
             throw SwarmError.notFound("no such message: \(ref.prefix(64))")
         }
         return row

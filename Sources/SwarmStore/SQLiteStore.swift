@@ -63,7 +63,7 @@ public final class SQLiteStore: Sendable {
         }
         let pool = try DatabasePool(path: options.path, configuration: config)
         try Migrations.migrator.migrate(pool)
-        let head = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+        let head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0 }
         return SQLiteStore(pool: pool, committer: GroupCommitter(pool: pool, maxBatch: options.maxBatch, startSeq: head, logger: logger), logger: logger)
     }
 
@@ -93,7 +93,7 @@ public final class SQLiteStore: Sendable {
     func idempotent<T: Codable>(_ tx: WriteTx, user: Int64, key: String?, op: Op, _ body: () throws -> T) throws -> T {
         guard let key else { return try body() }
         guard !key.isEmpty, key.utf8.count <= 128 else { throw SwarmError.badRequest("idempotency_key must be 1–128 bytes") }
-        if let row = try Row.fetchOne(tx.db, sql: "SELECT op, result FROM idempotency WHERE user_id = ? AND key = ?", arguments: [user, key]) {
+        if let row = try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT op, result FROM idempotency WHERE user_id = ? AND key = ?"), arguments: [user, key]) {
             guard (row["op"] as String) == op.rawValue else {
                 throw SwarmError.conflict("idempotency_key was already used for \(row["op"] as String)")
             }
@@ -101,9 +101,7 @@ public final class SQLiteStore: Sendable {
         }
         let value = try body()
         let json = String(decoding: try tx.encoder.encode(value), as: UTF8.self)
-        try tx.db.execute(
-            sql: "INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [user, key, op.rawValue, json, Timestamp.now()])
+        try tx.db.cachedStatement(sql: "INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [user, key, op.rawValue, json, Timestamp.now()])
         return value
     }
 }

@@ -16,13 +16,12 @@ extension SQLiteStore {
         return try await write { tx in
             try self.idempotent(tx, user: p.id, key: req.idempotencyKey, op: .channelCreate) {
                 let db = tx.db
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM channels WHERE name = ?", arguments: [name]) == true {
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM channels WHERE name = ?"), arguments: [name]) == true {
                     throw SwarmError.conflict("channel \(name) exists")
                 }
                 let now = Timestamp.now()
-                try db.execute(sql: "INSERT INTO channels(name, kind, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [name, kind.rawValue, req.topic, p.id, now])
-                let row = ChannelRow(row: try Row.fetchOne(db, sql: "SELECT * FROM channels WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+                try db.cachedStatement(sql: "INSERT INTO channels(name, kind, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [name, kind.rawValue, req.topic, p.id, now])
+                let row = ChannelRow(row: try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM channels WHERE id = ?"), arguments: [db.lastInsertedRowID])!)
                 try Self.addMember(tx, channel: row, user: p.id, by: p.id)
                 for ref in members {
                     let uid: Int64 = try Rows.userRow(db, ref: ref)["id"]
@@ -61,7 +60,7 @@ extension SQLiteStore {
             guard try Rows.isMember(tx.db, channel: ch.id, user: p.id) else { throw SwarmError.notFound("not a member") }
             // Appended before the row goes, so the leaver's own sessions still receive it.
             try tx.append(.memberLeft, channel: ch.id, user: p.id, MemberEvent(channel: Ids.make(.channel, ch.id), user: p.userId, by: p.userId))
-            try tx.db.execute(sql: "DELETE FROM members WHERE channel_id = ? AND user_id = ?", arguments: [ch.id, p.id])
+            try tx.db.cachedStatement(sql: "DELETE FROM members WHERE channel_id = ? AND user_id = ?").execute(arguments: [ch.id, p.id])
         }
     }
 
@@ -95,12 +94,11 @@ extension SQLiteStore {
             let other: Int64 = try Rows.userRow(tx.db, ref: userRef)["id"]
             let (a, b) = (min(p.id, other), max(p.id, other))
             let name = "dm.\(a).\(b)"
-            if let row = try Row.fetchOne(tx.db, sql: "SELECT * FROM channels WHERE name = ? AND kind = 'dm'", arguments: [name]) {
+            if let row = try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT * FROM channels WHERE name = ? AND kind = 'dm'"), arguments: [name]) {
                 return ChannelRow(row: row).model(member: true)
             }
-            try tx.db.execute(sql: "INSERT INTO channels(name, kind, created_by, created_at) VALUES (?, 'dm', ?, ?)",
-                              arguments: [name, p.id, Timestamp.now()])
-            let ch = ChannelRow(row: try Row.fetchOne(tx.db, sql: "SELECT * FROM channels WHERE id = ?", arguments: [tx.db.lastInsertedRowID])!)
+            try tx.db.cachedStatement(sql: "INSERT INTO channels(name, kind, created_by, created_at) VALUES (?, 'dm', ?, ?)").execute(arguments: [name, p.id, Timestamp.now()])
+            let ch = ChannelRow(row: try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT * FROM channels WHERE id = ?"), arguments: [tx.db.lastInsertedRowID])!)
             try Self.addMember(tx, channel: ch, user: p.id, by: p.id)
             if other != p.id { try Self.addMember(tx, channel: ch, user: other, by: p.id) }
             return ch.model(member: true)
@@ -110,14 +108,13 @@ extension SQLiteStore {
     /// All (channel, user) pairs, for the hub's routing table at start-up.
     public func allMemberships() async throws -> [(channel: Int64, user: Int64)] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT channel_id, user_id FROM members").map { ($0["channel_id"], $0["user_id"]) }
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT channel_id, user_id FROM members")).map { ($0["channel_id"], $0["user_id"]) }
         }
     }
 
     static func addMember(_ tx: WriteTx, channel: ChannelRow, user: Int64, by: Int64) throws {
-        let last = try Int64.fetchOne(tx.db, sql: "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?", arguments: [channel.id]) ?? 0
-        try tx.db.execute(sql: "INSERT OR IGNORE INTO members(channel_id, user_id, joined_at, last_read) VALUES (?, ?, ?, ?)",
-                          arguments: [channel.id, user, Timestamp.now(), last])
+        let last = try Int64.fetchOne(tx.db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?"), arguments: [channel.id]) ?? 0
+        try tx.db.cachedStatement(sql: "INSERT OR IGNORE INTO members(channel_id, user_id, joined_at, last_read) VALUES (?, ?, ?, ?)").execute(arguments: [channel.id, user, Timestamp.now(), last])
         guard tx.db.changesCount > 0 else { return }   // already a member: nothing happened
         try tx.append(.memberJoined, channel: channel.id, user: user,
                       MemberEvent(channel: Ids.make(.channel, channel.id), user: Ids.make(.user, user), by: Ids.make(.user, by)))

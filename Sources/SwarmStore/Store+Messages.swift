@@ -25,21 +25,21 @@ extension SQLiteStore {
                 let mentioned = try Self.resolveMentions(db, body: body, channel: ch)
                 let mentionIds = mentioned.map { Ids.make(.user, $0) }
                 let now = Timestamp.now()
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now])
+                    """).execute(arguments: [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now])
                 let id = db.lastInsertedRowID
                 if let threadId {
-                    try db.execute(sql: "UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?", arguments: [threadId])
+                    try db.cachedStatement(sql: "UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?").execute(arguments: [threadId])
                 }
                 // The author has read their own message.
-                try db.execute(sql: "UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", arguments: [id, ch.id, p.id])
+                try db.cachedStatement(sql: "UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?").execute(arguments: [id, ch.id, p.id])
                 let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
                                       body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
                                       createdAt: now, editedAt: nil, deleted: false)
                 try tx.append(.messageNew, channel: ch.id, user: nil, message: id, message)
                 for uid in mentioned {
-                    try db.execute(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", arguments: [id, uid, ch.id])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)").execute(arguments: [id, uid, ch.id])
                     try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
                 }
                 return message
@@ -59,8 +59,7 @@ extension SQLiteStore {
             let ch = try Rows.channel(db, ref: old.channel)
             let mentioned = try Self.resolveMentions(db, body: body, channel: ch)
             let mentionIds = mentioned.map { Ids.make(.user, $0) }
-            try db.execute(sql: "UPDATE messages SET body = ?, edited_at = ?, mentions = ? WHERE id = ?",
-                           arguments: [body, now, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), row["id"]])
+            try db.cachedStatement(sql: "UPDATE messages SET body = ?, edited_at = ?, mentions = ? WHERE id = ?").execute(arguments: [body, now, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), row["id"]])
             var updated = old
             updated.body = body
             updated.editedAt = now
@@ -68,10 +67,9 @@ extension SQLiteStore {
             try Self.redactLog(tx, message: row["id"], current: updated)
             try tx.append(.messageEdited, channel: ch.id, user: nil, message: row["id"], updated)
             // Mentions the edit removed stop counting; only people newly mentioned are notified.
-            try db.execute(sql: "DELETE FROM mentions WHERE message_id = ? AND user_id NOT IN (SELECT value FROM json_each(?))",
-                           arguments: [row["id"], String(decoding: try tx.encoder.encode(mentioned), as: UTF8.self)])
+            try db.cachedStatement(sql: "DELETE FROM mentions WHERE message_id = ? AND user_id NOT IN (SELECT value FROM json_each(?))").execute(arguments: [row["id"], String(decoding: try tx.encoder.encode(mentioned), as: UTF8.self)])
             for uid in mentioned where !old.mentions.contains(Ids.make(.user, uid)) {
-                try db.execute(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", arguments: [row["id"], uid, ch.id])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)").execute(arguments: [row["id"], uid, ch.id])
                 try tx.append(.mention, channel: nil, user: uid, message: row["id"], MentionEvent(user: Ids.make(.user, uid), message: updated))
             }
             return updated
@@ -86,8 +84,8 @@ extension SQLiteStore {
             let old = Rows.message(row)
             let now = Timestamp.now()
             try Self.saveVersion(db, message: row["id"], body: old.body, by: p.id, at: now, reason: "delete")
-            try db.execute(sql: "UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE id = ?", arguments: [now, row["id"]])
-            try db.execute(sql: "DELETE FROM mentions WHERE message_id = ?", arguments: [row["id"]])
+            try db.cachedStatement(sql: "UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE id = ?").execute(arguments: [now, row["id"]])
+            try db.cachedStatement(sql: "DELETE FROM mentions WHERE message_id = ?").execute(arguments: [row["id"]])
             var gone = old
             gone.body = ""
             gone.deleted = true
@@ -122,7 +120,7 @@ extension SQLiteStore {
         let before = try req.before.map { try Ids.require(.message, $0, field: "before") } ?? Int64.max
         return try await read { db in
             let ch = try Rows.readableChannel(db, ref: req.channel, by: p)
-            let rows = try Row.fetchAll(db, sql: Rows.messageSelect + " WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?",
+            let rows = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + " WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?"),
                                         arguments: [ch.id, before, limit + 1])
             let page = rows.prefix(limit).reversed().map(Rows.message)
             return HistoryReply(messages: page, nextBefore: rows.count > limit ? page.first?.id : nil)
@@ -134,7 +132,7 @@ extension SQLiteStore {
             var root = try Rows.messageRow(db, ref: req.message)
             _ = try Rows.readableChannel(db, ref: Ids.make(.channel, root["channel_id"]), by: p)
             if let rootId: Int64 = root["thread_id"] { root = try Rows.messageRow(db, ref: Ids.make(.message, rootId)) }
-            let replies = try Row.fetchAll(db, sql: Rows.messageSelect + " WHERE m.thread_id = ? ORDER BY m.id", arguments: [root["id"]])
+            let replies = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + " WHERE m.thread_id = ? ORDER BY m.id"), arguments: [root["id"]])
             return ThreadReply(root: Rows.message(root), replies: replies.map(Rows.message))
         }
     }
@@ -150,11 +148,11 @@ extension SQLiteStore {
                 guard (row["channel_id"] as Int64) == ch.id else { throw SwarmError.badRequest("message is in another channel") }
                 upTo = row["id"]
             } else {
-                upTo = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?", arguments: [ch.id]) ?? 0
+                upTo = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?"), arguments: [ch.id]) ?? 0
             }
             // The marker only moves forward, so a late mark from another device cannot undo reading.
-            try db.execute(sql: "UPDATE members SET last_read = MAX(last_read, ?) WHERE channel_id = ? AND user_id = ?", arguments: [upTo, ch.id, p.id])
-            let marker = try Int64.fetchOne(db, sql: "SELECT last_read FROM members WHERE channel_id = ? AND user_id = ?", arguments: [ch.id, p.id]) ?? upTo
+            try db.cachedStatement(sql: "UPDATE members SET last_read = MAX(last_read, ?) WHERE channel_id = ? AND user_id = ?").execute(arguments: [upTo, ch.id, p.id])
+            let marker = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_read FROM members WHERE channel_id = ? AND user_id = ?"), arguments: [ch.id, p.id]) ?? upTo
             let event = ReadUpdatedEvent(channel: Ids.make(.channel, ch.id), message: marker > 0 ? Ids.make(.message, marker) : nil)
             try tx.append(.readUpdated, channel: nil, user: p.id, event)
             return event
@@ -199,19 +197,19 @@ extension SQLiteStore {
     /// table, readable only by the author and leads).
     static func redactLog(_ tx: WriteTx, message: Int64, current: Message) throws {
         let json = String(decoding: try tx.encoder.encode(current), as: UTF8.self)
-        try tx.db.execute(sql: """
+        try tx.db.cachedStatement(sql: """
             UPDATE events SET data = CASE type
                 WHEN 'mention' THEN json_set(data, '$.message', json(?1))
                 ELSE ?1 END
             WHERE message_id = ?2 AND type IN ('message.new', 'message.edited', 'mention')
-            """, arguments: [json, message])
+            """).execute(arguments: [json, message])
     }
 
     static func saveVersion(_ db: Database, message: Int64, body: String, by: Int64, at: String, reason: String) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO message_versions(message_id, version, body, edited_by, edited_at, reason)
             VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM message_versions WHERE message_id = ?), ?, ?, ?, ?)
-            """, arguments: [message, message, body, by, at, reason])
+            """).execute(arguments: [message, message, body, by, at, reason])
     }
 
     /// Users named with `@` who may read the channel: members, or anyone for a public channel.
@@ -219,7 +217,7 @@ extension SQLiteStore {
         let names = Mentions.names(in: body).prefix(50)
         var ids: [Int64] = []
         for name in names {
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ? AND deactivated_at IS NULL", arguments: [name]) else { continue }
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM users WHERE name = ? AND deactivated_at IS NULL"), arguments: [name]) else { continue }
             if try channel.kind == .public || Rows.isMember(db, channel: channel.id, user: id) { ids.append(id) }
         }
         return ids

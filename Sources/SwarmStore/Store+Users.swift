@@ -27,12 +27,11 @@ extension SQLiteStore {
         let token = TokenSecrets.generate()
         let user = try await write { tx in
             let db = tx.db
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM users WHERE name = ?"), arguments: [name]) == true {
                 throw SwarmError.conflict("user \(name) exists")
             }
             let skillsJSON = String(decoding: try JSONEncoder().encode(cleanSkills), as: UTF8.self)
-            try db.execute(sql: "INSERT INTO users(name, display_name, role, skills, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [name, displayName, role.rawValue, skillsJSON, Timestamp.now()])
+            try db.cachedStatement(sql: "INSERT INTO users(name, display_name, role, skills, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [name, displayName, role.rawValue, skillsJSON, Timestamp.now()])
             let id = db.lastInsertedRowID
             try Self.insertToken(db, user: id, token: token, label: "created")
             return User(id: Ids.make(.user, id), name: name, displayName: displayName, role: role, skills: cleanSkills)
@@ -55,9 +54,9 @@ extension SQLiteStore {
         try await write { tx in
             let row = try Rows.userRow(tx.db, ref: ref)
             let userId: Int64 = row["id"]
-            let ids = try Int64.fetchAll(tx.db, sql: "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL", arguments: [userId])
+            let ids = try Int64.fetchAll(tx.db.cachedStatement(sql: "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL"), arguments: [userId])
             guard !ids.isEmpty else { return 0 }
-            try tx.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [Timestamp.now(), userId])
+            try tx.db.cachedStatement(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [Timestamp.now(), userId])
             try tx.append(.tokenRevoked, channel: nil, user: userId, TokenRevokedEvent(user: Ids.make(.user, userId), tokens: ids.map { Ids.make(.token, $0) }))
             return ids.count
         }
@@ -65,7 +64,7 @@ extension SQLiteStore {
 
     public func listUsers() async throws -> [User] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM users WHERE deactivated_at IS NULL ORDER BY name").map(Rows.user)
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM users WHERE deactivated_at IS NULL ORDER BY name")).map(Rows.user)
         }
     }
 
@@ -74,8 +73,7 @@ extension SQLiteStore {
     }
 
     static func insertToken(_ db: Database, user: Int64, token: String, label: String?) throws {
-        try db.execute(sql: "INSERT INTO tokens(user_id, hash, label, created_at) VALUES (?, ?, ?, ?)",
-                       arguments: [user, TokenSecrets.hash(token), label, Timestamp.now()])
+        try db.cachedStatement(sql: "INSERT INTO tokens(user_id, hash, label, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [user, TokenSecrets.hash(token), label, Timestamp.now()])
     }
 
     static func validSkills(_ skills: [String]) throws -> [String] {
