@@ -32,7 +32,7 @@ enum Connections {
             }
             do {
                 let conn = try await SwarmConnection.connect(
-                    url: url, hello: HelloRequest(token: user.token, client: "swarm-load"), keepRaw: keepRaw)
+                    url: url, hello: HelloRequest(token: user.token, client: "swarm-load"), keepRaw: keepRaw, decodeEvents: !keepRaw)
                 let events = conn.events
                 Task { for await _ in events {} }
                 return Member(index: i, user: user, conn: conn)

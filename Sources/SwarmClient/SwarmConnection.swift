@@ -37,14 +37,17 @@ public final class SwarmConnection: Sendable {
     let state = Mutex(State())
     let nextId = Atomic<Int>(1)
     let finished: Task<Closed, Never>
+    let decodeEvents: Bool
     /// The server's answer to `hello` (nil for a raw connection that did not say it).
     public var hello: HelloReply? { state.withLock { $0.hello } }
 
     /// Connects; unless `hello` is nil, says hello and waits for the reply (throws `SwarmError`
     /// when refused). `headerToken` goes in the upgrade's `Authorization: Bearer` header.
+    /// With `decodeEvents: false` (load tools reading `rawFrames`), event frames are not parsed
+    /// and do not appear in `events`; replies still are.
     public static func connect(
         url: String, hello: HelloRequest?, headerToken: String? = nil, keepRaw: Bool = false,
-        logger: Logger = Logger(label: "swarm.client")
+        decodeEvents: Bool = true, logger: Logger = Logger(label: "swarm.client")
     ) async throws -> SwarmConnection {
         let (events, eventSink) = AsyncStream<ServerFrame>.makeStream()
         let (raw, rawSink) = keepRaw ? AsyncStream<String>.makeStream() : (nil, nil)
@@ -76,7 +79,7 @@ public final class SwarmConnection: Sendable {
         var writer: WebSocketOutboundWriter?
         for await result in ready { writer = try result.get() }
         guard let writer else { throw Closed(code: nil, reason: "could not connect") }
-        let conn = SwarmConnection(events: events, eventSink: eventSink, raw: raw, rawSink: rawSink, finished: finished)
+        let conn = SwarmConnection(events: events, eventSink: eventSink, raw: raw, rawSink: rawSink, finished: finished, decodeEvents: decodeEvents)
         conn.state.withLock { $0.outbound = writer }
         box.withLock { $0 = conn }
         Task { conn.connectionEnded(await finished.value) }
@@ -87,7 +90,8 @@ public final class SwarmConnection: Sendable {
     }
 
     init(events: AsyncStream<ServerFrame>, eventSink: AsyncStream<ServerFrame>.Continuation, raw: AsyncStream<String>?,
-         rawSink: AsyncStream<String>.Continuation?, finished: Task<Closed, Never>) {
+         rawSink: AsyncStream<String>.Continuation?, finished: Task<Closed, Never>, decodeEvents: Bool) {
+        self.decodeEvents = decodeEvents
         self.events = events
         self.eventSink = eventSink
         self.rawFrames = raw
@@ -171,6 +175,7 @@ public final class SwarmConnection: Sendable {
 
     func receive(_ text: String) {
         rawSink?.yield(text)
+        if !decodeEvents, text.utf8.starts(with: #"{"ev""#.utf8) { return }
         guard let frame = try? JSONDecoder().decode(ServerFrame.self, from: Data(text.utf8)) else { return }
         if let re = frame.re, let cont = state.withLock({ $0.pending.removeValue(forKey: re) }) {
             cont.resume(returning: frame)
