@@ -194,6 +194,14 @@ struct CLITests {
             try other.expectSuccess()
             let xdgAttributes = try FileManager.default.attributesOfItem(atPath: xdg + "/swarm/config.toml")
             #expect((xdgAttributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+            // token_file: the token kept in a file of its own.
+            let tokenFile = cli.home + "/alice.token"
+            try (alice.token + "\n").write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            try "url = \"\(server.url)\"\ntoken_file = \"\(tokenFile)\"\ncolor = \"never\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let viaFile = try await cli.run(["channels", "--json"], passURL: false)
+            try viaFile.expectSuccess()
+            #expect(viaFile.stdout.contains("\"support\""))
         }
     }
 }
@@ -311,19 +319,11 @@ final class ChildProcess: Sendable {
         self.output = output
     }
 
-    /// Reads on a GCD thread; one consumer task keeps the chunks in order.
+    /// Reads with read(2) on its own thread; one consumer task keeps the chunks in order.
     private static func drain(_ handle: FileHandle, _ chunk: @escaping @Sendable (Data) async -> Void, done: @escaping @Sendable () async -> Void) {
-        let (chunks, sink) = AsyncStream<Data>.makeStream()
-        DispatchQueue.global().async {
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                sink.yield(data)
-            }
-            sink.finish()
-        }
+        let chunks = FDReader.chunks(handle.fileDescriptor)
         Task {
-            for await data in chunks { await chunk(data) }
+            for await bytes in chunks { await chunk(Data(bytes)) }
             await done()
         }
     }

@@ -23,9 +23,7 @@ struct Chat: AsyncParsableCommand {
         if plain || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
             await PlainMode(url: settings.url, token: token).run()
         } else {
-            // https://no-color.org: any non-empty NO_COLOR turns colours off.
-            let colors = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-            await InteractiveApp(url: settings.url, token: token, colors: colors, bell: !noBell).run()
+            await InteractiveApp(url: settings.url, token: token, colors: settings.colors, bell: !noBell).run()
         }
     }
 }

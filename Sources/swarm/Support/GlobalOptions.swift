@@ -27,17 +27,23 @@ struct GlobalOptions: ParsableArguments {
         let configPath = ConfigFile.path(environment: environment)
         let flagOrEnvURL = url ?? environment["SWARM_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let flagOrEnvToken = token ?? environment["SWARM_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        var config = ConfigFile()
-        if flagOrEnvURL == nil || flagOrEnvToken == nil {
-            config = try ConfigFile.load(path: configPath)
-        }
+        let config = try ConfigFile.load(path: configPath)
         let resolvedURL = flagOrEnvURL ?? config["url"] ?? Self.defaultURL
         try Self.check(url: resolvedURL)
         var resolvedToken = flagOrEnvToken
         if resolvedToken == nil, config["url"] == nil || config["url"] == resolvedURL {
-            resolvedToken = config["token"]
+            resolvedToken = try config["token"] ?? config["token_file"].map(Self.readTokenFile)
         }
-        return Settings(url: resolvedURL, token: resolvedToken, timeout: timeout, configPath: configPath)
+        // `color = "never"` in the config file, or NO_COLOR (https://no-color.org), turns colours off.
+        let colors = config["color"] != "never" && (environment["NO_COLOR"] ?? "").isEmpty
+        return Settings(url: resolvedURL, token: resolvedToken, timeout: timeout, configPath: configPath, colors: colors)
+    }
+
+    /// `token_file = "/path"`: the token lives in its own file (e.g. a secret mounted by a bot host).
+    static func readTokenFile(_ path: String) throws -> String {
+        let expanded = path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst(1) : path
+        guard let data = FileManager.default.contents(atPath: expanded) else { throw CLIError(.auth, "cannot read token_file \(path)") }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func check(url: String) throws {
@@ -67,4 +73,5 @@ struct Settings: Sendable {
     var token: String?
     var timeout: Double
     var configPath: String
+    var colors: Bool
 }
