@@ -23,6 +23,9 @@ public struct ServerConfig: Sendable, Equatable {
 
     public var retentionDays = 30
     public var historyMax = 200
+    /// Requests one connection may send per second, sustained, and in a burst.
+    public var opsPerSecond = 200
+    public var opsBurst = 400
     public var logLevel = "info"
 
     public init() {}
@@ -43,6 +46,8 @@ public struct ServerConfig: Sendable, Equatable {
         "log.retention_days": { c, v in c.retentionDays = try v.intValue(in: 1...36500) },
         "log.level": { c, v in c.logLevel = try v.stringValue() },
         "limits.history_max": { c, v in c.historyMax = try v.intValue(in: 1...10_000) },
+        "limits.ops_per_second": { c, v in c.opsPerSecond = try v.intValue(in: 1...1_000_000) },
+        "limits.ops_burst": { c, v in c.opsBurst = try v.intValue(in: 1...1_000_000) },
     ]
 
     public struct ConfigError: Error, CustomStringConvertible {

@@ -54,8 +54,17 @@ struct Session {
     // MARK: reading
 
     private func readLoop(_ inbound: WebSocketInboundStream) async throws {
+        var bucket = TokenBucket(rate: Double(core.config.opsPerSecond), burst: Double(core.config.opsBurst), now: Self.seconds())
         for try await message in inbound.messages(maxSize: core.config.hardFrameBytes) {
             ServerMetrics.framesIn.increment()
+            // Every frame costs a token, garbage included, so a flood cannot buy server work.
+            guard bucket.take(now: Self.seconds()) else {
+                ServerMetrics.op(nil, ErrorCode.rateLimited.rawValue)
+                let id = Self.requestId(message)
+                logger.notice("rate limited", metadata: ["req": "\(id ?? "-")"])
+                conn.send(.text(Wire.error(id, SwarmError(.rateLimited, "more than \(core.config.opsPerSecond) requests per second; slow down"))))
+                continue
+            }
             guard case .text(let text) = message else {
                 logger.info("binary frame refused")
                 ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
@@ -71,6 +80,15 @@ struct Session {
             await handle(text)
             if conn.overflowed { break }
         }
+    }
+
+    /// Monotonic seconds, for the rate limiter.
+    static func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// The request id of a frame, when it is cheap to find, for a refusal that names it.
+    static func requestId(_ message: WebSocketMessage) -> String? {
+        guard case .text(let text) = message, text.utf8.count <= 4096 else { return nil }
+        return (try? JSONDecoder().decode(RequestEnvelope.self, from: Data(text.utf8)))?.id
     }
 
     private func handle(_ text: String) async {

@@ -72,3 +72,22 @@ struct CoreRulesTests {
         #expect(Timestamp.parse(s) != nil)
     }
 }
+
+@Suite("Rate limiting")
+struct TokenBucketTests {
+    @Test func burstThenSustainedRate() {
+        var b = TokenBucket(rate: 10, burst: 5, now: 0)
+        var burst = 0
+        for _ in 0..<5 where b.take(now: 0) { burst += 1 }
+        #expect(burst == 5)
+        var taken = b.take(now: 0)
+        #expect(!taken, "the burst is spent")
+        taken = b.take(now: 0.1)
+        #expect(taken, "one token back after 1/rate seconds")
+        taken = b.take(now: 0.15)
+        #expect(!taken)
+        var later = 0
+        for _ in 0..<8 where b.take(now: 100) { later += 1 }
+        #expect(later == 5, "never more than the burst saved up")
+    }
+}

@@ -98,3 +98,24 @@ struct BadInputTests {
         }
     }
 }
+
+@Suite("Request floods")
+struct RateLimitTests {
+    @Test("a flooding connection gets rate_limited replies; others are not affected")
+    func flood() async throws {
+        try await withServer(configure: { $0.opsPerSecond = 5; $0.opsBurst = 10 }) { server in
+            let flooder = try await server.client("flooder")
+            let calm = try await server.client("calm")
+            let replies = try await withThrowingTaskGroup(of: ErrorCode?.self) { group in
+                for _ in 0..<40 { group.addTask { try await flooder.refusal(.ping, Empty()) } }
+                var codes: [ErrorCode?] = []
+                for try await code in group { codes.append(code) }
+                return codes
+            }
+            let limited = replies.filter { $0 == .rateLimited }.count
+            #expect(limited >= 20, "\(limited) of 40 refused")
+            #expect(replies.filter { $0 == nil }.count >= 9, "the burst went through")
+            #expect(try await calm.refusal(.ping, Empty()) == nil)
+        }
+    }
+}

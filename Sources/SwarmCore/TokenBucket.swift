@@ -1,0 +1,24 @@
+/// Request rate limiting per connection: `rate` tokens per second, at most `burst` saved up.
+/// Pure: the caller passes the time, so tests need no clock.
+public struct TokenBucket: Sendable, Equatable {
+    public let rate: Double
+    public let burst: Double
+    private var tokens: Double
+    private var last: Double
+
+    public init(rate: Double, burst: Double, now: Double) {
+        self.rate = rate
+        self.burst = max(1, burst)
+        self.tokens = max(1, burst)
+        self.last = now
+    }
+
+    /// Takes one token if there is one. `now` is in seconds on any monotonic clock.
+    public mutating func take(now: Double) -> Bool {
+        tokens = min(burst, tokens + max(0, now - last) * rate)
+        last = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}
