@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwarmServerTests",
-            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "swarmd"],
+            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "SwarmTUI", "swarmd"],
             resources: [],
             swiftSettings: strict
         ),

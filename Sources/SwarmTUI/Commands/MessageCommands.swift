@@ -18,6 +18,10 @@ public enum MessageCommands {
         SlashCommand("edit", [.message, .text], usage: "/edit M123 new text", summary: "Edit one of your messages (the old text is kept for audit)") { c, args in
             _ = try await c.request(.messageEdit, MessageEditRequest(message: args[0], body: args[1]), as: Message.self)
         },
+        SlashCommand("older", usage: "/older", summary: "Load older messages of this channel (PgUp past the top does the same)") { c, _ in
+            let n = try await c.loadOlder()
+            await c.notice(n == 0 ? "no older messages" : "loaded \(n) older messages (PgUp to read them)")
+        },
         SlashCommand("delete", [.message], usage: "/delete M123", summary: "Delete one of your messages") { c, args in
             _ = try await c.request(.messageDelete, MessageRef(message: args[0]), as: MessageDeletedEvent.self)
         },

@@ -23,6 +23,8 @@ public struct ChatModel: Sendable {
         public var unread = 0
         public var mentions = 0
         public var historyLoaded = false
+        /// `before` cursor for the page older than what is loaded; nil at the channel's start.
+        public var olderCursor: String?
     }
 
     /// A line typed by the user that the server has not acknowledged yet.
@@ -48,6 +50,8 @@ public struct ChatModel: Sendable {
 
     public var me: User?
     public var connection: Connection = .connecting
+    /// Users, channels and the first history page have been loaded once.
+    public var loaded = false
     public var channels: [String: ChannelState] = [:]
     public var users: [String: User] = [:]
     public var current: String?

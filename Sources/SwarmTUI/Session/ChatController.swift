@@ -7,7 +7,8 @@ import SwarmProtocol
 /// never posts twice) and performs commands. The UI awaits `changes` and redraws from `model`.
 public actor ChatController {
     public private(set) var model = ChatModel()
-    public let changes: AsyncStream<Void>
+    /// One element per change of `model` (coalesced); for the single UI loop that redraws.
+    public nonisolated let changes: AsyncStream<Void>
     private let changeSink: AsyncStream<Void>.Continuation
     private let url: String
     private let token: String
@@ -37,7 +38,34 @@ public actor ChatController {
         changeSink.finish()
     }
 
-    func changed() { changeSink.yield() }
+    private var waiters: [Int: (predicate: @Sendable (ChatModel) -> Bool, cont: CheckedContinuation<Bool, Never>)] = [:]
+    private var nextWaiter = 0
+
+    func changed() {
+        changeSink.yield()
+        for (id, w) in waiters where w.predicate(model) {
+            waiters[id] = nil
+            w.cont.resume(returning: true)
+        }
+    }
+
+    /// Waits until the model satisfies `predicate`, at most `seconds`; false on timeout. For
+    /// tests and scripts that drive the controller without a screen.
+    public func waitUntil(seconds: Double, _ predicate: @escaping @Sendable (ChatModel) -> Bool) async -> Bool {
+        if predicate(model) { return true }
+        let id = nextWaiter
+        nextWaiter += 1
+        let deadline = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            await self?.expire(id)
+        }
+        defer { deadline.cancel() }
+        return await withCheckedContinuation { waiters[id] = (predicate, $0) }
+    }
+
+    private func expire(_ id: Int) {
+        waiters.removeValue(forKey: id)?.cont.resume(returning: false)
+    }
 
     public func update(_ body: (inout ChatModel) -> Void) {
         body(&model)
@@ -106,6 +134,7 @@ public actor ChatController {
             if !loadedOnce {
                 try await loadEverything(connection)
                 loadedOnce = true
+                model.loaded = true
             } else {
                 try await refreshChannels(connection)
             }
@@ -141,7 +170,18 @@ public actor ChatController {
         guard let c = connection ?? conn else { return }
         let page = try await c.request(Op.history.rawValue, HistoryRequest(channel: channel, limit: 100), as: HistoryReply.self)
         model.merge(history: page.messages, into: channel)
+        model.channels[channel]?.olderCursor = page.nextBefore
         changed()
+    }
+
+    /// Fetches the page before the oldest loaded message of the current channel.
+    public func loadOlder() async throws -> Int {
+        guard let c = conn, let current = model.current, let cursor = model.channels[current]?.olderCursor else { return 0 }
+        let page = try await c.request(Op.history.rawValue, HistoryRequest(channel: current, before: cursor, limit: 100), as: HistoryReply.self)
+        model.merge(history: page.messages, into: current)
+        model.channels[current]?.olderCursor = page.nextBefore
+        changed()
+        return page.messages.count
     }
 
     private func handle(_ frame: ServerFrame) async {
@@ -259,9 +299,13 @@ public actor ChatController {
         return away
     }
 
-    public func scroll(by lines: Int) {
+    /// Scrolls the message pane; scrolling past the oldest loaded message fetches older history.
+    public func scroll(by lines: Int) async {
         model.scroll = max(0, model.scroll + lines)
         changed()
+        if lines > 0, let state = model.currentChannel, state.olderCursor != nil, model.scroll >= state.messages.count {
+            _ = try? await loadOlder()
+        }
     }
 
     public func notice(_ text: String, _ kind: ChatModel.Notice.Kind = .info) {

@@ -83,7 +83,7 @@ public struct InteractiveApp: Sendable {
     }
 
     /// Runs a typed line; shared with plain mode. Returns false when the user asked to quit.
-    static func submit(_ line: String, to controller: ChatController) async -> Bool {
+    public static func submit(_ line: String, to controller: ChatController) async -> Bool {
         switch CommandParser.parse(line) {
         case .message(let text):
             await controller.send(text)

@@ -13,6 +13,11 @@ public struct PlainMode: Sendable {
     public func run() async {
         await controller.start()
         let printer = Task { await printLoop() }
+        // Piped input would otherwise race the connection: wait for the first load (or failure).
+        _ = await controller.waitUntil(seconds: 30) { model in
+            if case .stopped = model.connection { return true }
+            return model.loaded
+        }
         while let line = await readLine() {
             if line.isEmpty { continue }
             if await !InteractiveApp.submit(line, to: controller) { break }
@@ -29,11 +34,9 @@ public struct PlainMode: Sendable {
         }
     }
 
+    /// `changes` has one consumer (the printer), so this waits through the controller instead.
     func waitForOutbox() async {
-        for await _ in controller.changes {
-            let model = await controller.model
-            if model.outbox.isEmpty || model.connection != .live { return }
-        }
+        _ = await controller.waitUntil(seconds: 10) { $0.outbox.isEmpty || $0.connection != .live }
     }
 
     func printLoop() async {
