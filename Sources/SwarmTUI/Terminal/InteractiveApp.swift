@@ -53,9 +53,10 @@ public struct InteractiveApp: Sendable {
                 for key in decoder.feed(bytes) {
                     let action = editor.handle(key)
                     if case .char = key { await controller.userTyped() }
+                    // Ctrl-L repaints everything (after another program scribbled on the screen).
+                    if action == .redraw { previous = nil }
                     if await !perform(action, editor: &editor) { break loop }
                 }
-                if case .redraw = editor.handle(.redraw) { previous = nil }
             }
             let model = await controller.model
             if bell, !(await controller.takeAlerts()).isEmpty { terminal.write(ANSI.bell) }
