@@ -24,8 +24,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var retentionDays = 30
     public var historyMax = 200
     /// Requests one connection may send per second, sustained, and in a burst.
-    public var opsPerSecond = 200
-    public var opsBurst = 400
+    public var opsPerSecond = 1000
+    public var opsBurst = 2000
     public var logLevel = "info"
 
     public init() {}
