@@ -30,13 +30,29 @@ struct Setup: Sendable {
         return String(seconds, radix: 36) + String(random, radix: 36)
     }
 
+    /// Setup sends thousands of admin requests on one connection; the server's per-connection
+    /// rate limit answers some with `rate_limited`. Those are retried after a growing pause.
+    static func retryingWhenLimited<R>(_ body: () async throws -> R) async throws -> R {
+        var pause = 0.05
+        while true {
+            do {
+                return try await body()
+            } catch let error as SwarmError where error.code == .rateLimited {
+                try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+                pause = min(1, pause * 2)
+            }
+        }
+    }
+
     /// Creates `count` agents named `lt-<run>-<i>`; failures are tallied and left out.
     func createUsers(_ count: Int) async -> [LoadUser] {
         let admin = self.admin, run = self.run, failures = self.failures
         let users = await concurrently(count, limit: concurrency) { i -> LoadUser? in
             do {
-                let reply = try await admin.request(
-                    Op.userCreate.rawValue, UserCreateRequest(name: "lt-\(run)-\(i)", role: .agent), as: UserCreateReply.self)
+                let reply = try await Self.retryingWhenLimited {
+                    try await admin.request(
+                        Op.userCreate.rawValue, UserCreateRequest(name: "lt-\(run)-\(i)", role: .agent), as: UserCreateReply.self)
+                }
                 return LoadUser(id: reply.user.id, name: reply.user.name, token: reply.token)
             } catch {
                 failures.add("user.create " + Tally.kind(of: error))
@@ -57,7 +73,9 @@ struct Setup: Sendable {
         let admin = self.admin, failures = self.failures
         _ = await concurrently(rest.count, limit: concurrency) { i -> Bool? in
             do {
-                _ = try await admin.request(Op.channelInvite.rawValue, ChannelInviteRequest(channel: channel.id, user: rest[i].id))
+                _ = try await Self.retryingWhenLimited {
+                    try await admin.request(Op.channelInvite.rawValue, ChannelInviteRequest(channel: channel.id, user: rest[i].id))
+                }
             } catch {
                 failures.add("channel.invite " + Tally.kind(of: error))
             }

@@ -21,11 +21,11 @@ extension SQLiteStore {
     /// The next page of events after `after` that this user may see, in log order.
     public func visibleEvents(user: Int64, after: Int64, limit: Int) async throws -> [LoggedEvent] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT seq, type, channel_id, user_id, data FROM events
                 WHERE seq > ?1 AND (user_id = ?2 OR channel_id IN (SELECT channel_id FROM members WHERE user_id = ?2))
                 ORDER BY seq LIMIT ?3
-                """, arguments: [after, user, limit]).map(LoggedEvent.init(row:))
+                """), arguments: [after, user, limit]).map(LoggedEvent.init(row:))
         }
     }
 
