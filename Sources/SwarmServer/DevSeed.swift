@@ -27,8 +27,7 @@ public enum DevSeed {
                 tokens.append((u.name, try await store.createUser(name: u.name, role: u.role, skills: u.skills).1))
             }
         }
-        let admin = try await store.user("admin")
-        let owner = Principal(id: Int64(admin.id.dropFirst())!, name: admin.name, role: .admin)
+        let owner = try await store.principal("admin")
         let channels = Set(try await store.listChannels(owner).map(\.name))
         if !channels.contains("general") {
             _ = try await store.createChannel(owner, ChannelCreateRequest(name: "general", kind: .public, topic: "Everyone",

@@ -12,6 +12,15 @@ struct ChannelRow: Sendable {
     var createdBy: Int64?
     var createdAt: String
 
+    init(id: Int64, name: String, kind: ChannelKind, topic: String?, createdBy: Int64?, createdAt: String) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.topic = topic
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+
     init(row: Row) {
         id = row["id"]
         name = row["name"]

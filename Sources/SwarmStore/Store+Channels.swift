@@ -19,9 +19,7 @@ extension SQLiteStore {
                 if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM channels WHERE name = ?"), arguments: [name]) == true {
                     throw SwarmError.conflict("channel \(name) exists")
                 }
-                let now = Timestamp.now()
-                try db.cachedStatement(sql: "INSERT INTO channels(name, kind, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [name, kind.rawValue, req.topic, p.id, now])
-                let row = ChannelRow(row: try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM channels WHERE id = ?"), arguments: [db.lastInsertedRowID])!)
+                let row = try Self.insertChannel(tx, name: name, kind: kind, topic: req.topic, by: p.id)
                 try Self.addMember(tx, channel: row, user: p.id, by: p.id)
                 for ref in members {
                     let uid: Int64 = try Rows.userRow(db, ref: ref)["id"]
@@ -97,8 +95,7 @@ extension SQLiteStore {
             if let row = try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT * FROM channels WHERE name = ? AND kind = 'dm'"), arguments: [name]) {
                 return ChannelRow(row: row).model(member: true)
             }
-            try tx.db.cachedStatement(sql: "INSERT INTO channels(name, kind, created_by, created_at) VALUES (?, 'dm', ?, ?)").execute(arguments: [name, p.id, Timestamp.now()])
-            let ch = ChannelRow(row: try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT * FROM channels WHERE id = ?"), arguments: [tx.db.lastInsertedRowID])!)
+            let ch = try Self.insertChannel(tx, name: name, kind: .dm, topic: nil, by: p.id)
             try Self.addMember(tx, channel: ch, user: p.id, by: p.id)
             if other != p.id { try Self.addMember(tx, channel: ch, user: other, by: p.id) }
             return ch.model(member: true)
@@ -110,6 +107,13 @@ extension SQLiteStore {
         try await read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT channel_id, user_id FROM members")).map { ($0["channel_id"], $0["user_id"]) }
         }
+    }
+
+    static func insertChannel(_ tx: WriteTx, name: String, kind: ChannelKind, topic: String?, by: Int64) throws -> ChannelRow {
+        let now = Timestamp.now()
+        try tx.db.cachedStatement(sql: "INSERT INTO channels(name, kind, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [name, kind.rawValue, topic, by, now])
+        return ChannelRow(id: tx.db.lastInsertedRowID, name: name, kind: kind, topic: topic, createdBy: by, createdAt: now)
     }
 
     static func addMember(_ tx: WriteTx, channel: ChannelRow, user: Int64, by: Int64) throws {

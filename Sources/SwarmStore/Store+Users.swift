@@ -68,6 +68,14 @@ extension SQLiteStore {
         }
     }
 
+    /// Acting as a user without a token (admin CLI, dev seed).
+    public func principal(_ ref: String) async throws -> Principal {
+        try await read { db in
+            let row = try Rows.userRow(db, ref: ref)
+            return Principal(id: row["id"], name: row["name"], role: Rows.user(row).role)
+        }
+    }
+
     public func user(_ ref: String) async throws -> User {
         try await read { db in Rows.user(try Rows.userRow(db, ref: ref)) }
     }

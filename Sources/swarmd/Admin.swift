@@ -107,9 +107,9 @@ struct ChannelCommand: AsyncParsableCommand {
                 await store.close()
                 throw ValidationError(owner == nil ? "no admin user exists; add one with: swarmd admin user add NAME --role admin" : "no such user \(owner!)")
             }
-            let principal = Principal(id: Int64(ownerUser.id.dropFirst())!, name: ownerUser.name, role: ownerUser.role)
             let list = members.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             do {
+                let principal = try await store.principal(ownerUser.id)
                 let ch = try await store.createChannel(principal, ChannelCreateRequest(name: name, kind: `private` ? .private : .public, topic: topic, members: list))
                 print("created #\(ch.name) (\(ch.id), \(ch.kind.rawValue))")
             } catch {

@@ -13,7 +13,7 @@ public enum ChannelCommands {
         },
         SlashCommand("leave", [.optional(.channel)], usage: "/leave [#channel]", summary: "Leave the current or named channel") { c, args in
             let model = await c.model
-            guard let id = args[0].isEmpty ? model.current : model.channel(named: args[0])?.channel.id else {
+            guard let id = model.channelId(argument: args[0]) else {
                 throw SwarmError.notFound("you are not in \(args[0])")
             }
             _ = try await c.request(.channelLeave, ChannelRef(channel: id), as: Empty.self)

@@ -16,8 +16,8 @@ public enum SessionCommands {
         },
         SlashCommand("who", [.optional(.channel)], usage: "/who [#channel]", summary: "Members of a channel and who is online") { c, args in
             let model = await c.model
-            guard let id = args.first.flatMap({ $0.isEmpty ? nil : $0 }).flatMap({ model.channel(named: $0)?.channel.id }) ?? model.current else {
-                throw SwarmError.notFound("no such channel")
+            guard let id = model.channelId(argument: args[0]) else {
+                throw SwarmError.notFound("you are not in \(args[0])")
             }
             let members = try await c.request(.channelMembers, ChannelRef(channel: id), as: ChannelMembersReply.self)
             let presence = try await c.request(.presenceList, Empty(), as: PresenceListReply.self)

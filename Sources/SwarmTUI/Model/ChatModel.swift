@@ -100,6 +100,11 @@ public struct ChatModel: Sendable {
         return channels.values.first { $0.channel.name == name }
     }
 
+    /// A command's optional channel argument: the current channel when empty, nil when unknown.
+    public func channelId(argument: String) -> String? {
+        argument.isEmpty ? current : channel(named: argument)?.channel.id
+    }
+
     public func user(named name: String) -> User? {
         let n = name.hasPrefix("@") ? String(name.dropFirst()) : name
         return users[n] ?? users.values.first { $0.name == n }
