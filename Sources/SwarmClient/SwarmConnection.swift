@@ -115,19 +115,25 @@ public final class SwarmConnection: Sendable {
     public func send<T: Encodable & Sendable>(_ op: String, _ data: T) async throws -> ServerFrame {
         let id = "c-\(nextId.add(1, ordering: .relaxed).oldValue)"
         let text = String(decoding: try JSONEncoder().encode(RequestFrame(id: id, op: op, data: data)), as: UTF8.self)
-        return try await withCheckedThrowingContinuation { cont in
-            let outcome = state.withLock { s -> Result<WebSocketOutboundWriter, Closed> in
-                if let closed = s.closed { return .failure(closed) }
-                s.pending[id] = cont
-                return .success(s.outbound!)
-            }
-            switch outcome {
-            case .failure(let closed): cont.resume(throwing: closed)
-            case .success(let writer):
-                Task {
-                    do { try await writer.write(.text(text)) } catch { self.fail(id, error) }
+        // A cancelled caller (a test past its time limit, a CLI timeout) stops waiting at once.
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { cont in
+                let outcome = state.withLock { s -> Result<WebSocketOutboundWriter, any Error> in
+                    if let closed = s.closed { return .failure(closed) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    s.pending[id] = cont
+                    return .success(s.outbound!)
+                }
+                switch outcome {
+                case .failure(let error): cont.resume(throwing: error)
+                case .success(let writer):
+                    Task {
+                        do { try await writer.write(.text(text)) } catch { self.fail(id, error) }
+                    }
                 }
             }
+        } onCancel: {
+            fail(id, CancellationError())
         }
     }
 

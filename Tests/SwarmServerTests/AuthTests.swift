@@ -3,7 +3,7 @@ import SwarmClient
 import SwarmProtocol
 import Testing
 
-@Suite("Sessions and tokens")
+@Suite("Sessions and tokens", .hangGuard)
 struct AuthTests {
     @Test("a token in the upgrade's Authorization header works; hello reports the protocol")
     func headerToken() async throws {

@@ -3,7 +3,7 @@ import SwarmClient
 import SwarmProtocol
 import Testing
 
-@Suite("Hostile input is answered, logged and survived")
+@Suite("Hostile input is answered, logged and survived", .hangGuard)
 struct BadInputTests {
     /// Sends raw text and returns the next frame the server sends back.
     func exchange(_ conn: SwarmConnection, _ text: String) async throws -> ServerFrame {
@@ -99,7 +99,7 @@ struct BadInputTests {
     }
 }
 
-@Suite("Request floods")
+@Suite("Request floods", .hangGuard)
 struct RateLimitTests {
     @Test("a flooding connection gets rate_limited replies; others are not affected")
     func flood() async throws {

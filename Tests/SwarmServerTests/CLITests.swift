@@ -4,7 +4,7 @@ import Testing
 
 /// Runs the built `swarm` executable against an in-process server, as a user or a script would.
 /// The binary is not a dependency of this target: `swift build` (all products) comes first.
-@Suite("swarm CLI against a live server")
+@Suite("swarm CLI against a live server", .hangGuard)
 struct CLITests {
     @Test("post, reply, history, search and channels, as text and as JSON")
     func postAndRead() async throws {

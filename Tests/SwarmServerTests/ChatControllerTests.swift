@@ -4,7 +4,7 @@ import SwarmTUI
 import Testing
 
 /// The terminal client's controller against a live server, without a terminal.
-@Suite("Chat controller")
+@Suite("Chat controller", .hangGuard)
 struct ChatControllerTests {
     /// Waits (with a deadline) until the controller's model satisfies `predicate`.
     func until(_ controller: ChatController, _ what: String, seconds: Double = 10, _ predicate: @escaping @Sendable (ChatModel) -> Bool) async throws {

@@ -5,7 +5,7 @@ import SwarmProtocol
 import SwarmStore
 import Testing
 
-@Suite("Crash durability with a real swarmd process", .serialized)
+@Suite("Crash durability with a real swarmd process", .hangGuard, .serialized)
 struct CrashDurabilityTests {
     @Test("SIGKILL mid-stream: every acknowledged post survives; retries with the same key create nothing new")
     func killDuringPosts() async throws {
@@ -24,12 +24,15 @@ struct CrashDurabilityTests {
         let acked = Locked<[String: String]>([:])   // idempotency key → message id
         let sent = Locked<Set<String>>([])
         let enough = AsyncStream<Void>.makeStream()
+        let finishedWriters = Locked(0)
         let url = first.url
         let tokenText = String(token)
 
         await withTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
                 group.addTask {
+                    // When every writer has stopped (even early, on an error), the killer stops waiting.
+                    defer { if finishedWriters.withLock({ $0 += 1; return $0 }) == writers { enough.continuation.finish() } }
                     guard let conn = try? await SwarmConnection.connect(url: url, hello: HelloRequest(token: tokenText, client: "crash-\(w)")) else { return }
                     for i in 0..<10_000 {
                         let key = "w\(w)-\(i)"

@@ -2,7 +2,7 @@ import Foundation
 import SwarmProtocol
 import Testing
 
-@Suite("Channels and messages over real sockets")
+@Suite("Channels and messages over real sockets", .hangGuard)
 struct MessagingTests {
     @Test("two users post; each receives message.new in order; history pages correctly")
     func postAndHistory() async throws {

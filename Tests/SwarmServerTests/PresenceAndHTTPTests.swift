@@ -5,7 +5,7 @@ import FoundationNetworking
 import SwarmProtocol
 import Testing
 
-@Suite("Typing, presence, membership and the HTTP endpoints")
+@Suite("Typing, presence, membership and the HTTP endpoints", .hangGuard)
 struct PresenceAndHTTPTests {
     @Test("typing reaches the other members only; presence goes to subscribers")
     func typingAndPresence() async throws {

@@ -2,7 +2,7 @@ import Foundation
 import SwarmProtocol
 import Testing
 
-@Suite("Private channels stay private")
+@Suite("Private channels stay private", .hangGuard)
 struct PrivacyTests {
     @Test("a non-member cannot read, post, search, list members, join or resume into a private channel")
     func outsiderIsRefused() async throws {

@@ -4,7 +4,7 @@ import SwarmProtocol
 import Testing
 
 /// Behaviour found wrong in review and fixed; each test names what used to happen.
-@Suite("Regressions from the protocol review")
+@Suite("Regressions from the protocol review", .hangGuard)
 struct RegressionTests {
     @Test("revoking one's own tokens: the reply arrives, then the session closes with 4001")
     func selfRevokeGetsItsReply() async throws {

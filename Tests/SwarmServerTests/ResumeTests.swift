@@ -3,7 +3,7 @@ import SwarmProtocol
 import SwarmStore
 import Testing
 
-@Suite("Durable log: resume, retention, idempotency")
+@Suite("Durable log: resume, retention, idempotency", .hangGuard)
 struct ResumeTests {
     @Test("reconnect with after: exactly the missed 100 messages in order, then ready, then live")
     func resumeAfterDisconnect() async throws {

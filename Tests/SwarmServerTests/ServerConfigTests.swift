@@ -2,7 +2,7 @@ import Foundation
 import SwarmServer
 import Testing
 
-@Suite("Configuration")
+@Suite("Configuration", .hangGuard)
 struct ServerConfigTests {
     static var documentedFile: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -2,7 +2,7 @@ import Foundation
 import SwarmProtocol
 import Testing
 
-@Suite("Fan-out never waits for a slow reader")
+@Suite("Fan-out never waits for a slow reader", .hangGuard)
 struct SlowConsumerTests {
     @Test("a client that stops reading is closed with 4008 while others keep receiving")
     func slowConsumerIsDropped() async throws {

@@ -3,7 +3,7 @@ import SwarmProtocol
 import Testing
 
 /// The built `swarm` client in a real terminal (tmux), against the real `swarmd` binary.
-@Suite("Terminal client end to end (tmux)", .serialized, .enabled(if: TmuxSession.available))
+@Suite("Terminal client end to end (tmux)", .hangGuard, .serialized, .enabled(if: TmuxSession.available))
 struct TerminalClientTests {
     @Test("log in, join, post, see others' messages, survive a server crash without losing a line")
     func chatAcrossACrash() async throws {

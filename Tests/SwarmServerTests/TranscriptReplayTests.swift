@@ -4,7 +4,7 @@ import Testing
 
 /// Replays every protocol/examples/*.jsonl against a live in-process swarmd, so the spec's examples
 /// and the server cannot drift apart. The transcript format is defined in protocol/PROTOCOL.md.
-@Suite("Protocol example transcripts")
+@Suite("Protocol example transcripts", .hangGuard)
 struct TranscriptReplayTests {
     static let required = [
         "hello.jsonl", "channels-and-messages.jsonl", "threads-and-edits.jsonl", "errors.jsonl",

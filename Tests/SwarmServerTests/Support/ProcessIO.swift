@@ -40,15 +40,51 @@ enum FDReader {
 }
 
 /// Runs a program to completion; returns its exit status and standard output (stderr dropped).
+///
+/// Uses posix_spawn and waitpid rather than Foundation's Process: Process learns of a child's exit
+/// through a socket the child inherits, so when the child leaves a daemon behind (the first
+/// `tmux` command starts the tmux server, which keeps that socket open) `waitUntilExit` never
+/// returns. Here the output pipe is close-on-exec except in the child's fd 1, and waitpid watches
+/// exactly this pid.
 func runToEnd(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = executable
-    p.arguments = arguments
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { throw SpawnFailed(what: executable.path, code: errno) }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+    close(fds[1])
+    guard rc == 0 else {
+        close(fds[0])
+        throw SpawnFailed(what: executable.path, code: rc)
+    }
+    var output = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 8192)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        if n <= 0 { break }
+        output += buffer[0..<n]
+    }
+    close(fds[0])
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        guard errno == EINTR else { break }
+    }
+    // Exited normally: the exit code; killed by a signal: 128 + the signal, as shells report it.
+    let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (code, String(decoding: output, as: UTF8.self))
+}
+
+struct SpawnFailed: Error, CustomStringConvertible {
+    var what: String
+    var code: Int32
+    var description: String { "could not start \(what): \(String(cString: strerror(code)))" }
 }

@@ -5,6 +5,7 @@ import SwarmCore
 import SwarmProtocol
 import SwarmServer
 import SwarmStore
+import Testing
 
 /// A real swarmd in this process on a free port with its own temporary database.
 final class TestServer: Sendable {
@@ -68,4 +69,10 @@ func withServer(configure: (inout ServerConfig) -> Void = { _ in }, _ body: (Tes
 struct Timeout: Error, CustomStringConvertible {
     var what: String
     var description: String { "timed out waiting for \(what)" }
+}
+
+extension Trait where Self == TimeLimitTrait {
+    /// Every test that talks to a server gets a generous limit: a hang becomes a failure that names
+    /// the test (and cancels its waits) instead of stalling the whole run until CI gives up.
+    static var hangGuard: Self { .timeLimit(.minutes(5)) }
 }

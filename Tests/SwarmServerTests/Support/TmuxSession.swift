@@ -8,7 +8,8 @@ final class TmuxSession: Sendable {
     let name: String
     let fifo: String
     let output: AsyncStream<Void>
-    private let reader: FileHandle
+    private let fd: Int32
+    private let stopping = Locked(false)
 
     static var available: Bool { (try? run(["tmux", "-V"]))?.status == 0 }
 
@@ -17,38 +18,66 @@ final class TmuxSession: Sendable {
         try runToEnd(URL(fileURLWithPath: "/usr/bin/env"), args)
     }
 
+    /// A tmux command on this session's own server (`-L`), so tests never touch a user's tmux and
+    /// `close()` can stop the server with everything it started.
+    @discardableResult
+    func tmux(_ args: [String]) throws -> (status: Int32, output: String) {
+        try Self.run(["tmux", "-L", name, "-f", "/dev/null"] + args)
+    }
+
     init(command: [String], environment: [String: String], width: Int = 120, height: Int = 32) throws {
         name = "swarm-test-\(UUID().uuidString.prefix(8))"
         let dir = FileManager.default.temporaryDirectory.path
         fifo = "\(dir)/\(name).fifo"
         guard mkfifo(fifo, 0o600) == 0 else { throw Timeout(what: "mkfifo \(fifo)") }
+        // Read-write: opening never blocks (a read-only open would wait for tmux's writer forever if
+        // pipe-pane failed), and reads never see end-of-file between writers.
+        fd = open(fifo, O_RDWR)
+        guard fd >= 0 else { throw Timeout(what: "open \(fifo)") }
         let env = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let shell = "env \(env) " + command.map(Self.quote).joined(separator: " ")
-        try Self.run(["tmux", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), shell])
-        try Self.run(["tmux", "pipe-pane", "-t", name, "-o", "cat > \(Self.quote(fifo))"])
-        // Opening a FIFO for reading blocks until the writer (tmux's cat) opens it.
-        let path = fifo
-        reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         let (stream, sink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         output = stream
-        let chunks = FDReader.chunks(reader.fileDescriptor)
-        Task {
-            for await _ in chunks { sink.yield() }
-            sink.finish()
+        do {
+            try check(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), shell])
+            try check(["pipe-pane", "-t", name, "-o", "cat > \(Self.quote(fifo))"])
+        } catch {
+            _ = try? tmux(["kill-server"])
+            Foundation.close(fd)
+            unlink(fifo)
+            throw error
         }
+        let (fd, stopping) = (self.fd, self.stopping)
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 8192)
+            while !stopping.withLock({ $0 }) {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { break }
+                sink.yield()
+            }
+            sink.finish()
+            Foundation.close(fd)
+        }.start()
+    }
+
+    /// Runs a tmux command and fails loudly when tmux refuses it (instead of waiting on a dead pane).
+    func check(_ args: [String]) throws {
+        let result = try tmux(args)
+        guard result.status == 0 else { throw Timeout(what: "tmux \(args.prefix(2).joined(separator: " ")) to succeed (exit \(result.status))") }
     }
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    var screen: String { (try? Self.run(["tmux", "capture-pane", "-p", "-t", name]).output) ?? "" }
+    var screen: String { (try? tmux(["capture-pane", "-p", "-t", name]).output) ?? "" }
 
     /// Types text literally, then presses Enter.
     func type(_ text: String, enter: Bool = true) throws {
-        try Self.run(["tmux", "send-keys", "-t", name, "-l", text])
-        if enter { try Self.run(["tmux", "send-keys", "-t", name, "Enter"]) }
+        try tmux(["send-keys", "-t", name, "-l", text])
+        if enter { try tmux(["send-keys", "-t", name, "Enter"]) }
     }
 
-    func press(_ key: String) throws { try Self.run(["tmux", "send-keys", "-t", name, key]) }
+    func press(_ key: String) throws { try tmux(["send-keys", "-t", name, key]) }
 
     /// Waits until the screen satisfies `predicate`, re-checking whenever the program draws.
     @discardableResult
@@ -75,8 +104,11 @@ final class TmuxSession: Sendable {
     }
 
     func close() {
-        _ = try? Self.run(["tmux", "kill-session", "-t", name])
-        try? reader.close()
+        _ = try? tmux(["kill-server"])
+        // Wake the reader thread so it sees `stopping` and closes the FIFO itself.
+        stopping.withLock { $0 = true }
+        var byte: UInt8 = 0
+        _ = write(fd, &byte, 1)
         unlink(fifo)
     }
 }
