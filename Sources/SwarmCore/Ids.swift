@@ -1,19 +1,23 @@
 import SwarmProtocol
 
-/// Wire ids are a one-letter kind prefix and the row id (`U12`, `C3`, `M9041`). Names are lower
-/// case, so an id can never be mistaken for a name.
-public enum IdKind: Character, Sendable {
+/// Wire ids are an upper-case kind prefix and the row id (`U12`, `C3`, `M9041`, `CS42`). Names are
+/// lower case, so an id can never be mistaken for a name; the digits after the prefix keep `C3`
+/// (channel) and `CS3` (case) apart.
+public enum IdKind: String, Sendable {
     case user = "U"
     case channel = "C"
     case message = "M"
     case token = "T"
+    case customer = "CU"
+    case `case` = "CS"
+    case timeline = "TL"
 }
 
 public enum Ids {
     public static func make(_ kind: IdKind, _ row: Int64) -> String { "\(kind.rawValue)\(row)" }
 
     public static func parse(_ kind: IdKind, _ text: String) -> Int64? {
-        guard text.first == kind.rawValue, let n = Int64(text.dropFirst()), n > 0 else { return nil }
+        guard text.hasPrefix(kind.rawValue), let n = Int64(text.dropFirst(kind.rawValue.count)), n > 0 else { return nil }
         return n
     }
 

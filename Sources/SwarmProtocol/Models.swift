@@ -73,9 +73,14 @@ public struct Message: Codable, Sendable, Equatable {
     public var createdAt: String
     public var editedAt: String?
     public var deleted: Bool
+    /// Structured content shown as a card (case opened, interaction, note, hand-off); absent on
+    /// plain messages.
+    public var card: JSONValue?
+    /// `question` or `answer` when marked with `message.mark`.
+    public var mark: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, channel, author, body, thread, mentions, deleted
+        case id, channel, author, body, thread, mentions, deleted, card, mark
         case authorName = "author_name"
         case replyCount = "reply_count"
         case createdAt = "created_at"
@@ -83,7 +88,8 @@ public struct Message: Codable, Sendable, Equatable {
     }
 
     public init(id: String, channel: String, author: String, authorName: String, body: String, thread: String?,
-                replyCount: Int, mentions: [String], createdAt: String, editedAt: String?, deleted: Bool) {
+                replyCount: Int, mentions: [String], createdAt: String, editedAt: String?, deleted: Bool,
+                card: JSONValue? = nil, mark: String? = nil) {
         self.id = id
         self.channel = channel
         self.author = author
@@ -95,6 +101,8 @@ public struct Message: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.editedAt = editedAt
         self.deleted = deleted
+        self.card = card
+        self.mark = mark
     }
 }
 

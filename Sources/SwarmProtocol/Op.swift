@@ -29,6 +29,29 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case readMark = "read.mark"
     case unreadList = "unread.list"
     case search
+    case messageMark = "message.mark"
+    // customers
+    case customerCreate = "customer.create"
+    case customerFind = "customer.find"
+    case customerUpdate = "customer.update"
+    case customerMerge = "customer.merge"
+    case customerTimeline = "customer.timeline"
+    // cases
+    case caseOpen = "case.open"
+    case caseGet = "case.get"
+    case caseList = "case.list"
+    case caseUpdate = "case.update"
+    case caseLinkTicket = "case.link_ticket"
+    case caseUnlinkTicket = "case.unlink_ticket"
+    case ticketLookup = "ticket.lookup"
+    case caseInteraction = "case.interaction"
+    case caseNote = "case.note"
+    case caseFact = "case.fact"
+    case caseHelpers = "case.helpers"
+    case caseSwarm = "case.swarm"
+    case caseJoin = "case.join"
+    case caseHandoff = "case.handoff"
+    case caseBrief = "case.brief"
 }
 
 /// Event names (`ev` field of an event frame).
@@ -44,6 +67,10 @@ public enum EventName: String, Codable, Sendable, CaseIterable {
     case tokenRevoked = "token.revoked"
     case typing
     case presence
+    case messageMarked = "message.marked"
+    case caseUpdated = "case.updated"
+    case caseSwarmInvite = "case.swarm_invite"
+    case caseHandoff = "case.handoff"
 }
 
 public enum ProtocolInfo {

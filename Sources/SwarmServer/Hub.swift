@@ -127,6 +127,13 @@ final class Hub: Sendable {
         if changed { broadcastPresence(Self.presenceFrame(user: user, status: status)) }
     }
 
+    /// Users with a live session who have not set themselves away or do-not-disturb.
+    func availableUsers() -> Set<Int64> {
+        state.withLock { s in
+            Set(s.byUser.filter { !$0.value.isEmpty }.keys.filter { s.presence[$0] != .away && s.presence[$0] != .dnd })
+        }
+    }
+
     func presenceList() -> [PresenceEntry] {
         state.withLock { s in
             s.presence.sorted { $0.key < $1.key }.map { PresenceEntry(user: Ids.make(.user, $0.key), status: $0.value) }

@@ -27,6 +27,10 @@ public struct ServerConfig: Sendable, Equatable {
     public var opsPerSecond = 1000
     public var opsBurst = 2000
     public var logLevel = "info"
+    /// First-response target: a case is due this many hours after it was opened.
+    public var slaHours = 24
+    /// Where interactions from customers with no open case open a new one.
+    public var intakeChannel = "support"
 
     public init() {}
 
@@ -48,6 +52,8 @@ public struct ServerConfig: Sendable, Equatable {
         "limits.history_max": { c, v in c.historyMax = try v.intValue(in: 1...10_000) },
         "limits.ops_per_second": { c, v in c.opsPerSecond = try v.intValue(in: 1...1_000_000) },
         "limits.ops_burst": { c, v in c.opsBurst = try v.intValue(in: 1...1_000_000) },
+        "cases.sla_hours": { c, v in c.slaHours = try v.intValue(in: 1...8760) },
+        "cases.intake_channel": { c, v in c.intakeChannel = try v.stringValue() },
     ]
 
     public struct ConfigError: Error, CustomStringConvertible {

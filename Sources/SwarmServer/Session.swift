@@ -114,6 +114,7 @@ struct Session {
                 return
             }
             guard let principal = conn.principal else { throw SwarmError(.unauthorized, "send hello first") }
+            try Self.checkAccess(principal, op)
             guard let handler = Handlers.table[op] else { throw SwarmError(.unsupported, "op not available") }
             let ctx = RequestContext(core: core, conn: conn, principal: principal, id: id, body: body)
             conn.beginRequest()
@@ -205,6 +206,18 @@ struct Session {
         }
         if conn.overflowed {
             try? await outbound.close(WebSocketErrorCode(codeNumber: Int(CloseCode.slowConsumer)), reason: "slow consumer; resume with hello after")
+        }
+    }
+
+    /// Token scopes and the role × op table for case ops; the per-case part (swarmed staff, bot
+    /// channel patterns) is checked by the store.
+    static func checkAccess(_ p: Principal, _ op: Op) throws {
+        guard p.scope.allows(op: op.rawValue) else { throw SwarmError.forbidden("this token is not scoped for \(op.rawValue)") }
+        guard CasePermissions.caseOps.contains(op) else { return }
+        switch CasePermissions.access(p.role, op) {
+        case .none: throw SwarmError.forbidden("\(p.role.rawValue) may not use \(op.rawValue)")
+        case .scoped where p.scope.ops == nil: throw SwarmError.forbidden("bot tokens need a scope for \(op.rawValue)")
+        case .any, .swarmed, .scoped: return
         }
     }
 }

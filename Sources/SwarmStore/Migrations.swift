@@ -99,6 +99,7 @@ enum Migrations {
                 t.column("body")
             }
         }
+        m.registerMigration("v2-cases", migrate: CaseSchema.create)
         return m
     }
 }

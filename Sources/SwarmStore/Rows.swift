@@ -39,7 +39,7 @@ struct ChannelRow: Sendable {
 enum Rows {
     static let messageSelect = """
         SELECT m.id, m.channel_id, m.author_id, m.body, m.thread_id, m.reply_count, m.mentions,
-               m.created_at, m.edited_at, m.deleted_at, u.name AS author_name
+               m.created_at, m.edited_at, m.deleted_at, m.card, m.mark, u.name AS author_name
         FROM messages m JOIN users u ON u.id = m.author_id
         """
 
@@ -56,7 +56,8 @@ enum Rows {
             id: Ids.make(.message, row["id"]), channel: Ids.make(.channel, row["channel_id"]),
             author: Ids.make(.user, row["author_id"]), authorName: row["author_name"], body: row["body"],
             thread: threadId.map { Ids.make(.message, $0) }, replyCount: row["reply_count"], mentions: mentions,
-            createdAt: row["created_at"], editedAt: row["edited_at"], deleted: (row["deleted_at"] as String?) != nil)
+            createdAt: row["created_at"], editedAt: row["edited_at"], deleted: (row["deleted_at"] as String?) != nil,
+            card: (row["card"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }, mark: row["mark"])
     }
 
     static func channel(_ db: Database, ref: String) throws -> ChannelRow {

@@ -10,12 +10,15 @@ public struct Principal: Sendable, Equatable {
     public var name: String
     public var role: Role
     public var tokenId: Int64?
+    /// Limits of the token this session authenticated with (bots).
+    public var scope: TokenScope
 
-    public init(id: Int64, name: String, role: Role, tokenId: Int64? = nil) {
+    public init(id: Int64, name: String, role: Role, tokenId: Int64? = nil, scope: TokenScope = .unlimited) {
         self.id = id
         self.name = name
         self.role = role
         self.tokenId = tokenId
+        self.scope = scope
     }
 
     public var userId: String { Ids.make(.user, id) }

@@ -22,29 +22,43 @@ extension SQLiteStore {
                     // Replies to a reply join the root's thread: threads are one level deep.
                     threadId = (root["thread_id"] as Int64?) ?? (root["id"] as Int64)
                 }
-                let mentioned = try Self.resolveMentions(db, body: body, channel: ch)
-                let mentionIds = mentioned.map { Ids.make(.user, $0) }
-                let now = Timestamp.now()
-                try db.cachedStatement(sql: """
-                    INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now])
-                let id = db.lastInsertedRowID
-                if let threadId {
-                    try db.cachedStatement(sql: "UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?").execute(arguments: [threadId])
-                }
-                // The author has read their own message.
-                try db.cachedStatement(sql: "UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?").execute(arguments: [id, ch.id, p.id])
-                let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
-                                      body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
-                                      createdAt: now, editedAt: nil, deleted: false)
-                try tx.append(.messageNew, channel: ch.id, user: nil, message: id, message)
-                for uid in mentioned {
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)").execute(arguments: [id, uid, ch.id])
-                    try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
-                }
-                return message
+                return try Self.insertMessage(tx, channel: ch, author: p, body: body, thread: threadId)
             }
         }
+    }
+
+    /// Stores a message and its events (message.new, mentions), marks it read for its author, and
+    /// counts a thread reply. Shared by `message.post` and the case ops that post cards.
+    static func insertMessage(_ tx: WriteTx, channel ch: ChannelRow, author p: Principal, body: String, thread threadId: Int64?,
+                              card: JSONValue? = nil) throws -> Message {
+        let db = tx.db
+        let mentioned = try Self.resolveMentions(db, body: body, channel: ch)
+        let mentionIds = mentioned.map { Ids.make(.user, $0) }
+        let now = Timestamp.now()
+        let cardJSON = try card.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
+        try db.cachedStatement(sql: """
+            INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now, cardJSON])
+        let id = db.lastInsertedRowID
+        if let threadId {
+            try db.cachedStatement(sql: "UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?").execute(arguments: [threadId])
+            // Swarm members who post in a case thread are recorded as contributors.
+            try db.cachedStatement(sql: """
+                UPDATE case_swarm SET contributions = contributions + 1
+                WHERE user_id = ? AND case_id = (SELECT id FROM cases WHERE thread_id = ?)
+                """).execute(arguments: [p.id, threadId])
+        }
+        // The author has read their own message.
+        try db.cachedStatement(sql: "UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?").execute(arguments: [id, ch.id, p.id])
+        let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
+                              body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
+                              createdAt: now, editedAt: nil, deleted: false, card: card)
+        try tx.append(.messageNew, channel: ch.id, user: nil, message: id, message)
+        for uid in mentioned {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)").execute(arguments: [id, uid, ch.id])
+            try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
+        }
+        return message
     }
 
     public func edit(_ p: Principal, _ req: MessageEditRequest) async throws -> Message {

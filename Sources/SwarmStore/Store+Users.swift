@@ -11,11 +11,14 @@ extension SQLiteStore {
         let hash = TokenSecrets.hash(token)
         return try await read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT u.*, t.id AS token_id FROM tokens t JOIN users u ON u.id = t.user_id
+                SELECT u.*, t.id AS token_id, t.scopes, t.channel_patterns FROM tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.hash = ? AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
                 """, arguments: [hash]) else { return nil }
             let user = Rows.user(row)
-            return (Principal(id: row["id"], name: row["name"], role: user.role, tokenId: row["token_id"]), user)
+            let ops = (row["scopes"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+            let channels = (row["channel_patterns"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+            let scope = TokenScope(ops: ops.map(Set.init), channels: channels)
+            return (Principal(id: row["id"], name: row["name"], role: user.role, tokenId: row["token_id"], scope: scope), user)
         }
     }
 
@@ -80,8 +83,29 @@ extension SQLiteStore {
         try await read { db in Rows.user(try Rows.userRow(db, ref: ref)) }
     }
 
-    static func insertToken(_ db: Database, user: Int64, token: String, label: String?) throws {
-        try db.cachedStatement(sql: "INSERT INTO tokens(user_id, hash, label, created_at) VALUES (?, ?, ?, ?)").execute(arguments: [user, TokenSecrets.hash(token), label, Timestamp.now()])
+    static func insertToken(_ db: Database, user: Int64, token: String, label: String?, scope: TokenScope = .unlimited) throws {
+        let ops = try scope.ops.map { String(decoding: try JSONEncoder().encode($0.sorted()), as: UTF8.self) }
+        let channels = try scope.channels.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try db.cachedStatement(sql: "INSERT INTO tokens(user_id, hash, label, created_at, scopes, channel_patterns) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [user, TokenSecrets.hash(token), label, Timestamp.now(), ops, channels])
+    }
+
+    /// A bot user and its scoped token (`swarmd admin bot add`). Scopes must be ops a bot may be
+    /// given; channel patterns use `*` (`support-*`).
+    public func createBot(name: String, scopes: [String], channels: [String]) async throws -> (User, String) {
+        let allowed = Set(CasePermissions.botScopableOps.map(\.rawValue)).union([Op.messagePost.rawValue, Op.history.rawValue, Op.threadGet.rawValue, Op.channelJoin.rawValue, Op.channelList.rawValue])
+        guard !scopes.isEmpty else { throw SwarmError.badRequest("a bot needs at least one scope") }
+        if let bad = scopes.first(where: { !allowed.contains($0) }) {
+            throw SwarmError.badRequest("\(bad) cannot be given to a bot; allowed: \(allowed.sorted().joined(separator: ","))")
+        }
+        guard channels.allSatisfy({ !$0.isEmpty && $0.count <= 64 }) else { throw SwarmError.badRequest("channel patterns are 1–64 characters") }
+        let (user, _) = try await createUser(name: name, role: .bot)
+        let token = TokenSecrets.generate()
+        try await write { tx in
+            let id = try Ids.require(.user, user.id, field: "user")
+            try tx.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ?", arguments: [Timestamp.now(), id])
+            try Self.insertToken(tx.db, user: id, token: token, label: "bot", scope: TokenScope(ops: Set(scopes), channels: channels.isEmpty ? nil : channels))
+        }
+        return (user, token)
     }
 
     static func validSkills(_ skills: [String]) throws -> [String] {

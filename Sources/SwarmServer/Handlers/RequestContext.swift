@@ -29,6 +29,8 @@ enum Handlers {
         UserOps.register(&t)
         ChannelOps.register(&t)
         MessageOps.register(&t)
+        CustomerOps.register(&t)
+        CaseOps.register(&t)
         return t
     }()
 }

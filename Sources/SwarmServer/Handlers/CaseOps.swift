@@ -1,0 +1,35 @@
+import Foundation
+import SwarmProtocol
+
+enum CaseOps {
+    static func register(_ t: inout [Op: OpHandler]) {
+        t[.caseOpen] = { ctx in
+            ctx.reply(try await ctx.store.openCase(ctx.principal, try ctx.decode(CaseOpenRequest.self), slaHours: ctx.core.config.slaHours))
+        }
+        t[.caseGet] = { ctx in ctx.reply(try await ctx.store.getCase(ctx.principal, try ctx.decode(CaseRef.self))) }
+        t[.caseList] = { ctx in ctx.reply(try await ctx.store.listCases(ctx.principal, try ctx.decode(CaseListRequest.self))) }
+        t[.caseUpdate] = { ctx in ctx.reply(try await ctx.store.updateCase(ctx.principal, try ctx.decode(CaseUpdateRequest.self))) }
+        t[.caseLinkTicket] = { ctx in ctx.reply(try await ctx.store.linkTicket(ctx.principal, try ctx.decode(CaseTicketRequest.self))) }
+        t[.caseUnlinkTicket] = { ctx in ctx.reply(try await ctx.store.unlinkTicket(ctx.principal, try ctx.decode(CaseTicketRequest.self))) }
+        t[.ticketLookup] = { ctx in ctx.reply(try await ctx.store.lookupTicket(ctx.principal, try ctx.decode(TicketRef.self))) }
+        t[.caseInteraction] = { ctx in
+            let config = ctx.core.config
+            return ctx.reply(try await ctx.store.interaction(ctx.principal, try ctx.decode(InteractionRequest.self),
+                                                             intakeChannel: config.intakeChannel, slaHours: config.slaHours))
+        }
+        t[.caseNote] = { ctx in ctx.reply(try await ctx.store.note(ctx.principal, try ctx.decode(CaseNoteRequest.self))) }
+        t[.caseFact] = { ctx in ctx.reply(try await ctx.store.fact(ctx.principal, try ctx.decode(CaseFactRequest.self))) }
+        t[.messageMark] = { ctx in ctx.reply(try await ctx.store.mark(ctx.principal, try ctx.decode(MessageMarkRequest.self))) }
+        t[.caseHelpers] = { ctx in
+            ctx.reply(try await ctx.store.helpers(ctx.principal, try ctx.decode(CaseHelpersRequest.self), online: ctx.core.hub.availableUsers()))
+        }
+        t[.caseSwarm] = { ctx in
+            ctx.reply(try await ctx.store.swarm(ctx.principal, try ctx.decode(CaseSwarmRequest.self), online: ctx.core.hub.availableUsers()))
+        }
+        t[.caseJoin] = { ctx in ctx.reply(try await ctx.store.joinCase(ctx.principal, try ctx.decode(CaseRef.self))) }
+        t[.caseHandoff] = { ctx in
+            ctx.reply(try await ctx.store.handoff(ctx.principal, try ctx.decode(CaseHandoffRequest.self), online: ctx.core.hub.availableUsers()))
+        }
+        t[.caseBrief] = { ctx in ctx.reply(try await ctx.store.brief(ctx.principal, try ctx.decode(CaseBriefRequest.self))) }
+    }
+}

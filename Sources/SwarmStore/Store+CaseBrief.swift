@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+/// The case brief: everything a new owner needs so the customer is never asked twice.
+extension SQLiteStore {
+    public func brief(_ p: Principal, _ req: CaseBriefRequest) async throws -> CaseBrief {
+        if let n = req.messages, n < 0 || n > 200 { throw SwarmError.badRequest("messages must be 0–200") }
+        return try await read { db in
+            let row = try Self.caseRow(db, ref: req.caseId)
+            try Self.authorize(db, p, caseRow: row, .caseBrief)
+            return try Self.brief(db, caseRow: row, timelineLimit: req.timelineLimit ?? 100, timelineBefore: req.timelineBefore, messages: req.messages ?? 20)
+        }
+    }
+
+    /// Every part is one indexed query, so the brief stays fast however long the history is: the
+    /// timeline is a page (newest first by id), facts and questions are per case.
+    static func brief(_ db: Database, caseRow row: Row, timelineLimit: Int, timelineBefore: String?, messages: Int) throws -> CaseBrief {
+        let caseId: Int64 = row["id"]
+        let customerId: Int64 = row["customer_id"]
+        let threadId: Int64 = row["thread_id"]
+        let lastMessages = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + " WHERE m.thread_id = ? ORDER BY m.id DESC LIMIT ?"),
+                                            arguments: [threadId, messages]).reversed().map(Rows.message)
+        // Open questions: marked questions in the thread (or the root) with no answer naming them,
+        // and no general answer posted after them.
+        let openQuestions = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + """
+             WHERE (m.thread_id = ?1 OR m.id = ?1) AND m.mark = 'question' AND m.deleted_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.mark = 'answer' AND a.deleted_at IS NULL
+                              AND (a.answers = m.id OR (a.answers IS NULL AND (a.thread_id = ?1 OR a.id = ?1) AND a.id > m.id)))
+             ORDER BY m.id
+            """), arguments: [threadId]).map(Rows.message)
+        // Facts from every case of this customer; the newest value of each key wins.
+        let facts = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT f.*, u.name FROM case_facts f JOIN cases c ON c.id = f.case_id JOIN users u ON u.id = f.by_user
+            WHERE c.customer_id = ? ORDER BY f.at
+            """), arguments: [customerId]).reduce(into: [String: CaseFact]()) { acc, r in
+            acc[r["key"]] = CaseFact(key: r["key"], value: r["value"], source: r["source"], caseId: Ids.make(.case, r["case_id"]),
+                                     by: Ids.make(.user, r["by_user"]), at: r["at"])
+        }.values.sorted { $0.key < $1.key }
+        let kbShared = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM timeline WHERE case_id = ? AND kind = 'kb_shared' ORDER BY id"),
+                                        arguments: [caseId]).map(Self.timelineEntry)
+        let others = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, title, status, created_at FROM cases WHERE customer_id = ? AND id != ? ORDER BY id DESC LIMIT 20"),
+                                      arguments: [customerId, caseId]).map {
+            CaseSummary(id: Ids.make(.case, $0["id"]), title: $0["title"], status: CaseStatus(rawValue: $0["status"]) ?? .open, createdAt: $0["created_at"])
+        }
+        return CaseBrief(caseInfo: try caseModel(db, row), customer: try customerModel(db, id: customerId),
+                         timeline: try timelinePage(db, customer: customerId, before: timelineBefore, limit: timelineLimit),
+                         lastMessages: Array(lastMessages), handoffs: try handoffs(db, caseId: caseId), kbShared: kbShared,
+                         openQuestions: openQuestions, facts: facts, swarm: try swarmMembers(db, caseId: caseId), otherCases: others)
+    }
+}

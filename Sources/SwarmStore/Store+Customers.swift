@@ -1,0 +1,249 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+/// Customer profiles, their identities on every contact channel, merges, and the timeline.
+extension SQLiteStore {
+    public func createCustomer(_ p: Principal, _ req: CustomerCreateRequest) async throws -> Customer {
+        let name = try Self.validText(req.name, field: "name", max: 200)
+        return try await write { tx in
+            let id = try Self.insertCustomer(tx, name: name, crmId: req.crmId, tier: req.tier, vip: req.vip ?? false, language: req.language, notes: req.notes)
+            for identity in req.identities ?? [] { try Self.attachIdentity(tx.db, identity, to: id) }
+            return try Self.customerModel(tx.db, id: id)
+        }
+    }
+
+    public func findCustomers(_ p: Principal, _ req: CustomerFindRequest) async throws -> CustomerFindReply {
+        let given = [req.identity != nil, req.crmId != nil, req.customer != nil, req.query != nil].filter { $0 }.count
+        guard given == 1 else { throw SwarmError.badRequest("give exactly one of identity, crm_id, customer, query") }
+        return try await read { db in
+            var ids: [Int64] = []
+            if let identity = req.identity {
+                ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?"),
+                                         arguments: [identity.channel.rawValue, Self.normalizedHandle(identity)])
+            } else if let crm = req.crmId {
+                ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM customers WHERE crm_id = ? AND merged_into IS NULL"), arguments: [crm])
+            } else if let ref = req.customer {
+                ids = [try Self.customerId(db, ref: ref)]
+            } else if let q = req.query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+                let pattern = q.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+                ids = try Int64.fetchAll(db, sql: """
+                    SELECT id FROM customers WHERE merged_into IS NULL AND (name LIKE ?1 OR name LIKE '% ' || ?1) ORDER BY name LIMIT 50
+                    """, arguments: [pattern])
+            }
+            return CustomerFindReply(customers: try ids.map { try Self.customerModel(db, id: $0) })
+        }
+    }
+
+    public func updateCustomer(_ p: Principal, _ req: CustomerUpdateRequest) async throws -> Customer {
+        let name = try req.name.map { try Self.validText($0, field: "name", max: 200) }
+        return try await write { tx in
+            let db = tx.db
+            let id = try Self.customerId(db, ref: req.customer)
+            var sets: [String] = []
+            var args: [(any DatabaseValueConvertible)?] = []
+            func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
+                sets.append("\(column) = ?")
+                args.append(value)
+            }
+            if let name { set("name", name) }
+            if let crm = req.crmId { set("crm_id", crm.isEmpty ? nil : crm) }
+            if let tier = req.tier { set("tier", tier) }
+            if let vip = req.vip { set("vip", vip) }
+            if let language = req.language { set("language", language) }
+            if let notes = req.notes { set("notes", notes) }
+            set("updated_at", Timestamp.now())
+            do {
+                args.append(id)
+                try db.execute(sql: "UPDATE customers SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(args))
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw SwarmError.conflict("crm_id \(req.crmId ?? "") belongs to another customer")
+            }
+            for identity in req.addIdentities ?? [] { try Self.attachIdentity(db, identity, to: id) }
+            return try Self.customerModel(db, id: id)
+        }
+    }
+
+    /// Folds `from` into `into`: identities, cases and timeline entries move; `from` remains as a
+    /// tombstone pointing at `into` (its id keeps resolving), and an audit entry records the merge.
+    public func mergeCustomers(_ p: Principal, _ req: CustomerMergeRequest) async throws -> Customer {
+        try await write { tx in
+            let db = tx.db
+            let into = try Self.customerId(db, ref: req.into)
+            let from = try Self.customerId(db, ref: req.from)
+            guard into != from else { throw SwarmError.badRequest("a customer cannot be merged into itself") }
+            let source = try Self.customerModel(db, id: from)
+            let target = try Self.customerModel(db, id: into)
+            let moved = (
+                identities: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer_identities WHERE customer_id = ?", arguments: [from]) ?? 0,
+                cases: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE customer_id = ?", arguments: [from]) ?? 0,
+                timeline: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timeline WHERE customer_id = ?", arguments: [from]) ?? 0)
+            try db.execute(sql: "UPDATE customer_identities SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+            try db.execute(sql: "UPDATE cases SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+            try db.execute(sql: "UPDATE timeline SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+            // Fill blanks of the surviving profile from the merged one; never overwrite.
+            try db.execute(sql: """
+                UPDATE customers SET
+                  tier = COALESCE(tier, ?), language = COALESCE(language, ?),
+                  notes = CASE WHEN ? IS NULL THEN notes WHEN notes IS NULL THEN ? ELSE notes || char(10) || ? END,
+                  vip = MAX(vip, ?), updated_at = ?
+                WHERE id = ?
+                """, arguments: [source.tier, source.language, source.notes, source.notes, source.notes, source.vip, Timestamp.now(), into])
+            let crm = source.crmId
+            try db.execute(sql: "UPDATE customers SET merged_into = ?, crm_id = NULL, updated_at = ? WHERE id = ?", arguments: [into, Timestamp.now(), from])
+            if target.crmId == nil, let crm {
+                try db.execute(sql: "UPDATE customers SET crm_id = ? WHERE id = ?", arguments: [crm, into])
+            }
+            let audit: JSONValue = .object([
+                "from": .string(source.id), "into": .string(target.id), "from_name": .string(source.name),
+                "from_crm_id": crm.map(JSONValue.string) ?? .null, "reason": req.reason.map(JSONValue.string) ?? .null,
+                "identities": .number(Double(moved.identities)), "cases": .number(Double(moved.cases)), "timeline": .number(Double(moved.timeline)),
+            ])
+            try db.execute(sql: "INSERT INTO audit(action, by_user, data, at) VALUES ('customer.merge', ?, ?, ?)",
+                           arguments: [p.id, String(decoding: try tx.encoder.encode(audit), as: UTF8.self), Timestamp.now()])
+            _ = try Self.addTimeline(tx, customer: into, caseId: nil, kind: "merge", text: "merged \(source.name) (\(source.id)) into this profile", by: p.id, data: audit)
+            // Members of the moved cases' channels see the new customer on each case.
+            for caseId in try Int64.fetchAll(db, sql: "SELECT id FROM cases WHERE customer_id = ? AND status IN ('new','open','pending')", arguments: [into]) {
+                try Self.announce(tx, caseId: caseId, change: "customer_merged", by: p)
+            }
+            return try Self.customerModel(db, id: into)
+        }
+    }
+
+    public func customerTimeline(_ p: Principal, _ req: CustomerTimelineRequest) async throws -> TimelinePage {
+        try await read { db in
+            let id = try Self.customerId(db, ref: req.customer)
+            return try Self.timelinePage(db, customer: id, before: req.before, limit: req.limit)
+        }
+    }
+
+    /// Audit entries of one kind (`customer.merge`), oldest first, for admins and tests.
+    public func auditEntries(action: String) async throws -> [JSONValue] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT data FROM audit WHERE action = ? ORDER BY id", arguments: [action]).map {
+                try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8))
+            }
+        }
+    }
+
+    // MARK: - Shared pieces
+
+    static func insertCustomer(_ tx: WriteTx, name: String, crmId: String?, tier: String?, vip: Bool, language: String?, notes: String?) throws -> Int64 {
+        let now = Timestamp.now()
+        do {
+            try tx.db.cachedStatement(sql: """
+                INSERT INTO customers(name, crm_id, tier, vip, language, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [name, crmId?.isEmpty == true ? nil : crmId, tier, vip, language, notes, now, now])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw SwarmError.conflict("crm_id \(crmId ?? "") belongs to another customer")
+        }
+        return tx.db.lastInsertedRowID
+    }
+
+    /// The customer behind `identity`, created (named `name`, else the handle) when unknown.
+    static func customerFor(_ tx: WriteTx, identity: Identity, name: String?) throws -> Int64 {
+        let handle = try normalizedHandle(identity)
+        if let id = try Int64.fetchOne(tx.db.cachedStatement(sql: "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?"),
+                                       arguments: [identity.channel.rawValue, handle]) {
+            return id
+        }
+        let display = try validText(name ?? identity.handle, field: "customer_name", max: 200)
+        let id = try insertCustomer(tx, name: display, crmId: nil, tier: nil, vip: false, language: nil, notes: nil)
+        try attachIdentity(tx.db, identity, to: id)
+        return id
+    }
+
+    static func attachIdentity(_ db: Database, _ identity: Identity, to customer: Int64) throws {
+        let handle = try normalizedHandle(identity)
+        if let owner = try Int64.fetchOne(db.cachedStatement(sql: "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?"),
+                                          arguments: [identity.channel.rawValue, handle]) {
+            guard owner == customer else {
+                throw SwarmError.conflict("\(identity.channel.rawValue) \(handle) belongs to \(Ids.make(.customer, owner)); merge the two customers instead")
+            }
+            return
+        }
+        try db.cachedStatement(sql: "INSERT INTO customer_identities(channel, handle, customer_id, added_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [identity.channel.rawValue, handle, customer, Timestamp.now()])
+    }
+
+    /// Handles compare case-insensitively; phone-like handles ignore spaces, dashes, dots and brackets.
+    static func normalizedHandle(_ identity: Identity) throws -> String {
+        var handle = identity.handle.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if identity.channel == .phone || identity.channel == .whatsapp {
+            handle = handle.filter { !" -.()".contains($0) }
+        }
+        guard !handle.isEmpty, handle.count <= 200 else { throw SwarmError.badRequest("identity handle must be 1–200 characters") }
+        return handle
+    }
+
+    /// Resolves a customer id, following merges to the surviving profile.
+    static func customerId(_ db: Database, ref: String) throws -> Int64 {
+        var id = try Ids.require(.customer, ref, field: "customer")
+        for _ in 0..<16 {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT merged_into FROM customers WHERE id = ?"), arguments: [id]) else {
+                throw SwarmError.notFound("no such customer: \(ref.prefix(64))")
+            }
+            guard let next = row["merged_into"] as Int64? else { return id }
+            id = next
+        }
+        throw SwarmError(.internal, "customer merge chain too long")
+    }
+
+    static func customerModel(_ db: Database, id: Int64) throws -> Customer {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customers WHERE id = ?"), arguments: [id]) else {
+            throw SwarmError.notFound("no such customer: \(Ids.make(.customer, id))")
+        }
+        let identities = try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, handle FROM customer_identities WHERE customer_id = ? ORDER BY added_at, channel"),
+                                          arguments: [id]).compactMap { r -> Identity? in
+            ContactChannel(rawValue: r["channel"]).map { Identity(channel: $0, handle: r["handle"]) }
+        }
+        return Customer(id: Ids.make(.customer, id), name: row["name"], crmId: row["crm_id"], tier: row["tier"], vip: row["vip"],
+                        language: row["language"], notes: row["notes"], identities: identities, createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+
+    @discardableResult
+    static func addTimeline(_ tx: WriteTx, customer: Int64, caseId: Int64?, kind: String, text: String, at: String? = nil,
+                            channel: ContactChannel? = nil, direction: Direction? = nil, author: String? = nil, externalId: String? = nil,
+                            by: Int64?, data: JSONValue? = nil) throws -> TimelineEntry {
+        let when = at ?? Timestamp.now()
+        let dataJSON = try data.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
+        try tx.db.cachedStatement(sql: """
+            INSERT INTO timeline(customer_id, case_id, kind, at, channel, direction, author, text, external_id, by_user, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [customer, caseId, kind, when, channel?.rawValue, direction?.rawValue, author, text, externalId, by, dataJSON])
+        return TimelineEntry(id: Ids.make(.timeline, tx.db.lastInsertedRowID), kind: kind, customer: Ids.make(.customer, customer),
+                             caseId: caseId.map { Ids.make(.case, $0) }, at: when, channel: channel, direction: direction, author: author,
+                             text: text, externalId: externalId, by: by.map { Ids.make(.user, $0) }, data: data)
+    }
+
+    static func timelineEntry(_ row: Row) -> TimelineEntry {
+        let caseId: Int64? = row["case_id"]
+        let by: Int64? = row["by_user"]
+        return TimelineEntry(
+            id: Ids.make(.timeline, row["id"]), kind: row["kind"], customer: Ids.make(.customer, row["customer_id"]),
+            caseId: caseId.map { Ids.make(.case, $0) }, at: row["at"], channel: (row["channel"] as String?).flatMap(ContactChannel.init(rawValue:)),
+            direction: (row["direction"] as String?).flatMap(Direction.init(rawValue:)), author: row["author"], text: row["text"],
+            externalId: row["external_id"], by: by.map { Ids.make(.user, $0) },
+            data: (row["data"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) })
+    }
+
+    /// The newest `limit` entries before the cursor, returned oldest first.
+    static func timelinePage(_ db: Database, customer: Int64, before: String?, limit: Int?) throws -> TimelinePage {
+        if let l = limit, l < 1 || l > 500 { throw SwarmError.badRequest("limit must be 1–500") }
+        let n = limit ?? 100
+        let cursor = try before.map { try Ids.require(.timeline, $0, field: "before") } ?? Int64.max
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM timeline WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?"),
+                                    arguments: [customer, cursor, n + 1])
+        let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM timeline WHERE customer_id = ?"), arguments: [customer]) ?? 0
+        let page = rows.prefix(n)
+        let next = rows.count > n ? page.last.map { Ids.make(.timeline, $0["id"]) } : nil
+        return TimelinePage(entries: page.reversed().map(timelineEntry), total: total, nextBefore: next)
+    }
+
+    static func validText(_ text: String, field: String, max: Int) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= max else { throw SwarmError.badRequest("\(field) must be 1–\(max) characters") }
+        return trimmed
+    }
+}
