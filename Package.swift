@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "swarmd", targets: ["swarmd"]),
         .executable(name: "swarm", targets: ["swarm"]),
         .executable(name: "swarm-load", targets: ["swarm-load"]),
+        .executable(name: "brief-bench", targets: ["brief-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -94,6 +95,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/swarm-load",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "brief-bench",
+            dependencies: [
+                "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/brief-bench",
             swiftSettings: strict
         ),
         .testTarget(

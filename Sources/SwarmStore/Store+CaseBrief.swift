@@ -25,9 +25,11 @@ extension SQLiteStore {
         // Open questions: marked questions in the thread (or the root) with no answer naming them,
         // and no general answer posted after them.
         let openQuestions = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + """
-             WHERE (m.thread_id = ?1 OR m.id = ?1) AND m.mark = 'question' AND m.deleted_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.mark = 'answer' AND a.deleted_at IS NULL
-                              AND (a.answers = m.id OR (a.answers IS NULL AND (a.thread_id = ?1 OR a.id = ?1) AND a.id > m.id)))
+             WHERE m.id IN (SELECT id FROM messages WHERE thread_id = ?1 AND mark = 'question'
+                            UNION ALL SELECT id FROM messages WHERE id = ?1 AND mark = 'question')
+              AND m.deleted_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.thread_id = ?1 AND a.mark = 'answer' AND a.deleted_at IS NULL
+                              AND (a.answers = m.id OR (a.answers IS NULL AND a.id > m.id)))
              ORDER BY m.id
             """), arguments: [threadId]).map(Rows.message)
         // Facts from every case of this customer; the newest value of each key wins.

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SwarmClient
+import SwarmProtocol
+import SwarmServer
+import SwarmStore
+
+/// How long a case brief takes for a customer with a long history, in-process and over the
+/// socket, against the same case with a short history as the baseline (same run, same server).
+@main
+struct BriefBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "brief-bench",
+        abstract: "Case brief latency for a case with a long cross-channel timeline (issue 5 target: < 20 ms at 10,000 entries).")
+
+    @Option(help: "Timeline entries (customer contacts) on the big case.")
+    var entries = 10_000
+
+    @Option(help: "Entries on the baseline case.")
+    var baseline = 10
+
+    @Option(help: "Briefs timed per measurement.")
+    var runs = 300
+
+    @Option(help: "Directory for the temporary database (deleted afterwards unless --keep).")
+    var dir = NSTemporaryDirectory()
+
+    @Flag(help: "Keep the database (to inspect query plans).")
+    var keep = false
+
+    func run() async throws {
+        let path = URL(fileURLWithPath: dir).appendingPathComponent("brief-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(at: path) } else { print("database kept in \(path.path)") } }
+        var config = ServerConfig()
+        config.port = 0
+        config.databasePath = path.appendingPathComponent("swarm.sqlite").path
+        config.synchronous = "normal"
+        config.opsPerSecond = 1_000_000
+        config.opsBurst = 1_000_000
+        var logger = Logger(label: "brief-bench")
+        logger.logLevel = .error
+        let server = try await SwarmServer.start(config, logger: logger)
+        let store = server.store
+        let (_, token) = try await store.createUser(name: "bench-lead", role: .lead)
+        let lead = try await store.principal("bench-lead")
+        _ = try await store.createChannel(lead, ChannelCreateRequest(name: "support"))
+
+        let big = try await seedCase(store, lead, name: "long", entries: entries)
+        let small = try await seedCase(store, lead, name: "short", entries: baseline)
+
+        let url = "ws://127.0.0.1:\(server.port)/v1/ws"
+        let conn = try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: "brief-bench"))
+        print("brief of a case: timeline page 100 newest entries, 20 thread messages, facts, hand-offs, questions")
+        print(String(repeating: "-", count: 88))
+        var rows: [(String, Stats)] = []
+        for (label, caseId, n) in [("baseline", small, baseline), ("long", big, entries)] {
+            let brief = try await store.brief(lead, CaseBriefRequest(caseId: caseId))
+            guard brief.timeline.total >= n else { throw ValidationError("seeding failed: \(brief.timeline.total) entries") }
+            let inProcess = try await time(runs) { _ = try await store.brief(lead, CaseBriefRequest(caseId: caseId)) }
+            let socket = try await time(runs) { _ = try await conn.request(Op.caseBrief.rawValue, CaseBriefRequest(caseId: caseId)) }
+            rows.append(("\(label) in-process (\(brief.timeline.total) entries)", inProcess))
+            rows.append(("\(label) over the socket", socket))
+        }
+        for (label, s) in rows { print(label.padding(toLength: 44, withPad: " ", startingAt: 0), s.description) }
+        print(String(repeating: "-", count: 88))
+        print(String(format: "p99 ratio long/baseline: in-process ×%.2f, socket ×%.2f; target p99 < 20 ms at 10,000 entries: %@",
+                     rows[2].1.p99 / rows[0].1.p99, rows[3].1.p99 / rows[1].1.p99, rows[3].1.p99 < 20 && rows[2].1.p99 < 20 ? "met" : "NOT met"))
+        await conn.close()
+        await server.stop()
+    }
+
+    /// A customer with `entries` contacts over three channels, all on one case, through the same
+    /// store calls the bots use (concurrently, so they share group commits).
+    func seedCase(_ store: SQLiteStore, _ p: Principal, name: String, entries: Int) async throws -> String {
+        let channels: [ContactChannel] = [.whatsapp, .email, .twitter]
+        let opened = try await store.openCase(p, CaseOpenRequest(title: "Refund for \(name)", identity: Identity(channel: .email, handle: "\(name)@example.com"),
+                                                                 customerName: "Customer \(name)", channel: "#support"), slaHours: 24)
+        var done = 0
+        while done < entries {
+            let chunk = min(500, entries - done)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in done..<(done + chunk) {
+                    group.addTask {
+                        let text = "Message \(i): my parcel for order \(5000 + i % 97) has not arrived and I was charged twice, please check."
+                        _ = try await store.interaction(p, InteractionRequest(caseId: opened.id, channel: channels[i % 3], direction: i % 4 == 0 ? .outbound : .inbound,
+                                                                              text: text, externalId: "\(name)-\(i)"), intakeChannel: "support", slaHours: 24)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            done += chunk
+        }
+        _ = try await store.fact(p, CaseFactRequest(caseId: opened.id, key: "order_number", value: "5512"))
+        return opened.id
+    }
+
+    struct Stats: CustomStringConvertible {
+        var samples: [Double]
+        func q(_ f: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * f))] }
+        var p50: Double { q(0.5) }
+        var p99: Double { q(0.99) }
+        var description: String { String(format: "p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms", p50, p99, samples.last ?? 0) }
+    }
+
+    func time(_ n: Int, _ body: () async throws -> Void) async throws -> Stats {
+        for _ in 0..<10 { try await body() }   // warm caches and prepared statements
+        var samples: [Double] = []
+        for _ in 0..<n {
+            let start = ContinuousClock.now
+            try await body()
+            let d = ContinuousClock.now - start
+            samples.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+        }
+        return Stats(samples: samples.sorted())
+    }
+}
