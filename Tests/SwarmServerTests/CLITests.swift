@@ -205,3 +205,43 @@ struct CLITests {
         }
     }
 }
+
+@Suite("swarm case against a live server", .hangGuard)
+struct CLICaseTests {
+    @Test("open, link, fact, status, list and brief as JSON and as text; exit codes for refusals")
+    func caseCommands() async throws {
+        try await withServer { server in
+            let lead = try await server.client("lena", role: .lead)
+            _ = try await lead.createChannel("support")
+            let cli = try CLI(server: server, token: try await server.user("alice", role: .agent))
+
+            let opened = try await cli.run("case", "open", "Refund for order 5512 missing", "--channel", "#support", "--identity", "whatsapp:+39 333 1234567",
+                                           "--name", "Maria Rossi", "--priority", "high", "--ticket", "zendesk:ZD-881", "--tags", "refund", "--json")
+            try opened.expectSuccess()
+            let c = try JSONDecoder().decode(Case.self, from: Data(opened.stdout.utf8))
+            #expect(c.priority == .high && c.tickets.map(\.key) == ["ZD-881"] && c.tags == ["refund"] && c.customerName == "Maria Rossi")
+
+            try await cli.run("case", "fact", c.id, "order_number", "5512", "--source", "whatsapp").expectSuccess()
+            try await cli.run("case", "link", c.id, "jira", "PAY-42").expectSuccess()
+            let moved = try await cli.run("case", "status", c.id, "pending")
+            try moved.expectSuccess()
+            #expect(moved.stdout.contains("\(c.id) [pending, high] Refund for order 5512 missing"))
+
+            let list = try await cli.run("case", "list", "--owner", "me", "--json")
+            try list.expectSuccess()
+            #expect(try JSONDecoder().decode(CaseListReply.self, from: Data(list.stdout.utf8)).cases.map(\.id) == [c.id])
+
+            let brief = try await cli.run("case", "brief", c.id, "--json")
+            try brief.expectSuccess()
+            let parsed = try JSONDecoder().decode(CaseBrief.self, from: Data(brief.stdout.utf8))
+            #expect(parsed.facts.map(\.value) == ["5512"] && parsed.caseInfo.tickets.count == 2)
+            let page = try await cli.run("case", "brief", c.id)
+            try page.expectSuccess()
+            #expect(page.stdout.contains("Customer: Maria Rossi") && page.stdout.contains("order_number: 5512") && page.stdout.contains("zendesk ZD-881"))
+
+            // A hand-off without a real note is a usage-class refusal (2); an unknown case is 4.
+            #expect(try await cli.run("case", "handoff", c.id, "@lena", "over").status == 2)
+            #expect(try await cli.run("case", "show", "CS999").status == 4)
+        }
+    }
+}

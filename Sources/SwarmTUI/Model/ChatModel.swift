@@ -66,6 +66,9 @@ public struct ChatModel: Sendable {
     public var lastAlert: (notice: Notice, at: Date)?
     /// Lines scrolled back from the bottom of the message pane.
     public var scroll = 0
+    /// Cases seen in events and command replies, by their thread root id: the status line shows
+    /// the case of the thread being viewed.
+    public var casesByThread: [String: Case] = [:]
     /// Message a /reply or /edit without an id refers to: the last one in the current view.
     public var selected: String?
     public var typing: [String: Date] = [:]
@@ -174,6 +177,21 @@ public struct ChatModel: Sendable {
             alerts.append(alert)
             lastAlert = (alert, Date())
             return true
+        case EventName.caseUpdated.rawValue:
+            guard let e = try? data.decode(CaseUpdatedEvent.self) else { return false }
+            casesByThread[e.caseInfo.thread] = e.caseInfo
+            return true
+        case EventName.caseSwarmInvite.rawValue:
+            guard let e = try? data.decode(SwarmInviteEvent.self) else { return false }
+            alert("\(e.byName) asks you to swarm on \(e.caseId) “\(e.title)”: \(e.message) (/case join \(e.caseId))")
+            return true
+        case EventName.caseHandoff.rawValue:
+            guard let e = try? data.decode(HandoffEvent.self) else { return false }
+            let c = e.brief.caseInfo
+            casesByThread[c.thread] = c
+            let target = e.handoff.toName == me?.name ? "you" : (e.handoff.toName.map { "@\($0)" } ?? "this channel")
+            alert("\(e.handoff.fromName ?? "someone") handed \(c.id) “\(c.title)” to \(target): \(e.handoff.note) (/case brief \(c.id))")
+            return true
         case EventName.memberLeft.rawValue:
             if let e = try? data.decode(MemberEvent.self), e.user == me?.id { remove(channel: e.channel) }
             return true
@@ -196,6 +214,20 @@ public struct ChatModel: Sendable {
             }
         }
         if channels[m.channel]!.messages.count > 2000 { channels[m.channel]!.messages.removeFirst(500) }
+    }
+
+    /// A notification: status line, bell, and a line under the messages.
+    mutating func alert(_ text: String) {
+        let alert = Notice(kind: .mention, text: text)
+        alerts.append(alert)
+        lastAlert = (alert, Date())
+        notice(text, .mention)
+    }
+
+    /// The case of the thread being viewed, if it is a case thread.
+    public var currentCase: Case? {
+        if case .thread(let root) = view { return casesByThread[root] }
+        return nil
     }
 
     public mutating func notice(_ text: String, _ kind: Notice.Kind = .info) {

@@ -122,6 +122,7 @@ public struct ChatRenderer: Sendable {
         }
         if let me = model.me { parts.append(me.name) }
         if let current = model.currentChannel { parts.append(model.displayName(current.channel)) }
+        if let c = model.currentCase { parts.append("\(c.id) \(c.status.rawValue) \(c.priority.rawValue) · SLA \(CasePages.sla(c.sla, now: now))") }
         let elsewhere = model.channels.values.filter { $0.channel.id != model.current }
         let unread = elsewhere.reduce(0) { $0 + $1.unread }
         let mentions = elsewhere.reduce(0) { $0 + $1.mentions }

@@ -308,6 +308,12 @@ public actor ChatController {
         }
     }
 
+    /// Keeps a case a command returned, so the status line can show it in its thread.
+    public func remember(_ c: Case) {
+        model.casesByThread[c.thread] = c
+        changed()
+    }
+
     public func notice(_ text: String, _ kind: ChatModel.Notice.Kind = .info) {
         model.notice(text, kind)
         changed()
