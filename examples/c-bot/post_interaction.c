@@ -151,7 +151,11 @@ static int on_message(struct lws *wsi, const char *msg, size_t len) {
     if (member(msg, len, "ev", &(const char *){0}, &(size_t){0})) return 0; /* an event: not ours */
     int ok = member_is(msg, len, "ok", "true");
     if (bot.stage == AWAIT_HELLO && (member_is(msg, len, "re", "\"1\"") || member_is(msg, len, "re", "null"))) {
-        if (!ok) { fprintf(stderr, "hello refused: %.*s\n", (int)len, msg); return -1; }
+        if (!ok) {
+            fprintf(stderr, "hello refused: %.*s\n", (int)len, msg);
+            bot.stage = DONE;
+            return -1;
+        }
         bot.stage = SEND_INTERACTION;
         lws_callback_on_writable(wsi);
     } else if (bot.stage == AWAIT_INTERACTION && (member_is(msg, len, "re", "\"2\"") || member_is(msg, len, "re", "null"))) {
