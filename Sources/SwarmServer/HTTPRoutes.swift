@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import SwarmProtocol
 
-/// Plain HTTP beside the WebSocket: health, readiness and Prometheus metrics.
+/// Plain HTTP beside the WebSocket: health, readiness, Prometheus metrics, and the bot endpoints
+/// (BotRoutes).
 enum HTTPRoutes {
     static func router(_ core: ServerCore) -> Router<BasicRequestContext> {
         let router = Router()
@@ -24,6 +25,7 @@ enum HTTPRoutes {
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
         }
+        BotRoutes.add(to: router, core: core)
         return router
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SwarmProtocol
+import SwarmStore
 
 enum CaseOps {
     static func register(_ t: inout [Op: OpHandler]) {
@@ -9,14 +10,10 @@ enum CaseOps {
         t[.caseGet] = { ctx in ctx.reply(try await ctx.store.getCase(ctx.principal, try ctx.decode(CaseRef.self))) }
         t[.caseList] = { ctx in ctx.reply(try await ctx.store.listCases(ctx.principal, try ctx.decode(CaseListRequest.self))) }
         t[.caseUpdate] = { ctx in ctx.reply(try await ctx.store.updateCase(ctx.principal, try ctx.decode(CaseUpdateRequest.self))) }
-        t[.caseLinkTicket] = { ctx in ctx.reply(try await ctx.store.linkTicket(ctx.principal, try ctx.decode(CaseTicketRequest.self))) }
+        t[.caseLinkTicket] = { ctx in ctx.reply(try await linkTicket(ctx.core, ctx.principal, try ctx.decode(CaseTicketRequest.self))) }
         t[.caseUnlinkTicket] = { ctx in ctx.reply(try await ctx.store.unlinkTicket(ctx.principal, try ctx.decode(CaseTicketRequest.self))) }
         t[.ticketLookup] = { ctx in ctx.reply(try await ctx.store.lookupTicket(ctx.principal, try ctx.decode(TicketRef.self))) }
-        t[.caseInteraction] = { ctx in
-            let config = ctx.core.config
-            return ctx.reply(try await ctx.store.interaction(ctx.principal, try ctx.decode(InteractionRequest.self),
-                                                             intakeChannel: config.intakeChannel, slaHours: config.slaHours))
-        }
+        t[.caseInteraction] = { ctx in ctx.reply(try await interaction(ctx.core, ctx.principal, try ctx.decode(InteractionRequest.self))) }
         t[.caseNote] = { ctx in ctx.reply(try await ctx.store.note(ctx.principal, try ctx.decode(CaseNoteRequest.self))) }
         t[.caseFact] = { ctx in ctx.reply(try await ctx.store.fact(ctx.principal, try ctx.decode(CaseFactRequest.self))) }
         t[.messageMark] = { ctx in ctx.reply(try await ctx.store.mark(ctx.principal, try ctx.decode(MessageMarkRequest.self))) }
@@ -31,5 +28,16 @@ enum CaseOps {
             ctx.reply(try await ctx.store.handoff(ctx.principal, try ctx.decode(CaseHandoffRequest.self), online: ctx.core.hub.availableUsers()))
         }
         t[.caseBrief] = { ctx in ctx.reply(try await ctx.store.brief(ctx.principal, try ctx.decode(CaseBriefRequest.self))) }
+    }
+
+    // The two ops bots also reach over HTTP (BotRoutes): one implementation, so both paths use the
+    // same store call with the same settings.
+
+    static func interaction(_ core: ServerCore, _ p: Principal, _ req: InteractionRequest) async throws -> InteractionReply {
+        try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours)
+    }
+
+    static func linkTicket(_ core: ServerCore, _ p: Principal, _ req: CaseTicketRequest) async throws -> Case {
+        try await core.store.linkTicket(p, req)
     }
 }
