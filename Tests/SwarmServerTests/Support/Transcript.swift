@@ -9,6 +9,8 @@ struct Transcript: Sendable {
     struct UserSpec: Sendable {
         var name: String
         var role: Role
+        /// Optional `"skills": ["billing"]` on the users line.
+        var skills: [String] = []
     }
 
     enum Action: Sendable {
@@ -68,7 +70,12 @@ struct Transcript: Sendable {
                     guard let name = item["name"]?.string, let role = item["role"]?.string.flatMap(Role.init(rawValue:)) else {
                         throw fail("each user needs a name and a role (\(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
                     }
-                    return UserSpec(name: name, role: role)
+                    var skills: [String] = []
+                    if let given = item["skills"] {
+                        guard let list = given.array, list.allSatisfy({ $0.string != nil }) else { throw fail("skills is an array of strings") }
+                        skills = list.compactMap(\.string)
+                    }
+                    return UserSpec(name: name, role: role, skills: skills)
                 }
                 continue
             }
