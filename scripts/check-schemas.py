@@ -5,7 +5,7 @@ definition in events.schema.json.
 
 With a directory argument, also validates recorded transcript frames against the schemas:
 
-    SWARM_TRANSCRIPT_DUMP=/tmp/frames swift test --skip-build --filter TranscriptReplay
+    mkdir -p /tmp/frames && SWARM_TRANSCRIPT_DUMP=/tmp/frames swift test --skip-build --filter TranscriptReplay
     scripts/check-schemas.py /tmp/frames
 
 Each recorded request whose reply was ok is checked against OP.request, the ok reply's data against

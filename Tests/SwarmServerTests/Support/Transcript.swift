@@ -278,7 +278,7 @@ struct TranscriptRunner {
     var connections: [String: TranscriptConnection] = [:]
     /// Every frame sent and every frame matched by an expect, in order, as JSON lines
     /// `{"as": U, "sent"|"received": frame}`; written to `$SWARM_TRANSCRIPT_DUMP/NAME.jsonl` when
-    /// that variable names a directory (scripts/check-schemas.py validates them).
+    /// that variable names an existing directory (scripts/check-schemas.py validates them).
     var dump: [String] = []
     static let dumpDirectory = ProcessInfo.processInfo.environment["SWARM_TRANSCRIPT_DUMP"]
 
