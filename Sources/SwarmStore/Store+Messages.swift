@@ -215,7 +215,7 @@ extension SQLiteStore {
             UPDATE events SET data = CASE type
                 WHEN 'mention' THEN json_set(data, '$.message', json(?1))
                 ELSE ?1 END
-            WHERE message_id = ?2 AND type IN ('message.new', 'message.edited', 'mention')
+            WHERE message_id = ?2 AND type IN ('message.new', 'message.edited', 'message.marked', 'mention')
             """).execute(arguments: [json, message])
     }
 

@@ -9,6 +9,7 @@ struct TranscriptReplayTests {
     static let required = [
         "hello.jsonl", "channels-and-messages.jsonl", "threads-and-edits.jsonl", "errors.jsonl",
         "resume.jsonl", "idempotency.jsonl", "unread-and-search.jsonl",
+        "customers.jsonl", "cases.jsonl", "swarm-and-handoff.jsonl",
     ]
 
     @Test("the examples directory holds the required transcripts")
@@ -26,7 +27,7 @@ struct TranscriptReplayTests {
             try await withServer { server in
                 var tokens: [String: String] = [:]
                 for user in transcript.users {
-                    tokens[user.name] = try await server.user(user.name, role: user.role)
+                    tokens[user.name] = try await server.user(user.name, role: user.role, skills: user.skills)
                 }
                 var runner = TranscriptRunner(transcript: transcript, url: server.url, tokens: tokens)
                 try await runner.run()

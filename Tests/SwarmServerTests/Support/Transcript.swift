@@ -9,6 +9,8 @@ struct Transcript: Sendable {
     struct UserSpec: Sendable {
         var name: String
         var role: Role
+        /// Optional `"skills": ["billing"]` on the users line.
+        var skills: [String] = []
     }
 
     enum Action: Sendable {
@@ -68,7 +70,12 @@ struct Transcript: Sendable {
                     guard let name = item["name"]?.string, let role = item["role"]?.string.flatMap(Role.init(rawValue:)) else {
                         throw fail("each user needs a name and a role (\(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
                     }
-                    return UserSpec(name: name, role: role)
+                    var skills: [String] = []
+                    if let given = item["skills"] {
+                        guard let list = given.array, list.allSatisfy({ $0.string != nil }) else { throw fail("skills is an array of strings") }
+                        skills = list.compactMap(\.string)
+                    }
+                    return UserSpec(name: name, role: role, skills: skills)
                 }
                 continue
             }
@@ -269,6 +276,11 @@ struct TranscriptRunner {
     let url: String
     var bindings = Bindings()
     var connections: [String: TranscriptConnection] = [:]
+    /// Every frame sent and every frame matched by an expect, in order, as JSON lines
+    /// `{"as": U, "sent"|"received": frame}`; written to `$SWARM_TRANSCRIPT_DUMP/NAME.jsonl` when
+    /// that variable names an existing directory (scripts/check-schemas.py validates them).
+    var dump: [String] = []
+    static let dumpDirectory = ProcessInfo.processInfo.environment["SWARM_TRANSCRIPT_DUMP"]
 
     init(transcript: Transcript, url: String, tokens: [String: String]) {
         self.transcript = transcript
@@ -284,6 +296,15 @@ struct TranscriptRunner {
             throw error
         }
         await closeAll()
+        if let dir = Self.dumpDirectory {
+            let url = URL(fileURLWithPath: dir).appendingPathComponent(transcript.file)
+            try? (dump.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+
+    private mutating func record(_ user: String, _ direction: String, _ text: String) {
+        guard Self.dumpDirectory != nil else { return }
+        dump.append(JSONValue.object(["as": .string(user), direction: (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)]).description)
     }
 
     private mutating func closeAll() async {
@@ -333,6 +354,7 @@ struct TranscriptRunner {
             } catch {
                 throw failure(step, "\(error)")
             }
+            record(step.user, "sent", text)
             do { try await c.conn.sendRaw(text) } catch { throw failure(step, "send failed: \(error)") }
         case .sendRaw(let text):
             let c = try await connection(for: step)
@@ -352,6 +374,7 @@ struct TranscriptRunner {
                 if let why = bindings.match(pattern, actual, at: "frame") {
                     throw failure(step, "\(why)\n  expected: \(pattern)\n  actual:   \(actual)")
                 }
+                record(step.user, "received", text)
             }
         case .closed(let code):
             guard let c = connections[step.user] else { throw failure(step, "not connected") }
