@@ -20,8 +20,10 @@ extension SQLiteStore {
             if let ext = req.externalId, let seen = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM timeline WHERE channel = ? AND external_id = ?"),
                                                                      arguments: [req.channel.rawValue, ext]) {
                 let caseId: Int64 = seen["case_id"]
-                let thread = try Int64.fetchOne(db, sql: "SELECT thread_id FROM cases WHERE id = ?", arguments: [caseId]) ?? 0
-                return InteractionReply(entry: Self.timelineEntry(seen), caseId: Ids.make(.case, caseId), thread: Ids.make(.message, thread),
+                // The retry is answered only to someone who may see that case.
+                let row = try Self.caseRow(db, ref: Ids.make(.case, caseId))
+                try Self.authorize(db, p, caseRow: row, .caseInteraction)
+                return InteractionReply(entry: Self.timelineEntry(seen), caseId: Ids.make(.case, caseId), thread: Ids.make(.message, row["thread_id"]),
                                         openedCase: false, duplicate: true)
             }
             var caseRow: Row?
