@@ -11,6 +11,7 @@ public enum IdKind: String, Sendable {
     case customer = "CU"
     case `case` = "CS"
     case timeline = "TL"
+    case article = "KB"
 }
 
 public enum Ids {

@@ -13,4 +13,17 @@ public enum SearchQuery {
         if prefixLast { parts[parts.count - 1] += "*" }
         return parts.joined(separator: " ")
     }
+
+    /// Any of the words (longer than two letters, up to 24 of them): for suggestions from a case's
+    /// title and messages, where requiring every word would find nothing.
+    public static func anyWord(_ input: String) -> String? {
+        var seen = Set<String>()
+        let words = input.lowercased()
+            .split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+            .map(String.init)
+            .filter { $0.count > 2 && seen.insert($0).inserted }
+            .prefix(24)
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"\($0)\"" }.joined(separator: " OR ")
+    }
 }

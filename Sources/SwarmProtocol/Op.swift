@@ -52,6 +52,18 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case caseJoin = "case.join"
     case caseHandoff = "case.handoff"
     case caseBrief = "case.brief"
+    // knowledge base
+    case kbCreate = "kb.create"
+    case kbUpdate = "kb.update"
+    case kbState = "kb.state"
+    case kbGet = "kb.get"
+    case kbList = "kb.list"
+    case kbSearch = "kb.search"
+    case kbSuggest = "kb.suggest"
+    case kbShare = "kb.share"
+    case kbSolved = "kb.solved"
+    case kbCapture = "kb.capture"
+    case kbRender = "kb.render"
 }
 
 /// Event names (`ev` field of an event frame).

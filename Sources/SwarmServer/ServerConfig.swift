@@ -31,6 +31,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var slaHours = 24
     /// Where interactions from customers with no open case open a new one.
     public var intakeChannel = "support"
+    /// Besides leads and admins, users with this skill approve and edit knowledge-base articles.
+    public var kbEditorSkill = "knowledge-editor"
 
     public init() {}
 
@@ -54,6 +56,7 @@ public struct ServerConfig: Sendable, Equatable {
         "limits.ops_burst": { c, v in c.opsBurst = try v.intValue(in: 1...1_000_000) },
         "cases.sla_hours": { c, v in c.slaHours = try v.intValue(in: 1...8760) },
         "cases.intake_channel": { c, v in c.intakeChannel = try v.stringValue() },
+        "kb.editor_skill": { c, v in c.kbEditorSkill = try v.stringValue() },
     ]
 
     public struct ConfigError: Error, CustomStringConvertible {

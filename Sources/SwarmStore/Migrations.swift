@@ -100,6 +100,7 @@ enum Migrations {
             }
         }
         m.registerMigration("v2-cases", migrate: CaseSchema.create)
+        m.registerMigration("v3-kb", migrate: KBSchema.create)
         return m
     }
 }

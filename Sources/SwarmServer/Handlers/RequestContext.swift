@@ -31,6 +31,7 @@ enum Handlers {
         MessageOps.register(&t)
         CustomerOps.register(&t)
         CaseOps.register(&t)
+        KBOps.register(&t)
         return t
     }()
 }

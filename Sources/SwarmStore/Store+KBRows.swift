@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+/// Validated article fields, and the row ↔ model pieces every KB op shares.
+struct ArticleFields: Sendable {
+    var title: String
+    var body: String
+    var tags: [String]
+    var products: [String]
+    var language: String
+    var audience: KBAudience
+    var replyTemplate: String?
+
+    init(title: String, body: String, tags: [String], products: [String], language: String, audience: KBAudience, replyTemplate: String?) throws {
+        self.title = try SQLiteStore.validText(title, field: "title", max: 200)
+        self.body = try SQLiteStore.validText(body, field: "body", max: 100_000)
+        self.tags = try CaseRules.validTags(tags)
+        self.products = try CaseRules.validTags(products)
+        let lang = language.lowercased()
+        guard (2...8).contains(lang.count), lang.allSatisfy({ $0.isLetter || $0 == "-" }) else { throw SwarmError.badRequest("language is a code like en, it, pt-br") }
+        self.language = lang
+        self.audience = audience
+        if let t = replyTemplate, t.count > 20_000 { throw SwarmError.badRequest("reply_template is at most 20000 characters") }
+        self.replyTemplate = replyTemplate?.isEmpty == true ? nil : replyTemplate
+    }
+}
+
+extension SQLiteStore {
+    static let articleSelect = """
+        SELECT a.*, u.name AS author_name FROM kb_articles a JOIN users u ON u.id = a.author_id
+        """
+
+    static func insertArticle(_ tx: WriteTx, author: Int64, _ f: ArticleFields, state: KBState, sourceCase: Int64?, approvedBy: Int64? = nil) throws -> Int64 {
+        let now = Timestamp.now()
+        try tx.db.cachedStatement(sql: """
+            INSERT INTO kb_articles(title, body, tags, tags_json, products, language, audience, state, version, author_id, reply_template,
+                                    source_case, approved_by, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [f.title, f.body, f.tags.joined(separator: " "), try json(tx, f.tags), try json(tx, f.products), f.language,
+                                     f.audience.rawValue, state.rawValue, author, f.replyTemplate, sourceCase, approvedBy, now, now])
+        let id = tx.db.lastInsertedRowID
+        try saveArticleVersion(tx, id: id, version: 1, f, author: author)
+        return id
+    }
+
+    static func saveArticleVersion(_ tx: WriteTx, id: Int64, version: Int, _ f: ArticleFields, author: Int64) throws {
+        try tx.db.cachedStatement(sql: "INSERT INTO kb_versions(article_id, version, title, body, tags_json, author_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [id, version, f.title, f.body, try json(tx, f.tags), author, Timestamp.now()])
+    }
+
+    static func articleRow(_ db: Database, ref: String) throws -> Row {
+        let id = try Ids.require(.article, ref, field: "article")
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: articleSelect + " WHERE a.id = ?"), arguments: [id]) else {
+            throw SwarmError.notFound("no such article: \(ref.prefix(32))")
+        }
+        return row
+    }
+
+    static func articleModel(_ db: Database, id: Int64) throws -> Article {
+        try articleModel(db, try articleRow(db, ref: Ids.make(.article, id)))
+    }
+
+    static func articleModel(_ db: Database, _ row: Row) throws -> Article {
+        let approvedBy: Int64? = row["approved_by"]
+        let source: Int64? = row["source_case"]
+        return Article(id: Ids.make(.article, row["id"]), title: row["title"], body: row["body"], tags: decodeList(row["tags_json"]),
+                       products: decodeList(row["products"]), language: row["language"], audience: KBAudience(rawValue: row["audience"]) ?? .internal,
+                       state: KBState(rawValue: row["state"]) ?? .draft, version: row["version"], author: Ids.make(.user, row["author_id"]),
+                       authorName: row["author_name"], replyTemplate: row["reply_template"], sourceCase: source.map { Ids.make(.case, $0) },
+                       approvedBy: approvedBy.map { Ids.make(.user, $0) }, createdAt: row["created_at"], updatedAt: row["updated_at"],
+                       stats: try articleStats(db, id: row["id"]))
+    }
+
+    static func articleStats(_ db: Database, id: Int64) throws -> ArticleStats {
+        let counts = try Row.fetchOne(db.cachedStatement(sql: "SELECT shares, solved, last_used FROM kb_counts WHERE article_id = ?"), arguments: [id])
+        let cases = try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT case_id FROM (SELECT case_id, at FROM kb_shares WHERE article_id = ?1 AND case_id IS NOT NULL
+                                 UNION ALL SELECT case_id, at FROM kb_solved WHERE article_id = ?1)
+            GROUP BY case_id ORDER BY MAX(at) DESC LIMIT 50
+            """), arguments: [id])
+        return ArticleStats(shares: counts?["shares"] ?? 0, solved: counts?["solved"] ?? 0, lastUsed: counts?["last_used"], cases: cases.map { Ids.make(.case, $0) })
+    }
+
+    static func isEditor(_ db: Database, _ p: Principal, editorSkill: String) throws -> Bool {
+        let skills = decodeList(try String.fetchOne(db.cachedStatement(sql: "SELECT skills FROM users WHERE id = ?"), arguments: [p.id]))
+        return KBRules.isEditor(role: p.role, skills: skills, editorSkill: editorSkill)
+    }
+
+    static func kbAccess(_ db: Database, _ p: Principal, _ row: Row, editorSkill: String) throws -> (read: Bool, write: Bool, editor: Bool, author: Bool) {
+        let editor = try isEditor(db, p, editorSkill: editorSkill)
+        let author = (row["author_id"] as Int64) == p.id
+        let state = KBState(rawValue: row["state"]) ?? .draft
+        return (KBRules.mayRead(state: state, isAuthor: author, isEditor: editor),
+                KBRules.mayWrite(role: p.role, state: state, isAuthor: author, isEditor: editor), editor, author)
+    }
+
+    static func json<T: Encodable>(_ tx: WriteTx, _ value: T) throws -> String {
+        String(decoding: try tx.encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decodeList(_ text: String?) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data((text ?? "[]").utf8))) ?? []
+    }
+
+    /// Numeric order of a wire id (`M17` → 17).
+    static func order(_ id: String) -> Int64 { Int64(id.drop { $0.isLetter }) ?? 0 }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+/// Knowledge-base search: FTS5 over title, tags and body (accents folded, prefix on the last word),
+/// bm25 with the title weighted above tags above body, and a bonus for articles that solved cases.
+extension SQLiteStore {
+    /// bm25 column weights: title, tags, body.
+    static let kbWeights = "10.0, 4.0, 1.0"
+
+    public func searchArticles(_ p: Principal, _ req: KBSearchRequest) async throws -> KBSearchReply {
+        guard req.query.count <= 256 else { throw SwarmError.badRequest("query is at most 256 characters") }
+        guard let match = SearchQuery.fts5(req.query) else { throw SwarmError.badRequest("query has no words") }
+        if let l = req.limit, l < 1 || l > 100 { throw SwarmError.badRequest("limit must be 1–100") }
+        return try await read { db in
+            KBSearchReply(results: try Self.kbSearch(db, match: match, tags: req.tags ?? [], language: req.language, limit: req.limit ?? 10))
+        }
+    }
+
+    /// Articles for a case: its title, tags and the last inbound customer messages, any word matching.
+    public func suggestArticles(_ p: Principal, _ req: KBSuggestRequest) async throws -> KBSearchReply {
+        if let l = req.limit, l < 1 || l > 50 { throw SwarmError.badRequest("limit must be 1–50") }
+        return try await read { db in
+            let c = try Self.caseRow(db, ref: req.caseId)
+            try Self.authorize(db, p, caseRow: c, .caseGet)
+            let recent = try String.fetchAll(db, sql: """
+                SELECT text FROM timeline WHERE case_id = ? AND kind = 'interaction' AND direction = 'inbound' ORDER BY id DESC LIMIT 3
+                """, arguments: [c["id"]])
+            let words = ([c["title"] as String] + Self.decodeList(c["tags"]) + recent).joined(separator: " ")
+            guard let match = SearchQuery.anyWord(words) else { return KBSearchReply(results: []) }
+            return KBSearchReply(results: try Self.kbSearch(db, match: match, tags: [], language: nil, limit: req.limit ?? 5))
+        }
+    }
+
+    static func kbSearch(_ db: Database, match: String, tags: [String], language: String?, limit: Int) throws -> [KBHit] {
+        var filters = ""
+        var args: StatementArguments = [match]
+        for tag in tags {
+            filters += " AND EXISTS (SELECT 1 FROM json_each(a.tags_json) WHERE value = ?)"
+            args += [tag.lowercased()]
+        }
+        if let language {
+            filters += " AND a.language = ?"
+            args += [language.lowercased()]
+        }
+        args += [limit]
+        // Approved articles only: drafts and archived ones are reached through kb.list / kb.get.
+        return try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT a.id, a.title, a.tags_json, a.language, a.audience, a.version, COALESCE(k.solved, 0) AS solved,
+                   highlight(kb_fts, 0, '**', '**') AS title_hl, snippet(kb_fts, 2, '**', '**', '…', 16) AS snip,
+                   bm25(kb_fts, \(kbWeights)) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
+            FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
+            WHERE kb_fts MATCH ? AND a.state = 'approved' \(filters)
+            ORDER BY rank LIMIT ?
+            """), arguments: args).map { r in
+            KBHit(id: Ids.make(.article, r["id"]), title: r["title"], tags: decodeList(r["tags_json"]), language: r["language"],
+                  audience: KBAudience(rawValue: r["audience"]) ?? .internal, version: r["version"], titleHighlight: r["title_hl"],
+                  snippet: r["snip"], solved: r["solved"], rank: r["rank"])
+        }
+    }
+}
