@@ -245,3 +245,37 @@ struct CLICaseTests {
         }
     }
 }
+
+@Suite("swarm kb against a live server", .hangGuard)
+struct CLIKBTests {
+    @Test("create, approve, search (JSON and text), show, share into a case, solved once")
+    func kbCommands() async throws {
+        try await withServer { server in
+            let lead = try await server.client("lena", role: .lead)
+            let agent = try CLI(server: server, token: try await server.user("alice", role: .agent))
+            _ = try await lead.createChannel("support", members: ["alice"])
+            let editor = try CLI(server: server, token: lead.token)
+
+            let created = try await agent.run("kb", "create", "Perché il rimborso è in ritardo", "Il rimborso richiede fino a dieci giorni.", "--tags", "rimborso", "--language", "it")
+            try created.expectSuccess()
+            let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try await agent.run("kb", "approve", id).status == 4, "only editors approve")
+            try await editor.run("kb", "approve", id).expectSuccess()
+
+            let found = try await agent.run("kb", "search", "perche rimb", "--json")
+            try found.expectSuccess()
+            let reply = try JSONDecoder().decode(KBSearchReply.self, from: Data(found.stdout.utf8))
+            #expect(reply.results.map(\.id) == [id])
+            let text = try await agent.run("kb", "search", "ritardo")
+            #expect(text.stdout.contains("\(id) Perché il rimborso è in **ritardo**"))
+            let shown = try await agent.run("kb", "show", id)
+            #expect(shown.stdout.contains("── \(id) v1 [approved, internal, it]") && shown.stdout.contains("dieci giorni"))
+
+            let c = try await lead.request(.caseOpen, CaseOpenRequest(title: "Rimborso", identity: Identity(channel: .phone, handle: "+39 02 1234"), channel: "#support"), as: Case.self)
+            try await agent.run("kb", "share", id, c.id, "--comment", "vedi qui").expectSuccess()
+            let once = try await agent.run("kb", "solved", id, c.id)
+            let twice = try await agent.run("kb", "solved", id, c.id)
+            #expect(once.stdout.contains("recorded: solved 1") && twice.stdout.contains("already recorded: solved 1"))
+        }
+    }
+}

@@ -31,7 +31,7 @@ public struct SlashCommand: Sendable {
 
 public enum CommandTable {
     /// Adding a family: write its file with a `commands` list and add it here.
-    public static let all: [SlashCommand] = SessionCommands.commands + ChannelCommands.commands + MessageCommands.commands + CaseCommands.commands
+    public static let all: [SlashCommand] = SessionCommands.commands + ChannelCommands.commands + MessageCommands.commands + CaseCommands.commands + KBCommands.commands
 
     public static func named(_ name: String) -> SlashCommand? { all.first { $0.name == name } }
 }

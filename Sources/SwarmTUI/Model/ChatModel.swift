@@ -69,6 +69,8 @@ public struct ChatModel: Sendable {
     /// Cases seen in events and command replies, by their thread root id: the status line shows
     /// the case of the thread being viewed.
     public var casesByThread: [String: Case] = [:]
+    /// Search-as-you-type results while the input line holds `/kb search …`.
+    public var kbLive: (query: String, hits: [KBHit])?
     /// Message a /reply or /edit without an id refers to: the last one in the current view.
     public var selected: String?
     public var typing: [String: Date] = [:]

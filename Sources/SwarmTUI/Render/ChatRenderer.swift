@@ -28,12 +28,27 @@ public struct ChatRenderer: Sendable {
         for (i, line) in visible.enumerated() {
             screen.put(line, row: paneRows - visible.count + i, column: paneColumn)
         }
+        if let live = model.kbLive { drawKBLive(live, into: &screen, column: paneColumn, width: paneWidth, bottomRow: paneRows - 1) }
         if height >= 2 { screen.put(statusLine(model), row: height - 2, fill: .inverted) }
         drawInput(model, editor: editor, into: &screen, row: height - 1)
         return screen
     }
 
     // MARK: parts
+
+    /// Search-as-you-type: the best articles for what is typed so far, over the bottom of the pane.
+    func drawKBLive(_ live: (query: String, hits: [KBHit]), into screen: inout Screen, column: Int, width: Int, bottomRow: Int) {
+        let lines = live.hits.isEmpty ? ["no articles match “\(live.query)”"] : live.hits.prefix(5).map { hit in
+            "\(hit.id) \(hit.titleHighlight)  — \(hit.snippet)".replacingOccurrences(of: "\n", with: " ")
+        }
+        let header = "KB: \(live.hits.count) match\(live.hits.count == 1 ? "" : "es") · Enter searches · /kb show KB1 opens one"
+        let all = [header] + lines
+        for (i, line) in all.enumerated() {
+            let row = bottomRow - all.count + 1 + i
+            guard row >= 0 else { continue }
+            screen.put([.init(line, i == 0 ? .strong : .plain)], row: row, column: column, limit: width, fill: .plain)
+        }
+    }
 
     func drawSidebar(_ model: ChatModel, into screen: inout Screen, width: Int, rows: Int) {
         guard rows > 0 else { return }

@@ -17,6 +17,7 @@ public actor ChatController {
     private var runner: Task<Void, Never>?
     private var loadedOnce = false
     private var lastTypingSent = Date.distantPast
+    private var liveSearch: Task<Void, Never>?
     private var flushing = false
     public private(set) var away = false
 
@@ -306,6 +307,37 @@ public actor ChatController {
         if lines > 0, let state = model.currentChannel, state.olderCursor != nil, model.scroll >= state.messages.count {
             _ = try? await loadOlder()
         }
+    }
+
+    /// Search-as-you-type: while the input line reads `/kb search words`, the best articles are
+    /// fetched (after a short pause in typing, so each key does not cost a request) and shown.
+    public func inputChanged(_ line: String) {
+        let prefix = "/kb search "
+        guard line.hasPrefix(prefix) else {
+            liveSearch?.cancel()
+            if model.kbLive != nil { model.kbLive = nil; changed() }
+            return
+        }
+        let query = String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        guard query.count >= 2, query != model.kbLive?.query, let c = conn else { return }
+        liveSearch?.cancel()
+        liveSearch = Task {
+            try? await Task.sleep(for: .milliseconds(120))
+            guard !Task.isCancelled, let reply = try? await c.request(Op.kbSearch.rawValue, KBSearchRequest(query: query, limit: 5), as: KBSearchReply.self),
+                  !Task.isCancelled else { return }
+            self.showLive(query, reply.results)
+        }
+    }
+
+    public func clearLive() {
+        liveSearch?.cancel()
+        model.kbLive = nil
+        changed()
+    }
+
+    func showLive(_ query: String, _ hits: [KBHit]) {
+        model.kbLive = (query, hits)
+        changed()
     }
 
     /// Keeps a case a command returned, so the status line can show it in its thread.

@@ -57,6 +57,7 @@ public struct InteractiveApp: Sendable {
                     if action == .redraw { previous = nil }
                     if await !perform(action, editor: &editor) { break loop }
                 }
+                await controller.inputChanged(String(editor.text))
             }
             let model = await controller.model
             if bell, !(await controller.takeAlerts()).isEmpty { terminal.write(ANSI.bell) }
