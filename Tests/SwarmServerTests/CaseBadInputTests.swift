@@ -3,7 +3,7 @@ import SwarmCore
 import SwarmProtocol
 import Testing
 
-/// Every case and customer op, fed empty, wrongly typed, oversized and dangling data: each answer
+/// Every case, customer and knowledge-base op, fed empty, wrongly typed, oversized and dangling data: each answer
 /// is a clear refusal (never `internal`), and the server keeps serving.
 @Suite("Case ops survive hostile input", .hangGuard)
 struct CaseBadInputTests {
@@ -16,6 +16,9 @@ struct CaseBadInputTests {
                  "note": .string(String(repeating: "long words here ", count: 400)), "system": .string("Not A Name!"), "key": .string(""),
                  "channel": .string("whatsapp"), "direction": .string("sideways"), "text": .string(String(repeating: "x", count: 20_000)),
                  "message": .string("M999999"), "mark": .string("maybe"), "status": .string("frozen"), "limit": .number(-5)]),
+        .object(["article": .string("KB999999"), "query": .string("*)( \" NEAR"), "thread": .string("M999999"), "version": .number(-1),
+                 "title": .string(""), "body": .string(""), "state": .string("published"), "language": .string("english!"), "case": .string("CS1")]),
+        .object(["article": .number(5), "query": .number(7), "tags": .string("x"), "audience": .string("everyone")]),
         .array([.number(1)]),
         .string("nope"),
     ]
@@ -26,7 +29,7 @@ struct CaseBadInputTests {
             let lead = try await server.client("lena", role: .lead)
             _ = try await lead.createChannel("support")
             let c = try await lead.request(.caseOpen, CaseOpenRequest(title: "Keep me", identity: Identity(channel: .email, handle: "a@example.com"), channel: "#support"), as: Case.self)
-            let ops = CasePermissions.caseOps + [.messageMark]
+            let ops = CasePermissions.caseOps + [.messageMark] + Op.allCases.filter { $0.rawValue.hasPrefix("kb.") }
             for op in ops {
                 for data in Self.shapes {
                     let reply = try await lead.conn.send(op.rawValue, data)
