@@ -166,10 +166,12 @@ extension SQLiteStore {
             try Self.announce(tx, caseId: caseId, change: "owner", by: p)
             let brief = try Self.brief(db, caseRow: try Self.caseRow(db, ref: Ids.make(.case, caseId)), timelineLimit: 100, timelineBefore: nil, messages: 20)
             let event = HandoffEvent(handoff: handoff, brief: brief)
+            // Logged under the thread root, so edits and deletes in the thread rewrite its brief too.
+            let root: Int64 = row["thread_id"]
             if let toUser {
-                try tx.append(.caseHandoff, channel: nil, user: toUser, event)
+                try tx.append(.caseHandoff, channel: nil, user: toUser, message: root, event)
             } else if let toChannel {
-                try tx.append(.caseHandoff, channel: toChannel.id, user: nil, event)
+                try tx.append(.caseHandoff, channel: toChannel.id, user: nil, message: root, event)
             }
             return handoff
         }

@@ -163,4 +163,24 @@ struct CaseFlowTests {
             #expect(try await plainBot.refusal(.caseOpen, CaseOpenRequest(title: "z", identity: Identity(channel: .app, handle: "u3"), channel: "#support")) == .forbidden)
         }
     }
+
+    @Test("a replayed hand-off never hands out thread text that was deleted or edited since")
+    func handoffReplayIsRedacted() async throws {
+        try await withServer { server in
+            let t = try await Self.team(server)
+            let c = try await t.anna.request(.caseOpen, CaseOpenRequest(title: "Card blocked", identity: Identity(channel: .phone, handle: "+39 02 555"), channel: "#support"), as: Case.self)
+            let secret = try await t.anna.post("#support", "Customer read me the full card number 4111 1111 1111 1111", thread: c.thread)
+            let typo = try await t.anna.post("#support", "Custmer wants a callbak?", thread: c.thread)
+            _ = try await t.anna.request(.messageMark, MessageMarkRequest(message: typo.id, mark: "question"))
+            _ = try await t.anna.request(.caseHandoff, CaseHandoffRequest(caseId: c.id, to: "@bruno", note: "Card is blocked, bank confirmation pending."))
+            _ = try await t.bruno.event("case.handoff")
+            _ = try await t.anna.request(.messageDelete, MessageRef(message: secret.id))
+            _ = try await t.anna.request(.messageEdit, MessageEditRequest(message: typo.id, body: "Customer wants a callback?"))
+            let bruno = try await TestClient.connect(url: server.url, token: try await server.store.issueToken(user: "bruno", label: nil), after: 0)
+            let replayed = try await bruno.event("case.handoff")
+            let raw = replayed.data?.description ?? ""
+            #expect(!raw.contains("4111"), "the deleted text came back in a replayed brief")
+            #expect(!raw.contains("callbak") && raw.contains("Customer wants a callback?"))
+        }
+    }
 }
