@@ -10,7 +10,11 @@ extension SQLiteStore {
     /// most recently updated open case; else a new case in `intakeChannel`.
     public func interaction(_ p: Principal, _ req: InteractionRequest, intakeChannel: String, slaHours: Int) async throws -> InteractionReply {
         let text = try Self.validText(req.text, field: "text", max: 16_000)
-        if let at = req.at, Timestamp.parse(at) == nil { throw SwarmError.badRequest("at must be an RFC 3339 time") }
+        // Stored in the one UTC format, so times compare correctly as text (SLA, ordering).
+        let at = try req.at.map { text in
+            guard let date = Timestamp.parse(text) else { throw SwarmError.badRequest("at must be an RFC 3339 time") }
+            return Timestamp.format(date)
+        }
         if let ext = req.externalId, ext.isEmpty || ext.count > 200 { throw SwarmError.badRequest("external_id must be 1–200 characters") }
         guard req.caseId != nil || req.ticket != nil || req.identity != nil else {
             throw SwarmError.badRequest("case.interaction needs case, ticket or identity")
@@ -67,7 +71,7 @@ extension SQLiteStore {
                 }
             }
             let author = req.author ?? (req.direction == .inbound ? row["customer_name"] : p.name)
-            let entry = try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "interaction", text: text, at: req.at,
+            let entry = try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "interaction", text: text, at: at,
                                              channel: req.channel, direction: req.direction, author: author, externalId: req.externalId, by: p.id)
             if req.direction == .outbound {
                 try db.execute(sql: "UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", arguments: [entry.at, caseId])
