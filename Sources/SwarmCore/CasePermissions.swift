@@ -1,7 +1,7 @@
 import Foundation
 import SwarmProtocol
 
-/// How a role may use a customer or case op. The table is written out in PROTOCOL.md §17.1
+/// How a role may use a customer or case op. The table is written out in PROTOCOL.md §18.1
 /// ("Customer and case ops") and the tests walk every role × op pair.
 public enum CaseAccess: String, Sendable {
     /// On every case.

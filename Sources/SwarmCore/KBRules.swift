@@ -6,7 +6,14 @@ public enum KBRules {
     /// Editors approve, archive and edit approved articles: leads, admins, and people with the
     /// configured editor skill (`kb.editor_skill`).
     public static func isEditor(role: Role, skills: [String], editorSkill: String) -> Bool {
-        role == .lead || role == .admin || skills.contains(editorSkill)
+        role == .lead || role == .admin || (role != .bot && skills.contains(editorSkill))
+    }
+
+    /// State moves: editors make any; an author who is not an editor may only withdraw their
+    /// draft (archive it) and bring it back — never touch an approved article.
+    public static func mayMove(from: KBState, to: KBState, isAuthor: Bool, isEditor: Bool) -> Bool {
+        if isEditor { return true }
+        return isAuthor && ((from == .draft && to == .archived) || (from == .archived && to == .draft))
     }
 
     /// Drafts and archived articles are visible to their author and to editors; approved ones to all.

@@ -225,7 +225,7 @@ extension SQLiteStore {
                 throw SwarmError.forbidden("only people swarmed into this case may do that")
             }
         case .scoped:
-            guard p.scope.allows(channel: row["channel_name"]) else { throw SwarmError.forbidden("this token is not scoped for #\(row["channel_name"] as String)") }
+            guard p.scope.ops != nil, p.scope.allows(channel: row["channel_name"]) else { throw SwarmError.forbidden("this token is not scoped for #\(row["channel_name"] as String)") }
         case .any:
             guard try Permissions.isStaffLead(p.role) || (row["channel_kind"] as String) == ChannelKind.public.rawValue
                 || Rows.isMember(db, channel: row["channel_id"], user: p.id) else {

@@ -43,9 +43,9 @@ extension SQLiteStore {
             let row = try Self.articleRow(db, ref: req.article)
             let access = try Self.kbAccess(db, p, row, editorSkill: editorSkill)
             guard access.read else { throw SwarmError.notFound("no such article: \(req.article.prefix(32))") }
-            // Editors approve and archive; an author may take their own draft back from archive.
-            guard access.editor || (access.author && req.state != .approved) else {
-                throw SwarmError.forbidden("approving is for leads, admins and knowledge editors")
+            let from = KBState(rawValue: row["state"]) ?? .draft
+            guard KBRules.mayMove(from: from, to: req.state, isAuthor: access.author, isEditor: access.editor) else {
+                throw SwarmError.forbidden("approving and archiving approved articles is for leads, admins and knowledge editors")
             }
             try db.execute(sql: "UPDATE kb_articles SET state = ?, approved_by = CASE WHEN ? = 'approved' THEN ? ELSE approved_by END, updated_at = ? WHERE id = ?",
                            arguments: [req.state.rawValue, req.state.rawValue, p.id, Timestamp.now(), row["id"]])
@@ -150,6 +150,7 @@ extension SQLiteStore {
             let db = tx.db
             let row = try Self.articleRow(db, ref: req.article)
             guard try Self.kbAccess(db, p, row, editorSkill: editorSkill).read else { throw SwarmError.notFound("no such article: \(req.article.prefix(32))") }
+            guard (row["state"] as String) == KBState.approved.rawValue else { throw SwarmError.badRequest("only approved articles can be recorded as solving a case") }
             let c = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: c, .caseNote)
             let now = Timestamp.now()

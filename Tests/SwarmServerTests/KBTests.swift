@@ -62,8 +62,18 @@ struct KBTests {
             #expect(try await agent.refusal(.kbState, KBStateRequest(article: draft.id, state: .approved)) == .forbidden)
             _ = try await agent.request(.kbUpdate, KBUpdateRequest(article: draft.id, body: "Vouchers expire after two years."), as: Article.self)
             _ = try await lead.request(.kbState, KBStateRequest(article: draft.id, state: .approved), as: Article.self)
-            // Approved: the author may no longer edit; an editor may.
+            // Approved: the author may no longer edit it, nor take it back; an editor may.
             #expect(try await agent.refusal(.kbUpdate, KBUpdateRequest(article: draft.id, title: "x")) == .forbidden)
+            #expect(try await agent.refusal(.kbState, KBStateRequest(article: draft.id, state: .draft)) == .forbidden)
+            #expect(try await agent.refusal(.kbState, KBStateRequest(article: draft.id, state: .archived)) == .forbidden)
+            // A bot never approves, even with the editor skill.
+            let (_, botToken) = try await server.store.createUser(name: "kb-bot", role: .bot, skills: ["knowledge-editor"])
+            let bot = try await TestClient.connect(url: server.url, token: botToken)
+            let another = try await agent.request(.kbCreate, KBCreateRequest(title: "Another draft", body: "text"), as: Article.self)
+            #expect(try await bot.refusal(.kbState, KBStateRequest(article: another.id, state: .approved)) == .notFound)
+            // The author may withdraw their own draft and bring it back.
+            _ = try await agent.request(.kbState, KBStateRequest(article: another.id, state: .archived), as: Article.self)
+            _ = try await agent.request(.kbState, KBStateRequest(article: another.id, state: .draft), as: Article.self)
             _ = try await lead.request(.kbUpdate, KBUpdateRequest(article: draft.id, title: "Voucher expiry"), as: Article.self)
             let got = try await other.request(.kbGet, KBGetRequest(article: draft.id), as: KBGetReply.self)
             #expect(got.article.version == 3 && got.article.title == "Voucher expiry" && got.versions.map(\.version) == [1, 2, 3])
@@ -88,6 +98,8 @@ struct KBTests {
             let brief = try await agent.request(.caseBrief, CaseBriefRequest(caseId: c.id), as: CaseBrief.self)
             #expect(brief.kbShared.map { $0.data?["article"]?.string } == [ids["refund"]!])
 
+            let draft = try await agent.request(.kbCreate, KBCreateRequest(title: "Unapproved idea", body: "maybe"), as: Article.self)
+            #expect(try await agent.refusal(.kbSolved, KBSolvedRequest(caseId: c.id, article: draft.id)) == .badRequest)
             let once = try await agent.request(.kbSolved, KBSolvedRequest(caseId: c.id, article: ids["refund"]!), as: KBSolvedReply.self)
             let twice = try await agent.request(.kbSolved, KBSolvedRequest(caseId: c.id, article: ids["refund"]!), as: KBSolvedReply.self)
             #expect(once.recorded && !twice.recorded && twice.stats.solved == 1 && twice.stats.shares == 1 && twice.stats.cases == [c.id])
