@@ -14,6 +14,14 @@ public enum SearchQuery {
         return parts.joined(separator: " ")
     }
 
+    /// Common English and Italian words that say nothing about a problem.
+    static let stopWords: Set<String> = [
+        "the", "and", "for", "with", "you", "your", "are", "was", "not", "but", "this", "that", "have", "has", "had", "from", "can", "please",
+        "what", "when", "where", "why", "how", "still", "any", "all", "our", "they", "them", "her", "his", "she", "him", "there", "been",
+        "che", "non", "per", "con", "una", "uno", "del", "della", "dei", "delle", "alla", "sono", "come", "mio", "mia", "ancora", "anche",
+        "questo", "questa", "quando", "dove", "perché", "perche", "grazie", "buongiorno", "salve", "ciao",
+    ]
+
     /// Any of the words (longer than two letters, up to 24 of them): for suggestions from a case's
     /// title and messages, where requiring every word would find nothing.
     public static func anyWord(_ input: String) -> String? {
@@ -21,7 +29,7 @@ public enum SearchQuery {
         let words = input.lowercased()
             .split(whereSeparator: { !($0.isLetter || $0.isNumber) })
             .map(String.init)
-            .filter { $0.count > 2 && seen.insert($0).inserted }
+            .filter { $0.count > 2 && !stopWords.contains($0) && seen.insert($0).inserted }
             .prefix(24)
         guard !words.isEmpty else { return nil }
         return words.map { "\"\($0)\"" }.joined(separator: " OR ")

@@ -82,7 +82,7 @@ extension SQLiteStore {
             var conditions = ["a.id < ?"]
             var args: [(any DatabaseValueConvertible)?] = [try req.before.map { try Ids.require(.article, $0, field: "before") } ?? Int64.max]
             if let state = req.state { conditions.append("a.state = ?"); args.append(state.rawValue) }
-            if let tag = req.tag { conditions.append("EXISTS (SELECT 1 FROM json_each(a.tags_json) WHERE value = ?)"); args.append(tag.lowercased()) }
+            if let tag = req.tag { conditions.append("EXISTS (SELECT 1 FROM json_each(a.tags_json) WHERE value = ?)"); args.append(Names.strip(tag).lowercased()) }
             if let language = req.language { conditions.append("a.language = ?"); args.append(language.lowercased()) }
             if let audience = req.audience { conditions.append("a.audience = ?"); args.append(audience.rawValue) }
             if let author = req.author { conditions.append("a.author_id = ?"); args.append(try Rows.userRow(db, ref: author)["id"] as Int64) }
