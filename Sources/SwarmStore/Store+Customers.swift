@@ -243,7 +243,9 @@ extension SQLiteStore {
 
     static func validText(_ text: String, field: String, max: Int) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= max else { throw SwarmError.badRequest("\(field) must be 1–\(max) characters") }
+        // utf8.count is O(1) for native strings and never below the character count, so long
+        // texts well under the limit (article bodies on bulk import) skip counting graphemes.
+        guard !trimmed.isEmpty, trimmed.utf8.count <= max || trimmed.count <= max else { throw SwarmError.badRequest("\(field) must be 1–\(max) characters") }
         return trimmed
     }
 }
