@@ -48,11 +48,12 @@ extension SQLiteStore {
         // Two steps, because SQLite computes every result column of every match before ORDER BY …
         // LIMIT: with highlight() and snippet() in the ranking query, each matching article's
         // body was re-tokenized (≈ 45 % of a common word's search time at 10,000 articles).
-        // 1. Rank: bm25 and the filters only. Approved articles only: drafts and archived ones
+        // 1. Rank: bm25 and the filters only, read from the covering index (the planner would
+        //    pick the table's rowid, whose rows hold the bodies: see KBSchema). Approved articles only: drafts and archived ones
         //    are reached through kb.list / kb.get.
         let ranked = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT a.id, bm25(kb_fts, \(kbWeights)) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
-            FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
+            FROM kb_fts JOIN kb_articles a INDEXED BY \(KBSchema.searchFilterIndex) ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
             WHERE kb_fts MATCH ? AND a.state = 'approved' \(filters)
             ORDER BY rank LIMIT ?
             """), arguments: args).map { (id: $0["id"] as Int64, rank: $0["rank"] as Double) }
