@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "swarm", targets: ["swarm"]),
         .executable(name: "swarm-load", targets: ["swarm-load"]),
         .executable(name: "brief-bench", targets: ["brief-bench"]),
+        .executable(name: "kb-bench", targets: ["kb-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -105,6 +106,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/brief-bench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "kb-bench",
+            dependencies: [
+                "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/kb-bench",
             swiftSettings: strict
         ),
         .testTarget(

@@ -71,4 +71,13 @@ enum KBSchema {
             t.column("body")
         }
     }
+
+    /// What kb.search filters on, beside each article's row. The row puts title and body before
+    /// state and language, so reading them for every match walks the body's overflow pages:
+    /// at 100,000 articles a common word spent 124 ms there against 49 ms through this index.
+    static let searchFilterIndex = "kb_search_filter"
+
+    static func createSearchFilter(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX \(searchFilterIndex) ON kb_articles(id, state, language, tags_json)")
+    }
 }

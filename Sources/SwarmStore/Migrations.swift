@@ -101,6 +101,7 @@ enum Migrations {
         }
         m.registerMigration("v2-cases", migrate: CaseSchema.create)
         m.registerMigration("v3-kb", migrate: KBSchema.create)
+        m.registerMigration("v4-kb-search-filter", migrate: KBSchema.createSearchFilter)
         return m
     }
 }

@@ -24,6 +24,14 @@ final class ChildServer: Sendable {
         try runToEnd(binary("swarmd"), arguments)
     }
 
+    /// Runs `swarmd` with `arguments` to completion; returns its exit status, stdout and stderr.
+    static func runCapturingErrors(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("swarmd-stderr-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let (status, output) = try runToEnd(binary("swarmd"), arguments, stderrPath: file)
+        return (status, output, (try? String(contentsOfFile: file, encoding: .utf8)) ?? "")
+    }
+
     /// Starts `swarmd serve --port 0 --db PATH` and waits (with a deadline) for its "listening" line.
     static func start(db: String, port: Int = 0, extra: [String] = []) async throws -> ChildServer {
         let p = Process()

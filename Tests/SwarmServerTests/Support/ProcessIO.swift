@@ -39,14 +39,15 @@ enum FDReader {
     }
 }
 
-/// Runs a program to completion; returns its exit status and standard output (stderr dropped).
+/// Runs a program to completion; returns its exit status and standard output (stderr dropped, or
+/// written to `stderrPath`).
 ///
 /// Uses posix_spawn and waitpid rather than Foundation's Process: Process learns of a child's exit
 /// through a socket the child inherits, so when the child leaves a daemon behind (the first
 /// `tmux` command starts the tmux server, which keeps that socket open) `waitUntilExit` never
 /// returns. Here the output pipe is close-on-exec except in the child's fd 1, and waitpid watches
 /// exactly this pid.
-func runToEnd(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+func runToEnd(_ executable: URL, _ arguments: [String], stderrPath: String = "/dev/null") throws -> (status: Int32, output: String) {
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { throw SpawnFailed(what: executable.path, code: errno) }
     for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -55,7 +56,7 @@ func runToEnd(_ executable: URL, _ arguments: [String]) throws -> (status: Int32
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Logging
+import SwarmClient
+import SwarmProtocol
+import SwarmServer
+import SwarmStore
+
+/// Knowledge-base import throughput and `kb.search` latency on a large generated base, in-process
+/// (the store call) and over a real WebSocket, on a server started in this process.
+@main
+struct KBBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kb-bench",
+        abstract: "KB import throughput and kb.search latency (targets: import ≥ 5,000 articles/s, p99 < 5 ms in-process, < 15 ms over the socket).")
+
+    @Option(help: "Articles to generate and import.")
+    var articles = 100_000
+
+    @Option(help: "Searches timed per measurement (the query list is cycled).")
+    var runs = 1_000
+
+    @Option(help: "Corpus seed (same seed, same articles).")
+    var seed: UInt64 = 6
+
+    @Option(help: "Directory for the temporary database (deleted afterwards unless --keep).")
+    var dir = NSTemporaryDirectory()
+
+    @Flag(help: "Keep the database (to inspect query plans with sqlite3).")
+    var keep = false
+
+    /// What agents type: single words, two words, prefixes while typing, a word without its
+    /// accent, and searches narrowed to one language.
+    static let queries: [KBSearchRequest] = [
+        KBSearchRequest(query: "rimborso"), KBSearchRequest(query: "refund"), KBSearchRequest(query: "spedizione"),
+        KBSearchRequest(query: "password"), KBSearchRequest(query: "fattura"), KBSearchRequest(query: "voucher"),
+        KBSearchRequest(query: "rimborso carta"), KBSearchRequest(query: "refund card"), KBSearchRequest(query: "spedizione ritardo"),
+        KBSearchRequest(query: "reset password"), KBSearchRequest(query: "invoice vat"), KBSearchRequest(query: "reso etichetta"),
+        KBSearchRequest(query: "rimb"), KBSearchRequest(query: "ship"), KBSearchRequest(query: "fatt"), KBSearchRequest(query: "acc"),
+        KBSearchRequest(query: "perche"), KBSearchRequest(query: "perche ritardo"), KBSearchRequest(query: "gia rimborsato"),
+        KBSearchRequest(query: "rimborso", language: "it"), KBSearchRequest(query: "order cancel", language: "en"),
+        KBSearchRequest(query: "abbonamento disdetta", language: "it"), KBSearchRequest(query: "customs", language: "en"),
+    ]
+
+    func run() async throws {
+        let path = URL(fileURLWithPath: dir).appendingPathComponent("kb-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(at: path) } else { print("database kept in \(path.path)") } }
+        var config = ServerConfig()
+        config.port = 0
+        config.databasePath = path.appendingPathComponent("swarm.sqlite").path
+        config.synchronous = "normal"
+        config.opsPerSecond = 1_000_000
+        config.opsBurst = 1_000_000
+        var logger = Logger(label: "kb-bench")
+        logger.logLevel = .error
+        let server = try await SwarmServer.start(config, logger: logger)
+        let store = server.store
+        let (_, token) = try await store.createUser(name: "bench-admin", role: .admin)
+        let admin = try await store.principal("bench-admin")
+
+        // Generated one import batch at a time, so only the store call is timed and the corpus
+        // never sits in memory whole.
+        var importTime = Duration.zero
+        var imported = 0
+        var bytes = 0
+        var chunkStart = 0
+        while chunkStart < articles {
+            let chunk = (chunkStart..<min(articles, chunkStart + SQLiteStore.kbImportBatch)).map { Corpus.article($0, seed: seed) }
+            bytes += chunk.reduce(0) { $0 + $1.body.utf8.count + $1.title.utf8.count }
+            let start = ContinuousClock.now
+            let result = try await store.importArticles(chunk, author: admin)
+            importTime += ContinuousClock.now - start
+            guard result.rejected.isEmpty else { throw ValidationError("generated article refused: \(result.rejected[0])") }
+            imported += result.imported
+            chunkStart += chunk.count
+        }
+        let importRate = Double(imported) / seconds(importTime)
+        print(String(format: "import: %d articles (%.0f MB of text) in %.2f s → %.0f articles/s (batches of %d per transaction)",
+                     imported, Double(bytes) / 1e6, seconds(importTime), importRate, SQLiteStore.kbImportBatch))
+        try await printSizes(store, config.databasePath)
+
+        let url = "ws://127.0.0.1:\(server.port)/v1/ws"
+        let conn = try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: "kb-bench"))
+        var hitCounts: [String] = []
+        for q in Self.queries {
+            let n = try await store.searchArticles(admin, q).results.count
+            hitCounts.append("\(q.query)\(q.language.map { "[\($0)]" } ?? ""):\(n)")
+        }
+        print("queries (\(Self.queries.count), cycled; top-10 hits each): " + hitCounts.joined(separator: "  "))
+        print(String(repeating: "-", count: 88))
+        let queries = Self.queries
+        let inProcess = try await time(runs) { i in _ = try await store.searchArticles(admin, queries[i % queries.count]) }
+        let socket = try await time(runs) { i in
+            _ = try await conn.request(Op.kbSearch.rawValue, queries[i % queries.count], as: KBSearchReply.self)
+        }
+        print("kb.search in-process".padding(toLength: 30, withPad: " ", startingAt: 0), inProcess.description)
+        print("kb.search over the socket".padding(toLength: 30, withPad: " ", startingAt: 0), socket.description)
+        print(String(repeating: "-", count: 88))
+        print("slowest queries in-process (median of 5):")
+        var perQuery: [(String, Double)] = []
+        for q in queries {
+            let s = try await time(5, warm: 1) { _ in _ = try await store.searchArticles(admin, q) }
+            perQuery.append(("\(q.query)\(q.language.map { " [\($0)]" } ?? "")", s.p50))
+        }
+        for (q, ms) in perQuery.sorted(by: { $0.1 > $1.1 }).prefix(5) { print(String(format: "  %-28@ %7.3f ms", q as NSString, ms)) }
+        print(String(repeating: "-", count: 88))
+        func verdict(_ ok: Bool) -> String { ok ? "met" : "NOT met" }
+        print("targets: import ≥ 5,000/s \(verdict(importRate >= 5_000)); p99 < 5 ms in-process \(verdict(inProcess.p99 < 5)); "
+              + "p99 < 15 ms over the socket \(verdict(socket.p99 < 15))")
+        await conn.close()
+        await server.stop()
+    }
+
+    /// Database file, and the FTS index alone when SQLite has the dbstat table.
+    func printSizes(_ store: SQLiteStore, _ dbPath: String) async throws {
+        let file = (try? FileManager.default.attributesOfItem(atPath: dbPath)[.size] as? Int) ?? 0
+        let fts = try? await store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'kb_fts%'")
+        }
+        let articles = try? await store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('kb_articles', 'kb_versions')")
+        }
+        print(String(format: "sizes: database file %.0f MB", Double(file) / 1e6)
+              + (fts.flatMap { $0 }.map { String(format: ", FTS index %.0f MB", Double($0) / 1e6) } ?? " (dbstat unavailable)")
+              + (articles.flatMap { $0 }.map { String(format: ", articles + versions %.0f MB", Double($0) / 1e6) } ?? ""))
+    }
+
+    struct Stats: CustomStringConvertible {
+        var samples: [Double]
+        func q(_ f: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * f))] }
+        var p50: Double { q(0.5) }
+        var p99: Double { q(0.99) }
+        var description: String { String(format: "p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms", p50, p99, samples.last ?? 0) }
+    }
+
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    func time(_ n: Int, warm: Int = 2 * KBBench.queries.count, _ body: (Int) async throws -> Void) async throws -> Stats {
+        for i in 0..<warm { try await body(i) }   // warm caches and prepared statements
+        var samples: [Double] = []
+        for i in 0..<n {
+            let start = ContinuousClock.now
+            try await body(i)
+            samples.append(seconds(ContinuousClock.now - start) * 1000)
+        }
+        return Stats(samples: samples.sorted())
+    }
+}
