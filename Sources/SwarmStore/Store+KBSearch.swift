@@ -35,7 +35,7 @@ extension SQLiteStore {
 
     static func kbSearch(_ db: Database, match: String, tags: [String], language: String?, limit: Int) throws -> [KBHit] {
         var filters = ""
-        var args: StatementArguments = [match]
+        var args: StatementArguments = []
         for tag in tags {
             filters += " AND EXISTS (SELECT 1 FROM json_each(a.tags_json) WHERE value = ?)"
             args += [tag.lowercased()]
@@ -44,19 +44,30 @@ extension SQLiteStore {
             filters += " AND a.language = ?"
             args += [language.lowercased()]
         }
-        args += [limit]
         // Two steps, because SQLite computes every result column of every match before ORDER BY …
         // LIMIT: with highlight() and snippet() in the ranking query, each matching article's
         // body was re-tokenized (≈ 45 % of a common word's search time at 10,000 articles).
         // 1. Rank: bm25 and the filters only, read from the covering index (the planner would
-        //    pick the table's rowid, whose rows hold the bodies: see KBSchema). Approved articles only: drafts and archived ones
-        //    are reached through kb.list / kb.get.
-        let ranked = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT a.id, bm25(kb_fts, \(kbWeights)) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
-            FROM kb_fts JOIN kb_articles a INDEXED BY \(KBSchema.searchFilterIndex) ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
-            WHERE kb_fts MATCH ? AND a.state = 'approved' \(filters)
-            ORDER BY rank LIMIT ?
-            """), arguments: args).map { (id: $0["id"] as Int64, rank: $0["rank"] as Double) }
+        //    pick the table's rowid, whose rows hold the bodies: see KBSchema). Approved articles
+        //    only: drafts and archived ones are reached through kb.list / kb.get.
+        func rank(_ query: String, _ n: Int) throws -> [(id: Int64, rank: Double)] {
+            var a = args
+            a += [query, n]
+            return try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT a.id, bm25(kb_fts, \(kbWeights)) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
+                FROM kb_fts JOIN kb_articles a INDEXED BY \(KBSchema.searchFilterIndex) ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
+                WHERE a.state = 'approved' \(filters) AND kb_fts MATCH ?
+                ORDER BY rank LIMIT ?
+                """), arguments: a).map { (id: $0["id"] as Int64, rank: $0["rank"] as Double) }
+        }
+        // Articles whose title or tags hold every word come first; only when they do not fill the
+        // page are body matches ranked too. Titles and tags are short, so the first query scores
+        // few rows even for a common word, where scoring every body that mentions it would not.
+        var ranked = try rank("{title tags} : (\(match))", limit)
+        if ranked.count < limit {
+            let seen = Set(ranked.map(\.id))
+            ranked += try rank(match, limit + ranked.count).filter { !seen.contains($0.id) }.prefix(limit - ranked.count)
+        }
         guard let low = ranked.map(\.id).min(), let high = ranked.map(\.id).max() else { return [] }
         // 2. Details, highlight and snippet for those few. The rowid range is one FTS5 scan (an
         //    `IN` on rowid would be one prefix-doclist merge per id); `+` keeps the IN a filter.
