@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import SwarmCore
 import SwarmProtocol
 import SwarmStore
 
@@ -12,6 +13,9 @@ final class ServerCore: Sendable {
     let logger: Logger
     private let nextConnection = Atomic<Int>(1)
     let ready = Atomic<Bool>(false)
+    /// HTTP bot requests have no connection to carry a rate limit, so each token gets its own
+    /// bucket with the socket's limits (`limits.ops_per_second`, `limits.ops_burst`).
+    private let httpBuckets = Mutex<[Int64: TokenBucket]>([:])
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store
@@ -21,6 +25,17 @@ final class ServerCore: Sendable {
     }
 
     func newConnectionId() -> Int { nextConnection.add(1, ordering: .relaxed).oldValue }
+
+    /// Takes one request from this token's HTTP allowance; false when it is used up.
+    func allowHTTP(token: Int64, now: Double) -> Bool {
+        httpBuckets.withLock { buckets in
+            if buckets.count > 10_000 { buckets.removeAll() }   // bounded: forgetting only refills
+            var bucket = buckets[token] ?? TokenBucket(rate: Double(config.opsPerSecond), burst: Double(config.opsBurst), now: now)
+            let allowed = bucket.take(now: now)
+            buckets[token] = bucket
+            return allowed
+        }
+    }
 }
 
 /// JSON helpers with the settings used for every frame.

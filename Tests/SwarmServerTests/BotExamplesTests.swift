@@ -86,6 +86,27 @@ struct BotExamplesTests {
         }
     }
 
+    @Test("a token flooding the HTTP endpoint gets 429 rate_limited; other tokens are not affected")
+    func httpRateLimit() async throws {
+        // A tiny allowance, refilled slowly, so the burst runs out within the test whatever the machine.
+        try await withServer(configure: { $0.opsPerSecond = 1; $0.opsBurst = 3 }) { server in
+            let (_, token) = try await Self.team(server)
+            let (_, other) = try await server.store.createBot(name: "other-bot", scopes: ["case.interaction"], channels: ["support*"])
+            let port = server.server.port
+            func contact(_ n: Int) -> InteractionRequest {
+                InteractionRequest(identity: Identity(channel: .app, handle: "user-\(n)"), channel: .app, direction: .inbound, text: "hello \(n)", externalId: "app-\(n)")
+            }
+            var statuses: [Int] = []
+            for n in 0..<6 { statuses.append(try await httpPost(port: port, "/v1/cases/interactions", token: token, contact(n)).status) }
+            #expect(statuses.prefix(3).allSatisfy { $0 == 200 }, "\(statuses)")
+            #expect(statuses.contains(429), "\(statuses)")
+            let limited = try await httpPost(port: port, "/v1/cases/interactions", token: token, contact(99))
+            #expect(limited.status == 429 && limited.errorCode == "rate_limited")
+            let fine = try await httpPost(port: port, "/v1/cases/interactions", token: other, contact(100))
+            #expect(fine.status == 200, "another token has its own allowance")
+        }
+    }
+
     @Test("swarmd admin bot add prints a token scoped to its ops")
     func adminBotAdd() async throws {
         try await withServer { server in
