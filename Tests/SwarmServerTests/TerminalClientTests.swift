@@ -83,6 +83,29 @@ struct TerminalClientTests {
         try tmux.type("/quit")
     }
 
+    @Test("SIGTERM leaves the alternate screen and gives the terminal back in cooked mode")
+    func sigtermRestoresTheTerminal() async throws {
+        try await withServer { server in
+            let token = try await server.user("alice")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-term-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let sttyFile = dir.appendingPathComponent("stty.txt").path
+            // A shell runs the client, then records the terminal's modes once the client is gone.
+            let tmux = try TmuxSession(command: ["/bin/sh", "-c", "\"$SWARM_BIN\"; stty -a > \"$STTY_OUT\"; echo client-gone; sleep 60"],
+                                       environment: ["SWARM_BIN": try ChildServer.binary("swarm").path, "STTY_OUT": sttyFile, "SWARM_URL": server.url,
+                                                     "SWARM_TOKEN": token, "HOME": dir.path, "TERM": "xterm-256color"])
+            defer { tmux.close() }
+            try await tmux.waitFor("the client to connect") { $0.contains("live") }
+            let shell = try #require(Int32(tmux.tmux(["display-message", "-p", "-t", tmux.name, "#{pane_pid}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)))
+            let client = try #require(Int32(try runToEnd(URL(fileURLWithPath: "/usr/bin/pgrep"), ["-P", String(shell)]).output.split(separator: "\n").first ?? ""))
+            kill(client, SIGTERM)
+            try await tmux.waitFor("the shell after the client") { $0.contains("client-gone") && !$0.contains("live") }
+            let modes = try String(contentsOfFile: sttyFile, encoding: .utf8)
+            #expect(modes.contains(" icanon") && modes.contains(" echo "), "the terminal was left in raw mode: \(modes)")
+        }
+    }
+
     /// Adds the terminal's screen to a failure, so a red run shows what the user saw.
     func showingScreen<T>(_ tmux: TmuxSession, _ body: () async throws -> T) async throws -> T {
         do {

@@ -34,6 +34,8 @@ public struct InteractiveApp: Sendable {
         let feeders = [
             Task { for await bytes in terminal.input() { sink.yield(.bytes(bytes)) }; sink.yield(.inputClosed) },
             Task { for await _ in terminal.resizes() { sink.yield(.redraw) } },
+            // kill, a closed terminal window or Ctrl-C from outside: quit through the same path as /quit.
+            Task { for await _ in terminal.terminations() { sink.yield(.inputClosed) } },
             Task { for await _ in controller.changes { sink.yield(.redraw) } },
             // Ticks age the typing indicator and count down reconnects.
             Task { while !Task.isCancelled { try? await Task.sleep(for: .seconds(1)); sink.yield(.redraw) } },

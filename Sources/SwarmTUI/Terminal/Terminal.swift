@@ -71,6 +71,21 @@ public final class Terminal: @unchecked Sendable {
         }
     }
 
+    /// One element when the process is asked to stop (SIGTERM, SIGHUP, SIGINT), so the app can
+    /// leave the alternate screen and restore the terminal instead of dying in raw mode.
+    public func terminations() -> AsyncStream<Void> {
+        AsyncStream { continuation in
+            let boxes = [SIGTERM, SIGHUP, SIGINT].map { sig in
+                signal(sig, SIG_IGN)
+                let box = SignalSourceBox(DispatchSource.makeSignalSource(signal: sig, queue: .global()))
+                box.source.setEventHandler { continuation.yield() }
+                box.source.resume()
+                return box
+            }
+            continuation.onTermination = { _ in boxes.forEach { $0.source.cancel() } }
+        }
+    }
+
     /// One element per SIGWINCH.
     public func resizes() -> AsyncStream<Void> {
         AsyncStream { continuation in
