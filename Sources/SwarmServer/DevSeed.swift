@@ -37,10 +37,47 @@ public enum DevSeed {
             _ = try await store.createChannel(owner, ChannelCreateRequest(name: "support-billing", kind: .private, topic: "Billing cases",
                                                                           members: ["alice", "carol", "dave", "zendesk-bot"]))
         }
+        if !channels.contains("support") {
+            _ = try await store.createChannel(owner, ChannelCreateRequest(name: "support", kind: .public, topic: "Intake: new customer contacts open cases here",
+                                                                          members: ["alice", "bob", "carol", "erin"]))
+        }
+        try await seedCaseAndArticles(store)
         let text = tokens.map { "\($0.0)\t\($0.1)" }.joined(separator: "\n") + "\n"
         guard FileManager.default.createFile(atPath: tokenFile, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw SwarmError(.internal, "cannot write \(tokenFile)")
         }
         return tokens
+    }
+
+    /// One open case with a customer history, and two approved articles, so `/case brief CS1` and
+    /// `/kb search refund` show something on a fresh server. Skipped when cases or articles exist.
+    static func seedCaseAndArticles(_ store: SQLiteStore) async throws {
+        let alice = try await store.principal("alice")
+        let carol = try await store.principal("carol")
+        if try await store.listCases(carol, CaseListRequest(limit: 1)).cases.isEmpty {
+            let maria = Identity(channel: .whatsapp, handle: "+39 333 123 4567")
+            let c = try await store.openCase(alice, CaseOpenRequest(title: "Refund for order 5512 not received", identity: maria, customerName: "Maria Rossi",
+                                                                    channel: "#support-billing", priority: .high, sourceChannel: .whatsapp,
+                                                                    tickets: [TicketRef(system: "zendesk", key: "ZD-881")], tags: ["refund"]), slaHours: 24)
+            _ = try await store.interaction(alice, InteractionRequest(caseId: c.id, channel: .whatsapp, direction: .inbound,
+                                                                      text: "Hi, I returned order 5512 two weeks ago and the refund never arrived.", externalId: "seed-wa-1"),
+                                            intakeChannel: "support", slaHours: 24)
+            _ = try await store.interaction(alice, InteractionRequest(caseId: c.id, identity: Identity(channel: .email, handle: "maria.rossi@example.com"),
+                                                                      channel: .email, direction: .inbound, text: "Any news on my refund? I paid with Visa.",
+                                                                      externalId: "seed-mail-1"), intakeChannel: "support", slaHours: 24)
+            _ = try await store.fact(alice, CaseFactRequest(caseId: c.id, key: "order_number", value: "5512", source: "whatsapp"))
+        }
+        if try await store.listArticles(carol, KBListRequest(limit: 1), editorSkill: "knowledge-editor").articles.isEmpty {
+            let articles = [
+                KBCreateRequest(title: "Refund to the original card", body: "Refunds go back to the card used for the order within 5 business days of the return scan.",
+                                tags: ["refund", "billing"], language: "en"),
+                KBCreateRequest(title: "Perché il rimborso è in ritardo", body: "Il rimborso arriva sulla carta usata per l'ordine entro 5 giorni lavorativi dalla scansione del reso.",
+                                tags: ["rimborso"], language: "it"),
+            ]
+            for request in articles {
+                let a = try await store.createArticle(carol, request)
+                _ = try await store.setArticleState(carol, KBStateRequest(article: a.id, state: .approved), editorSkill: "knowledge-editor")
+            }
+        }
     }
 }
