@@ -15,6 +15,9 @@ struct KBBench: AsyncParsableCommand {
         commandName: "kb-bench",
         abstract: "KB import throughput and kb.search latency (targets: import ≥ 5,000 articles/s, p99 < 5 ms in-process, < 15 ms over the socket).")
 
+    @Option(help: "kb.search_candidates: newest matches ranked per phase (0 = every match).")
+    var candidates = ServerConfig().kbSearchCandidates
+
     @Option(help: "Articles to generate and import.")
     var articles = 100_000
 
@@ -53,6 +56,7 @@ struct KBBench: AsyncParsableCommand {
         config.synchronous = "normal"
         config.opsPerSecond = 1_000_000
         config.opsBurst = 1_000_000
+        config.kbSearchCandidates = candidates
         var logger = Logger(label: "kb-bench")
         logger.logLevel = .error
         let server = try await SwarmServer.start(config, logger: logger)

@@ -33,6 +33,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var intakeChannel = "support"
     /// Besides leads and admins, users with this skill approve and edit knowledge-base articles.
     public var kbEditorSkill = "knowledge-editor"
+    /// kb.search ranks at most this many of the newest matches (plus articles that solved cases);
+    /// 0 ranks every match.
+    public var kbSearchCandidates = 500
 
     public init() {}
 
@@ -57,6 +60,7 @@ public struct ServerConfig: Sendable, Equatable {
         "cases.sla_hours": { c, v in c.slaHours = try v.intValue(in: 1...8760) },
         "cases.intake_channel": { c, v in c.intakeChannel = try v.stringValue() },
         "kb.editor_skill": { c, v in c.kbEditorSkill = try v.stringValue() },
+        "kb.search_candidates": { c, v in c.kbSearchCandidates = try v.intValue(in: 0...10_000_000) },
     ]
 
     public struct ConfigError: Error, CustomStringConvertible {

@@ -22,7 +22,8 @@ public final class SwarmServer: Sendable {
         try config.validate()
         ServerMetrics.bootstrap()
         let store = try SQLiteStore.open(
-            StoreOptions(path: config.databasePath, synchronous: config.synchronous, readers: config.readers, maxBatch: config.maxBatch),
+            StoreOptions(path: config.databasePath, synchronous: config.synchronous, readers: config.readers, maxBatch: config.maxBatch,
+                         kbSearchCandidates: config.kbSearchCandidates),
             logger: logger)
         let hub = Hub(memberships: try await store.allMemberships(), logger: logger)
         store.committer.setOnCommit { batch in

@@ -31,13 +31,18 @@ public struct StoreOptions: Sendable {
     public var readers: Int
     public var maxBatch: Int
     public var busyTimeoutMillis: Int
+    /// kb.search scores (bm25) at most this many of the newest matches per phase, plus every
+    /// matching article that solved a case; 0 scores every match.
+    public var kbSearchCandidates: Int
 
-    public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000) {
+    public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000,
+                kbSearchCandidates: Int = 500) {
         self.path = path
         self.synchronous = synchronous
         self.readers = readers
         self.maxBatch = maxBatch
         self.busyTimeoutMillis = busyTimeoutMillis
+        self.kbSearchCandidates = kbSearchCandidates
     }
 }
 
@@ -48,6 +53,7 @@ public final class SQLiteStore: Sendable {
     public let pool: DatabasePool
     public let committer: GroupCommitter
     let logger: Logger
+    let kbSearchCandidates: Int
     private let runner: Task<Void, Never>
 
     public static func open(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) throws -> SQLiteStore {
@@ -67,13 +73,15 @@ public final class SQLiteStore: Sendable {
         let pool = try DatabasePool(path: options.path, configuration: config)
         try Migrations.migrator.migrate(pool)
         let head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0 }
-        return SQLiteStore(pool: pool, committer: GroupCommitter(pool: pool, maxBatch: options.maxBatch, startSeq: head, logger: logger), logger: logger)
+        return SQLiteStore(pool: pool, committer: GroupCommitter(pool: pool, maxBatch: options.maxBatch, startSeq: head, logger: logger), logger: logger,
+                           kbSearchCandidates: max(0, options.kbSearchCandidates))
     }
 
-    init(pool: DatabasePool, committer: GroupCommitter, logger: Logger) {
+    init(pool: DatabasePool, committer: GroupCommitter, logger: Logger, kbSearchCandidates: Int) {
         self.pool = pool
         self.committer = committer
         self.logger = logger
+        self.kbSearchCandidates = kbSearchCandidates
         self.runner = Task { await committer.run() }
     }
 

@@ -14,7 +14,7 @@ extension SQLiteStore {
         guard let match = SearchQuery.fts5(req.query) else { throw SwarmError.badRequest("query has no words") }
         if let l = req.limit, l < 1 || l > 100 { throw SwarmError.badRequest("limit must be 1–100") }
         return try await read { db in
-            KBSearchReply(results: try Self.kbSearch(db, match: match, tags: req.tags ?? [], language: req.language, limit: req.limit ?? 10))
+            KBSearchReply(results: try Self.kbSearch(db, match: match, tags: req.tags ?? [], language: req.language, limit: req.limit ?? 10, kbCandidates: self.kbSearchCandidates))
         }
     }
 
@@ -29,11 +29,11 @@ extension SQLiteStore {
                 """, arguments: [c["id"]])
             let words = ([c["title"] as String] + Self.decodeList(c["tags"]) + recent).joined(separator: " ")
             guard let match = SearchQuery.anyWord(words) else { return KBSearchReply(results: []) }
-            return KBSearchReply(results: try Self.kbSearch(db, match: match, tags: [], language: nil, limit: req.limit ?? 5))
+            return KBSearchReply(results: try Self.kbSearch(db, match: match, tags: [], language: nil, limit: req.limit ?? 5, kbCandidates: self.kbSearchCandidates))
         }
     }
 
-    static func kbSearch(_ db: Database, match: String, tags: [String], language: String?, limit: Int) throws -> [KBHit] {
+    static func kbSearch(_ db: Database, match: String, tags: [String], language: String?, limit: Int, kbCandidates: Int) throws -> [KBHit] {
         var filters = ""
         var args: StatementArguments = []
         for tag in tags {
@@ -50,15 +50,35 @@ extension SQLiteStore {
         // 1. Rank: bm25 and the filters only, read from the covering index (the planner would
         //    pick the table's rowid, whose rows hold the bodies: see KBSchema). Approved articles
         //    only: drafts and archived ones are reached through kb.list / kb.get.
+        let cap = kbCandidates
         func rank(_ query: String, _ n: Int) throws -> [(id: Int64, rank: Double)] {
-            var a = args
-            a += [query, n]
-            return try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT a.id, bm25(kb_fts, \(kbWeights)) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
-                FROM kb_fts JOIN kb_articles a INDEXED BY \(KBSchema.searchFilterIndex) ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
-                WHERE a.state = 'approved' \(filters) AND kb_fts MATCH ?
-                ORDER BY rank LIMIT ?
-                """), arguments: a).map { (id: $0["id"] as Int64, rank: $0["rank"] as Double) }
+            // Only the newest `cap` matches are scored: FTS5 walks a doclist in rowid order and can
+            // stop early, while bm25 over every match of a common word cannot. Articles that solved
+            // cases compete however old they are.
+            var floor: Int64 = 0
+            if cap > 0 {
+                let cap = max(cap, n)
+                floor = try Int64.fetchOne(db.cachedStatement(sql: """
+                    SELECT MIN(rowid) FROM (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+                    """), arguments: [query, cap]) ?? 0
+            }
+            func scored(_ restriction: String, _ extra: StatementArguments) throws -> [(id: Int64, rank: Double)] {
+                var a = args
+                a += [query]
+                a += extra
+                a += [n]
+                return try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT a.id, bm25(kb_fts, \(kbWeights)) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
+                    FROM kb_fts JOIN kb_articles a INDEXED BY \(KBSchema.searchFilterIndex) ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
+                    WHERE a.state = 'approved' \(filters) AND kb_fts MATCH ? \(restriction)
+                    ORDER BY rank LIMIT ?
+                    """), arguments: a).map { (id: $0["id"] as Int64, rank: $0["rank"] as Double) }
+            }
+            guard floor > 1 else { return try scored("", []) }
+            let recent = try scored("AND kb_fts.rowid >= ?", [floor])
+            let anySolved = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM kb_counts WHERE solved > 0 LIMIT 1")) ?? false
+            let proven = anySolved ? try scored("AND kb_fts.rowid < ? AND +kb_fts.rowid IN (SELECT article_id FROM kb_counts WHERE solved > 0)", [floor]) : []
+            return Array((recent + proven).sorted { $0.rank < $1.rank }.prefix(n))
         }
         // Articles whose title or tags hold every word come first; only when they do not fill the
         // page are body matches ranked too. Titles and tags are short, so the first query scores

@@ -137,4 +137,23 @@ struct KBTests {
             #expect(draft.body.contains("Why is the voucher refused at checkout?") && draft.body.contains("issue a new one from the admin panel"))
         }
     }
+
+    @Test("with a candidate cap, the newest matches are ranked, and an older article that solved a case still competes")
+    func candidateCap() async throws {
+        try await withServer(configure: { $0.kbSearchCandidates = 3 }) { server in
+            let lead = try await server.client("lena", role: .lead)
+            _ = try await lead.createChannel("support")
+            var ids: [String] = []
+            for n in 1...6 {
+                let a = try await lead.request(.kbCreate, KBCreateRequest(title: "Voucher rule \(n)", body: "How vouchers work, part \(n)."), as: Article.self)
+                _ = try await lead.request(.kbState, KBStateRequest(article: a.id, state: .approved), as: Article.self)
+                ids.append(a.id)
+            }
+            let c = try await lead.request(.caseOpen, CaseOpenRequest(title: "Voucher refused", identity: Identity(channel: .app, handle: "u1"), channel: "#support"), as: Case.self)
+            _ = try await lead.request(.kbSolved, KBSolvedRequest(caseId: c.id, article: ids[0]), as: KBSolvedReply.self)
+            let found = try await lead.request(.kbSearch, KBSearchRequest(query: "voucher", limit: 3), as: KBSearchReply.self).results.map(\.id)
+            #expect(found.count == 3 && found.contains(ids[0]), "\(found)")
+            #expect(Set(found).isSubset(of: [ids[0], ids[3], ids[4], ids[5]]), "only the newest three and the proven one are ranked: \(found)")
+        }
+    }
 }
