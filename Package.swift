@@ -39,7 +39,6 @@ let package = Package(
                 "SwarmCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
@@ -50,7 +49,6 @@ let package = Package(
                 "SwarmCore", "SwarmStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -63,7 +61,6 @@ let package = Package(
                 "SwarmProtocol",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -85,7 +82,6 @@ let package = Package(
             dependencies: [
                 "SwarmClient", "SwarmTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -98,10 +94,16 @@ let package = Package(
             path: "Benchmarks/swarm-load",
             swiftSettings: strict
         ),
+        .target(
+            name: "BenchSupport",
+            dependencies: ["SwarmServer", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/BenchSupport",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "brief-bench",
             dependencies: [
-                "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol",
+                "BenchSupport", "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "kb-bench",
             dependencies: [
-                "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol",
+                "BenchSupport", "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,6 @@
 import ArgumentParser
+import BenchSupport
 import Foundation
-import Logging
 import SwarmClient
 import SwarmProtocol
 import SwarmServer
@@ -30,18 +30,9 @@ struct BriefBench: AsyncParsableCommand {
     var keep = false
 
     func run() async throws {
-        let path = URL(fileURLWithPath: dir).appendingPathComponent("brief-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
-        defer { if !keep { try? FileManager.default.removeItem(at: path) } else { print("database kept in \(path.path)") } }
-        var config = ServerConfig()
-        config.port = 0
-        config.databasePath = path.appendingPathComponent("swarm.sqlite").path
-        config.synchronous = "normal"
-        config.opsPerSecond = 1_000_000
-        config.opsBurst = 1_000_000
-        var logger = Logger(label: "brief-bench")
-        logger.logLevel = .error
-        let server = try await SwarmServer.start(config, logger: logger)
+        let bench = try await BenchServer.start(label: "brief-bench", parent: dir, keep: keep)
+        defer { bench.removeDatabase() }
+        let server = bench.server
         let store = server.store
         let (_, token) = try await store.createUser(name: "bench-lead", role: .lead)
         let lead = try await store.principal("bench-lead")
@@ -50,16 +41,15 @@ struct BriefBench: AsyncParsableCommand {
         let big = try await seedCase(store, lead, name: "long", entries: entries)
         let small = try await seedCase(store, lead, name: "short", entries: baseline)
 
-        let url = "ws://127.0.0.1:\(server.port)/v1/ws"
-        let conn = try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: "brief-bench"))
+        let conn = try await SwarmConnection.connect(url: bench.url, hello: HelloRequest(token: token, client: "brief-bench"))
         print("brief of a case: timeline page 100 newest entries, 20 thread messages, facts, hand-offs, questions")
         print(String(repeating: "-", count: 88))
-        var rows: [(String, Stats)] = []
+        var rows: [(String, LatencyStats)] = []
         for (label, caseId, n) in [("baseline", small, baseline), ("long", big, entries)] {
             let brief = try await store.brief(lead, CaseBriefRequest(caseId: caseId))
             guard brief.timeline.total >= n else { throw ValidationError("seeding failed: \(brief.timeline.total) entries") }
-            let inProcess = try await time(runs) { _ = try await store.brief(lead, CaseBriefRequest(caseId: caseId)) }
-            let socket = try await time(runs) { _ = try await conn.request(Op.caseBrief.rawValue, CaseBriefRequest(caseId: caseId)) }
+            let inProcess = try await LatencyStats.measure(runs, warm: 10) { _ in _ = try await store.brief(lead, CaseBriefRequest(caseId: caseId)) }
+            let socket = try await LatencyStats.measure(runs, warm: 10) { _ in _ = try await conn.request(Op.caseBrief.rawValue, CaseBriefRequest(caseId: caseId)) }
             rows.append(("\(label) in-process (\(brief.timeline.total) entries)", inProcess))
             rows.append(("\(label) over the socket", socket))
         }
@@ -94,25 +84,5 @@ struct BriefBench: AsyncParsableCommand {
         }
         _ = try await store.fact(p, CaseFactRequest(caseId: opened.id, key: "order_number", value: "5512"))
         return opened.id
-    }
-
-    struct Stats: CustomStringConvertible {
-        var samples: [Double]
-        func q(_ f: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * f))] }
-        var p50: Double { q(0.5) }
-        var p99: Double { q(0.99) }
-        var description: String { String(format: "p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms", p50, p99, samples.last ?? 0) }
-    }
-
-    func time(_ n: Int, _ body: () async throws -> Void) async throws -> Stats {
-        for _ in 0..<10 { try await body() }   // warm caches and prepared statements
-        var samples: [Double] = []
-        for _ in 0..<n {
-            let start = ContinuousClock.now
-            try await body()
-            let d = ContinuousClock.now - start
-            samples.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
-        }
-        return Stats(samples: samples.sorted())
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
+import BenchSupport
 import Foundation
 import GRDB
-import Logging
 import SwarmClient
 import SwarmProtocol
 import SwarmServer
@@ -47,19 +47,9 @@ struct KBBench: AsyncParsableCommand {
     ]
 
     func run() async throws {
-        let path = URL(fileURLWithPath: dir).appendingPathComponent("kb-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
-        defer { if !keep { try? FileManager.default.removeItem(at: path) } else { print("database kept in \(path.path)") } }
-        var config = ServerConfig()
-        config.port = 0
-        config.databasePath = path.appendingPathComponent("swarm.sqlite").path
-        config.synchronous = "normal"
-        config.opsPerSecond = 1_000_000
-        config.opsBurst = 1_000_000
-        config.kbSearchCandidates = candidates
-        var logger = Logger(label: "kb-bench")
-        logger.logLevel = .error
-        let server = try await SwarmServer.start(config, logger: logger)
+        let bench = try await BenchServer.start(label: "kb-bench", parent: dir, keep: keep) { $0.kbSearchCandidates = candidates }
+        defer { bench.removeDatabase() }
+        let server = bench.server
         let store = server.store
         let (_, token) = try await store.createUser(name: "bench-admin", role: .admin)
         let admin = try await store.principal("bench-admin")
@@ -83,10 +73,9 @@ struct KBBench: AsyncParsableCommand {
         let importRate = Double(imported) / seconds(importTime)
         print(String(format: "import: %d articles (%.0f MB of text) in %.2f s → %.0f articles/s (batches of %d per transaction)",
                      imported, Double(bytes) / 1e6, seconds(importTime), importRate, SQLiteStore.kbImportBatch))
-        try await printSizes(store, config.databasePath)
+        try await printSizes(store, bench.databasePath)
 
-        let url = "ws://127.0.0.1:\(server.port)/v1/ws"
-        let conn = try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: "kb-bench"))
+        let conn = try await SwarmConnection.connect(url: bench.url, hello: HelloRequest(token: token, client: "kb-bench"))
         var hitCounts: [String] = []
         for q in Self.queries {
             let n = try await store.searchArticles(admin, q).results.count
@@ -131,24 +120,9 @@ struct KBBench: AsyncParsableCommand {
               + (articles.flatMap { $0 }.map { String(format: ", articles + versions %.0f MB", Double($0) / 1e6) } ?? ""))
     }
 
-    struct Stats: CustomStringConvertible {
-        var samples: [Double]
-        func q(_ f: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * f))] }
-        var p50: Double { q(0.5) }
-        var p99: Double { q(0.99) }
-        var description: String { String(format: "p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms", p50, p99, samples.last ?? 0) }
-    }
+    func seconds(_ d: Duration) -> Double { LatencyStats.milliseconds(d) / 1000 }
 
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
-    func time(_ n: Int, warm: Int = 2 * KBBench.queries.count, _ body: (Int) async throws -> Void) async throws -> Stats {
-        for i in 0..<warm { try await body(i) }   // warm caches and prepared statements
-        var samples: [Double] = []
-        for i in 0..<n {
-            let start = ContinuousClock.now
-            try await body(i)
-            samples.append(seconds(ContinuousClock.now - start) * 1000)
-        }
-        return Stats(samples: samples.sorted())
+    func time(_ n: Int, warm: Int = 2 * KBBench.queries.count, _ body: (Int) async throws -> Void) async throws -> LatencyStats {
+        try await LatencyStats.measure(n, warm: warm, body)
     }
 }
