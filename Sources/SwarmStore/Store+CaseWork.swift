@@ -82,7 +82,7 @@ extension SQLiteStore {
                                            "channel": .string(req.channel.rawValue), "direction": .string(req.direction.rawValue),
                                            "author": .string(author), "at": .string(entry.at)])
             let ch = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
-            try Self.ensureMember(tx, channel: ch, user: p)
+            try Self.ensureMember(tx, channel: ch, user: p.id)
             _ = try Self.insertMessage(tx, channel: ch, author: p, body: "[\(req.channel.rawValue) \(arrow)] \(author): \(Self.clip(text, 500))",
                                        thread: row["thread_id"], card: card)
             return InteractionReply(entry: entry, caseId: Ids.make(.case, caseId), thread: Ids.make(.message, row["thread_id"]),
@@ -98,7 +98,7 @@ extension SQLiteStore {
             let row = try Self.caseRow(tx.db, ref: req.caseId)
             try Self.authorize(tx.db, p, caseRow: row, .caseNote)
             let ch = try Rows.channel(tx.db, ref: Ids.make(.channel, row["channel_id"]))
-            try Self.ensureMember(tx, channel: ch, user: p)
+            try Self.ensureMember(tx, channel: ch, user: p.id)
             let card: JSONValue = .object(["type": .string("note"), "case": .string(Ids.make(.case, row["id"])), "internal": .bool(true)])
             let message = try Self.insertMessage(tx, channel: ch, author: p, body: text, thread: row["thread_id"], card: card)
             try Self.addTimeline(tx, customer: row["customer_id"], caseId: row["id"], kind: "note", text: Self.clip(text, 500), author: p.name, by: p.id,
@@ -151,8 +151,9 @@ extension SQLiteStore {
         }
     }
 
-    static func ensureMember(_ tx: WriteTx, channel: ChannelRow, user p: Principal) throws {
-        if try !Rows.isMember(tx.db, channel: channel.id, user: p.id) { try addMember(tx, channel: channel, user: p.id, by: p.id) }
+    /// Makes `user` a member (added by `by`, themselves when not given) unless they already are.
+    static func ensureMember(_ tx: WriteTx, channel: ChannelRow, user: Int64, by: Int64? = nil) throws {
+        if try !Rows.isMember(tx.db, channel: channel.id, user: user) { try addMember(tx, channel: channel, user: user, by: by ?? user) }
     }
 
     static func clip(_ text: String, _ n: Int) -> String {

@@ -18,9 +18,7 @@ extension SQLiteStore {
     public func updateArticle(_ p: Principal, _ req: KBUpdateRequest, editorSkill: String) async throws -> Article {
         try await write { tx in
             let db = tx.db
-            let row = try Self.articleRow(db, ref: req.article)
-            let access = try Self.kbAccess(db, p, row, editorSkill: editorSkill)
-            guard access.read else { throw SwarmError.notFound("no such article: \(req.article.prefix(32))") }
+            let (row, access) = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill)
             guard access.write else { throw SwarmError.forbidden("only the author (while a draft) or an editor may change this article") }
             let old = try Self.articleModel(db, row)
             let fields = try ArticleFields(title: req.title ?? old.title, body: req.body ?? old.body, tags: req.tags ?? old.tags,
@@ -40,9 +38,7 @@ extension SQLiteStore {
     public func setArticleState(_ p: Principal, _ req: KBStateRequest, editorSkill: String) async throws -> Article {
         try await write { tx in
             let db = tx.db
-            let row = try Self.articleRow(db, ref: req.article)
-            let access = try Self.kbAccess(db, p, row, editorSkill: editorSkill)
-            guard access.read else { throw SwarmError.notFound("no such article: \(req.article.prefix(32))") }
+            let (row, access) = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill)
             let from = KBState(rawValue: row["state"]) ?? .draft
             guard KBRules.mayMove(from: from, to: req.state, isAuthor: access.author, isEditor: access.editor) else {
                 throw SwarmError.forbidden("approving and archiving approved articles is for leads, admins and knowledge editors")
@@ -55,8 +51,7 @@ extension SQLiteStore {
 
     public func getArticle(_ p: Principal, _ req: KBGetRequest, editorSkill: String) async throws -> KBGetReply {
         try await read { db in
-            let row = try Self.articleRow(db, ref: req.article)
-            guard try Self.kbAccess(db, p, row, editorSkill: editorSkill).read else { throw SwarmError.notFound("no such article: \(req.article.prefix(32))") }
+            let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
             var article = try Self.articleModel(db, row)
             let versions = try Row.fetchAll(db, sql: "SELECT v.*, u.name FROM kb_versions v JOIN users u ON u.id = v.author_id WHERE article_id = ? ORDER BY version",
                                             arguments: [row["id"]]).map { r in
@@ -101,8 +96,7 @@ extension SQLiteStore {
         guard (req.caseId == nil) != (req.thread == nil) else { throw SwarmError.badRequest("give case or thread (one of them)") }
         return try await write { tx in
             let db = tx.db
-            let row = try Self.articleRow(db, ref: req.article)
-            guard try Self.kbAccess(db, p, row, editorSkill: editorSkill).read else { throw SwarmError.notFound("no such article: \(req.article.prefix(32))") }
+            let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
             let article = try Self.articleModel(db, row)
             guard article.state == .approved else { throw SwarmError.badRequest("only approved articles can be shared") }
             var caseRow: Row?
@@ -121,7 +115,7 @@ extension SQLiteStore {
             let root = try Rows.messageRow(db, ref: Ids.make(.message, threadId))
             let ch = try Rows.channel(db, ref: Ids.make(.channel, root["channel_id"]))
             if caseRow == nil { guard try Rows.isMember(db, channel: ch.id, user: p.id) else { throw SwarmError.forbidden("join the channel before sharing into it") } }
-            try Self.ensureMember(tx, channel: ch, user: p)
+            try Self.ensureMember(tx, channel: ch, user: p.id)
             let snippet = Self.clip(article.body.replacingOccurrences(of: "\n", with: " "), 200)
             let card: JSONValue = .object(["type": .string("kb"), "article": .string(article.id), "title": .string(article.title),
                                            "version": .number(Double(article.version)), "snippet": .string(snippet),
@@ -148,8 +142,7 @@ extension SQLiteStore {
     public func articleSolved(_ p: Principal, _ req: KBSolvedRequest, editorSkill: String) async throws -> KBSolvedReply {
         try await write { tx in
             let db = tx.db
-            let row = try Self.articleRow(db, ref: req.article)
-            guard try Self.kbAccess(db, p, row, editorSkill: editorSkill).read else { throw SwarmError.notFound("no such article: \(req.article.prefix(32))") }
+            let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
             guard (row["state"] as String) == KBState.approved.rawValue else { throw SwarmError.badRequest("only approved articles can be recorded as solving a case") }
             let c = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: c, .caseNote)
@@ -200,8 +193,7 @@ extension SQLiteStore {
     /// Fills an approved customer-facing article's reply template from a case.
     public func renderArticle(_ p: Principal, _ req: KBRenderRequest, editorSkill: String) async throws -> KBRenderReply {
         try await read { db in
-            let row = try Self.articleRow(db, ref: req.article)
-            guard try Self.kbAccess(db, p, row, editorSkill: editorSkill).read else { throw SwarmError.notFound("no such article: \(req.article.prefix(32))") }
+            let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
             let article = try Self.articleModel(db, row)
             guard article.audience == .customer, article.state == .approved else {
                 throw SwarmError.badRequest("only approved customer-facing articles can be rendered for a customer")

@@ -96,6 +96,16 @@ extension SQLiteStore {
                 KBRules.mayWrite(role: p.role, state: state, isAuthor: author, isEditor: editor), editor, author)
     }
 
+    /// The article if this caller may see it. One that exists but is hidden from them (another
+    /// author's draft) answers `not_found` like one that does not exist, so drafts do not leak.
+    static func visibleArticle(_ db: Database, _ p: Principal, ref: String, editorSkill: String) throws
+        -> (row: Row, access: (read: Bool, write: Bool, editor: Bool, author: Bool)) {
+        let row = try articleRow(db, ref: ref)
+        let access = try kbAccess(db, p, row, editorSkill: editorSkill)
+        guard access.read else { throw SwarmError.notFound("no such article: \(ref.prefix(32))") }
+        return (row, access)
+    }
+
     static func json<T: Encodable>(_ tx: WriteTx, _ value: T) throws -> String {
         String(decoding: try tx.encoder.encode(value), as: UTF8.self)
     }

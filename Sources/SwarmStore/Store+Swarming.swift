@@ -75,7 +75,7 @@ extension SQLiteStore {
             let now = Timestamp.now()
             let names = try invitees.map { try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [$0]) ?? "?" }
             let ch = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
-            try Self.ensureMember(tx, channel: ch, user: p)
+            try Self.ensureMember(tx, channel: ch, user: p.id)
             let caseRef = Ids.make(.case, caseId)
             let card: JSONValue = .object(["type": .string("swarm"), "case": .string(caseRef), "invited": .array(invitees.map { .string(Ids.make(.user, $0)) })])
             _ = try Self.insertMessage(tx, channel: ch, author: p, body: "Swarming \(names.map { "@\($0)" }.joined(separator: " ")): \(message)",
@@ -105,7 +105,7 @@ extension SQLiteStore {
                 try Self.authorize(db, p, caseRow: row, .caseJoin)
             }
             let ch = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
-            try Self.ensureMember(tx, channel: ch, user: p)
+            try Self.ensureMember(tx, channel: ch, user: p.id)
             try db.execute(sql: """
                 INSERT INTO case_swarm(case_id, user_id, invited_by, invited_at, joined_at) VALUES (?, ?, NULL, ?, ?)
                 ON CONFLICT(case_id, user_id) DO UPDATE SET joined_at = COALESCE(joined_at, excluded.joined_at)
@@ -153,11 +153,9 @@ extension SQLiteStore {
                            arguments: [caseId, from, toUser, toChannel?.id, skill, note, now])
             let handoff = try Self.handoffs(db, caseId: caseId).last!
             let caseChannel = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
-            if let toUser {
-                // The new owner can read and post in the thread from now on.
-                if try !Rows.isMember(db, channel: caseChannel.id, user: toUser) { try Self.addMember(tx, channel: caseChannel, user: toUser, by: p.id) }
-            }
-            try Self.ensureMember(tx, channel: caseChannel, user: p)
+            // The new owner can read and post in the thread from now on.
+            if let toUser { try Self.ensureMember(tx, channel: caseChannel, user: toUser, by: p.id) }
+            try Self.ensureMember(tx, channel: caseChannel, user: p.id)
             let who = handoff.toName.map { "@\($0)" } ?? toChannel.map { "#\($0.name)" } ?? "?"
             let card: JSONValue = .object(["type": .string("handoff"), "case": .string(Ids.make(.case, caseId)), "to": handoff.to.map(JSONValue.string) ?? .null,
                                            "to_channel": handoff.toChannel.map(JSONValue.string) ?? .null])
