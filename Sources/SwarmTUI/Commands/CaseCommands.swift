@@ -17,14 +17,9 @@ public enum CaseCommands {
 
     static func run(_ c: ChatController, _ sub: String, _ rest: String) async throws {
         var words = rest.split(separator: " ").map(String.init)
-        // An explicit case id anywhere in the line wins over the open thread's case.
-        let explicit = words.firstIndex { Self.isCaseId($0) }.map { words.remove(at: $0) }
+        let target = CaseTarget(taking: &words)
         let text = words.joined(separator: " ")
-        func caseId() async throws -> String {
-            if let explicit { return explicit }
-            if let current = await c.model.currentCase { return current.id }
-            throw SwarmError.badRequest("name the case (CS12) or open its thread first")
-        }
+        func caseId() async throws -> String { try await target.resolve(c, else: "name the case (CS12) or open its thread first") }
         switch sub {
         case "open":
             guard words.count >= 2 else { throw SwarmError.badRequest("usage: /case open email:ana@example.com|CU12 title") }
@@ -106,5 +101,21 @@ public enum CaseCommands {
 
     static func isCaseId(_ word: String) -> Bool {
         word.count > 2 && word.hasPrefix("CS") && word.dropFirst(2).allSatisfy(\.isNumber)
+    }
+}
+
+/// The case a command acts on: a case id (`CS12`) anywhere in its words, which is taken out of
+/// them, else the case whose thread is open.
+struct CaseTarget {
+    let explicit: String?
+
+    init(taking words: inout [String]) {
+        explicit = words.firstIndex { CaseCommands.isCaseId($0) }.map { words.remove(at: $0) }
+    }
+
+    func resolve(_ c: ChatController, else problem: String) async throws -> String {
+        if let explicit { return explicit }
+        if let current = await c.model.currentCase { return current.id }
+        throw SwarmError.badRequest(problem)
     }
 }

@@ -15,12 +15,8 @@ public enum KBCommands {
 
     static func run(_ c: ChatController, _ sub: String, _ rest: String) async throws {
         var words = rest.split(separator: " ").map(String.init)
-        let explicitCase = words.firstIndex { CaseCommands.isCaseId($0) }.map { words.remove(at: $0) }
-        func caseId() async throws -> String {
-            if let explicitCase { return explicitCase }
-            if let current = await c.model.currentCase { return current.id }
-            throw SwarmError.badRequest("open the case thread first (or name the case, CS12)")
-        }
+        let target = CaseTarget(taking: &words)
+        func caseId() async throws -> String { try await target.resolve(c, else: "open the case thread first (or name the case, CS12)") }
         func article() throws -> String {
             guard let first = words.first, first.hasPrefix("KB") else { throw SwarmError.badRequest("name the article: KB12") }
             words.removeFirst()
