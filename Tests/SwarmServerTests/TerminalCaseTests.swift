@@ -14,13 +14,9 @@ struct TerminalCaseTests {
             let aliceToken = try await server.user("alice", role: .agent, skills: ["billing"])
             let bob = try await TestClient.connect(url: server.url, token: try await server.user("bob", role: .agent, skills: ["returns"]))
             _ = try await lead.createChannel("support", members: ["alice", "bob"])
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-case-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: home) }
-            let tmux = try TmuxSession(command: [try ChildServer.binary("swarm").path],
-                                       environment: ["SWARM_URL": server.url, "SWARM_TOKEN": aliceToken, "HOME": home.path, "TERM": "xterm-256color"],
-                                       width: 160, height: 50)
-            defer { tmux.close() }
+            let client = try SwarmInTmux(url: server.url, token: aliceToken, width: 160, height: 50)
+            defer { client.close() }
+            let tmux = client.tmux
             try await tmux.waitFor("the client to connect") { $0.contains("live") && $0.contains("#support") }
 
             // Open a case in the current channel; the client opens its thread and shows the SLA.
@@ -33,7 +29,7 @@ struct TerminalCaseTests {
             try tmux.type("/case fact order_number 5512")
             try await tmux.waitFor("the fact") { $0.contains("noted order_number = 5512") }
             try tmux.type("/case handoff @bob Refund approved by finance, please confirm with the customer.")
-            let handed = try await showingScreen(tmux) { try await bob.event("case.handoff") }
+            let handed = try await tmux.showingScreen { try await bob.event("case.handoff") }
             let brief = try handed.decode(HandoffEvent.self).brief
             #expect(brief.facts.map(\.key) == ["order_number"])
             #expect(brief.handoffs.last?.note == "Refund approved by finance, please confirm with the customer.")
@@ -52,15 +48,6 @@ struct TerminalCaseTests {
                     && $0.contains("@bob → @alice: Customer wants a call back in Italian")
             }
             try tmux.type("/quit")
-        }
-    }
-
-    func showingScreen<T>(_ tmux: TmuxSession, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            Issue.record("screen at the failure:\n\(tmux.screen)")
-            throw error
         }
     }
 }

@@ -39,7 +39,7 @@ struct TerminalClientTests {
         let bob = try await TestClient.connect(url: server.url, token: bobToken)
         _ = try await bob.request(.channelJoin, ChannelRef(channel: "#support"))
         try tmux.type("hello from the terminal")
-        let fromAlice = try await showingScreen(tmux) {
+        let fromAlice = try await tmux.showingScreen {
             try await bob.event("message.new") { $0.data?["body"]?.string == "hello from the terminal" }
         }
         #expect(fromAlice.data?["author_name"]?.string == "alice")
@@ -66,7 +66,7 @@ struct TerminalClientTests {
         server = try await ChildServer.start(db: db, port: port)
         let bobAgain = try await TestClient.connect(url: server.url, token: bobToken, after: bobLastSeq)
         _ = try await bobAgain.post("#support", "posted while alice was away")
-        let queued = try await showingScreen(tmux) {
+        let queued = try await tmux.showingScreen {
             try await bobAgain.event("message.new", seconds: 40) { $0.data?["body"]?.string == "typed while the server was down" }
         }
         #expect(queued.data?["author_name"]?.string == "alice")
@@ -103,16 +103,6 @@ struct TerminalClientTests {
             try await tmux.waitFor("the shell after the client") { $0.contains("client-gone") && !$0.contains("live") }
             let modes = try String(contentsOfFile: sttyFile, encoding: .utf8)
             #expect(modes.contains(" icanon") && modes.contains(" echo "), "the terminal was left in raw mode: \(modes)")
-        }
-    }
-
-    /// Adds the terminal's screen to a failure, so a red run shows what the user saw.
-    func showingScreen<T>(_ tmux: TmuxSession, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            Issue.record("screen at the failure:\n\(tmux.screen)")
-            throw error
         }
     }
 }

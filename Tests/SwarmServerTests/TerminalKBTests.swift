@@ -17,13 +17,9 @@ struct TerminalKBTests {
             _ = try await lead.request(.kbState, KBStateRequest(article: article.id, state: .approved), as: Article.self)
             let c = try await lead.request(.caseOpen, CaseOpenRequest(title: "Where is my refund", identity: Identity(channel: .email, handle: "m@example.com"), channel: "#support"),
                                            as: Case.self)
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-kb-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: home) }
-            let tmux = try TmuxSession(command: [try ChildServer.binary("swarm").path],
-                                       environment: ["SWARM_URL": server.url, "SWARM_TOKEN": aliceToken, "HOME": home.path, "TERM": "xterm-256color"],
-                                       width: 160, height: 40)
-            defer { tmux.close() }
+            let client = try SwarmInTmux(url: server.url, token: aliceToken, width: 160, height: 40)
+            defer { client.close() }
+            let tmux = client.tmux
             try await tmux.waitFor("the client to connect") { $0.contains("live") && $0.contains("#support") }
 
             // Results while typing, before Enter.
