@@ -3,15 +3,16 @@
 /// search-as-you-type. Returns nil when nothing searchable is left.
 public enum SearchQuery {
     public static func fts5(_ input: String, prefixLast: Bool = true) -> String? {
-        let words = input
-            .split(whereSeparator: { !($0.isLetter || $0.isNumber) })
-            .map(String.init)
-            .filter { !$0.isEmpty }
-            .prefix(16)
+        let words = words(input)
         guard !words.isEmpty else { return nil }
         var parts = words.map { "\"\($0)\"" }
         if prefixLast { parts[parts.count - 1] += "*" }
         return parts.joined(separator: " ")
+    }
+
+    /// The words of a query (runs of letters and digits), the first 16.
+    public static func words(_ input: String) -> [String] {
+        Array(input.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init).prefix(16))
     }
 
     /// Common English and Italian words that say nothing about a problem.
@@ -25,13 +26,18 @@ public enum SearchQuery {
     /// Any of the words (longer than two letters, up to 24 of them): for suggestions from a case's
     /// title and messages, where requiring every word would find nothing.
     public static func anyWord(_ input: String) -> String? {
+        let words = suggestionWords(input)
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"\($0)\"" }.joined(separator: " OR ")
+    }
+
+    /// The words `anyWord` matches: lower case, longer than two letters, no stop words, no repeats, the first 24.
+    public static func suggestionWords(_ input: String) -> [String] {
         var seen = Set<String>()
-        let words = input.lowercased()
+        return Array(input.lowercased()
             .split(whereSeparator: { !($0.isLetter || $0.isNumber) })
             .map(String.init)
             .filter { $0.count > 2 && !stopWords.contains($0) && seen.insert($0).inserted }
-            .prefix(24)
-        guard !words.isEmpty else { return nil }
-        return words.map { "\"\($0)\"" }.joined(separator: " OR ")
+            .prefix(24))
     }
 }

@@ -102,6 +102,7 @@ enum Migrations {
         m.registerMigration("v2-cases", migrate: CaseSchema.create)
         m.registerMigration("v3-kb", migrate: KBSchema.create)
         m.registerMigration("v4-kb-search-filter", migrate: KBSchema.createSearchFilter)
+        m.registerMigration("v5-kb-search-head-and-terms", migrate: KBSearchSchema.create)
         return m
     }
 }

@@ -69,9 +69,11 @@ public final class SQLiteStore: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(sync)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            KBRankFunction.register(db)
         }
         let pool = try DatabasePool(path: options.path, configuration: config)
         try Migrations.migrator.migrate(pool)
+        try pool.write(KBTerms.refreshIfStale)
         let head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0 }
         return SQLiteStore(pool: pool, committer: GroupCommitter(pool: pool, maxBatch: options.maxBatch, startSeq: head, logger: logger), logger: logger,
                            kbSearchCandidates: max(0, options.kbSearchCandidates))

@@ -25,6 +25,10 @@ extension SQLiteStore {
                                            products: req.products ?? old.products, language: req.language ?? old.language,
                                            audience: req.audience ?? old.audience, replyTemplate: req.replyTemplate ?? old.replyTemplate)
             let version = old.version + 1
+            if old.state == .approved {
+                try KBTerms.replace(db, old: (old.title, old.tags.joined(separator: " "), old.body),
+                                    new: (fields.title, fields.tags.joined(separator: " "), fields.body))
+            }
             try db.execute(sql: """
                 UPDATE kb_articles SET title = ?, body = ?, tags = ?, tags_json = ?, products = ?, language = ?, audience = ?, reply_template = ?,
                        version = ?, updated_at = ? WHERE id = ?
@@ -42,6 +46,10 @@ extension SQLiteStore {
             let from = KBState(rawValue: row["state"]) ?? .draft
             guard KBRules.mayMove(from: from, to: req.state, isAuthor: access.author, isEditor: access.editor) else {
                 throw SwarmError.forbidden("approving and archiving approved articles is for leads, admins and knowledge editors")
+            }
+            if (from == .approved) != (req.state == .approved) {
+                let text = (row["title"] as String, row["tags"] as String, row["body"] as String)
+                try KBTerms.replace(db, old: from == .approved ? text : nil, new: req.state == .approved ? text : nil)
             }
             try db.execute(sql: "UPDATE kb_articles SET state = ?, approved_by = CASE WHEN ? = 'approved' THEN ? ELSE approved_by END, updated_at = ? WHERE id = ?",
                            arguments: [req.state.rawValue, req.state.rawValue, p.id, Timestamp.now(), row["id"]])

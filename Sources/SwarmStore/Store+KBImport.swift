@@ -56,30 +56,48 @@ extension SQLiteStore {
 
     /// Bulk import: validates every record (the bad ones are returned with their index and reason,
     /// the rest imported), then inserts in batches of `batchSize` per transaction. Each article
-    /// gets its version 1; the FTS index follows through its triggers. A record's own state wins
-    /// over `state`; approved articles are approved by `author`.
+    /// gets its version 1; the FTS indexes follow through their triggers, and kb_terms is rebuilt
+    /// once at the end. A record's own state wins over `state`; approved articles are approved by
+    /// `author`.
     public func importArticles(_ records: [KBArticleRecord], author: Principal, state: KBState = .approved,
                                batchSize: Int = SQLiteStore.kbImportBatch) async throws -> KBImportResult {
+        let size = max(1, batchSize)
+        return try await importArticles(batches: stride(from: 0, to: records.count, by: size).lazy.map { Array(records[$0..<min(records.count, $0 + size)]) },
+                                        author: author, state: state)
+    }
+
+    /// The same, one transaction per batch, taking batches as `batches` produces them so that a
+    /// generator or a reader need not hold the whole base in memory. Rejection indexes count
+    /// across batches.
+    public func importArticles<S: Sequence<[KBArticleRecord]>>(batches: S, author: Principal, state: KBState = .approved) async throws -> KBImportResult {
         var rejected: [KBImportRejection] = []
-        var valid: [(ArticleFields, KBState)] = []
-        valid.reserveCapacity(records.count)
-        for (i, r) in records.enumerated() {
-            do {
-                valid.append((try Self.importFields(r), try Self.importState(r.state, default: state)))
-            } catch let e as SwarmError {
-                rejected.append(KBImportRejection(index: i, reason: e.message))
-            }
-        }
         var imported = 0
-        for start in stride(from: 0, to: valid.count, by: max(1, batchSize)) {
-            let chunk = Array(valid[start..<min(valid.count, start + max(1, batchSize))])
+        var offset = 0
+        for records in batches {
+            var valid: [(ArticleFields, KBState)] = []
+            valid.reserveCapacity(records.count)
+            for (i, r) in records.enumerated() {
+                do {
+                    valid.append((try Self.importFields(r), try Self.importState(r.state, default: state)))
+                } catch let e as SwarmError {
+                    rejected.append(KBImportRejection(index: offset + i, reason: e.message))
+                }
+            }
+            offset += records.count
+            let chunk = valid
+            guard !chunk.isEmpty else { continue }
             imported += try await write { tx in
+                // Until the rebuild below, kb_terms misses this batch's words; if the import
+                // stops half way, the store rebuilds it when it next opens.
+                try KBTerms.markStale(tx.db)
                 for (fields, s) in chunk {
-                    _ = try Self.insertArticle(tx, author: author.id, fields, state: s, sourceCase: nil, approvedBy: s == .approved ? author.id : nil)
+                    _ = try Self.insertArticle(tx, author: author.id, fields, state: s, sourceCase: nil, approvedBy: s == .approved ? author.id : nil,
+                                               countTerms: false)
                 }
                 return chunk.count
             }
         }
+        if imported > 0 { try await write { tx in try KBTerms.refresh(tx.db) } }
         return KBImportResult(imported: imported, rejected: rejected)
     }
 

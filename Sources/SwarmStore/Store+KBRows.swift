@@ -32,7 +32,9 @@ extension SQLiteStore {
         SELECT a.*, u.name AS author_name FROM kb_articles a JOIN users u ON u.id = a.author_id
         """
 
-    static func insertArticle(_ tx: WriteTx, author: Int64, _ f: ArticleFields, state: KBState, sourceCase: Int64?, approvedBy: Int64? = nil) throws -> Int64 {
+    /// `countTerms: false` leaves kb_terms to the caller (bulk import rebuilds it once at its end).
+    static func insertArticle(_ tx: WriteTx, author: Int64, _ f: ArticleFields, state: KBState, sourceCase: Int64?, approvedBy: Int64? = nil,
+                              countTerms: Bool = true) throws -> Int64 {
         let now = Timestamp.now()
         try tx.db.cachedStatement(sql: """
             INSERT INTO kb_articles(title, body, tags, tags_json, products, language, audience, state, version, author_id, reply_template,
@@ -41,6 +43,9 @@ extension SQLiteStore {
             """).execute(arguments: [f.title, f.body, f.tags.joined(separator: " "), try json(tx, f.tags), try json(tx, f.products), f.language,
                                      f.audience.rawValue, state.rawValue, author, f.replyTemplate, sourceCase, approvedBy, now, now])
         let id = tx.db.lastInsertedRowID
+        if state == .approved, countTerms {
+            try KBTerms.count(tx.db, KBTerms.terms(tx.db, title: f.title, tags: f.tags.joined(separator: " "), body: f.body), by: 1)
+        }
         try saveArticleVersion(tx, id: id, version: 1, f, author: author)
         return id
     }

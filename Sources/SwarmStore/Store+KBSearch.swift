@@ -3,18 +3,38 @@ import GRDB
 import SwarmCore
 import SwarmProtocol
 
-/// Knowledge-base search: FTS5 over title, tags and body (accents folded, prefix on the last word),
-/// bm25 with the title weighted above tags above body, and a bonus for articles that solved cases.
+/// A search as the index sees it: the words typed, tokenized and folded as FTS5 indexes them.
+struct KBQuery {
+    var terms: [String]
+    /// The last term matches every word it begins (search-as-you-type).
+    var prefixLast: Bool
+    /// Any term may match (kb.suggest) instead of every one.
+    var anyWord: Bool
+
+    var exactTerms: ArraySlice<String> { prefixLast ? terms.dropLast() : terms[...] }
+}
+
+/// Knowledge-base search over approved articles: title and tag matches first (`kb_head`), body
+/// matches after them (`kb_fts`), each group ranked among its newest `kb.search_candidates`
+/// matches plus the articles that solved the most cases. See KBSearchSchema for the tables.
 extension SQLiteStore {
     /// bm25 column weights: title, tags, body.
-    static let kbWeights = "10.0, 4.0, 1.0"
+    static let kbWeights = (title: 10.0, tags: 4.0, body: 1.0)
+    /// Words a prefix stands for in the body search, the most common first.
+    static let kbPrefixExpansion = 32
+    /// Articles that solved the most cases, ranked in every search that they match, however old.
+    static let kbProvenCandidates = 16
 
     public func searchArticles(_ p: Principal, _ req: KBSearchRequest) async throws -> KBSearchReply {
         guard req.query.count <= 256 else { throw SwarmError.badRequest("query is at most 256 characters") }
-        guard let match = SearchQuery.fts5(req.query) else { throw SwarmError.badRequest("query has no words") }
+        let words = SearchQuery.words(req.query)
+        guard !words.isEmpty else { throw SwarmError.badRequest("query has no words") }
         if let l = req.limit, l < 1 || l > 100 { throw SwarmError.badRequest("limit must be 1–100") }
         return try await read { db in
-            KBSearchReply(results: try Self.kbSearch(db, match: match, tags: req.tags ?? [], language: req.language, limit: req.limit ?? 10, kbCandidates: self.kbSearchCandidates))
+            let tokenizer = try KBTokenizer(db)
+            let query = KBQuery(terms: words.flatMap { tokenizer.terms($0, query: true) }, prefixLast: true, anyWord: false)
+            return KBSearchReply(results: try Self.kbSearch(db, query, tags: req.tags ?? [], language: req.language, limit: req.limit ?? 10,
+                                                            cap: self.kbSearchCandidates, tokenizer: tokenizer))
         }
     }
 
@@ -27,86 +47,154 @@ extension SQLiteStore {
             let recent = try String.fetchAll(db, sql: """
                 SELECT text FROM timeline WHERE case_id = ? AND kind = 'interaction' AND direction = 'inbound' ORDER BY id DESC LIMIT 3
                 """, arguments: [c["id"]])
-            let words = ([c["title"] as String] + Self.decodeList(c["tags"]) + recent).joined(separator: " ")
-            guard let match = SearchQuery.anyWord(words) else { return KBSearchReply(results: []) }
-            return KBSearchReply(results: try Self.kbSearch(db, match: match, tags: [], language: nil, limit: req.limit ?? 5, kbCandidates: self.kbSearchCandidates))
+            let words = SearchQuery.suggestionWords(([c["title"] as String] + Self.decodeList(c["tags"]) + recent).joined(separator: " "))
+            let tokenizer = try KBTokenizer(db)
+            var seen = Set<String>()
+            let terms = words.flatMap { tokenizer.terms($0, query: true) }.filter { seen.insert($0).inserted }
+            let query = KBQuery(terms: terms, prefixLast: false, anyWord: true)
+            return KBSearchReply(results: try Self.kbSearch(db, query, tags: [], language: nil, limit: req.limit ?? 5,
+                                                            cap: self.kbSearchCandidates, tokenizer: tokenizer))
         }
     }
 
-    static func kbSearch(_ db: Database, match: String, tags: [String], language: String?, limit: Int, kbCandidates: Int) throws -> [KBHit] {
-        var filters = ""
-        var args: StatementArguments = []
-        for tag in tags {
-            filters += " AND EXISTS (SELECT 1 FROM json_each(a.tags_json) WHERE value = ?)"
-            args += [tag.lowercased()]
+    static func kbSearch(_ db: Database, _ query: KBQuery, tags: [String], language: String?, limit: Int, cap: Int,
+                         tokenizer: KBTokenizer) throws -> [KBHit] {
+        var query = query
+        guard !query.terms.isEmpty else { return [] }
+        // A word that no approved article holds matches nothing: with every word required, no
+        // result; with any word, it is left out.
+        let docs = try termDocs(db, Set(query.exactTerms))
+        if query.anyWord {
+            query.terms = query.terms.filter { docs[$0] != nil }
+            guard !query.terms.isEmpty else { return [] }
+        } else {
+            guard query.exactTerms.allSatisfy({ docs[$0] != nil }) else { return [] }
         }
-        if let language {
-            filters += " AND a.language = ?"
-            args += [language.lowercased()]
-        }
-        // Two steps, because SQLite computes every result column of every match before ORDER BY …
-        // LIMIT: with highlight() and snippet() in the ranking query, each matching article's
-        // body was re-tokenized (≈ 45 % of a common word's search time at 10,000 articles).
-        // 1. Rank: bm25 and the filters only, read from the covering index (the planner would
-        //    pick the table's rowid, whose rows hold the bodies: see KBSchema). Approved articles
-        //    only: drafts and archived ones are reached through kb.list / kb.get.
-        let cap = kbCandidates
-        func rank(_ query: String, _ n: Int) throws -> [(id: Int64, rank: Double)] {
-            // Only the newest `cap` matches are scored: FTS5 walks a doclist in rowid order and can
-            // stop early, while bm25 over every match of a common word cannot. Articles that solved
-            // cases compete however old they are.
-            var floor: Int64 = 0
-            if cap > 0 {
-                let cap = max(cap, n)
-                floor = try Int64.fetchOne(db.cachedStatement(sql: """
-                    SELECT MIN(rowid) FROM (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
-                    """), arguments: [query, cap]) ?? 0
-            }
-            func scored(_ restriction: String, _ extra: StatementArguments) throws -> [(id: Int64, rank: Double)] {
-                var a = args
-                a += [query]
-                a += extra
-                a += [n]
-                return try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT a.id, bm25(kb_fts, \(kbWeights)) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
-                    FROM kb_fts JOIN kb_articles a INDEXED BY \(KBSchema.searchFilterIndex) ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
-                    WHERE a.state = 'approved' \(filters) AND kb_fts MATCH ? \(restriction)
-                    ORDER BY rank LIMIT ?
-                    """), arguments: a).map { (id: $0["id"] as Int64, rank: $0["rank"] as Double) }
-            }
-            guard floor > 1 else { return try scored("", []) }
-            let recent = try scored("AND kb_fts.rowid >= ?", [floor])
-            let anySolved = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM kb_counts WHERE solved > 0 LIMIT 1")) ?? false
-            let proven = anySolved ? try scored("AND kb_fts.rowid < ? AND +kb_fts.rowid IN (SELECT article_id FROM kb_counts WHERE solved > 0)", [floor]) : []
-            return Array((recent + proven).sorted { $0.rank < $1.rank }.prefix(n))
-        }
-        // Articles whose title or tags hold every word come first; only when they do not fill the
-        // page are body matches ranked too. Titles and tags are short, so the first query scores
-        // few rows even for a common word, where scoring every body that mentions it would not.
-        var ranked = try rank("{title tags} : (\(match))", limit)
+        let completions = query.prefixLast ? try prefixCompletions(db, query.terms.last!) : []
+        if query.prefixLast, completions.isEmpty { return [] }
+        let filter = KBSearchFilter(tags: tags, language: language)
+        let proven = try Int64.fetchAll(db.cachedStatement(sql: "SELECT article_id FROM kb_counts WHERE solved > 0 ORDER BY solved DESC LIMIT ?"),
+                                        arguments: [kbProvenCandidates])
+        func quoted<S: Sequence<String>>(_ terms: S, _ separator: String) -> String { terms.map { "\"\($0)\"" }.joined(separator: separator) }
+
+        // 1. Titles and tags: small doclists, FTS5's own prefix index, its own bm25.
+        let headMatch = query.anyWord ? quoted(query.terms, " OR ") : quoted(query.terms, " ") + (query.prefixLast ? "*" : "")
+        let head = KBRankPhase(table: "kb_head", rank: "bm25(kb_head, \(kbWeights.title), \(kbWeights.tags))", rankArguments: [], match: headMatch)
+        var ranked = try head.run(db, filter: filter, limit: limit, cap: cap, proven: proven)
+        // 2. Bodies, only when titles and tags do not fill the page: the prefix as an OR of the
+        //    words it begins, ranked by swarm_rank with document counts from kb_terms.
         if ranked.count < limit {
+            var phrases: [(String, Int)]
+            var bodyMatch: String
+            if query.anyWord {
+                phrases = query.terms.map { ($0, docs[$0] ?? 0) }
+                bodyMatch = quoted(query.terms, " OR ")
+            } else {
+                phrases = query.exactTerms.map { ($0, docs[$0] ?? 0) }
+                bodyMatch = quoted(query.exactTerms, " AND ")
+                if query.prefixLast {
+                    phrases += completions
+                    bodyMatch += (bodyMatch.isEmpty ? "" : " AND ") + "(" + quoted(completions.map(\.0), " OR ") + ")"
+                }
+            }
+            let marks = Array(repeating: "?", count: phrases.count).joined(separator: ", ")
+            let body = KBRankPhase(table: "kb_fts", rank: "\(KBRankFunction.name)(kb_fts, \(kbWeights.title), \(kbWeights.tags), \(kbWeights.body), \(marks))",
+                                   rankArguments: phrases.map(\.1), match: bodyMatch)
             let seen = Set(ranked.map(\.id))
-            ranked += try rank(match, limit + ranked.count).filter { !seen.contains($0.id) }.prefix(limit - ranked.count)
+            ranked += try body.run(db, filter: filter, limit: limit + ranked.count, cap: cap, proven: proven)
+                .filter { !seen.contains($0.id) }.prefix(limit - ranked.count)
         }
-        guard let low = ranked.map(\.id).min(), let high = ranked.map(\.id).max() else { return [] }
-        // 2. Details, highlight and snippet for those few. The rowid range is one FTS5 scan (an
-        //    `IN` on rowid would be one prefix-doclist merge per id); `+` keeps the IN a filter.
+        let highlighter = KBHighlighter(exact: Set(query.exactTerms), prefix: query.prefixLast ? query.terms.last : nil, tokenizer: tokenizer)
+        return try kbHits(db, ranked, highlighter)
+    }
+
+    /// How many approved articles hold each term; absent terms are in none.
+    static func termDocs(_ db: Database, _ terms: Set<String>) throws -> [String: Int] {
+        var docs: [String: Int] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT docs FROM kb_terms WHERE term = ?")
+        for term in terms {
+            if let n = try Int.fetchOne(statement, arguments: [term]) { docs[term] = n }
+        }
+        return docs
+    }
+
+    /// The words `prefix` begins, the word itself first, then the most common.
+    static func prefixCompletions(_ db: Database, _ prefix: String) throws -> [(String, Int)] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT term, docs FROM kb_terms WHERE term >= ? AND term < ? ORDER BY term = ? DESC, docs DESC LIMIT ?
+            """), arguments: [prefix, prefix + "\u{10FFFF}", prefix, kbPrefixExpansion]).map { ($0["term"], $0["docs"]) }
+    }
+
+    /// The page: details of the ranked articles, title highlighted, snippet from the body.
+    static func kbHits(_ db: Database, _ ranked: [(id: Int64, rank: Double)], _ highlighter: KBHighlighter) throws -> [KBHit] {
+        guard !ranked.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
-        var details: [Int64: Row] = [:]
+        var rows: [Int64: Row] = [:]
         for r in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT a.id, a.title, a.tags_json, a.language, a.audience, a.version, COALESCE(k.solved, 0) AS solved,
-                   highlight(kb_fts, 0, '**', '**') AS title_hl, snippet(kb_fts, 2, '**', '**', '…', 16) AS snip
-            FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid LEFT JOIN kb_counts k ON k.article_id = a.id
-            WHERE kb_fts MATCH ? AND kb_fts.rowid BETWEEN ? AND ? AND +kb_fts.rowid IN (\(marks))
-            """), arguments: StatementArguments([match, low, high] as [any DatabaseValueConvertible]) + StatementArguments(ranked.map(\.id))) {
-            details[r["id"]] = r
+            SELECT a.id, a.title, a.body, a.tags_json, a.language, a.audience, a.version, COALESCE(k.solved, 0) AS solved
+            FROM kb_articles a LEFT JOIN kb_counts k ON k.article_id = a.id WHERE a.id IN (\(marks))
+            """), arguments: StatementArguments(ranked.map(\.id))) {
+            rows[r["id"]] = r
         }
         return ranked.compactMap { hit in
-            details[hit.id].map { r in
+            rows[hit.id].map { r in
                 KBHit(id: Ids.make(.article, hit.id), title: r["title"], tags: decodeList(r["tags_json"]), language: r["language"],
-                      audience: KBAudience(rawValue: r["audience"]) ?? .internal, version: r["version"], titleHighlight: r["title_hl"],
-                      snippet: r["snip"], solved: r["solved"], rank: hit.rank)
+                      audience: KBAudience(rawValue: r["audience"]) ?? .internal, version: r["version"],
+                      titleHighlight: highlighter.highlight(r["title"]), snippet: highlighter.snippet(r["body"]), solved: r["solved"], rank: hit.rank)
             }
         }
+    }
+}
+
+/// The request's filters, as a join on the covering index and conditions on it.
+struct KBSearchFilter {
+    var join = ""
+    var conditions = ""
+    var arguments: [any DatabaseValueConvertible] = []
+
+    init(tags: [String], language: String?) {
+        for tag in tags {
+            conditions += " AND EXISTS (SELECT 1 FROM json_each(a.tags_json) WHERE value = ?)"
+            arguments.append(tag.lowercased())
+        }
+        if let language {
+            conditions += " AND a.language = ?"
+            arguments.append(language.lowercased())
+        }
+        // The article row holds title and body before language and tags: read through the index.
+        if !arguments.isEmpty { join = "JOIN kb_articles a INDEXED BY \(KBSchema.searchFilterIndex) ON a.id = f.rowid" }
+    }
+}
+
+/// One ranked group of a search: its table, rank expression and MATCH.
+struct KBRankPhase {
+    var table: String
+    var rank: String
+    var rankArguments: [Int]
+    var match: String
+
+    /// The best `limit` of the newest `cap` matches (every match when `cap` is 0) and of the
+    /// proven articles that match, best first.
+    func run(_ db: Database, filter: KBSearchFilter, limit: Int, cap: Int, proven: [Int64]) throws -> [(id: Int64, rank: Double)] {
+        func scored(_ restriction: String, _ extra: [any DatabaseValueConvertible]) throws -> [(id: Int64, rank: Double)] {
+            var arguments = StatementArguments(rankArguments)
+            arguments += [match]
+            arguments += StatementArguments(filter.arguments)
+            arguments += StatementArguments(extra)
+            return try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT f.rowid AS id, \(rank) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
+                FROM \(table) f \(filter.join) LEFT JOIN kb_counts k ON k.article_id = f.rowid
+                WHERE \(table) MATCH ? \(filter.conditions) \(restriction)
+                """), arguments: arguments).map { (id: $0["id"], rank: $0["rank"]) }
+        }
+        // FTS5 walks a doclist newest first and stops at the cap; ranking happens on those rows only.
+        var hits = try scored("ORDER BY f.rowid DESC LIMIT ?", [cap > 0 ? max(cap, limit) : -1])
+        if cap > 0, let low = proven.min(), let high = proven.max() {
+            // One pass over the rowid range: `rowid IN (…)` alone would run the MATCH once per id.
+            let marks = Array(repeating: "?", count: proven.count).joined(separator: ", ")
+            let seen = Set(hits.map(\.id))
+            hits += try scored("AND f.rowid BETWEEN ? AND ? AND +f.rowid IN (\(marks))", [low, high] + proven).filter { !seen.contains($0.id) }
+        }
+        return Array(hits.sorted { $0.rank < $1.rank }.prefix(limit))
     }
 }

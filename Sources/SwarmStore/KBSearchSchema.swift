@@ -1,0 +1,55 @@
+import GRDB
+
+/// The search side of the knowledge base (migration `v5-kb-search-head-and-terms`), replacing the
+/// single `kb_fts` of `v3-kb`, which made every common search walk body doclists:
+///
+/// - `kb_head` (title, tags): small, with prefix indexes of 1–6 letters. Title and tag matches rank
+///   first, so most searches read only this index. In `kb_fts` a title word's doclist also held
+///   every body position of that word (10–35 % of a 100,000-article base for common words).
+/// - `kb_fts` (title, tags, body): the body search, **without** prefix indexes. Half of a bulk
+///   import's time went into the 2- and 3-letter prefix indexes of the bodies, and a prefix of 4
+///   letters or more still merged every matching term's doclist before the first row. A prefix is
+///   now expanded into the words it begins, taken from `kb_terms`, and FTS5 reads an OR of words
+///   lazily, newest first, stopping at the candidate cap.
+/// - `kb_terms`: every word of the indexed articles with the number of articles holding it: the
+///   prefix expansions, an early "no such word, no results", and the IDF of the body ranking
+///   (`swarm_rank`), which bm25 would otherwise compute by reading every doclist to its end.
+///
+/// Both FTS tables index **approved** articles only (search never returns another state), so
+/// search needs no state filter; triggers keep them in step with `kb_articles`.
+enum KBSearchSchema {
+    static let tokenizer = "tokenize='unicode61 remove_diacritics 2'"
+    /// The tokenizer of both tables, for tokenizing in Swift exactly as FTS5 does.
+    static let tokenizerDescriptor = FTS5TokenizerDescriptor.unicode61(diacritics: .remove)
+
+    static func create(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER IF EXISTS __kb_fts_ai;
+            DROP TRIGGER IF EXISTS __kb_fts_ad;
+            DROP TRIGGER IF EXISTS __kb_fts_au;
+            DROP TABLE kb_fts;
+            CREATE VIRTUAL TABLE kb_fts USING fts5(title, tags, body, content='kb_articles', content_rowid='id', \(tokenizer));
+            CREATE VIRTUAL TABLE kb_head USING fts5(title, tags, content='kb_articles', content_rowid='id', \(tokenizer), prefix='1 2 3 4 5 6');
+            CREATE VIRTUAL TABLE kb_fts_vocab USING fts5vocab(kb_fts, 'row');
+            CREATE TABLE kb_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO kb_fts(rowid, title, tags, body) SELECT id, title, tags, body FROM kb_articles WHERE state = 'approved';
+            INSERT INTO kb_head(rowid, title, tags) SELECT id, title, tags FROM kb_articles WHERE state = 'approved';
+            CREATE TRIGGER kb_search_ai AFTER INSERT ON kb_articles WHEN new.state = 'approved' BEGIN
+                INSERT INTO kb_fts(rowid, title, tags, body) VALUES (new.id, new.title, new.tags, new.body);
+                INSERT INTO kb_head(rowid, title, tags) VALUES (new.id, new.title, new.tags);
+            END;
+            CREATE TRIGGER kb_search_ad AFTER DELETE ON kb_articles WHEN old.state = 'approved' BEGIN
+                INSERT INTO kb_fts(kb_fts, rowid, title, tags, body) VALUES ('delete', old.id, old.title, old.tags, old.body);
+                INSERT INTO kb_head(kb_head, rowid, title, tags) VALUES ('delete', old.id, old.title, old.tags);
+            END;
+            -- Only changes of what is indexed, or of the state, touch the indexes (not updated_at).
+            CREATE TRIGGER kb_search_au AFTER UPDATE OF title, tags, body, state ON kb_articles BEGIN
+                INSERT INTO kb_fts(kb_fts, rowid, title, tags, body) SELECT 'delete', old.id, old.title, old.tags, old.body WHERE old.state = 'approved';
+                INSERT INTO kb_head(kb_head, rowid, title, tags) SELECT 'delete', old.id, old.title, old.tags WHERE old.state = 'approved';
+                INSERT INTO kb_fts(rowid, title, tags, body) SELECT new.id, new.title, new.tags, new.body WHERE new.state = 'approved';
+                INSERT INTO kb_head(rowid, title, tags) SELECT new.id, new.title, new.tags WHERE new.state = 'approved';
+            END;
+            """)
+        try KBTerms.refresh(db)
+    }
+}
