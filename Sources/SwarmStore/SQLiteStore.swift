@@ -31,8 +31,8 @@ public struct StoreOptions: Sendable {
     public var readers: Int
     public var maxBatch: Int
     public var busyTimeoutMillis: Int
-    /// kb.search scores (bm25) at most this many of the newest matches per phase, plus every
-    /// matching article that solved a case; 0 scores every match.
+    /// kb.search ranks at most this many of the newest matches per phase, plus the articles that
+    /// solved the most cases; 0 ranks every match.
     public var kbSearchCandidates: Int
 
     public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000,

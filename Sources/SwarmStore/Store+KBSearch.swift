@@ -104,7 +104,7 @@ extension SQLiteStore {
             ranked += try body.run(db, filter: filter, limit: limit + ranked.count, cap: cap, proven: proven)
                 .filter { !seen.contains($0.id) }.prefix(limit - ranked.count)
         }
-        let highlighter = KBHighlighter(exact: Set(query.exactTerms), prefix: query.prefixLast ? query.terms.last : nil, tokenizer: tokenizer)
+        let highlighter = KBHighlighter(matcher: KBMatcher(exact: Array(query.exactTerms), prefix: query.prefixLast ? query.terms.last : nil), tokenizer: tokenizer)
         return try kbHits(db, ranked, highlighter)
     }
 
