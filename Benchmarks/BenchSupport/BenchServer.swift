@@ -9,10 +9,12 @@ public struct BenchServer: Sendable {
     public let directory: URL
     let keep: Bool
 
-    public static func start(label: String, parent: String, keep: Bool,
+    /// `existing`: a directory a run kept (`--keep`), whose database is used as it is and kept.
+    public static func start(label: String, parent: String, keep: Bool, existing: String? = nil,
                              configure: (inout ServerConfig) -> Void = { _ in }) async throws -> BenchServer {
-        let directory = URL(fileURLWithPath: parent).appendingPathComponent("\(label)-\(UUID().uuidString)")
+        let directory = existing.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: parent).appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let keep = keep || existing != nil
         var config = ServerConfig()
         config.port = 0
         config.databasePath = directory.appendingPathComponent("swarm.sqlite").path

@@ -30,26 +30,30 @@ private let rank: fts5_extension_function = { api, fts, context, count, values i
     var rows: Int64 = 0
     var totalTokens: Int64 = 0
     var rowTokens: Int32 = 0
-    var instances: Int32 = 0
     guard api.xRowCount(fts, &rows) == SQLITE_OK, api.xColumnTotalSize(fts, -1, &totalTokens) == SQLITE_OK,
-          api.xColumnSize(fts, -1, &rowTokens) == SQLITE_OK, api.xInstCount(fts, &instances) == SQLITE_OK else {
+          api.xColumnSize(fts, -1, &rowTokens) == SQLITE_OK else {
         sqlite3_result_error_code(context, SQLITE_ERROR)
         return
-    }
-    var frequency = [Double](repeating: 0, count: phrases)
-    for i in 0..<instances {
-        var phrase: Int32 = 0, column: Int32 = 0, offset: Int32 = 0
-        guard api.xInst(fts, i, &phrase, &column, &offset) == SQLITE_OK else { continue }
-        frequency[Int(phrase)] += sqlite3_value_double(values[Int(column)])
     }
     let n = Double(max(rows, 1))
     let averageLength = Double(totalTokens) / n
     let lengthFactor = 1.2 * (0.25 + 0.75 * Double(rowTokens) / max(averageLength, 1))
     var score = 0.0
-    for p in 0..<phrases where frequency[p] > 0 {
+    for p in 0..<phrases {
+        // Each phrase's own position list, walked in place (xInstCount would first merge every
+        // phrase's positions into one allocated array).
+        var frequency = 0.0
+        var iterator = Fts5PhraseIter()
+        var column: Int32 = 0, offset: Int32 = 0
+        guard api.xPhraseFirst(fts, Int32(p), &iterator, &column, &offset) == SQLITE_OK else { continue }
+        while column >= 0 {
+            frequency += sqlite3_value_double(values[Int(column)])
+            api.xPhraseNext(fts, &iterator, &column, &offset)
+        }
+        guard frequency > 0 else { continue }
         let docs = min(max(sqlite3_value_double(values[columns + p]), 0), n)
         let idf = max(log((n - docs + 0.5) / (docs + 0.5)), 1e-6)
-        score += idf * frequency[p] * 2.2 / (frequency[p] + lengthFactor)
+        score += idf * frequency * 2.2 / (frequency + lengthFactor)
     }
     sqlite3_result_double(context, -score)
 }

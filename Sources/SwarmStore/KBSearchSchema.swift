@@ -11,9 +11,10 @@ import GRDB
 ///   letters or more still merged every matching term's doclist before the first row. A prefix is
 ///   now expanded into the words it begins, taken from `kb_terms`, and FTS5 reads an OR of words
 ///   lazily, newest first, stopping at the candidate cap.
-/// - `kb_terms`: every word of the indexed articles with the number of articles holding it: the
-///   prefix expansions, an early "no such word, no results", and the IDF of the body ranking
-///   (`swarm_rank`), which bm25 would otherwise compute by reading every doclist to its end.
+/// - `kb_terms`: every word of the indexed articles with the number of articles holding it, and
+///   holding it in title or tags: the prefix expansions, an early "no such word, no results",
+///   and the IDF of the ranking (`swarm_rank`), which bm25 would otherwise compute by reading
+///   every doclist to its end.
 ///
 /// Both FTS tables index **approved** articles only (search never returns another state), so
 /// search needs no state filter; triggers keep them in step with `kb_articles`.
@@ -31,7 +32,9 @@ enum KBSearchSchema {
             CREATE VIRTUAL TABLE kb_fts USING fts5(title, tags, body, content='kb_articles', content_rowid='id', \(tokenizer));
             CREATE VIRTUAL TABLE kb_head USING fts5(title, tags, content='kb_articles', content_rowid='id', \(tokenizer), prefix='1 2 3 4 5 6');
             CREATE VIRTUAL TABLE kb_fts_vocab USING fts5vocab(kb_fts, 'row');
-            CREATE TABLE kb_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE VIRTUAL TABLE kb_head_vocab USING fts5vocab(kb_head, 'row');
+            -- docs: approved articles holding the term anywhere; head_docs: in title or tags.
+            CREATE TABLE kb_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL, head_docs INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
             INSERT INTO kb_fts(rowid, title, tags, body) SELECT id, title, tags, body FROM kb_articles WHERE state = 'approved';
             INSERT INTO kb_head(rowid, title, tags) SELECT id, title, tags FROM kb_articles WHERE state = 'approved';
             CREATE TRIGGER kb_search_ai AFTER INSERT ON kb_articles WHEN new.state = 'approved' BEGIN

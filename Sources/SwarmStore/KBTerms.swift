@@ -14,6 +14,7 @@ enum KBTerms {
         try db.execute(sql: """
             DELETE FROM kb_terms;
             INSERT INTO kb_terms(term, docs) SELECT term, doc FROM kb_fts_vocab;
+            UPDATE kb_terms SET head_docs = v.doc FROM kb_head_vocab v WHERE v.term = kb_terms.term;
             DELETE FROM meta WHERE key = '\(staleKey)';
             """)
     }
@@ -28,30 +29,36 @@ enum KBTerms {
         }
     }
 
-    /// The distinct terms of one article's indexed text.
-    static func terms(_ db: Database, title: String, tags: String, body: String) throws -> Set<String> {
+    /// An article's indexed text: title, tags (joined by spaces, as `kb_articles.tags`), body.
+    typealias Text = (title: String, tags: String, body: String)
+
+    /// The distinct terms of one article's title and tags, and of all its indexed text.
+    static func terms(_ db: Database, _ text: Text) throws -> (head: Set<String>, all: Set<String>) {
         let tokenizer = try KBTokenizer(db)
-        return Set(tokenizer.terms(title) + tokenizer.terms(tags) + tokenizer.terms(body))
+        let head = Set(tokenizer.terms(text.title) + tokenizer.terms(text.tags))
+        return (head, head.union(tokenizer.terms(text.body)))
     }
 
-    /// Counts an article's terms in (`by` 1) or out (`by` -1) of the approved base; terms no
-    /// approved article holds any more are dropped.
-    static func count(_ db: Database, _ terms: Set<String>, by delta: Int) throws {
-        guard !terms.isEmpty else { return }
-        let upsert = try db.cachedStatement(sql: "INSERT INTO kb_terms(term, docs) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs")
+    /// Counts terms in (`by` 1) or out (`by` -1) of the approved base, in `docs` and, for `head`
+    /// terms, in `head_docs` too; terms no approved article holds any more are dropped.
+    static func count(_ db: Database, all: Set<String>, head: Set<String>, by delta: Int) throws {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO kb_terms(term, docs, head_docs) VALUES (?, ?, ?)
+            ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs, head_docs = head_docs + excluded.head_docs
+            """)
         let drop = try db.cachedStatement(sql: "DELETE FROM kb_terms WHERE term = ? AND docs <= 0")
-        for term in terms {
-            try upsert.execute(arguments: [term, delta])
+        for term in all.union(head) {
+            try upsert.execute(arguments: [term, all.contains(term) ? delta : 0, head.contains(term) ? delta : 0])
             if delta < 0 { try drop.execute(arguments: [term]) }
         }
     }
 
     /// Moves the counts from an article's old text (nil: it was not approved) to its new one
     /// (nil: it is no longer approved).
-    static func replace(_ db: Database, old: (title: String, tags: String, body: String)?, new: (title: String, tags: String, body: String)?) throws {
-        let before = try old.map { try terms(db, title: $0.title, tags: $0.tags, body: $0.body) } ?? []
-        let after = try new.map { try terms(db, title: $0.title, tags: $0.tags, body: $0.body) } ?? []
-        try count(db, before.subtracting(after), by: -1)
-        try count(db, after.subtracting(before), by: 1)
+    static func replace(_ db: Database, old: Text?, new: Text?) throws {
+        let before = try old.map { try terms(db, $0) } ?? (head: [], all: [])
+        let after = try new.map { try terms(db, $0) } ?? (head: [], all: [])
+        try count(db, all: before.all.subtracting(after.all), head: before.head.subtracting(after.head), by: -1)
+        try count(db, all: after.all.subtracting(before.all), head: after.head.subtracting(before.head), by: 1)
     }
 }

@@ -43,7 +43,8 @@ struct KBTokenizer {
 
     /// The tokens of `utf8`, in order, each matched against `matcher`. With `enough`, tokenizing
     /// stops `enough` tokens after the first run of `enough` tokens that holds every word of the
-    /// matcher: a snippet can do no better, and a long body need not be read to its end.
+    /// matcher (a snippet can do no better), and at the latest 25 × `enough` tokens after the
+    /// first match: a long body need not be read to its end.
     /// `complete` tells whether the text was read to its end.
     func tokens(_ utf8: [UInt8], _ matcher: KBMatcher, enough: Int? = nil) -> (tokens: [KBToken], complete: Bool) {
         let sink = TokenSink(matcher: matcher, enough: enough)
@@ -52,7 +53,7 @@ struct KBTokenizer {
             return Unmanaged<TokenSink>.fromOpaque(context).takeUnretainedValue()
                 .add(KBToken(start: start, end: end, match: -1), UnsafeRawBufferPointer(start: token, count: Int(length)))
         }
-        return (sink.tokens, sink.stopAt == nil || sink.tokens.count < sink.stopAt!)
+        return (sink.tokens, sink.stopAt.map { sink.tokens.count <= $0 } ?? true)
     }
 
     /// The folded words of `text`, in order (`query`: tokenized as a MATCH pattern is).
@@ -95,12 +96,12 @@ struct KBTokenizer {
             var token = token
             token.match = matcher.match(bytes)
             tokens.append(token)
-            if let stopAt { return tokens.count >= stopAt ? SQLITE_DONE : SQLITE_OK }
-            if let enough, token.match >= 0 {
-                var seen: UInt64 = 0
-                for t in tokens.suffix(enough) where t.match >= 0 { seen |= UInt64(1) << UInt64(t.match) }
-                if seen == all { stopAt = tokens.count + enough }
-            }
+            if let stopAt, tokens.count > stopAt { return SQLITE_DONE }
+            guard let enough, token.match >= 0 else { return SQLITE_OK }
+            if stopAt == nil { stopAt = tokens.count + 25 * enough }
+            var seen: UInt64 = 0
+            for t in tokens.suffix(enough) where t.match >= 0 { seen |= UInt64(1) << UInt64(t.match) }
+            if seen == all { stopAt = min(stopAt!, tokens.count + enough) }
             return SQLITE_OK
         }
     }

@@ -44,7 +44,7 @@ extension SQLiteStore {
                                      f.audience.rawValue, state.rawValue, author, f.replyTemplate, sourceCase, approvedBy, now, now])
         let id = tx.db.lastInsertedRowID
         if state == .approved, countTerms {
-            try KBTerms.count(tx.db, KBTerms.terms(tx.db, title: f.title, tags: f.tags.joined(separator: " "), body: f.body), by: 1)
+            try KBTerms.replace(tx.db, old: nil, new: (f.title, f.tags.joined(separator: " "), f.body))
         }
         try saveArticleVersion(tx, id: id, version: 1, f, author: author)
         return id

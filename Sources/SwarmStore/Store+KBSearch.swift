@@ -70,36 +70,50 @@ extension SQLiteStore {
         } else {
             guard query.exactTerms.allSatisfy({ docs[$0] != nil }) else { return [] }
         }
-        let completions = query.prefixLast ? try prefixCompletions(db, query.terms.last!) : []
+        // One more than the body uses, to know whether the list is whole.
+        let completions = query.prefixLast ? try prefixCompletions(db, query.terms.last!, limit: kbPrefixExpansion + 1) : []
         if query.prefixLast, completions.isEmpty { return [] }
         let filter = KBSearchFilter(tags: tags, language: language)
         let proven = try Int64.fetchAll(db.cachedStatement(sql: "SELECT article_id FROM kb_counts WHERE solved > 0 ORDER BY solved DESC LIMIT ?"),
                                         arguments: [kbProvenCandidates])
         func quoted<S: Sequence<String>>(_ terms: S, _ separator: String) -> String { terms.map { "\"\($0)\"" }.joined(separator: separator) }
-
-        // 1. Titles and tags: small doclists, FTS5's own prefix index, its own bm25.
-        let headMatch = query.anyWord ? quoted(query.terms, " OR ") : quoted(query.terms, " ") + (query.prefixLast ? "*" : "")
-        let head = KBRankPhase(table: "kb_head", rank: "bm25(kb_head, \(kbWeights.title), \(kbWeights.tags))", rankArguments: [], match: headMatch)
-        var ranked = try head.run(db, filter: filter, limit: limit, cap: cap, proven: proven)
-        // 2. Bodies, only when titles and tags do not fill the page: the prefix as an OR of the
-        //    words it begins, ranked by swarm_rank with document counts from kb_terms.
-        if ranked.count < limit {
-            var phrases: [(String, Int)]
-            var bodyMatch: String
-            if query.anyWord {
-                phrases = query.terms.map { ($0, docs[$0] ?? 0) }
-                bodyMatch = quoted(query.terms, " OR ")
-            } else {
-                phrases = query.exactTerms.map { ($0, docs[$0] ?? 0) }
-                bodyMatch = quoted(query.exactTerms, " AND ")
-                if query.prefixLast {
-                    phrases += completions
-                    bodyMatch += (bodyMatch.isEmpty ? "" : " AND ") + "(" + quoted(completions.map(\.0), " OR ") + ")"
-                }
+        func phase(_ table: String, _ weights: String, _ match: String, _ docs: [Int]) -> KBRankPhase {
+            let marks = Array(repeating: ", ?", count: docs.count).joined()
+            return KBRankPhase(table: table, rank: "\(KBRankFunction.name)(\(table), \(weights)\(marks))", rankArguments: docs, match: match)
+        }
+        // The words typed, with the prefix as an OR of (at most kbPrefixExpansion of) its words:
+        // FTS5 reads an OR lazily, newest first, where a prefix it merges whole before the first row.
+        var expanded: (match: String, docs: [KBTermDocs])
+        if query.anyWord {
+            expanded = (quoted(query.terms, " OR "), query.terms.map { docs[$0] ?? KBTermDocs() })
+        } else {
+            expanded = (quoted(query.exactTerms, " AND "), query.exactTerms.map { docs[$0] ?? KBTermDocs() })
+            if query.prefixLast {
+                let words = completions.prefix(kbPrefixExpansion)
+                expanded.match += (expanded.match.isEmpty ? "" : " AND ") + "(" + quoted(words.map(\.term), " OR ") + ")"
+                expanded.docs += words.map(\.docs)
             }
-            let marks = Array(repeating: "?", count: phrases.count).joined(separator: ", ")
-            let body = KBRankPhase(table: "kb_fts", rank: "\(KBRankFunction.name)(kb_fts, \(kbWeights.title), \(kbWeights.tags), \(kbWeights.body), \(marks))",
-                                   rankArguments: phrases.map(\.1), match: bodyMatch)
+        }
+        let headWeights = "\(kbWeights.title), \(kbWeights.tags)"
+
+        // 1. Titles and tags. A prefix of up to 6 letters has its own index there; a longer one
+        //    is expanded when its word list is whole (long prefixes begin few words), else FTS5
+        //    merges its words' title doclists, which are short.
+        let head: KBRankPhase
+        if query.prefixLast, !query.anyWord, query.terms.last!.unicodeScalars.count > 6, completions.count <= kbPrefixExpansion {
+            head = phase("kb_head", headWeights, expanded.match, expanded.docs.map(\.head))
+        } else if query.prefixLast, !query.anyWord {
+            // The prefix phrase is in about as many titles as its words together.
+            head = phase("kb_head", headWeights, quoted(query.terms, " ") + "*",
+                         query.exactTerms.map { docs[$0]?.head ?? 0 } + [completions.reduce(0) { $0 + $1.docs.head }])
+        } else {
+            head = phase("kb_head", headWeights, expanded.match, expanded.docs.map(\.head))
+        }
+        var ranked = try head.run(db, filter: filter, limit: limit, cap: cap, proven: proven)
+        // 2. Bodies, only when titles and tags do not fill the page, ranked by swarm_rank with
+        //    document counts from kb_terms.
+        if ranked.count < limit {
+            let body = phase("kb_fts", headWeights + ", \(kbWeights.body)", expanded.match, expanded.docs.map(\.all))
             let seen = Set(ranked.map(\.id))
             ranked += try body.run(db, filter: filter, limit: limit + ranked.count, cap: cap, proven: proven)
                 .filter { !seen.contains($0.id) }.prefix(limit - ranked.count)
@@ -108,21 +122,21 @@ extension SQLiteStore {
         return try kbHits(db, ranked, highlighter)
     }
 
-    /// How many approved articles hold each term; absent terms are in none.
-    static func termDocs(_ db: Database, _ terms: Set<String>) throws -> [String: Int] {
-        var docs: [String: Int] = [:]
-        let statement = try db.cachedStatement(sql: "SELECT docs FROM kb_terms WHERE term = ?")
+    /// How many approved articles hold each term (anywhere, and in title or tags); absent terms are in none.
+    static func termDocs(_ db: Database, _ terms: Set<String>) throws -> [String: KBTermDocs] {
+        var docs: [String: KBTermDocs] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT docs, head_docs FROM kb_terms WHERE term = ?")
         for term in terms {
-            if let n = try Int.fetchOne(statement, arguments: [term]) { docs[term] = n }
+            if let row = try Row.fetchOne(statement, arguments: [term]) { docs[term] = KBTermDocs(all: row[0], head: row[1]) }
         }
         return docs
     }
 
     /// The words `prefix` begins, the word itself first, then the most common.
-    static func prefixCompletions(_ db: Database, _ prefix: String) throws -> [(String, Int)] {
+    static func prefixCompletions(_ db: Database, _ prefix: String, limit: Int) throws -> [(term: String, docs: KBTermDocs)] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT term, docs FROM kb_terms WHERE term >= ? AND term < ? ORDER BY term = ? DESC, docs DESC LIMIT ?
-            """), arguments: [prefix, prefix + "\u{10FFFF}", prefix, kbPrefixExpansion]).map { ($0["term"], $0["docs"]) }
+            SELECT term, docs, head_docs FROM kb_terms WHERE term >= ? AND term < ? ORDER BY term = ? DESC, docs DESC LIMIT ?
+            """), arguments: [prefix, prefix + "\u{10FFFF}", prefix, limit]).map { (term: $0[0], docs: KBTermDocs(all: $0[1], head: $0[2])) }
     }
 
     /// The page: details of the ranked articles, title highlighted, snippet from the body.
@@ -131,19 +145,26 @@ extension SQLiteStore {
         let marks = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
         var rows: [Int64: Row] = [:]
         for r in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT a.id, a.title, a.body, a.tags_json, a.language, a.audience, a.version, COALESCE(k.solved, 0) AS solved
+            SELECT a.id, a.title, a.body, a.tags, a.language, a.audience, a.version, COALESCE(k.solved, 0) AS solved
             FROM kb_articles a LEFT JOIN kb_counts k ON k.article_id = a.id WHERE a.id IN (\(marks))
             """), arguments: StatementArguments(ranked.map(\.id))) {
             rows[r["id"]] = r
         }
         return ranked.compactMap { hit in
             rows[hit.id].map { r in
-                KBHit(id: Ids.make(.article, hit.id), title: r["title"], tags: decodeList(r["tags_json"]), language: r["language"],
+                // `tags` is the index's copy of tags_json, joined by spaces (tag names have none).
+                KBHit(id: Ids.make(.article, hit.id), title: r["title"], tags: (r["tags"] as String).split(separator: " ").map(String.init), language: r["language"],
                       audience: KBAudience(rawValue: r["audience"]) ?? .internal, version: r["version"],
                       titleHighlight: highlighter.highlight(r["title"]), snippet: highlighter.snippet(r["body"]), solved: r["solved"], rank: hit.rank)
             }
         }
     }
+}
+
+/// Approved articles holding a term: anywhere (the body index) and in title or tags (the head index).
+struct KBTermDocs {
+    var all = 0
+    var head = 0
 }
 
 /// The request's filters, as a join on the covering index and conditions on it.
@@ -176,16 +197,23 @@ struct KBRankPhase {
     /// The best `limit` of the newest `cap` matches (every match when `cap` is 0) and of the
     /// proven articles that match, best first.
     func run(_ db: Database, filter: KBSearchFilter, limit: Int, cap: Int, proven: [Int64]) throws -> [(id: Int64, rank: Double)] {
+        // Ranked and cut to `limit` in SQL: only the page's rows come back to Swift.
         func scored(_ restriction: String, _ extra: [any DatabaseValueConvertible]) throws -> [(id: Int64, rank: Double)] {
             var arguments = StatementArguments(rankArguments)
             arguments += [match]
             arguments += StatementArguments(filter.arguments)
             arguments += StatementArguments(extra)
-            return try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT f.rowid AS id, \(rank) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
-                FROM \(table) f \(filter.join) LEFT JOIN kb_counts k ON k.article_id = f.rowid
-                WHERE \(table) MATCH ? \(filter.conditions) \(restriction)
-                """), arguments: arguments).map { (id: $0["id"], rank: $0["rank"]) }
+            arguments += [limit]
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, rank FROM (
+                    SELECT f.rowid AS id, \(rank) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
+                    FROM \(table) f \(filter.join) LEFT JOIN kb_counts k ON k.article_id = f.rowid
+                    WHERE \(table) MATCH ? \(filter.conditions) \(restriction)
+                ) ORDER BY rank LIMIT ?
+                """), arguments: arguments)
+            var hits: [(id: Int64, rank: Double)] = []
+            while let row = try rows.next() { hits.append((id: row[0], rank: row[1])) }
+            return hits
         }
         // FTS5 walks a doclist newest first and stops at the cap; ranking happens on those rows only.
         var hits = try scored("ORDER BY f.rowid DESC LIMIT ?", [cap > 0 ? max(cap, limit) : -1])
@@ -194,7 +222,8 @@ struct KBRankPhase {
             let marks = Array(repeating: "?", count: proven.count).joined(separator: ", ")
             let seen = Set(hits.map(\.id))
             hits += try scored("AND f.rowid BETWEEN ? AND ? AND +f.rowid IN (\(marks))", [low, high] + proven).filter { !seen.contains($0.id) }
+            hits = Array(hits.sorted { $0.rank < $1.rank }.prefix(limit))
         }
-        return Array(hits.sorted { $0.rank < $1.rank }.prefix(limit))
+        return hits
     }
 }
