@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwarmServerTests",
-            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "SwarmTUI", "swarmd"],
+            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "SwarmTUI", "swarmd", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [],
             swiftSettings: strict
         ),

@@ -21,6 +21,9 @@ struct KBBench: AsyncParsableCommand {
     @Option(help: "Articles to generate and import.")
     var articles = 100_000
 
+    @Option(help: "Articles per import transaction.")
+    var batch = SQLiteStore.kbImportBatch
+
     @Option(help: "Searches timed per measurement (the query list is cycled).")
     var runs = 1_000
 
@@ -100,16 +103,18 @@ struct KBBench: AsyncParsableCommand {
     /// Generates the corpus, then times its import in one call, as `swarmd admin kb import` does
     /// (one transaction per batch, kb_terms rebuilt at the end).
     func importCorpus(_ store: SQLiteStore, _ admin: Principal) async throws -> Double {
+        let generating = ContinuousClock.now
         let corpus = (0..<articles).map { Corpus.article($0, seed: seed) }
+        FileHandle.standardError.write(Data("generated \(articles) articles in \(ContinuousClock.now - generating); importing\n".utf8))
         let bytes = corpus.reduce(0) { $0 + $1.body.utf8.count + $1.title.utf8.count }
         let start = ContinuousClock.now
-        let result = try await store.importArticles(corpus, author: admin)
+        let result = try await store.importArticles(corpus, author: admin, batchSize: batch)
         let importTime = ContinuousClock.now - start
         guard result.rejected.isEmpty else { throw ValidationError("generated article refused: \(result.rejected[0])") }
         let imported = result.imported
         let importRate = Double(imported) / seconds(importTime)
         print(String(format: "import: %d articles (%.0f MB of text) in %.2f s → %.0f articles/s (batches of %d per transaction)",
-                     imported, Double(bytes) / 1e6, seconds(importTime), importRate, SQLiteStore.kbImportBatch))
+                     imported, Double(bytes) / 1e6, seconds(importTime), importRate, batch))
         return importRate
     }
 

@@ -56,3 +56,28 @@ enum KBSearchSchema {
         try KBTerms.refresh(db)
     }
 }
+
+/// Migration `v6-kb-versions-body-once`: the current version's body lives in `kb_articles` only
+/// (`kb_versions.body` is NULL for it) and moves into its version row when a newer version
+/// replaces it. Every version is still kept; a bulk import no longer writes each body twice.
+enum KBVersionsSchema {
+    static func create(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE kb_versions_new (
+                article_id INTEGER NOT NULL REFERENCES kb_articles(id),
+                version INTEGER NOT NULL,
+                title TEXT NOT NULL,
+                body TEXT,
+                tags_json TEXT NOT NULL,
+                author_id INTEGER NOT NULL REFERENCES users(id),
+                at TEXT NOT NULL,
+                PRIMARY KEY (article_id, version)
+            ) WITHOUT ROWID;
+            INSERT INTO kb_versions_new(article_id, version, title, body, tags_json, author_id, at)
+                SELECT v.article_id, v.version, v.title, CASE WHEN v.version = a.version THEN NULL ELSE v.body END, v.tags_json, v.author_id, v.at
+                FROM kb_versions v JOIN kb_articles a ON a.id = v.article_id;
+            DROP TABLE kb_versions;
+            ALTER TABLE kb_versions_new RENAME TO kb_versions;
+            """)
+    }
+}

@@ -103,6 +103,7 @@ enum Migrations {
         m.registerMigration("v3-kb", migrate: KBSchema.create)
         m.registerMigration("v4-kb-search-filter", migrate: KBSchema.createSearchFilter)
         m.registerMigration("v5-kb-search-head-and-terms", migrate: KBSearchSchema.create)
+        m.registerMigration("v6-kb-versions-body-once", migrate: KBVersionsSchema.create)
         return m
     }
 }

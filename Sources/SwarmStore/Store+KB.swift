@@ -34,7 +34,7 @@ extension SQLiteStore {
                        version = ?, updated_at = ? WHERE id = ?
                 """, arguments: [fields.title, fields.body, fields.tags.joined(separator: " "), try Self.json(tx, fields.tags), try Self.json(tx, fields.products),
                                  fields.language, fields.audience.rawValue, fields.replyTemplate, version, Timestamp.now(), row["id"]])
-            try Self.saveArticleVersion(tx, id: row["id"], version: version, fields, author: p.id)
+            try Self.saveArticleVersion(tx, id: row["id"], version: version, fields, author: p.id, previousBody: old.body)
             return try Self.articleModel(db, id: row["id"])
         }
     }
@@ -61,7 +61,10 @@ extension SQLiteStore {
         try await read { db in
             let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
             var article = try Self.articleModel(db, row)
-            let versions = try Row.fetchAll(db, sql: "SELECT v.*, u.name FROM kb_versions v JOIN users u ON u.id = v.author_id WHERE article_id = ? ORDER BY version",
+            let versions = try Row.fetchAll(db, sql: """
+                SELECT v.version, v.title, COALESCE(v.body, a.body) AS body, v.tags_json, v.at, u.name
+                FROM kb_versions v JOIN kb_articles a ON a.id = v.article_id JOIN users u ON u.id = v.author_id WHERE v.article_id = ? ORDER BY v.version
+                """,
                                             arguments: [row["id"]]).map { r in
                 ArticleVersion(version: r["version"], title: r["title"], body: r["body"], tags: Self.decodeList(r["tags_json"]), author: r["name"], at: r["at"])
             }

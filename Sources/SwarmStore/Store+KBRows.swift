@@ -50,9 +50,15 @@ extension SQLiteStore {
         return id
     }
 
-    static func saveArticleVersion(_ tx: WriteTx, id: Int64, version: Int, _ f: ArticleFields, author: Int64) throws {
-        try tx.db.cachedStatement(sql: "INSERT INTO kb_versions(article_id, version, title, body, tags_json, author_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [id, version, f.title, f.body, try json(tx, f.tags), author, Timestamp.now()])
+    /// Records a new current version. Its body stays in kb_articles only; the body of the version
+    /// it replaces (`previousBody`) moves into that version's row.
+    static func saveArticleVersion(_ tx: WriteTx, id: Int64, version: Int, _ f: ArticleFields, author: Int64, previousBody: String? = nil) throws {
+        if let previousBody {
+            try tx.db.cachedStatement(sql: "UPDATE kb_versions SET body = ? WHERE article_id = ? AND version = ?")
+                .execute(arguments: [previousBody, id, version - 1])
+        }
+        try tx.db.cachedStatement(sql: "INSERT INTO kb_versions(article_id, version, title, body, tags_json, author_id, at) VALUES (?, ?, ?, NULL, ?, ?, ?)")
+            .execute(arguments: [id, version, f.title, try json(tx, f.tags), author, Timestamp.now()])
     }
 
     static func articleRow(_ db: Database, ref: String) throws -> Row {
