@@ -30,6 +30,10 @@ enum KBSearchSchema {
             DROP TRIGGER IF EXISTS __kb_fts_au;
             DROP TABLE kb_fts;
             CREATE VIRTUAL TABLE kb_fts USING fts5(title, tags, body, content='kb_articles', content_rowid='id', \(tokenizer));
+            -- Merge body segments 8 at a time instead of 4: a bulk import rewrites the index less
+            -- often (100,000 articles: 4,317 → 5,265/s in a replay through the system SQLite),
+            -- and searches were as fast (p99 4.57 against 4.47 ms; at 16, 5.26 ms).
+            INSERT INTO kb_fts(kb_fts, rank) VALUES ('automerge', 8);
             CREATE VIRTUAL TABLE kb_head USING fts5(title, tags, content='kb_articles', content_rowid='id', \(tokenizer), prefix='1 2 3 4 5 6');
             CREATE VIRTUAL TABLE kb_fts_vocab USING fts5vocab(kb_fts, 'row');
             CREATE VIRTUAL TABLE kb_head_vocab USING fts5vocab(kb_head, 'row');
