@@ -99,16 +99,12 @@ extension SQLiteStore {
         // 1. Titles and tags. A prefix of up to 6 letters has its own index there; a longer one
         //    is expanded when its word list is whole (long prefixes begin few words), else FTS5
         //    merges its words' title doclists, which are short.
-        let head: KBRankPhase
-        if query.prefixLast, !query.anyWord, query.terms.last!.unicodeScalars.count > 6, completions.count <= kbPrefixExpansion {
-            head = phase("kb_head", headWeights, expanded.match, expanded.docs.map(\.head))
-        } else if query.prefixLast, !query.anyWord {
+        let longWholePrefix = query.prefixLast && query.terms.last!.unicodeScalars.count > 6 && completions.count <= kbPrefixExpansion
+        let head = query.prefixLast && !longWholePrefix
             // The prefix phrase is in about as many titles as its words together.
-            head = phase("kb_head", headWeights, quoted(query.terms, " ") + "*",
-                         query.exactTerms.map { docs[$0]?.head ?? 0 } + [completions.reduce(0) { $0 + $1.docs.head }])
-        } else {
-            head = phase("kb_head", headWeights, expanded.match, expanded.docs.map(\.head))
-        }
+            ? phase("kb_head", headWeights, quoted(query.terms, " ") + "*",
+                    query.exactTerms.map { docs[$0]?.head ?? 0 } + [completions.reduce(0) { $0 + $1.docs.head }])
+            : phase("kb_head", headWeights, expanded.match, expanded.docs.map(\.head))
         var ranked = try head.run(db, filter: filter, limit: limit, cap: cap, proven: proven)
         // 2. Bodies, only when titles and tags do not fill the page, ranked by swarm_rank with
         //    document counts from kb_terms.
