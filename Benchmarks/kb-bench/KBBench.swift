@@ -39,6 +39,9 @@ struct KBBench: AsyncParsableCommand {
     @Option(help: "Time only this query (repeat the option for several), instead of the built-in list.")
     var query: [String] = []
 
+    @Option(help: "Language filter for the --query searches.")
+    var language: String?
+
     @Option(help: "Search the database a --keep run left in this directory instead of generating and importing one.")
     var reuse: String?
 
@@ -71,13 +74,13 @@ struct KBBench: AsyncParsableCommand {
 
         let conn = try await SwarmConnection.connect(url: bench.url, hello: HelloRequest(token: token, client: "kb-bench"))
         var hitCounts: [String] = []
-        for q in query.isEmpty ? Self.queries : query.map({ KBSearchRequest(query: $0) }) {
+        for q in query.isEmpty ? Self.queries : query.map({ KBSearchRequest(query: $0, language: language) }) {
             let n = try await store.searchArticles(admin, q).results.count
             hitCounts.append("\(q.query)\(q.language.map { "[\($0)]" } ?? ""):\(n)")
         }
         print("queries (\(hitCounts.count), cycled; top-10 hits each): " + hitCounts.joined(separator: "  "))
         print(String(repeating: "-", count: 88))
-        let queries = query.isEmpty ? Self.queries : query.map { KBSearchRequest(query: $0) }
+        let queries = query.isEmpty ? Self.queries : query.map { KBSearchRequest(query: $0, language: language) }
         let inProcess = try await time(runs) { i in _ = try await store.searchArticles(admin, queries[i % queries.count]) }
         let socket = try await time(runs) { i in
             _ = try await conn.request(Op.kbSearch.rawValue, queries[i % queries.count], as: KBSearchReply.self)

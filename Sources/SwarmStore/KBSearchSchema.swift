@@ -23,8 +23,12 @@ enum KBSearchSchema {
     /// The tokenizer of both tables, for tokenizing in Swift exactly as FTS5 does.
     static let tokenizerDescriptor = FTS5TokenizerDescriptor.unicode61(diacritics: .remove)
 
+    /// kb.search's language filter, without the tags of the wider `kb_search_filter`.
+    static let languageIndex = "kb_search_language"
+
     static func create(_ db: Database) throws {
         try db.execute(sql: """
+            CREATE INDEX \(languageIndex) ON kb_articles(id, language);
             DROP TRIGGER IF EXISTS __kb_fts_ai;
             DROP TRIGGER IF EXISTS __kb_fts_ad;
             DROP TRIGGER IF EXISTS __kb_fts_au;
