@@ -6,7 +6,8 @@ import GRDB
 /// one pass over the index (≈ 1 s per 100,000 articles) instead of tokenizing every body twice.
 enum KBTerms {
     /// Set while a bulk import is under way, cleared by the rebuild that ends it; found set when
-    /// the store opens, the import was interrupted and the list is rebuilt then.
+    /// the store opens, the import was interrupted and the list is rebuilt then. While it is set,
+    /// kb.search does not trust the list (see kbSearch).
     static let staleKey = "kb_terms_stale"
 
     /// Rebuilds the list from the body index (which holds title and tags too).
@@ -23,10 +24,12 @@ enum KBTerms {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')").execute(arguments: [staleKey])
     }
 
+    static func isStale(_ db: Database) throws -> Bool {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [staleKey]) != nil
+    }
+
     static func refreshIfStale(_ db: Database) throws {
-        if try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [staleKey]) != nil {
-            try refresh(db)
-        }
+        if try isStale(db) { try refresh(db) }
     }
 
     /// An article's indexed text: title, tags (joined by spaces, as `kb_articles.tags`), body.

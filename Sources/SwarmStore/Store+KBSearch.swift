@@ -61,18 +61,21 @@ extension SQLiteStore {
                          tokenizer: KBTokenizer) throws -> [KBHit] {
         var query = query
         guard !query.terms.isEmpty else { return [] }
+        // While a bulk import runs (or after one stopped half way, until the store next opens)
+        // kb_terms lacks the new words: search then asks the indexes alone, slower but whole.
+        let stale = try KBTerms.isStale(db)
         // A word that no approved article holds matches nothing: with every word required, no
         // result; with any word, it is left out.
         let docs = try termDocs(db, Set(query.exactTerms))
-        if query.anyWord {
+        if query.anyWord, !stale {
             query.terms = query.terms.filter { docs[$0] != nil }
             guard !query.terms.isEmpty else { return [] }
-        } else {
+        } else if !stale {
             guard query.exactTerms.allSatisfy({ docs[$0] != nil }) else { return [] }
         }
         // One more than the body uses, to know whether the list is whole.
         let completions = query.prefixLast ? try prefixCompletions(db, query.terms.last!, limit: kbPrefixExpansion + 1) : []
-        if query.prefixLast, completions.isEmpty { return [] }
+        if query.prefixLast, completions.isEmpty, !stale { return [] }
         let filter = KBSearchFilter(tags: tags, language: language)
         let proven = try Int64.fetchAll(db.cachedStatement(sql: "SELECT article_id FROM kb_counts WHERE solved > 0 ORDER BY solved DESC LIMIT ?"),
                                         arguments: [kbProvenCandidates])
@@ -88,7 +91,10 @@ extension SQLiteStore {
             expanded = (quoted(query.terms, " OR "), query.terms.map { docs[$0] ?? KBTermDocs() })
         } else {
             expanded = (quoted(query.exactTerms, " AND "), query.exactTerms.map { docs[$0] ?? KBTermDocs() })
-            if query.prefixLast {
+            if query.prefixLast, stale {
+                expanded.match += (expanded.match.isEmpty ? "" : " AND ") + quoted([query.terms.last!], "") + "*"
+                expanded.docs.append(completions.reduce(KBTermDocs()) { KBTermDocs(all: $0.all + $1.docs.all, head: $0.head + $1.docs.head) })
+            } else if query.prefixLast {
                 let words = completions.prefix(kbPrefixExpansion)
                 expanded.match += (expanded.match.isEmpty ? "" : " AND ") + "(" + quoted(words.map(\.term), " OR ") + ")"
                 expanded.docs += words.map(\.docs)
@@ -99,7 +105,7 @@ extension SQLiteStore {
         // 1. Titles and tags. A prefix of up to 6 letters has its own index there; a longer one
         //    is expanded when its word list is whole (long prefixes begin few words), else FTS5
         //    merges its words' title doclists, which are short.
-        let longWholePrefix = query.prefixLast && query.terms.last!.unicodeScalars.count > 6 && completions.count <= kbPrefixExpansion
+        let longWholePrefix = query.prefixLast && !stale && query.terms.last!.unicodeScalars.count > 6 && completions.count <= kbPrefixExpansion
         let head = query.prefixLast && !longWholePrefix
             // The prefix phrase is in about as many titles as its words together.
             ? phase("kb_head", headWeights, quoted(query.terms, " ") + "*",
