@@ -32,9 +32,9 @@ struct KBHighlighter {
         let hits = tokens.indices.filter { tokens[$0].match >= 0 }
         guard !hits.isEmpty else { return 0..<size }
         var best = (score: -1, start: 0)
-        // Each of the first 64 matches starts a candidate: the matches that fit with it in one
-        // window, centred. Long bodies full of a common word cost no more than that.
-        for (i, first) in hits.prefix(64).enumerated() {
+        // Each match starts a candidate: the matches that fit with it in one window, centred.
+        // Reading stopped at most 400 tokens after the first match, so this stays small.
+        for (i, first) in hits.enumerated() {
             var last = first
             var j = i + 1
             while j < hits.count, hits[j] < first + size { last = hits[j]; j += 1 }

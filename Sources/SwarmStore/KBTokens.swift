@@ -18,7 +18,10 @@ struct KBMatcher {
     var prefix: [UInt8]?
 
     init(exact: [String], prefix: String?) {
-        self.exact = exact.map { Array($0.utf8) }
+        // A word typed twice is one word, and the prefix covers the word it is (`card card`):
+        // each distinct word must be able to set its own bit in a snippet window.
+        var seen = Set<String>(prefix.map { [$0] } ?? [])
+        self.exact = exact.filter { seen.insert($0).inserted }.map { Array($0.utf8) }
         self.prefix = prefix.map { Array($0.utf8) }
     }
 
@@ -53,7 +56,7 @@ struct KBTokenizer {
             return Unmanaged<TokenSink>.fromOpaque(context).takeUnretainedValue()
                 .add(KBToken(start: start, end: end, match: -1), UnsafeRawBufferPointer(start: token, count: Int(length)))
         }
-        return (sink.tokens, sink.stopAt.map { sink.tokens.count <= $0 } ?? true)
+        return (sink.tokens, !sink.more)
     }
 
     /// The folded words of `text`, in order (`query`: tokenized as a MATCH pattern is).
@@ -84,6 +87,7 @@ struct KBTokenizer {
         let all: UInt64
         var tokens: [KBToken] = []
         var stopAt: Int?
+        var more = false
 
         init(matcher: KBMatcher, enough: Int?) {
             self.matcher = matcher
@@ -96,7 +100,8 @@ struct KBTokenizer {
             var token = token
             token.match = matcher.match(bytes)
             tokens.append(token)
-            if let stopAt, tokens.count > stopAt { return SQLITE_DONE }
+            // One token past the stop shows that more text follows; it is not kept.
+            if let stopAt, tokens.count > stopAt { tokens.removeLast(); more = true; return SQLITE_DONE }
             guard let enough, token.match >= 0 else { return SQLITE_OK }
             if stopAt == nil { stopAt = tokens.count + 25 * enough }
             var seen: UInt64 = 0

@@ -3,15 +3,37 @@ import GRDB
 import SwarmCore
 import SwarmProtocol
 
-/// A search as the index sees it: the words typed, tokenized and folded as FTS5 indexes them.
+/// A search as the index sees it: each word typed, tokenized and folded as FTS5 indexes it. A
+/// word is usually one token; in some scripts (vowel signs are separators to unicode61) or with
+/// joiners it is several, and then it is one FTS5 phrase of those tokens, as before.
 struct KBQuery {
+    /// One entry per word: its tokens joined by spaces (a phrase when there are several).
     var terms: [String]
     /// The last term matches every word it begins (search-as-you-type).
     var prefixLast: Bool
     /// Any term may match (kb.suggest) instead of every one.
     var anyWord: Bool
 
+    /// Words whose tokens give nothing searchable are left out; a word is at most 16 tokens.
+    init(words: [String], tokenizer: KBTokenizer, prefixLast: Bool, anyWord: Bool) {
+        var seen = Set<String>()
+        terms = words.map { tokenizer.terms($0, query: true).prefix(16).joined(separator: " ") }
+            .filter { !$0.isEmpty && (!anyWord || seen.insert($0).inserted) }
+        self.prefixLast = prefixLast
+        self.anyWord = anyWord
+    }
+
     var exactTerms: ArraySlice<String> { prefixLast ? terms.dropLast() : terms[...] }
+    /// The last word is one token, so the words it begins can be listed from kb_terms.
+    var expandablePrefix: Bool { prefixLast && !(terms.last ?? "").contains(" ") }
+    /// Every token, for highlighting: the exact ones, and the prefix (the last word's last token).
+    var matcher: KBMatcher {
+        let exact = exactTerms.flatMap { $0.split(separator: " ").map(String.init) }
+        guard prefixLast, let last = terms.last?.split(separator: " ").map(String.init), let prefix = last.last else {
+            return KBMatcher(exact: exact, prefix: nil)
+        }
+        return KBMatcher(exact: exact + last.dropLast(), prefix: prefix)
+    }
 }
 
 /// Knowledge-base search over approved articles: title and tag matches first (`kb_head`), body
@@ -32,7 +54,7 @@ extension SQLiteStore {
         if let l = req.limit, l < 1 || l > 100 { throw SwarmError.badRequest("limit must be 1–100") }
         return try await read { db in
             let tokenizer = try KBTokenizer(db)
-            let query = KBQuery(terms: words.flatMap { tokenizer.terms($0, query: true) }, prefixLast: true, anyWord: false)
+            let query = KBQuery(words: words, tokenizer: tokenizer, prefixLast: true, anyWord: false)
             return KBSearchReply(results: try Self.kbSearch(db, query, tags: req.tags ?? [], language: req.language, limit: req.limit ?? 10,
                                                             cap: self.kbSearchCandidates, tokenizer: tokenizer))
         }
@@ -49,9 +71,7 @@ extension SQLiteStore {
                 """, arguments: [c["id"]])
             let words = SearchQuery.suggestionWords(([c["title"] as String] + Self.decodeList(c["tags"]) + recent).joined(separator: " "))
             let tokenizer = try KBTokenizer(db)
-            var seen = Set<String>()
-            let terms = words.flatMap { tokenizer.terms($0, query: true) }.filter { seen.insert($0).inserted }
-            let query = KBQuery(terms: terms, prefixLast: false, anyWord: true)
+            let query = KBQuery(words: words, tokenizer: tokenizer, prefixLast: false, anyWord: true)
             return KBSearchReply(results: try Self.kbSearch(db, query, tags: [], language: nil, limit: req.limit ?? 5,
                                                             cap: self.kbSearchCandidates, tokenizer: tokenizer))
         }
@@ -64,6 +84,9 @@ extension SQLiteStore {
         // While a bulk import runs (or after one stopped half way, until the store next opens)
         // kb_terms lacks the new words: search then asks the indexes alone, slower but whole.
         let stale = try KBTerms.isStale(db)
+        // The last word as FTS5's own prefix, not a list of words: when the list cannot be trusted,
+        // or the last word is a phrase of several tokens.
+        let nativePrefix = query.prefixLast && (stale || !query.expandablePrefix)
         // A word that no approved article holds matches nothing: with every word required, no
         // result; with any word, it is left out.
         let docs = try termDocs(db, Set(query.exactTerms))
@@ -74,8 +97,8 @@ extension SQLiteStore {
             guard query.exactTerms.allSatisfy({ docs[$0] != nil }) else { return [] }
         }
         // One more than the body uses, to know whether the list is whole.
-        let completions = query.prefixLast ? try prefixCompletions(db, query.terms.last!, limit: kbPrefixExpansion + 1) : []
-        if query.prefixLast, completions.isEmpty, !stale { return [] }
+        let completions = query.expandablePrefix ? try prefixCompletions(db, query.terms.last!, limit: kbPrefixExpansion + 1) : []
+        if query.expandablePrefix, completions.isEmpty, !stale { return [] }
         let filter = KBSearchFilter(tags: tags, language: language)
         let proven = try Int64.fetchAll(db.cachedStatement(sql: "SELECT article_id FROM kb_counts WHERE solved > 0 ORDER BY solved DESC LIMIT ?"),
                                         arguments: [kbProvenCandidates])
@@ -91,7 +114,7 @@ extension SQLiteStore {
             expanded = (quoted(query.terms, " OR "), query.terms.map { docs[$0] ?? KBTermDocs() })
         } else {
             expanded = (quoted(query.exactTerms, " AND "), query.exactTerms.map { docs[$0] ?? KBTermDocs() })
-            if query.prefixLast, stale {
+            if nativePrefix {
                 expanded.match += (expanded.match.isEmpty ? "" : " AND ") + quoted([query.terms.last!], "") + "*"
                 expanded.docs.append(completions.reduce(KBTermDocs()) { KBTermDocs(all: $0.all + $1.docs.all, head: $0.head + $1.docs.head) })
             } else if query.prefixLast {
@@ -105,7 +128,7 @@ extension SQLiteStore {
         // 1. Titles and tags. A prefix of up to 6 letters has its own index there; a longer one
         //    is expanded when its word list is whole (long prefixes begin few words), else FTS5
         //    merges its words' title doclists, which are short.
-        let longWholePrefix = query.prefixLast && !stale && query.terms.last!.unicodeScalars.count > 6 && completions.count <= kbPrefixExpansion
+        let longWholePrefix = query.prefixLast && !nativePrefix && query.terms.last!.unicodeScalars.count > 6 && completions.count <= kbPrefixExpansion
         let head = query.prefixLast && !longWholePrefix
             // The prefix phrase is in about as many titles as its words together.
             ? phase("kb_head", headWeights, quoted(query.terms, " ") + "*",
@@ -120,16 +143,24 @@ extension SQLiteStore {
             ranked += try body.run(db, filter: filter, limit: limit + ranked.count, cap: cap, proven: proven)
                 .filter { !seen.contains($0.id) }.prefix(limit - ranked.count)
         }
-        let highlighter = KBHighlighter(matcher: KBMatcher(exact: Array(query.exactTerms), prefix: query.prefixLast ? query.terms.last : nil), tokenizer: tokenizer)
+        let highlighter = KBHighlighter(matcher: query.matcher, tokenizer: tokenizer)
         return try kbHits(db, ranked, highlighter)
     }
 
     /// How many approved articles hold each term (anywhere, and in title or tags); absent terms are in none.
+    /// A phrase of several tokens counts as its rarest token (an upper bound on its articles), and
+    /// is absent when one of them is.
     static func termDocs(_ db: Database, _ terms: Set<String>) throws -> [String: KBTermDocs] {
         var docs: [String: KBTermDocs] = [:]
         let statement = try db.cachedStatement(sql: "SELECT docs, head_docs FROM kb_terms WHERE term = ?")
-        for term in terms {
-            if let row = try Row.fetchOne(statement, arguments: [term]) { docs[term] = KBTermDocs(all: row[0], head: row[1]) }
+        terms: for term in terms {
+            var found: KBTermDocs?
+            for token in term.split(separator: " ") {
+                guard let row = try Row.fetchOne(statement, arguments: [String(token)]) else { continue terms }
+                let counts = KBTermDocs(all: row[0], head: row[1])
+                found = found.map { KBTermDocs(all: min($0.all, counts.all), head: min($0.head, counts.head)) } ?? counts
+            }
+            docs[term] = found
         }
         return docs
     }
