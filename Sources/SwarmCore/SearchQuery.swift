@@ -23,15 +23,8 @@ public enum SearchQuery {
         "questo", "questa", "quando", "dove", "perché", "perche", "grazie", "buongiorno", "salve", "ciao",
     ]
 
-    /// Any of the words (longer than two letters, up to 24 of them): for suggestions from a case's
-    /// title and messages, where requiring every word would find nothing.
-    public static func anyWord(_ input: String) -> String? {
-        let words = suggestionWords(input)
-        guard !words.isEmpty else { return nil }
-        return words.map { "\"\($0)\"" }.joined(separator: " OR ")
-    }
-
-    /// The words `anyWord` matches: lower case, longer than two letters, no stop words, no repeats, the first 24.
+    /// Words for suggestions from a case's title and messages, where any of them may match:
+    /// lower case, longer than two letters, no stop words, no repeats, the first 24.
     public static func suggestionWords(_ input: String) -> [String] {
         var seen = Set<String>()
         return Array(input.lowercased()

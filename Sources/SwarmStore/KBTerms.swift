@@ -36,8 +36,7 @@ enum KBTerms {
     typealias Text = (title: String, tags: String, body: String)
 
     /// The distinct terms of one article's title and tags, and of all its indexed text.
-    static func terms(_ db: Database, _ text: Text) throws -> (head: Set<String>, all: Set<String>) {
-        let tokenizer = try KBTokenizer(db)
+    static func terms(_ tokenizer: KBTokenizer, _ text: Text) -> (head: Set<String>, all: Set<String>) {
         let head = Set(tokenizer.terms(text.title) + tokenizer.terms(text.tags))
         return (head, head.union(tokenizer.terms(text.body)))
     }
@@ -59,8 +58,9 @@ enum KBTerms {
     /// Moves the counts from an article's old text (nil: it was not approved) to its new one
     /// (nil: it is no longer approved).
     static func replace(_ db: Database, old: Text?, new: Text?) throws {
-        let before = try old.map { try terms(db, $0) } ?? (head: [], all: [])
-        let after = try new.map { try terms(db, $0) } ?? (head: [], all: [])
+        let tokenizer = try KBTokenizer(db)
+        let before = old.map { terms(tokenizer, $0) } ?? (head: [], all: [])
+        let after = new.map { terms(tokenizer, $0) } ?? (head: [], all: [])
         try count(db, all: before.all.subtracting(after.all), head: before.head.subtracting(after.head), by: -1)
         try count(db, all: after.all.subtracting(before.all), head: after.head.subtracting(before.head), by: 1)
     }

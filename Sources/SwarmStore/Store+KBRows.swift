@@ -32,18 +32,18 @@ extension SQLiteStore {
         SELECT a.*, u.name AS author_name FROM kb_articles a JOIN users u ON u.id = a.author_id
         """
 
-    /// `countTerms: false` leaves kb_terms to the caller (bulk import rebuilds it once at its end).
-    static func insertArticle(_ tx: WriteTx, author: Int64, _ f: ArticleFields, state: KBState, sourceCase: Int64?, approvedBy: Int64? = nil,
-                              countTerms: Bool = true) throws -> Int64 {
+    /// One article and its version 1 (an approved one is approved by its author and counted in
+    /// kb_terms; bulk import has its own `insertArticles`).
+    static func insertArticle(_ tx: WriteTx, author: Int64, _ f: ArticleFields, state: KBState, sourceCase: Int64?) throws -> Int64 {
         let now = Timestamp.now()
         try tx.db.cachedStatement(sql: """
             INSERT INTO kb_articles(title, body, tags, tags_json, products, language, audience, state, version, author_id, reply_template,
                                     source_case, approved_by, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [f.title, f.body, f.tags.joined(separator: " "), try json(tx, f.tags), try json(tx, f.products), f.language,
-                                     f.audience.rawValue, state.rawValue, author, f.replyTemplate, sourceCase, approvedBy, now, now])
+                                     f.audience.rawValue, state.rawValue, author, f.replyTemplate, sourceCase, state == .approved ? author : nil, now, now])
         let id = tx.db.lastInsertedRowID
-        if state == .approved, countTerms {
+        if state == .approved {
             try KBTerms.replace(tx.db, old: nil, new: (f.title, f.tags.joined(separator: " "), f.body))
         }
         try saveArticleVersion(tx, id: id, version: 1, f, author: author)

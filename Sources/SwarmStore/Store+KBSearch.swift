@@ -107,38 +107,39 @@ extension SQLiteStore {
             let marks = Array(repeating: ", ?", count: docs.count).joined()
             return KBRankPhase(table: table, rank: "\(KBRankFunction.name)(\(table), \(weights)\(marks))", rankArguments: docs, match: match)
         }
-        // The words typed, with the prefix as an OR of (at most kbPrefixExpansion of) its words:
-        // FTS5 reads an OR lazily, newest first, where a prefix it merges whole before the first row.
-        var expanded: (match: String, docs: [KBTermDocs])
-        if query.anyWord {
-            expanded = (quoted(query.terms, " OR "), query.terms.map { docs[$0] ?? KBTermDocs() })
-        } else {
-            expanded = (quoted(query.exactTerms, " AND "), query.exactTerms.map { docs[$0] ?? KBTermDocs() })
+        // The words typed, all required (or any, for suggestions), with the last one as a prefix in
+        // one of two forms: FTS5's own (`"rimb"*`), or an OR of (at most kbPrefixExpansion of) the
+        // words it begins, which FTS5 reads lazily, newest first, where a prefix of 4+ letters
+        // without an index it merges whole before the first row.
+        func match(nativePrefix: Bool) -> (match: String, docs: [KBTermDocs]) {
+            if query.anyWord { return (quoted(query.terms, " OR "), query.terms.map { docs[$0] ?? KBTermDocs() }) }
+            var clauses = query.exactTerms.map { quoted([$0], "") }
+            var counts = query.exactTerms.map { docs[$0] ?? KBTermDocs() }
             if nativePrefix {
-                expanded.match += (expanded.match.isEmpty ? "" : " AND ") + quoted([query.terms.last!], "") + "*"
-                expanded.docs.append(completions.reduce(KBTermDocs()) { KBTermDocs(all: $0.all + $1.docs.all, head: $0.head + $1.docs.head) })
+                clauses.append(quoted([query.terms.last!], "") + "*")
+                // The prefix phrase is in about as many articles as its words together.
+                counts.append(completions.reduce(KBTermDocs()) { KBTermDocs(all: $0.all + $1.docs.all, head: $0.head + $1.docs.head) })
             } else if query.prefixLast {
                 let words = completions.prefix(kbPrefixExpansion)
-                expanded.match += (expanded.match.isEmpty ? "" : " AND ") + "(" + quoted(words.map(\.term), " OR ") + ")"
-                expanded.docs += words.map(\.docs)
+                clauses.append("(" + quoted(words.map(\.term), " OR ") + ")")
+                counts += words.map(\.docs)
             }
+            return (clauses.joined(separator: " AND "), counts)
         }
         let headWeights = "\(kbWeights.title), \(kbWeights.tags)"
 
-        // 1. Titles and tags. A prefix of up to 6 letters has its own index there; a longer one
-        //    is expanded when its word list is whole (long prefixes begin few words), else FTS5
-        //    merges its words' title doclists, which are short.
+        // 1. Titles and tags. A prefix of up to 6 letters has its own index there, and FTS5 merges
+        //    the short title doclists of a longer one, unless its word list is whole (long
+        //    prefixes begin few words): then it is expanded.
         let longWholePrefix = query.prefixLast && !nativePrefix && query.terms.last!.unicodeScalars.count > 6 && completions.count <= kbPrefixExpansion
-        let head = query.prefixLast && !longWholePrefix
-            // The prefix phrase is in about as many titles as its words together.
-            ? phase("kb_head", headWeights, quoted(query.terms, " ") + "*",
-                    query.exactTerms.map { docs[$0]?.head ?? 0 } + [completions.reduce(0) { $0 + $1.docs.head }])
-            : phase("kb_head", headWeights, expanded.match, expanded.docs.map(\.head))
+        let headMatch = match(nativePrefix: query.prefixLast && !longWholePrefix)
+        let head = phase("kb_head", headWeights, headMatch.match, headMatch.docs.map(\.head))
         var ranked = try head.run(db, filter: filter, limit: limit, cap: cap, proven: proven)
         // 2. Bodies, only when titles and tags do not fill the page, ranked by swarm_rank with
         //    document counts from kb_terms.
         if ranked.count < limit {
-            let body = phase("kb_fts", headWeights + ", \(kbWeights.body)", expanded.match, expanded.docs.map(\.all))
+            let bodyMatch = match(nativePrefix: nativePrefix)
+            let body = phase("kb_fts", headWeights + ", \(kbWeights.body)", bodyMatch.match, bodyMatch.docs.map(\.all))
             let seen = Set(ranked.map(\.id))
             ranked += try body.run(db, filter: filter, limit: limit + ranked.count, cap: cap, proven: proven)
                 .filter { !seen.contains($0.id) }.prefix(limit - ranked.count)
