@@ -73,14 +73,14 @@ struct KBBench: AsyncParsableCommand {
         try await printSizes(store, bench.databasePath)
 
         let conn = try await SwarmConnection.connect(url: bench.url, hello: HelloRequest(token: token, client: "kb-bench"))
+        let queries = query.isEmpty ? Self.queries : query.map { KBSearchRequest(query: $0, language: language) }
         var hitCounts: [String] = []
-        for q in query.isEmpty ? Self.queries : query.map({ KBSearchRequest(query: $0, language: language) }) {
+        for q in queries {
             let n = try await store.searchArticles(admin, q).results.count
             hitCounts.append("\(q.query)\(q.language.map { "[\($0)]" } ?? ""):\(n)")
         }
         print("queries (\(hitCounts.count), cycled; top-10 hits each): " + hitCounts.joined(separator: "  "))
         print(String(repeating: "-", count: 88))
-        let queries = query.isEmpty ? Self.queries : query.map { KBSearchRequest(query: $0, language: language) }
         let inProcess = try await time(runs) { i in _ = try await store.searchArticles(admin, queries[i % queries.count]) }
         let socket = try await time(runs) { i in
             _ = try await conn.request(Op.kbSearch.rawValue, queries[i % queries.count], as: KBSearchReply.self)
