@@ -81,8 +81,15 @@ final class Hub: Sendable {
                 var users: Set<Int64> = event.channelId.flatMap { s.members[$0] } ?? []
                 if let u = event.userId { users.insert(u) }
                 for user in users {
+                    // Case events go only to those the case rule admits (the store applies the same
+                    // rule at replay). Per connection: a bot's tokens may have different scopes.
+                    let isMember = event.caseAudience.map { s.members[$0.channelId]?.contains(user) ?? false } ?? false
                     for cid in s.byUser[user] ?? [] {
                         guard let conn = s.connections[cid] else { continue }
+                        if let audience = event.caseAudience {
+                            guard let p = conn.principal,
+                                  audience.admits(CaseVisibility.Reader(role: p.role, scope: p.scope), user: user, isMember: isMember) else { continue }
+                        }
                         if !conn.send(frame) { overflowed.append(conn) }
                     }
                 }

@@ -180,18 +180,20 @@ struct Session {
                     }
                     try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: buffer)))
                     ServerMetrics.framesOut.increment()
-                case .replay(let after, let user, _):
+                case .replay(let after, _, _):
+                    // Replay is queued only after hello authenticated the connection.
+                    guard let principal = conn.principal else { break }
                     var cursor = after
                     var count = 0
                     while true {
-                        let page = try await core.store.visibleEvents(user: user, after: cursor, limit: 500)
-                        for event in page {
+                        let page = try await core.store.visibleEvents(principal, after: cursor, limit: 500)
+                        for event in page.events {
                             try await outbound.write(.text(event.frame))
                             ServerMetrics.framesOut.increment()
                         }
-                        count += page.count
-                        cursor = page.last?.seq ?? cursor
-                        if page.count < 500 { break }
+                        count += page.events.count
+                        cursor = page.through ?? cursor
+                        if !page.more { break }
                     }
                     lastSeq = cursor
                     try await outbound.write(.text(Wire.event(.ready, ReadyEvent(seq: max(cursor, after), replayed: count))))

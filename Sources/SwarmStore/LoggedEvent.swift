@@ -13,6 +13,10 @@ public struct LoggedEvent: Sendable, Equatable {
     /// Events with a user are visible to that user (also, for member events, the subject).
     public var userId: Int64?
     public var data: String
+    /// Set on events about a case (`case.updated`, `case.handoff`) as they are published live: each
+    /// recipient gets the event only if `CaseVisibility` lets them see the case. Not stored; a
+    /// replay asks the rule again with what is true at replay time.
+    public var caseAudience: CaseAudience?
 
     /// `{"ev":…,"seq":…,"data":…}` ready to send.
     public var frame: String {
@@ -27,12 +31,38 @@ public struct LoggedEvent: Sendable, Equatable {
         data = row["data"]
     }
 
-    public init(seq: Int64, type: String, channelId: Int64?, userId: Int64?, data: String) {
+    public init(seq: Int64, type: String, channelId: Int64?, userId: Int64?, data: String, caseAudience: CaseAudience? = nil) {
         self.seq = seq
         self.type = type
         self.channelId = channelId
         self.userId = userId
         self.data = data
+        self.caseAudience = caseAudience
+    }
+}
+
+/// The facts about a case that do not depend on the reader, taken when its event is logged. With
+/// the reader's membership of `channelId` (which the hub tracks) they make `CaseVisibility.Facts`.
+public struct CaseAudience: Sendable, Equatable {
+    public var caseId: Int64
+    public var channelId: Int64
+    public var channelKind: ChannelKind
+    public var channelName: String
+    /// Users swarmed into the case.
+    public var swarmed: Set<Int64>
+
+    public init(caseId: Int64, channelId: Int64, channelKind: ChannelKind, channelName: String, swarmed: Set<Int64>) {
+        self.caseId = caseId
+        self.channelId = channelId
+        self.channelKind = channelKind
+        self.channelName = channelName
+        self.swarmed = swarmed
+    }
+
+    /// May this reader, a member of the case's channel or not, see the case?
+    public func admits(_ reader: CaseVisibility.Reader, user: Int64, isMember: Bool) -> Bool {
+        CaseVisibility.maySee(reader, CaseVisibility.Facts(channelKind: channelKind, channelName: channelName,
+                                                           isMember: isMember, isSwarmed: swarmed.contains(user)))
     }
 }
 
@@ -49,10 +79,11 @@ public final class WriteTx {
 
     /// Appends an event to the log in this transaction; it is fanned out after the commit.
     @discardableResult
-    func append<T: Encodable>(_ name: EventName, channel: Int64?, user: Int64?, message: Int64? = nil, _ payload: T) throws -> LoggedEvent {
+    func append<T: Encodable>(_ name: EventName, channel: Int64?, user: Int64?, message: Int64? = nil, audience: CaseAudience? = nil,
+                              _ payload: T) throws -> LoggedEvent {
         let data = String(decoding: try encoder.encode(payload), as: UTF8.self)
         try db.cachedStatement(sql: "INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [name.rawValue, channel, user, message, data, Timestamp.now()])
-        let event = LoggedEvent(seq: db.lastInsertedRowID, type: name.rawValue, channelId: channel, userId: user, data: data)
+        let event = LoggedEvent(seq: db.lastInsertedRowID, type: name.rawValue, channelId: channel, userId: user, data: data, caseAudience: audience)
         events.append(event)
         return event
     }

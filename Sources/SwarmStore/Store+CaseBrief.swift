@@ -10,15 +10,20 @@ extension SQLiteStore {
         return try await read { db in
             let row = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: row, .caseBrief)
-            return try Self.brief(db, caseRow: row, timelineLimit: req.timelineLimit ?? 100, timelineBefore: req.timelineBefore, messages: req.messages ?? 20)
+            return try Self.brief(db, p, caseRow: row, timelineLimit: req.timelineLimit ?? 100, timelineBefore: req.timelineBefore, messages: req.messages ?? 20)
         }
     }
 
     /// Every part is one indexed query, so the brief stays fast however long the history is: the
-    /// timeline is a page (newest first by id), facts and questions are per case.
-    static func brief(_ db: Database, caseRow row: Row, timelineLimit: Int, timelineBefore: String?, messages: Int) throws -> CaseBrief {
+    /// timeline is a page (newest first by id), facts and questions are per case. The parts that
+    /// span the customer (timeline, facts, other cases) show only what `reader` may see of the
+    /// customer's other cases and count the rest as withheld; the parts about this case need no
+    /// filter, since the reader was allowed to read this case.
+    static func brief(_ db: Database, _ reader: Principal, caseRow row: Row, timelineLimit: Int, timelineBefore: String?, messages: Int) throws -> CaseBrief {
         let caseId: Int64 = row["id"]
         let customerId: Int64 = row["customer_id"]
+        let cases = try customerCases(db, reader, customer: customerId)
+        let hidden = Set(cases.filter { !$0.visible }.map(\.id))
         let threadId: Int64 = row["thread_id"]
         let lastMessages = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + " WHERE m.thread_id = ? ORDER BY m.id DESC LIMIT ?"),
                                             arguments: [threadId, messages]).reversed().map(Rows.message)
@@ -32,23 +37,27 @@ extension SQLiteStore {
                               AND (a.answers = m.id OR (a.answers IS NULL AND a.id > m.id)))
              ORDER BY m.id
             """), arguments: [threadId]).map(Rows.message)
-        // Facts from every case of this customer; the newest value of each key wins.
+        // Facts from every case of this customer the reader may see; the newest value of each key
+        // wins. Facts of hidden cases are only counted (a hidden case's newer value of a key must
+        // not show, not even by which value is missing).
+        var factsWithheld = 0
         let facts = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT f.*, u.name FROM case_facts f JOIN cases c ON c.id = f.case_id JOIN users u ON u.id = f.by_user
             WHERE c.customer_id = ? ORDER BY f.at
             """), arguments: [customerId]).reduce(into: [String: CaseFact]()) { acc, r in
+            if hidden.contains(r["case_id"]) { factsWithheld += 1; return }
             acc[r["key"]] = CaseFact(key: r["key"], value: r["value"], source: r["source"], caseId: Ids.make(.case, r["case_id"]),
                                      by: Ids.make(.user, r["by_user"]), at: r["at"])
         }.values.sorted { $0.key < $1.key }
         let kbShared = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM timeline WHERE case_id = ? AND kind = 'kb_shared' ORDER BY id"),
                                         arguments: [caseId]).map(Self.timelineEntry)
-        let others = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, title, status, created_at FROM cases WHERE customer_id = ? AND id != ? ORDER BY id DESC LIMIT 20"),
-                                      arguments: [customerId, caseId]).map {
-            CaseSummary(id: Ids.make(.case, $0["id"]), title: $0["title"], status: CaseStatus(rawValue: $0["status"]) ?? .open, createdAt: $0["created_at"])
+        let others = cases.filter { $0.visible && $0.id != caseId }.prefix(20).map {
+            CaseSummary(id: Ids.make(.case, $0.id), title: $0.title, status: CaseStatus(rawValue: $0.status) ?? .open, createdAt: $0.createdAt)
         }
         return CaseBrief(caseInfo: try caseModel(db, row), customer: try customerModel(db, id: customerId),
-                         timeline: try timelinePage(db, customer: customerId, before: timelineBefore, limit: timelineLimit),
+                         timeline: try timelinePage(db, customer: customerId, hiding: hidden.sorted(), before: timelineBefore, limit: timelineLimit),
                          lastMessages: Array(lastMessages), handoffs: try handoffs(db, caseId: caseId), kbShared: kbShared,
-                         openQuestions: openQuestions, facts: facts, swarm: try swarmMembers(db, caseId: caseId), otherCases: others)
+                         openQuestions: openQuestions, facts: facts, swarm: try swarmMembers(db, caseId: caseId), otherCases: Array(others),
+                         factsWithheld: factsWithheld, otherCasesWithheld: hidden.subtracting([caseId]).count)
     }
 }

@@ -215,21 +215,16 @@ extension SQLiteStore {
         return SLAState(dueAt: due, firstResponseAt: first, state: state)
     }
 
-    /// Checks the per-case part of the permission table (the role × op part ran at dispatch).
+    /// Checks the per-case part of the permission table (the role × op part ran at dispatch) with
+    /// the one rule every case-wide and customer-wide view uses (`CaseVisibility`).
     static func authorize(_ db: Database, _ p: Principal, caseRow row: Row, _ op: Op) throws {
-        switch CasePermissions.access(p.role, op) {
-        case .none:
-            throw SwarmError.forbidden("\(p.role.rawValue) may not use \(op.rawValue)")
-        case .swarmed:
-            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM case_swarm WHERE case_id = ? AND user_id = ?"), arguments: [row["id"], p.id]) == true else {
-                throw SwarmError.forbidden("only people swarmed into this case may do that")
-            }
-        case .scoped:
-            guard p.scope.ops != nil, p.scope.allows(channel: row["channel_name"]) else { throw SwarmError.forbidden("this token is not scoped for #\(row["channel_name"] as String)") }
-        case .any:
-            guard try Permissions.isStaffLead(p.role) || (row["channel_kind"] as String) == ChannelKind.public.rawValue
-                || Rows.isMember(db, channel: row["channel_id"], user: p.id) else {
-                throw SwarmError.forbidden("this case is in a private channel you are not a member of")
+        let access = CasePermissions.access(p.role, op)
+        if access == .none { throw SwarmError.forbidden("\(p.role.rawValue) may not use \(op.rawValue)") }
+        guard CaseVisibility.allows(access, reader(p), try visibilityFacts(db, p, caseRow: row)) else {
+            switch access {
+            case .swarmed: throw SwarmError.forbidden("only people swarmed into this case may do that")
+            case .scoped: throw SwarmError.forbidden("this token is not scoped for #\(row["channel_name"] as String)")
+            default: throw SwarmError.forbidden("this case is in a private channel you are not a member of")
             }
         }
     }
@@ -314,7 +309,8 @@ extension SQLiteStore {
     static func announce(_ tx: WriteTx, caseId: Int64, change: String, by p: Principal) throws -> Case {
         let row = try caseRow(tx.db, ref: Ids.make(.case, caseId))
         let model = try caseModel(tx.db, row)
-        try tx.append(.caseUpdated, channel: row["channel_id"], user: nil, CaseUpdatedEvent(change: change, caseInfo: model, by: p.userId))
+        try tx.append(.caseUpdated, channel: row["channel_id"], user: nil, audience: try caseAudience(tx.db, caseRow: row),
+                      CaseUpdatedEvent(change: change, caseInfo: model, by: p.userId))
         return model
     }
 }

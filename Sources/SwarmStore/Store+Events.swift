@@ -18,14 +18,39 @@ extension SQLiteStore {
         Int64(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pruned_through'") ?? "0") ?? 0
     }
 
-    /// The next page of events after `after` that this user may see, in log order.
-    public func visibleEvents(user: Int64, after: Int64, limit: Int) async throws -> [LoggedEvent] {
+    /// One page of a replay: the events to send, and where the next page starts.
+    public struct ReplayPage: Sendable {
+        public var events: [LoggedEvent]
+        /// The highest seq this page looked at (sent or not); nil when there was nothing.
+        public var through: Int64?
+        /// More events may follow.
+        public var more: Bool
+    }
+
+    /// The next page of events after `after` that `p` may see, in log order: those of channels
+    /// they are a member of now and those addressed to them, less the case events
+    /// (`case.updated`, `case.handoff`) of cases `CaseVisibility` does not let them see now, the
+    /// same rule the hub applies live. `case.handoff` events logged by earlier servers carried the
+    /// new owner's brief, a view of the customer's other cases made for one reader; it is never
+    /// replayed (the receiver fetches `case.brief`).
+    public func visibleEvents(_ p: Principal, after: Int64, limit: Int) async throws -> ReplayPage {
         try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT seq, type, channel_id, user_id, data FROM events
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT seq, type, channel_id, user_id,
+                       CASE type WHEN 'case.handoff' THEN json_remove(data, '$.brief') ELSE data END AS data,
+                       CASE type WHEN 'case.updated' THEN json_extract(data, '$.case.id')
+                                 WHEN 'case.handoff' THEN json_extract(data, '$.handoff.case') END AS case_ref
+                FROM events
                 WHERE seq > ?1 AND (user_id = ?2 OR channel_id IN (SELECT channel_id FROM members WHERE user_id = ?2))
                 ORDER BY seq LIMIT ?3
-                """), arguments: [after, user, limit]).map(LoggedEvent.init(row:))
+                """), arguments: [after, p.id, limit])
+            var cache: [String: Bool] = [:]
+            var events: [LoggedEvent] = []
+            for row in rows {
+                if let ref = row["case_ref"] as String?, try !Self.maySeeCase(db, p, ref: ref, cache: &cache) { continue }
+                events.append(LoggedEvent(row: row))
+            }
+            return ReplayPage(events: events, through: rows.last.map { $0["seq"] as Int64 }, more: rows.count == limit)
         }
     }
 

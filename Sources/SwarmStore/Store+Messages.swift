@@ -217,15 +217,8 @@ extension SQLiteStore {
                 ELSE ?1 END
             WHERE message_id = ?2 AND type IN ('message.new', 'message.edited', 'message.marked', 'mention')
             """).execute(arguments: [json, message])
-        // Hand-offs carry a brief with thread messages; they are logged under the thread root.
-        let root = current.thread.flatMap { Ids.parse(.message, $0) } ?? message
-        for row in try Row.fetchAll(tx.db.cachedStatement(sql: "SELECT seq, data FROM events WHERE message_id = ? AND type = 'case.handoff'"), arguments: [root]) {
-            var event = try JSONDecoder().decode(HandoffEvent.self, from: Data((row["data"] as String).utf8))
-            event.brief.lastMessages = event.brief.lastMessages.map { $0.id == current.id ? current : $0 }
-            event.brief.openQuestions = event.brief.openQuestions.compactMap { $0.id == current.id ? (current.deleted ? nil : current) : $0 }
-            try tx.db.cachedStatement(sql: "UPDATE events SET data = ? WHERE seq = ?")
-                .execute(arguments: [String(decoding: try tx.encoder.encode(event), as: UTF8.self), row["seq"]])
-        }
+        // `case.handoff` events no longer carry a brief (and old ones are replayed without it,
+        // `visibleEvents`), so there is nothing of this message in them to rewrite.
     }
 
     static func saveVersion(_ db: Database, message: Int64, body: String, by: Int64, at: String, reason: String) throws {

@@ -139,6 +139,10 @@ extension SQLiteStore {
             } else if target.hasPrefix("#") || Ids.parse(.channel, target) != nil {
                 let ch = try Rows.channel(db, ref: target)
                 guard ch.kind != .dm else { throw SwarmError.badRequest("hand a case to a team channel, not a direct message") }
+                let kind = ChannelKind(rawValue: row["channel_kind"]) ?? .private
+                guard CaseVisibility.mayQueue(caseChannelKind: kind, caseChannel: row["channel_id"], in: ch.id) else {
+                    throw SwarmError.forbidden("this case is in private #\(row["channel_name"] as String), which #\(ch.name)'s members may not read; hand it to a person or to #\(row["channel_name"] as String)")
+                }
                 toChannel = ch
             } else {
                 let u = try Rows.userRow(db, ref: target)
@@ -154,7 +158,16 @@ extension SQLiteStore {
             let handoff = try Self.handoffs(db, caseId: caseId).last!
             let caseChannel = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
             // The new owner can read and post in the thread from now on.
-            if let toUser { try Self.ensureMember(tx, channel: caseChannel, user: toUser, by: p.id) }
+            if let toUser {
+                try Self.ensureMember(tx, channel: caseChannel, user: toUser, by: p.id)
+                // Marketing and product staff see only cases they were swarmed into
+                // (CaseVisibility); owning one counts as being brought in.
+                if let role = try String.fetchOne(db, sql: "SELECT role FROM users WHERE id = ?", arguments: [toUser]),
+                   role == Role.marketing.rawValue || role == Role.product.rawValue {
+                    try db.execute(sql: "INSERT INTO case_swarm(case_id, user_id, invited_by, invited_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                                   arguments: [caseId, toUser, p.id, now])
+                }
+            }
             try Self.ensureMember(tx, channel: caseChannel, user: p.id)
             let who = handoff.toName.map { "@\($0)" } ?? toChannel.map { "#\($0.name)" } ?? "?"
             let card: JSONValue = .object(["type": .string("handoff"), "case": .string(Ids.make(.case, caseId)), "to": handoff.to.map(JSONValue.string) ?? .null,
@@ -162,14 +175,16 @@ extension SQLiteStore {
             _ = try Self.insertMessage(tx, channel: caseChannel, author: p, body: "Handed off to \(who): \(note)", thread: row["thread_id"], card: card)
             try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "handoff", text: "handed off to \(who): \(note)", by: p.id)
             try Self.announce(tx, caseId: caseId, change: "owner", by: p)
-            let brief = try Self.brief(db, caseRow: try Self.caseRow(db, ref: Ids.make(.case, caseId)), timelineLimit: 100, timelineBefore: nil, messages: 20)
-            let event = HandoffEvent(handoff: handoff, brief: brief)
-            // Logged under the thread root, so edits and deletes in the thread rewrite its brief too.
-            let root: Int64 = row["thread_id"]
+            // A reference, not a brief: what of the customer's other cases a brief shows depends on
+            // who reads it, and this event is replayed to whoever joins the channel later. Each
+            // recipient fetches `case.brief` (filtered for them); the hub and the replay deliver the
+            // event only to those who may see the case.
+            let event = HandoffEvent(handoff: handoff)
+            let audience = try Self.caseAudience(db, caseRow: row)
             if let toUser {
-                try tx.append(.caseHandoff, channel: nil, user: toUser, message: root, event)
+                try tx.append(.caseHandoff, channel: nil, user: toUser, audience: audience, event)
             } else if let toChannel {
-                try tx.append(.caseHandoff, channel: toChannel.id, user: nil, message: root, event)
+                try tx.append(.caseHandoff, channel: toChannel.id, user: nil, audience: audience, event)
             }
             return handoff
         }

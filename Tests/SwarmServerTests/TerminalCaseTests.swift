@@ -30,7 +30,9 @@ struct TerminalCaseTests {
             try await tmux.waitFor("the fact") { $0.contains("noted order_number = 5512") }
             try tmux.type("/case handoff @bob Refund approved by finance, please confirm with the customer.")
             let handed = try await tmux.showingScreen { try await bob.event("case.handoff") }
-            let brief = try handed.decode(HandoffEvent.self).brief
+            // The event names the hand-off; bob reads the brief himself (filtered for him).
+            #expect(try handed.decode(HandoffEvent.self).handoff.caseId == "CS1")
+            let brief = try await bob.request(.caseBrief, CaseBriefRequest(caseId: "CS1"), as: CaseBrief.self)
             #expect(brief.facts.map(\.key) == ["order_number"])
             #expect(brief.handoffs.last?.note == "Refund approved by finance, please confirm with the customer.")
             try await tmux.waitFor("the hand-off confirmation") { $0.contains("handed CS1 to @bob") }

@@ -50,10 +50,14 @@ struct CaseViewTests {
     @Test func handoffsAndInvitesAreNotifications() throws {
         var m = ChatModel()
         m.me = User(id: "U2", name: "bob", displayName: nil, role: .agent, skills: [])
-        let handoff = HandoffEvent(handoff: Self.brief().handoffs[0], brief: Self.brief())
+        // The event carries no case: the title comes from the card a `case.updated` left, if any.
+        let handoff = HandoffEvent(handoff: Self.brief().handoffs[0])
+        #expect(m.apply(try Self.event("case.handoff", handoff)))
+        #expect(m.alerts.last?.text.contains("alice handed CS3 to you") == true)
+        #expect(m.apply(try Self.event("case.updated", CaseUpdatedEvent(change: "owner", caseInfo: Self.brief().caseInfo, by: "U1"))))
+        #expect(m.casesByThread["M10"]?.id == "CS3")
         #expect(m.apply(try Self.event("case.handoff", handoff)))
         #expect(m.alerts.last?.text.contains("alice handed CS3 “Refund missing” to you") == true)
-        #expect(m.casesByThread["M10"]?.id == "CS3")
         let invite = SwarmInviteEvent(caseId: "CS3", title: "Refund missing", channel: "C1", thread: "M10", by: "U1", byName: "alice", message: "billing side?")
         #expect(m.apply(try Self.event("case.swarm_invite", invite)))
         #expect(m.alerts.last?.text.contains("alice asks you to swarm on CS3") == true)

@@ -108,17 +108,30 @@ public struct CustomerTimelineRequest: Codable, Sendable {
 public struct TimelinePage: Codable, Sendable, Equatable {
     /// Oldest first.
     public var entries: [TimelineEntry]
+    /// Entries the reader may see (all pages).
     public var total: Int
     public var nextBefore: String?
+    /// Entries of the customer's cases the reader may not see: counted, never shown (§14).
+    public var withheld: Int
 
     enum CodingKeys: String, CodingKey {
-        case entries, total
+        case entries, total, withheld
         case nextBefore = "next_before"
     }
 
-    public init(entries: [TimelineEntry], total: Int, nextBefore: String?) {
+    public init(entries: [TimelineEntry], total: Int, nextBefore: String?, withheld: Int = 0) {
         self.entries = entries
         self.total = total
         self.nextBefore = nextBefore
+        self.withheld = withheld
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        entries = try c.decode([TimelineEntry].self, forKey: .entries)
+        total = try c.decode(Int.self, forKey: .total)
+        nextBefore = try c.decodeIfPresent(String.self, forKey: .nextBefore)
+        // Servers before the privacy rule did not send it.
+        withheld = try c.decodeIfPresent(Int.self, forKey: .withheld) ?? 0
     }
 }

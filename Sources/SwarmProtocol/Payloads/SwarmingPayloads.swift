@@ -155,6 +155,10 @@ public struct CaseBrief: Codable, Sendable, Equatable {
     public var facts: [CaseFact]
     public var swarm: [SwarmMember]
     public var otherCases: [CaseSummary]
+    /// Facts of the customer's cases the reader may not see (counted, never shown).
+    public var factsWithheld: Int
+    /// The customer's other cases the reader may not see (counted, never listed).
+    public var otherCasesWithheld: Int
 
     enum CodingKeys: String, CodingKey {
         case customer, timeline, handoffs, facts, swarm
@@ -163,10 +167,15 @@ public struct CaseBrief: Codable, Sendable, Equatable {
         case kbShared = "kb_shared"
         case openQuestions = "open_questions"
         case otherCases = "other_cases"
+        case factsWithheld = "facts_withheld"
+        case otherCasesWithheld = "other_cases_withheld"
     }
 
     public init(caseInfo: Case, customer: Customer, timeline: TimelinePage, lastMessages: [Message], handoffs: [Handoff], kbShared: [TimelineEntry],
-                openQuestions: [Message], facts: [CaseFact], swarm: [SwarmMember], otherCases: [CaseSummary]) {
+                openQuestions: [Message], facts: [CaseFact], swarm: [SwarmMember], otherCases: [CaseSummary],
+                factsWithheld: Int = 0, otherCasesWithheld: Int = 0) {
+        self.factsWithheld = factsWithheld
+        self.otherCasesWithheld = otherCasesWithheld
         self.caseInfo = caseInfo
         self.customer = customer
         self.timeline = timeline
@@ -198,11 +207,12 @@ public struct CaseSummary: Codable, Sendable, Equatable {
     }
 }
 
+/// `case.handoff`: a reference to the hand-off, not a brief. The brief is a view that depends on
+/// who reads it (what of the customer's other cases they may see), so a logged event cannot carry
+/// one for every later reader; receivers fetch `case.brief`, which is filtered for them.
 public struct HandoffEvent: Codable, Sendable {
     public var handoff: Handoff
-    public var brief: CaseBrief
-    public init(handoff: Handoff, brief: CaseBrief) {
+    public init(handoff: Handoff) {
         self.handoff = handoff
-        self.brief = brief
     }
 }

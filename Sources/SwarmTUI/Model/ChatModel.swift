@@ -188,11 +188,13 @@ public struct ChatModel: Sendable {
             alert("\(e.byName) asks you to swarm on \(e.caseId) “\(e.title)”: \(e.message) (/case join \(e.caseId))")
             return true
         case EventName.caseHandoff.rawValue:
+            // The event names the hand-off only (no brief, no case): the case card is kept current
+            // by the `case.updated` that comes with it, and `/case brief` fetches what this user may see.
             guard let e = try? data.decode(HandoffEvent.self) else { return false }
-            let c = e.brief.caseInfo
-            casesByThread[c.thread] = c
+            let c = e.handoff.caseId
+            let title = casesByThread.values.first { $0.id == c }.map { " “\($0.title)”" } ?? ""
             let target = e.handoff.toName == me?.name ? "you" : (e.handoff.toName.map { "@\($0)" } ?? "this channel")
-            alert("\(e.handoff.fromName ?? "someone") handed \(c.id) “\(c.title)” to \(target): \(e.handoff.note) (/case brief \(c.id))")
+            alert("\(e.handoff.fromName ?? "someone") handed \(c)\(title) to \(target): \(e.handoff.note) (/case brief \(c))")
             return true
         case EventName.memberLeft.rawValue:
             if let e = try? data.decode(MemberEvent.self), e.user == me?.id { remove(channel: e.channel) }

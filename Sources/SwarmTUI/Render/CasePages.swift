@@ -45,6 +45,7 @@ public enum CasePages {
         lines.append("Tickets: " + (c.tickets.isEmpty ? "none" : c.tickets.map { "\($0.system) \($0.key)" + ($0.url.map { " <\($0)>" } ?? "") }.joined(separator: ", ")))
         lines.append("Already given (do not ask again):" + (b.facts.isEmpty ? " nothing yet" : ""))
         for f in b.facts { lines.append("  \(f.key): \(f.value)   (from \(f.source))") }
+        if b.factsWithheld > 0 { lines.append("  (\(b.factsWithheld) more in cases you cannot see)") }
         if !b.handoffs.isEmpty {
             lines.append("Hand-off notes:")
             for h in b.handoffs {
@@ -61,8 +62,10 @@ public enum CasePages {
         }
         if !b.kbShared.isEmpty { lines.append("KB shared: " + b.kbShared.map(\.text).joined(separator: "; ")) }
         if !b.otherCases.isEmpty { lines.append("Other cases: " + b.otherCases.map { "\($0.id) \($0.title) [\($0.status.rawValue)]" }.joined(separator: "; ")) }
+        if b.otherCasesWithheld > 0 { lines.append("Other cases you cannot see: \(b.otherCasesWithheld)") }
         let older = b.timeline.total - b.timeline.entries.count
-        lines.append("Timeline (\(b.timeline.total) entries" + (older > 0 ? ", \(older) older not shown" : "") + "):")
+        lines.append("Timeline (\(b.timeline.total) entries" + (older > 0 ? ", \(older) older not shown" : "")
+                     + (b.timeline.withheld > 0 ? ", \(b.timeline.withheld) in cases you cannot see" : "") + "):")
         for e in b.timeline.entries { lines.append("  " + timelineLine(e)) }
         return lines
     }

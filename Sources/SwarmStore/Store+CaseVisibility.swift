@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import SwarmCore
+import SwarmProtocol
+
+/// Feeding `CaseVisibility` (the rule lives in SwarmCore) with what the database knows: one case,
+/// all of a customer's cases, or the audience of a case event.
+extension SQLiteStore {
+    static func reader(_ p: Principal) -> CaseVisibility.Reader {
+        CaseVisibility.Reader(role: p.role, scope: p.scope)
+    }
+
+    /// The facts about one case (a row of `caseSelect`) as seen by `p`, in one indexed query.
+    static func visibilityFacts(_ db: Database, _ p: Principal, caseRow row: Row) throws -> CaseVisibility.Facts {
+        let flags = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS(SELECT 1 FROM members WHERE channel_id = ?1 AND user_id = ?3) AS member,
+                   EXISTS(SELECT 1 FROM case_swarm WHERE case_id = ?2 AND user_id = ?3) AS swarmed
+            """), arguments: [row["channel_id"], row["id"], p.id])
+        return CaseVisibility.Facts(channelKind: ChannelKind(rawValue: row["channel_kind"]) ?? .private, channelName: row["channel_name"],
+                                    isMember: flags?["member"] ?? false, isSwarmed: flags?["swarmed"] ?? false)
+    }
+
+    /// One case of a customer, with whether the reader may see it.
+    struct CustomerCase {
+        var id: Int64
+        var title: String
+        var status: String
+        var createdAt: String
+        var visible: Bool
+    }
+
+    /// Every case of the customer, newest first, each with the rule's answer for `p`. One query on
+    /// `cases_customer`; the customer-wide views then filter their own indexed query by the few
+    /// ids that are hidden (usually none, and then they run unchanged).
+    static func customerCases(_ db: Database, _ p: Principal, customer: Int64) throws -> [CustomerCase] {
+        let who = Self.reader(p)
+        return try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT c.id, c.title, c.status, c.created_at, ch.kind, ch.name,
+                   EXISTS(SELECT 1 FROM members m WHERE m.channel_id = c.channel_id AND m.user_id = ?2) AS member,
+                   EXISTS(SELECT 1 FROM case_swarm s WHERE s.case_id = c.id AND s.user_id = ?2) AS swarmed
+            FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.customer_id = ?1 ORDER BY c.id DESC
+            """), arguments: [customer, p.id]).map { r in
+            let facts = CaseVisibility.Facts(channelKind: ChannelKind(rawValue: r["kind"]) ?? .private, channelName: r["name"],
+                                             isMember: r["member"], isSwarmed: r["swarmed"])
+            return CustomerCase(id: r["id"], title: r["title"], status: r["status"], createdAt: r["created_at"],
+                                visible: CaseVisibility.maySee(who, facts))
+        }
+    }
+
+    /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one cached statement for
+    /// any number of ids.
+    static func jsonIds(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// Who a case event may reach, taken in the transaction that logs it, so the hub can apply the
+    /// rule to each live recipient (membership it tracks itself, in log order).
+    static func caseAudience(_ db: Database, caseRow row: Row) throws -> CaseAudience {
+        let caseId: Int64 = row["id"]
+        let swarmed = try Int64.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM case_swarm WHERE case_id = ?"), arguments: [caseId])
+        return CaseAudience(caseId: caseId, channelId: row["channel_id"], channelKind: ChannelKind(rawValue: row["channel_kind"]) ?? .private,
+                            channelName: row["channel_name"], swarmed: Set(swarmed))
+    }
+
+    /// Whether `p` may see the case `ref` (a `CS…` id from a logged event) now; unknown cases are
+    /// not shown. `cache` keeps one answer per case for a replay page.
+    static func maySeeCase(_ db: Database, _ p: Principal, ref: String, cache: inout [String: Bool]) throws -> Bool {
+        if let known = cache[ref] { return known }
+        var answer = false
+        if let id = Ids.parse(.case, ref),
+           let row = try Row.fetchOne(db.cachedStatement(sql: caseSelect + " WHERE c.id = ?"), arguments: [id]) {
+            answer = CaseVisibility.maySee(reader(p), try visibilityFacts(db, p, caseRow: row))
+        }
+        cache[ref] = answer
+        return answer
+    }
+}
