@@ -53,7 +53,7 @@ struct BriefBench: AsyncParsableCommand {
         let conn = try await SwarmConnection.connect(url: bench.url, hello: HelloRequest(token: token, client: "brief-bench"))
         let agentConn = try await SwarmConnection.connect(url: bench.url, hello: HelloRequest(token: agentToken, client: "brief-bench"))
         print("brief of a case: timeline page 100 newest entries, 20 thread messages, facts, hand-offs, questions")
-        print(String(repeating: "-", count: 88))
+        print(String(repeating: "-", count: 100))
         var rows: [(String, LatencyStats)] = []
         for (label, caseId, n, reader, socketConn) in [("baseline", small, baseline, lead, conn), ("long", big, entries, lead, conn),
                                                        ("long, agent", big, entries, agent, agentConn)] {
@@ -65,8 +65,8 @@ struct BriefBench: AsyncParsableCommand {
             rows.append(("\(label) in-process (\(brief.timeline.total) entries\(withheld))", inProcess))
             rows.append(("\(label) over the socket", socket))
         }
-        for (label, s) in rows { print(label.padding(toLength: 44, withPad: " ", startingAt: 0), s.description) }
-        print(String(repeating: "-", count: 88))
+        for (label, s) in rows { print(label.padding(toLength: 56, withPad: " ", startingAt: 0), s.description) }
+        print(String(repeating: "-", count: 100))
         print(String(format: "p99 ratio long/baseline: in-process ×%.2f, socket ×%.2f; target p99 < 20 ms at 10,000 entries: %@",
                      rows[2].1.p99 / rows[0].1.p99, rows[3].1.p99 / rows[1].1.p99,
                      rows[2...].allSatisfy { $0.1.p99 < 20 } ? "met" : "NOT met"))
