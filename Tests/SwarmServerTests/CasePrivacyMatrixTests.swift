@@ -230,6 +230,20 @@ struct CasePrivacyMatrixTests {
         }
     }
 
+    @Test("a marketing or product new owner can see the case handed to them")
+    func handedToProductStaff() async throws {
+        try await withServer { server in
+            let w = try await Self.world(server)
+            let pete = try await server.client("pete", role: .product)
+            _ = try await w.lead.request(.caseHandoff, CaseHandoffRequest(caseId: w.publicCase.id, to: "@pete", note: "Pricing question for product, please answer Maria."))
+            let event = try await pete.event("case.handoff")
+            #expect(try event.decode(HandoffEvent.self).handoff.caseId == w.publicCase.id)
+            let brief = try await pete.conn.send(Op.caseBrief.rawValue, CaseBriefRequest(caseId: w.publicCase.id))
+            #expect(brief.ok == true, "\(brief.error?.message ?? "")")
+            try Self.expectNoLeak(brief, "the brief of product staff who own the public case")
+        }
+    }
+
     /// A withheld count as sent (read from the JSON, so a server without the field fails the
     /// check instead of the decoding).
     static func withheld(_ data: JSONValue?, _ key: String = "withheld") -> Int? {
