@@ -56,8 +56,9 @@ extension SQLiteStore {
             if let tag = req.tag { conditions.append("c.id IN (SELECT case_id FROM case_tags WHERE tag = ?)"); args.append(tag.lowercased()) }
             if let ref = req.customer { conditions.append("c.customer_id = ?"); args.append(try Self.customerId(db, ref: ref)) }
             if let priority = req.priority { conditions.append("c.priority = ?"); args.append(priority.rawValue) }
-            // What each role may see: swarmed staff their swarmed cases; agents the cases in
-            // channels they can read; bots the channels their token names.
+            // What each role may see (CaseVisibility), narrowed in SQL so a page is a page:
+            // swarmed staff their swarmed cases; agents the cases in channels they can read. Bots'
+            // channel patterns are globs, applied with the rule below.
             switch CasePermissions.access(p.role, .caseList) {
             case .swarmed:
                 conditions.append("c.id IN (SELECT case_id FROM case_swarm WHERE user_id = ?)")
@@ -70,8 +71,10 @@ extension SQLiteStore {
             args.append(limit + 1)
             let rows = try Row.fetchAll(db, sql: Self.caseSelect + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.id DESC LIMIT ?",
                                         arguments: StatementArguments(args))
-            var cases = try rows.prefix(limit).map { try Self.caseModel(db, $0) }
-            if p.role == .bot { cases = cases.filter { p.scope.allows(channel: $0.channelName) } }
+            // The rule itself decides; the SQL above only keeps pages from being mostly filtered.
+            let cases = try rows.prefix(limit).filter { row in
+                CaseVisibility.maySee(Self.reader(p), try Self.visibilityFacts(db, p, caseRow: row))
+            }.map { try Self.caseModel(db, $0) }
             let next = rows.count > limit ? rows.prefix(limit).last.map { Ids.make(.case, $0["id"]) } : nil
             return CaseListReply(cases: cases, nextBefore: next)
         }
@@ -295,7 +298,10 @@ extension SQLiteStore {
             WHERE t.system = ? AND t.key = ? AND t.unlinked_at IS NULL AND c.status IN ('new','open','pending')
             """, arguments: [system, key]) {
             if holder == caseId { return }
-            throw SwarmError.conflict("\(system) \(key) is already linked to open case \(Ids.make(.case, holder))")
+            // Name the other case only to someone who may see it.
+            let holderRow = try caseRow(db, ref: Ids.make(.case, holder))
+            let named = CaseVisibility.maySee(reader(p), try visibilityFacts(db, p, caseRow: holderRow)) ? "open case \(Ids.make(.case, holder))" : "an open case you cannot see"
+            throw SwarmError.conflict("\(system) \(key) is already linked to \(named)")
         }
         try db.execute(sql: "INSERT INTO case_tickets(case_id, system, key, url, linked_by, linked_at) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [caseId, system, key, ticket.url, p.id, Timestamp.now()])

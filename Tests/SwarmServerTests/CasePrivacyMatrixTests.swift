@@ -149,6 +149,11 @@ struct CasePrivacyMatrixTests {
                 for op in [Op.caseGet, .caseBrief] {
                     #expect(try await reader.refusal(op, CaseRef(caseId: w.privateCase.id)) == .forbidden, "\(who) \(op.rawValue)")
                 }
+                // Linking the private case's ticket elsewhere is a conflict that does not name it.
+                if reader !== w.mia {
+                    let clash = try await reader.conn.send(Op.caseLinkTicket.rawValue, CaseTicketRequest(caseId: w.publicCase.id, system: "zendesk", key: "\(Self.marker)-881"))
+                    #expect(clash.error?.code == .conflict && !(clash.error?.message ?? "").contains(w.privateCase.id), "\(who): \(clash.error?.message ?? "ok")")
+                }
             }
             // The insider does see the private case through the same ops.
             let listed = try await w.insider.request(.caseList, CaseListRequest(customer: w.publicCase.customer), as: CaseListReply.self)
