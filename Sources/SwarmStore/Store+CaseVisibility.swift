@@ -35,16 +35,35 @@ extension SQLiteStore {
     static func customerCases(_ db: Database, _ p: Principal, customer: Int64) throws -> [CustomerCase] {
         let who = Self.reader(p)
         return try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT c.id, c.title, c.status, c.created_at, ch.kind, ch.name,
-                   EXISTS(SELECT 1 FROM members m WHERE m.channel_id = c.channel_id AND m.user_id = ?2) AS member,
-                   EXISTS(SELECT 1 FROM case_swarm s WHERE s.case_id = c.id AND s.user_id = ?2) AS swarmed
+            SELECT c.id, c.title, c.status, c.created_at, \(factColumns)
             FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.customer_id = ?1 ORDER BY c.id DESC
             """), arguments: [customer, p.id]).map { r in
-            let facts = CaseVisibility.Facts(channelKind: ChannelKind(rawValue: r["kind"]) ?? .private, channelName: r["name"],
-                                             isMember: r["member"], isSwarmed: r["swarmed"])
-            return CustomerCase(id: r["id"], title: r["title"], status: r["status"], createdAt: r["created_at"],
-                                visible: CaseVisibility.maySee(who, facts))
+            CustomerCase(id: r["id"], title: r["title"], status: r["status"], createdAt: r["created_at"],
+                         visible: CaseVisibility.maySee(who, facts(r)))
         }
+    }
+
+    /// Which of `ids` `p` may see, in one query (for lists that name cases, such as an article's).
+    static func visibleCases(_ db: Database, _ p: Principal, among ids: [Int64]) throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        let who = Self.reader(p)
+        return Set(try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT c.id, \(factColumns)
+            FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id IN (SELECT value FROM json_each(?1))
+            """), arguments: [jsonIds(ids), p.id]).filter { CaseVisibility.maySee(who, facts($0)) }.map { $0["id"] as Int64 })
+    }
+
+    /// The columns `facts(_:)` reads, for a query over `cases c JOIN channels ch` with the reader's
+    /// user id as `?2`.
+    private static let factColumns = """
+        ch.kind AS channel_kind, ch.name AS channel_name,
+        EXISTS(SELECT 1 FROM members m WHERE m.channel_id = c.channel_id AND m.user_id = ?2) AS member,
+        EXISTS(SELECT 1 FROM case_swarm s WHERE s.case_id = c.id AND s.user_id = ?2) AS swarmed
+        """
+
+    private static func facts(_ r: Row) -> CaseVisibility.Facts {
+        CaseVisibility.Facts(channelKind: ChannelKind(rawValue: r["channel_kind"]) ?? .private, channelName: r["channel_name"],
+                             isMember: r["member"], isSwarmed: r["swarmed"])
     }
 
     /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one cached statement for

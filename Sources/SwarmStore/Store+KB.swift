@@ -11,7 +11,7 @@ extension SQLiteStore {
                                        language: req.language ?? "en", audience: req.audience ?? .internal, replyTemplate: req.replyTemplate)
         return try await write { tx in
             let id = try Self.insertArticle(tx, author: p.id, fields, state: .draft, sourceCase: nil)
-            return try Self.articleModel(tx.db, id: id)
+            return try Self.articleModel(tx.db, id: id, for: p)
         }
     }
 
@@ -20,7 +20,7 @@ extension SQLiteStore {
             let db = tx.db
             let (row, access) = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill)
             guard access.write else { throw SwarmError.forbidden("only the author (while a draft) or an editor may change this article") }
-            let old = try Self.articleModel(db, row)
+            let old = try Self.articleModel(db, row, for: p)
             let fields = try ArticleFields(title: req.title ?? old.title, body: req.body ?? old.body, tags: req.tags ?? old.tags,
                                            products: req.products ?? old.products, language: req.language ?? old.language,
                                            audience: req.audience ?? old.audience, replyTemplate: req.replyTemplate ?? old.replyTemplate)
@@ -35,7 +35,7 @@ extension SQLiteStore {
                 """, arguments: [fields.title, fields.body, fields.tags.joined(separator: " "), try Self.json(tx, fields.tags), try Self.json(tx, fields.products),
                                  fields.language, fields.audience.rawValue, fields.replyTemplate, version, Timestamp.now(), row["id"]])
             try Self.saveArticleVersion(tx, id: row["id"], version: version, fields, author: p.id, previousBody: old.body)
-            return try Self.articleModel(db, id: row["id"])
+            return try Self.articleModel(db, id: row["id"], for: p)
         }
     }
 
@@ -53,14 +53,14 @@ extension SQLiteStore {
             }
             try db.execute(sql: "UPDATE kb_articles SET state = ?, approved_by = CASE WHEN ? = 'approved' THEN ? ELSE approved_by END, updated_at = ? WHERE id = ?",
                            arguments: [req.state.rawValue, req.state.rawValue, p.id, Timestamp.now(), row["id"]])
-            return try Self.articleModel(db, id: row["id"])
+            return try Self.articleModel(db, id: row["id"], for: p)
         }
     }
 
     public func getArticle(_ p: Principal, _ req: KBGetRequest, editorSkill: String) async throws -> KBGetReply {
         try await read { db in
             let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
-            var article = try Self.articleModel(db, row)
+            var article = try Self.articleModel(db, row, for: p)
             let versions = try Row.fetchAll(db, sql: """
                 SELECT v.version, v.title, COALESCE(v.body, a.body) AS body, v.tags_json, v.at, u.name
                 FROM kb_versions v JOIN kb_articles a ON a.id = v.article_id JOIN users u ON u.id = v.author_id WHERE v.article_id = ? ORDER BY v.version
@@ -97,7 +97,7 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(db, sql: Self.articleSelect + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.id DESC LIMIT ?",
                                         arguments: StatementArguments(args))
             let next = rows.count > limit ? rows.prefix(limit).last.map { Ids.make(.article, $0["id"]) } : nil
-            return KBListReply(articles: try rows.prefix(limit).map { try Self.articleModel(db, $0) }, nextBefore: next)
+            return KBListReply(articles: try rows.prefix(limit).map { try Self.articleModel(db, $0, for: p) }, nextBefore: next)
         }
     }
 
@@ -108,7 +108,7 @@ extension SQLiteStore {
         return try await write { tx in
             let db = tx.db
             let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
-            let article = try Self.articleModel(db, row)
+            let article = try Self.articleModel(db, row, for: p)
             guard article.state == .approved else { throw SwarmError.badRequest("only approved articles can be shared") }
             var caseRow: Row?
             let threadId: Int64
@@ -169,7 +169,7 @@ extension SQLiteStore {
                                      text: "solved by \(Ids.make(.article, row["id"])): \(row["title"] as String)", by: p.id,
                                      data: .object(["article": .string(Ids.make(.article, row["id"]))]))
             }
-            return KBSolvedReply(article: Ids.make(.article, row["id"]), caseId: Ids.make(.case, c["id"]), recorded: recorded, stats: try Self.articleStats(db, id: row["id"]))
+            return KBSolvedReply(article: Ids.make(.article, row["id"]), caseId: Ids.make(.case, c["id"]), recorded: recorded, stats: try Self.articleStats(db, id: row["id"], for: p))
         }
     }
 
@@ -197,7 +197,7 @@ extension SQLiteStore {
             let tags = caseRow.map { Self.decodeList($0["tags"]) } ?? []
             let fields = try ArticleFields(title: title, body: body, tags: tags, products: [], language: "en", audience: .internal, replyTemplate: nil)
             let id = try Self.insertArticle(tx, author: p.id, fields, state: .draft, sourceCase: caseRow?["id"])
-            return try Self.articleModel(db, id: id)
+            return try Self.articleModel(db, id: id, for: p)
         }
     }
 
@@ -205,7 +205,7 @@ extension SQLiteStore {
     public func renderArticle(_ p: Principal, _ req: KBRenderRequest, editorSkill: String) async throws -> KBRenderReply {
         try await read { db in
             let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
-            let article = try Self.articleModel(db, row)
+            let article = try Self.articleModel(db, row, for: p)
             guard article.audience == .customer, article.state == .approved else {
                 throw SwarmError.badRequest("only approved customer-facing articles can be rendered for a customer")
             }

@@ -69,29 +69,33 @@ extension SQLiteStore {
         return row
     }
 
-    static func articleModel(_ db: Database, id: Int64) throws -> Article {
-        try articleModel(db, try articleRow(db, ref: Ids.make(.article, id)))
+    static func articleModel(_ db: Database, id: Int64, for p: Principal) throws -> Article {
+        try articleModel(db, try articleRow(db, ref: Ids.make(.article, id)), for: p)
     }
 
-    static func articleModel(_ db: Database, _ row: Row) throws -> Article {
+    /// The article as `p` may see it: the cases it names (`source_case`, `stats.cases`) only when
+    /// `p` may see them (CaseVisibility); the counts stay whole, they say nothing about a case.
+    static func articleModel(_ db: Database, _ row: Row, for p: Principal) throws -> Article {
         let approvedBy: Int64? = row["approved_by"]
-        let source: Int64? = row["source_case"]
+        let source: Int64? = try (row["source_case"] as Int64?).flatMap { try visibleCases(db, p, among: [$0]).contains($0) ? $0 : nil }
         return Article(id: Ids.make(.article, row["id"]), title: row["title"], body: row["body"], tags: decodeList(row["tags_json"]),
                        products: decodeList(row["products"]), language: row["language"], audience: KBAudience(rawValue: row["audience"]) ?? .internal,
                        state: KBState(rawValue: row["state"]) ?? .draft, version: row["version"], author: Ids.make(.user, row["author_id"]),
                        authorName: row["author_name"], replyTemplate: row["reply_template"], sourceCase: source.map { Ids.make(.case, $0) },
                        approvedBy: approvedBy.map { Ids.make(.user, $0) }, createdAt: row["created_at"], updatedAt: row["updated_at"],
-                       stats: try articleStats(db, id: row["id"]))
+                       stats: try articleStats(db, id: row["id"], for: p))
     }
 
-    static func articleStats(_ db: Database, id: Int64) throws -> ArticleStats {
+    static func articleStats(_ db: Database, id: Int64, for p: Principal) throws -> ArticleStats {
         let counts = try Row.fetchOne(db.cachedStatement(sql: "SELECT shares, solved, last_used FROM kb_counts WHERE article_id = ?"), arguments: [id])
         let cases = try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT case_id FROM (SELECT case_id, at FROM kb_shares WHERE article_id = ?1 AND case_id IS NOT NULL
                                  UNION ALL SELECT case_id, at FROM kb_solved WHERE article_id = ?1)
             GROUP BY case_id ORDER BY MAX(at) DESC LIMIT 50
             """), arguments: [id])
-        return ArticleStats(shares: counts?["shares"] ?? 0, solved: counts?["solved"] ?? 0, lastUsed: counts?["last_used"], cases: cases.map { Ids.make(.case, $0) })
+        let visible = try visibleCases(db, p, among: cases)
+        return ArticleStats(shares: counts?["shares"] ?? 0, solved: counts?["solved"] ?? 0, lastUsed: counts?["last_used"],
+                            cases: cases.filter(visible.contains).map { Ids.make(.case, $0) })
     }
 
     static func isEditor(_ db: Database, _ p: Principal, editorSkill: String) throws -> Bool {

@@ -235,6 +235,25 @@ struct CasePrivacyMatrixTests {
         }
     }
 
+    @Test("an article names only the cases the reader may see among those it was shared into or solved")
+    func articleStatsNameVisibleCases() async throws {
+        try await withServer { server in
+            let w = try await Self.world(server)
+            let article = try await w.lead.request(.kbCreate, KBCreateRequest(title: "Chargebacks", body: "How to answer a chargeback threat."), as: Article.self)
+            _ = try await w.lead.request(.kbState, KBStateRequest(article: article.id, state: .approved))
+            for c in [w.publicCase, w.privateCase] {
+                _ = try await w.lead.request(.kbShare, KBShareRequest(article: article.id, caseId: c.id))
+                _ = try await w.lead.request(.kbSolved, KBSolvedRequest(caseId: c.id, article: article.id))
+            }
+            let seen = try await w.outsider.request(.kbGet, KBGetRequest(article: article.id), as: KBGetReply.self)
+            #expect(seen.article.stats.cases == [w.publicCase.id] && seen.article.stats.solved == 2)
+            let listed = try await w.outsider.request(.kbList, KBListRequest(), as: KBListReply.self)
+            #expect(listed.articles.first { $0.id == article.id }?.stats.cases == [w.publicCase.id])
+            let all = try await w.insider.request(.kbGet, KBGetRequest(article: article.id), as: KBGetReply.self)
+            #expect(Set(all.article.stats.cases) == [w.publicCase.id, w.privateCase.id])
+        }
+    }
+
     @Test("a marketing or product new owner can see the case handed to them")
     func handedToProductStaff() async throws {
         try await withServer { server in
