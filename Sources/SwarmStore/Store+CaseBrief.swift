@@ -55,7 +55,7 @@ extension SQLiteStore {
             CaseSummary(id: Ids.make(.case, $0.id), title: $0.title, status: CaseStatus(rawValue: $0.status) ?? .open, createdAt: $0.createdAt)
         }
         return CaseBrief(caseInfo: try caseModel(db, row), customer: try customerModel(db, id: customerId),
-                         timeline: try timelinePage(db, customer: customerId, hiding: hidden.sorted(), before: timelineBefore, limit: timelineLimit),
+                         timeline: try timelinePage(db, customer: customerId, cases: cases, before: timelineBefore, limit: timelineLimit),
                          lastMessages: Array(lastMessages), handoffs: try handoffs(db, caseId: caseId), kbShared: kbShared,
                          openQuestions: openQuestions, facts: facts, swarm: try swarmMembers(db, caseId: caseId), otherCases: Array(others),
                          factsWithheld: factsWithheld, otherCasesWithheld: hidden.subtracting([caseId]).count)

@@ -114,8 +114,7 @@ extension SQLiteStore {
     public func customerTimeline(_ p: Principal, _ req: CustomerTimelineRequest) async throws -> TimelinePage {
         try await read { db in
             let id = try Self.customerId(db, ref: req.customer)
-            let hidden = try Self.customerCases(db, p, customer: id).filter { !$0.visible }.map(\.id)
-            return try Self.timelinePage(db, customer: id, hiding: hidden, before: req.before, limit: req.limit)
+            return try Self.timelinePage(db, customer: id, cases: try Self.customerCases(db, p, customer: id), before: req.before, limit: req.limit)
         }
     }
 
@@ -227,34 +226,6 @@ extension SQLiteStore {
             direction: (row["direction"] as String?).flatMap(Direction.init(rawValue:)), author: row["author"], text: row["text"],
             externalId: row["external_id"], by: by.map { Ids.make(.user, $0) },
             data: (row["data"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) })
-    }
-
-    /// The newest `limit` entries before the cursor, returned oldest first, leaving out the
-    /// entries of the `hiding` cases (those the reader may not see, `customerCases`): they are
-    /// only counted, as `withheld`. With nothing hidden the queries are the plain indexed ones;
-    /// otherwise the page still walks `timeline_customer` and the count uses `timeline_case`.
-    static func timelinePage(_ db: Database, customer: Int64, hiding hidden: [Int64], before: String?, limit: Int?) throws -> TimelinePage {
-        if let l = limit, l < 1 || l > 500 { throw SwarmError.badRequest("limit must be 1–500") }
-        let n = limit ?? 100
-        let cursor = try before.map { try Ids.require(.timeline, $0, field: "before") } ?? Int64.max
-        let rows: [Row]
-        var withheld = 0
-        if hidden.isEmpty {
-            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM timeline WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?"),
-                                    arguments: [customer, cursor, n + 1])
-        } else {
-            let ids = jsonIds(hidden)
-            rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM timeline WHERE customer_id = ? AND id < ?
-                  AND (case_id IS NULL OR case_id NOT IN (SELECT value FROM json_each(?))) ORDER BY id DESC LIMIT ?
-                """), arguments: [customer, cursor, ids, n + 1])
-            withheld = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM timeline WHERE case_id IN (SELECT value FROM json_each(?))"),
-                                        arguments: [ids]) ?? 0
-        }
-        let all = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM timeline WHERE customer_id = ?"), arguments: [customer]) ?? 0
-        let page = rows.prefix(n)
-        let next = rows.count > n ? page.last.map { Ids.make(.timeline, $0["id"]) } : nil
-        return TimelinePage(entries: page.reversed().map(timelineEntry), total: all - withheld, nextBefore: next, withheld: withheld)
     }
 
     static func validText(_ text: String, field: String, max: Int) throws -> String {

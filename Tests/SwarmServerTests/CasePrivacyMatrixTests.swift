@@ -235,6 +235,42 @@ struct CasePrivacyMatrixTests {
         }
     }
 
+    @Test("timeline pages for a reader are the full pages less the hidden case, whichever side is longer; merge entries stay")
+    func timelinePaging() async throws {
+        try await withServer { server in
+            let w = try await Self.world(server)
+            let dup = try await w.lead.request(.customerCreate, CustomerCreateRequest(name: "M. Rossi"), as: Customer.self)
+            _ = try await w.lead.request(.customerMerge, CustomerMergeRequest(into: w.publicCase.customer, from: dup.id))
+            func pages(_ reader: TestClient) async throws -> (ids: [String], withheld: Set<Int>) {
+                var ids: [String] = [], withheld = Set<Int>(), before: String?
+                repeat {
+                    let frame = try await reader.conn.send(Op.customerTimeline.rawValue, CustomerTimelineRequest(customer: w.publicCase.customer, before: before, limit: 3))
+                    let page = try frame.decode(TimelinePage.self)
+                    ids = page.entries.map(\.id) + ids
+                    withheld.insert(Self.withheld(frame.data) ?? -1)
+                    before = page.nextBefore
+                } while before != nil
+                return (ids, withheld)
+            }
+            // First the private case has more entries than the rest, then fewer.
+            for round in 0..<2 {
+                if round == 1 {
+                    for i in 0..<10 {
+                        _ = try await w.lead.request(.caseInteraction, InteractionRequest(caseId: w.publicCase.id, channel: .email, direction: .inbound, text: "more \(i)"))
+                    }
+                }
+                let full = try await w.lead.request(.customerTimeline, CustomerTimelineRequest(customer: w.publicCase.customer, limit: 500), as: TimelinePage.self)
+                let expected = full.entries.filter { $0.caseId != w.privateCase.id }
+                let hidden = full.entries.count - expected.count
+                #expect(expected.contains { $0.kind == "merge" && $0.caseId == nil })
+                #expect(round == 0 ? hidden > expected.count : hidden < expected.count)
+                let seen = try await pages(w.outsider)
+                #expect(seen.ids == expected.map(\.id), "round \(round)")
+                #expect(seen.withheld == [hidden], "round \(round)")
+            }
+        }
+    }
+
     @Test("an article names only the cases the reader may see among those it was shared into or solved")
     func articleStatsNameVisibleCases() async throws {
         try await withServer { server in
