@@ -30,8 +30,8 @@ extension SQLiteStore {
     }
 
     /// Every case of the customer, newest first, each with the rule's answer for `p`. One query on
-    /// `cases_customer`; the customer-wide views then filter their own indexed query by the few
-    /// ids that are hidden (usually none, and then they run unchanged).
+    /// `cases_customer`; the customer-wide views then filter their own indexed query with it (and
+    /// run unchanged when nothing is hidden, the usual case).
     static func customerCases(_ db: Database, _ p: Principal, customer: Int64) throws -> [CustomerCase] {
         let who = Self.reader(p)
         return try Row.fetchAll(db.cachedStatement(sql: """
