@@ -41,6 +41,18 @@ struct CaseViewTests {
         #expect(text.contains("11-25 09:01 whatsapp ← Maria Rossi: Where is my refund?"))
     }
 
+    @Test func briefPageSaysWhatWasWithheld() {
+        var brief = Self.brief()
+        #expect(!CasePages.brief(brief).joined(separator: "\n").contains("cannot see"))
+        brief.timeline.withheld = 3
+        brief.factsWithheld = 2
+        brief.otherCasesWithheld = 1
+        let text = CasePages.brief(brief).joined(separator: "\n")
+        #expect(text.contains("  (2 more in cases you cannot see)"))
+        #expect(text.contains("Other cases you cannot see: 1"))
+        #expect(text.contains("Timeline (120 entries, 119 older not shown, 3 in cases you cannot see):"))
+    }
+
     @Test func slaCountdown() {
         let now = ISO8601DateFormatter().date(from: "2026-11-25T21:30:00Z")!
         #expect(CasePages.sla(Self.sla, now: now) == "due in 11h30m")
