@@ -129,6 +129,11 @@ struct Session {
             logger.info("bad request data", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "why": "\(why)"])
             ServerMetrics.op(op, ErrorCode.badRequest.rawValue)
             result = Wire.error(id, .badRequest(why))
+        } catch let error where StorageHealth.isStorageFailure(error) {
+            // A store path that bypassed the committer's mapping: still a storage failure, not a bug.
+            logger.error("request failed: database unavailable", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "error": "\(error)"])
+            ServerMetrics.op(op, ErrorCode.unavailable.rawValue)
+            result = Wire.error(id, StorageHealth.unavailable)
         } catch {
             logger.error("request failed", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "error": "\(error)"])
             ServerMetrics.op(op, ErrorCode.internal.rawValue)

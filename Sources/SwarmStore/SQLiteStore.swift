@@ -93,8 +93,15 @@ public final class SQLiteStore: Sendable {
         await runner.value
     }
 
+    /// Whether writes currently succeed (`/readyz`).
+    public var health: StorageHealth { committer.health }
+
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StorageHealth.wire(error)
+        }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (WriteTx) throws -> T) async throws -> T {
