@@ -92,7 +92,7 @@ extension SQLiteStore {
     /// A bot user and its scoped token (`swarmd admin bot add`). Scopes must be ops a bot may be
     /// given; channel patterns use `*` (`support-*`).
     public func createBot(name: String, scopes: [String], channels: [String]) async throws -> (User, String) {
-        let allowed = Set(CasePermissions.botScopableOps.map(\.rawValue)).union([Op.messagePost.rawValue, Op.history.rawValue, Op.threadGet.rawValue, Op.channelJoin.rawValue, Op.channelList.rawValue])
+        let allowed = Set(BotScopes.scopable.map(\.rawValue))
         guard !scopes.isEmpty else { throw SwarmError.badRequest("a bot needs at least one scope") }
         if let bad = scopes.first(where: { !allowed.contains($0) }) {
             throw SwarmError.badRequest("\(bad) cannot be given to a bot; allowed: \(allowed.sorted().joined(separator: ","))")
