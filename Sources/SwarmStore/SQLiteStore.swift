@@ -57,8 +57,7 @@ public final class SQLiteStore: Sendable {
     private let runner: Task<Void, Never>
 
     public static func open(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) throws -> SQLiteStore {
-        let url = URL(fileURLWithPath: options.path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try DatabaseFiles.prepare(path: options.path)
         guard ["full", "normal", "extra"].contains(options.synchronous.lowercased()) else {
             throw SwarmError.badRequest("storage.synchronous must be full, normal or extra")
         }
