@@ -80,7 +80,7 @@ enum BotRoutes {
     }
 
     static func refuse(_ error: SwarmError, op: Op, logger: Logger) -> Response {
-        logger.info("http request refused", metadata: ["op": "\(op.rawValue)", "code": "\(error.code.rawValue)", "why": "\(error.message)"])
+        logger.info("http request refused", metadata: ["op": "\(op.rawValue)", "code": "\(error.code.rawValue)", "why": "\(LogSafe.redact(error.message))"])
         ServerMetrics.op(op, error.code.rawValue)
         var response = response(status(error.code), Wire.encode(HTTPReply<Empty>(error: error)))
         if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
