@@ -39,9 +39,13 @@ struct MigrationHistoryTests {
         let current = Migrations.migrator.migrations
         #expect(Array(current.prefix(Self.released.count)) == Self.released.map(\.name),
                 "a released migration was renamed, removed or reordered; add new migrations at the end")
+        // Hashes are cumulative, so the first mismatch names the migration that changed.
         for (name, hash) in Self.released {
             let got = try Self.schemaHash(upTo: name)
-            #expect(got == hash, "migration \(name) changed (schema hash \(got)); released migrations are frozen: revert it and add a new migration")
+            if got != hash {
+                Issue.record("migration \(name) changed (schema hash \(got)); released migrations are frozen: revert it and add a new migration")
+                break
+            }
         }
         let unlisted = current.dropFirst(Self.released.count)
         #expect(unlisted.isEmpty, "new migrations \(Array(unlisted)): once released, add them to MigrationHistoryTests.released with their schema hash")
