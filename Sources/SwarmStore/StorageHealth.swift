@@ -13,6 +13,7 @@ public final class StorageHealth: Sendable {
     private struct State {
         var writable = true
         var lastProbe: ContinuousClock.Instant?
+        var probeInterval: Duration = .seconds(1)
     }
 
     private let state = Mutex(State())
@@ -62,12 +63,19 @@ public final class StorageHealth: Sendable {
         }
     }
 
-    /// True when a probe may run now: at most one a second, so polling `/readyz` cannot turn
-    /// into a write load.
+    /// The shortest time between two write probes (default one second). Tests set zero so a
+    /// `/readyz` right after space was freed answers from a fresh probe instead of being polled.
+    public var probeInterval: Duration {
+        get { state.withLock { $0.probeInterval } }
+        set { state.withLock { $0.probeInterval = newValue } }
+    }
+
+    /// True when a probe may run now: at most one per `probeInterval`, so polling `/readyz`
+    /// cannot turn into a write load.
     func takeProbeSlot() -> Bool {
         state.withLock { s in
             let now = ContinuousClock.now
-            if let last = s.lastProbe, now - last < .seconds(1) { return false }
+            if let last = s.lastProbe, now - last < s.probeInterval { return false }
             s.lastProbe = now
             return true
         }
