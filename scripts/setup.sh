@@ -8,7 +8,10 @@
 set -euo pipefail
 
 APT_PACKAGES=(libsqlite3-dev libwebsockets-dev pkg-config tmux python3 python3-pip)
-PIP_PACKAGES=(websockets jsonschema)
+# pip requirement, then the Python imports that prove it is there (check-schemas.py needs the
+# `referencing` API of jsonschema 4.18+; Debian 12's python3-jsonschema is older).
+PIP_PACKAGES=("websockets" "jsonschema>=4.18")
+PIP_IMPORTS=("websockets" "jsonschema, referencing")
 
 if ! command -v swift >/dev/null 2>&1; then
     echo "setup: swift is not on PATH; install Swift 6.1+ from https://www.swift.org/install/" >&2
@@ -33,8 +36,8 @@ else
 fi
 
 missing_pip=()
-for p in "${PIP_PACKAGES[@]}"; do
-    python3 -c "import $p" >/dev/null 2>&1 || missing_pip+=("$p")
+for i in "${!PIP_PACKAGES[@]}"; do
+    python3 -c "import ${PIP_IMPORTS[$i]}" >/dev/null 2>&1 || missing_pip+=("${PIP_PACKAGES[$i]}")
 done
 
 if [ ${#missing_apt[@]} -eq 0 ] && [ ${#missing_pip[@]} -eq 0 ]; then
@@ -43,10 +46,12 @@ fi
 
 apt_cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing_apt[*]}"
 # Debian's own python3 refuses plain pip installs (PEP 668), hence the fallback.
-pip_cmd="python3 -m pip install ${missing_pip[*]} || python3 -m pip install --break-system-packages ${missing_pip[*]}"
+pip_args=$(printf "'%s' " "${missing_pip[@]}")
+pip_cmd="python3 -m pip install ${pip_args}|| python3 -m pip install --break-system-packages ${pip_args% }"
 
 if [ "$(id -u)" != "0" ] || { [ ${#missing_apt[@]} -gt 0 ] && ! command -v apt-get >/dev/null 2>&1; }; then
-    echo "setup: missing: ${missing_apt[*]} ${missing_pip[*]}" >&2
+    missing=("${missing_apt[@]}" "${missing_pip[@]}")
+    echo "setup: missing: ${missing[*]}" >&2
     echo "setup: install them as root, then run the tests again:" >&2
     [ ${#missing_apt[@]} -gt 0 ] && echo "    $apt_cmd" >&2
     [ ${#missing_pip[@]} -gt 0 ] && echo "    $pip_cmd" >&2
