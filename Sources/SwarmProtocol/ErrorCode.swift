@@ -10,6 +10,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case rateLimited = "rate_limited"
     case unsupported
     case resyncRequired = "resync_required"
+    /// The server cannot write its database (disk full, I/O error); retry later.
+    case unavailable
     case `internal`
 }
 

@@ -50,6 +50,8 @@ enum BotRoutes {
             return refuse(error, op: op, logger: logger)
         } catch let error as DecodingError {
             return refuse(.badRequest(describe(error)), op: op, logger: logger)
+        } catch let error where StorageHealth.isStorageFailure(error) {
+            return refuse(StorageHealth.unavailable, op: op, logger: logger)
         } catch {
             logger.error("http request failed", metadata: ["op": "\(op.rawValue)", "error": "\(error)"])
             ServerMetrics.op(op, ErrorCode.internal.rawValue)
@@ -78,10 +80,11 @@ enum BotRoutes {
     }
 
     static func refuse(_ error: SwarmError, op: Op, logger: Logger) -> Response {
-        logger.info("http request refused", metadata: ["op": "\(op.rawValue)", "code": "\(error.code.rawValue)", "why": "\(error.message)"])
+        logger.info("http request refused", metadata: ["op": "\(op.rawValue)", "code": "\(error.code.rawValue)", "why": "\(LogSafe.redact(error.message))"])
         ServerMetrics.op(op, error.code.rawValue)
         var response = response(status(error.code), Wire.encode(HTTPReply<Empty>(error: error)))
         if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        if error.code == .unavailable { response.headers[.retryAfter] = "5" }
         return response
     }
 
@@ -95,6 +98,7 @@ enum BotRoutes {
         case .tooLarge: .contentTooLarge
         case .rateLimited: .tooManyRequests
         case .unsupported: .notImplemented
+        case .unavailable: .serviceUnavailable
         case .internal: .internalServerError
         }
     }

@@ -4,7 +4,7 @@ import SwarmStore
 
 /// A demo team so a newcomer can try Swarm in a minute: users of every role, a public and a
 /// private channel, and a fresh token for each user written to `dev-tokens.txt` (mode 0600)
-/// beside the database.
+/// beside the database. On a restart every earlier token of the demo users is revoked.
 public enum DevSeed {
     public static let users: [(name: String, role: Role, skills: [String])] = [
         ("admin", .admin, []),
@@ -22,7 +22,9 @@ public enum DevSeed {
         let existing = Set(try await store.listUsers().map(\.name))
         for u in users {
             if existing.contains(u.name) {
-                tokens.append((u.name, try await store.issueToken(user: u.name, label: "dev-seed")))
+                // A restart with --dev-seed: the earlier demo tokens stop working, so the printed
+                // tokens and dev-tokens.txt are exactly the live ones.
+                tokens.append((u.name, try await store.replaceTokens(user: u.name, label: "dev-seed")))
             } else {
                 tokens.append((u.name, try await store.createUser(name: u.name, role: u.role, skills: u.skills).1))
             }
@@ -46,6 +48,8 @@ public enum DevSeed {
         guard FileManager.default.createFile(atPath: tokenFile, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw SwarmError(.internal, "cannot write \(tokenFile)")
         }
+        // createFile keeps the mode of a file that already exists (say, 0644 from an old version).
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
         return tokens
     }
 

@@ -17,6 +17,10 @@ enum HTTPRoutes {
             } catch {
                 return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
             }
+            // Reads may work on a full disk; ready means writes do too (probed while they fail).
+            guard await core.store.checkWritable() else {
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database not writable (disk full or I/O error)\n")))
+            }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
         }
         router.get("/metrics") { _, _ -> Response in

@@ -61,7 +61,7 @@ struct Session {
             guard bucket.take(now: Self.seconds()) else {
                 ServerMetrics.op(nil, ErrorCode.rateLimited.rawValue)
                 let id = Self.requestId(message)
-                logger.notice("rate limited", metadata: ["req": "\(id ?? "-")"])
+                logger.notice("rate limited", metadata: ["req": "\(id.map { LogSafe.text($0) } ?? "-")"])
                 conn.send(.text(Wire.error(id, SwarmError(.rateLimited, "more than \(core.config.opsPerSecond) requests per second; slow down"))))
                 continue
             }
@@ -101,7 +101,7 @@ struct Session {
         }
         let id = String(envelope.id.prefix(128))
         guard let op = Op(rawValue: envelope.op) else {
-            logger.info("unknown op", metadata: ["op": "\(envelope.op.prefix(64))"])
+            logger.info("unknown op", metadata: ["op": "\(LogSafe.fingerprint(envelope.op))"])
             ServerMetrics.op(nil, ErrorCode.unsupported.rawValue)
             conn.send(.text(Wire.error(id, SwarmError(.unsupported, "unknown op"))))
             return
@@ -121,16 +121,21 @@ struct Session {
             result = try await handler(ctx)
             ServerMetrics.op(op, "ok")
         } catch let error as SwarmError {
-            logger.info("request refused", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "code": "\(error.code.rawValue)", "why": "\(error.message)"])
+            logger.info("request refused", metadata: ["op": "\(op.rawValue)", "req": "\(LogSafe.text(id))", "code": "\(error.code.rawValue)", "why": "\(LogSafe.redact(error.message))"])
             ServerMetrics.op(op, error.code.rawValue)
             result = Wire.error(id, error)
         } catch let error as DecodingError {
             let why = Wire.describe(error)
-            logger.info("bad request data", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "why": "\(why)"])
+            logger.info("bad request data", metadata: ["op": "\(op.rawValue)", "req": "\(LogSafe.text(id))", "why": "\(LogSafe.redact(why))"])
             ServerMetrics.op(op, ErrorCode.badRequest.rawValue)
             result = Wire.error(id, .badRequest(why))
+        } catch let error where StorageHealth.isStorageFailure(error) {
+            // A store path that bypassed the committer's mapping: still a storage failure, not a bug.
+            logger.error("request failed: database unavailable", metadata: ["op": "\(op.rawValue)", "req": "\(LogSafe.text(id))", "error": "\(error)"])
+            ServerMetrics.op(op, ErrorCode.unavailable.rawValue)
+            result = Wire.error(id, StorageHealth.unavailable)
         } catch {
-            logger.error("request failed", metadata: ["op": "\(op.rawValue)", "req": "\(id)", "error": "\(error)"])
+            logger.error("request failed", metadata: ["op": "\(op.rawValue)", "req": "\(LogSafe.text(id))", "error": "\(error)"])
             ServerMetrics.op(op, ErrorCode.internal.rawValue)
             result = Wire.error(id, SwarmError(.internal, "internal error"))
         }
@@ -162,7 +167,7 @@ struct Session {
         let reply = HelloReply(protocol: ProtocolInfo.version, server: ProtocolInfo.server, session: "S\(conn.id)", user: user, seq: head,
                                limits: Limits(maxFrameBytes: core.config.maxFrameBytes, historyMax: core.config.historyMax))
         core.hub.register(conn, user: principal.id, initial: [.text(Wire.reply(id, reply)), .replay(after: req.after ?? head, user: principal.id, head: head)])
-        logger.info("session started", metadata: ["user": "\(principal.name)", "client": "\(req.client?.prefix(64) ?? "-")", "after": "\(req.after.map(String.init) ?? "-")"])
+        logger.info("session started", metadata: ["user": "\(principal.name)", "client": "\(req.client.map { LogSafe.text($0, maxLength: 64) } ?? "-")", "after": "\(req.after.map(String.init) ?? "-")"])
     }
 
     // MARK: writing

@@ -37,6 +37,8 @@ public final class GroupCommitter: Sendable {
     let pool: DatabasePool
     let maxBatch: Int
     let logger: Logger
+    /// Learns from each batch whether the disk takes writes; maps storage failures to `unavailable`.
+    public let health: StorageHealth
     let state: Mutex<State>
     let wake: AsyncStream<Void>.Continuation
     let wakeups: AsyncStream<Void>
@@ -45,6 +47,7 @@ public final class GroupCommitter: Sendable {
         self.pool = pool
         self.maxBatch = max(1, maxBatch)
         self.logger = logger
+        self.health = StorageHealth(logger: logger)
         self.state = Mutex(State(lastSeq: startSeq))
         (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -110,6 +113,10 @@ public final class GroupCommitter: Sendable {
                             try job.execute(tx)
                             return .commit
                         }
+                    } catch where StorageHealth.isStorageFailure(error) {
+                        // SQLite may have rolled back the whole transaction: running the next
+                        // jobs would commit them one by one outside it. The batch fails as one.
+                        throw error
                     } catch {
                         outcomes[i] = error
                         tx.events.removeSubrange(mark...)
@@ -118,10 +125,14 @@ public final class GroupCommitter: Sendable {
                 return (outcomes, tx.events)
             }
         } catch {
-            logger.error("group commit failed", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
+            // A full disk is logged once by `health` when writes start failing, not per batch.
+            if !StorageHealth.isStorageFailure(error) {
+                logger.error("group commit failed", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
+            }
             outcomes = Array(repeating: error, count: batch.count)
             events = []
         }
+        if !batch.isEmpty { outcomes = health.record(outcomes) }
         let seconds = (ContinuousClock.now - started).seconds
         let handler = state.withLock { s -> (@Sendable (BatchInfo) -> Void)? in
             if let last = events.last { s.lastSeq = max(s.lastSeq, last.seq) }

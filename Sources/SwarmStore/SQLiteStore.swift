@@ -57,8 +57,7 @@ public final class SQLiteStore: Sendable {
     private let runner: Task<Void, Never>
 
     public static func open(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) throws -> SQLiteStore {
-        let url = URL(fileURLWithPath: options.path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try DatabaseFiles.prepare(path: options.path)
         guard ["full", "normal", "extra"].contains(options.synchronous.lowercased()) else {
             throw SwarmError.badRequest("storage.synchronous must be full, normal or extra")
         }
@@ -93,8 +92,15 @@ public final class SQLiteStore: Sendable {
         await runner.value
     }
 
+    /// Whether writes currently succeed (`/readyz`).
+    public var health: StorageHealth { committer.health }
+
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StorageHealth.wire(error)
+        }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (WriteTx) throws -> T) async throws -> T {

@@ -65,6 +65,22 @@ extension SQLiteStore {
         }
     }
 
+    /// Revokes every live token of a user and issues one new token, in one transaction, so the
+    /// new one is the only one that works (`serve --dev-seed` on a restart). Returned once.
+    public func replaceTokens(user ref: String, label: String?) async throws -> String {
+        let token = TokenSecrets.generate()
+        try await write { tx in
+            let userId: Int64 = try Rows.userRow(tx.db, ref: ref)["id"]
+            let ids = try Int64.fetchAll(tx.db.cachedStatement(sql: "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL"), arguments: [userId])
+            if !ids.isEmpty {
+                try tx.db.cachedStatement(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [Timestamp.now(), userId])
+                try tx.append(.tokenRevoked, channel: nil, user: userId, TokenRevokedEvent(user: Ids.make(.user, userId), tokens: ids.map { Ids.make(.token, $0) }))
+            }
+            try Self.insertToken(tx.db, user: userId, token: token, label: label)
+        }
+        return token
+    }
+
     public func listUsers() async throws -> [User] {
         try await read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM users WHERE deactivated_at IS NULL ORDER BY name")).map(Rows.user)
@@ -92,7 +108,7 @@ extension SQLiteStore {
     /// A bot user and its scoped token (`swarmd admin bot add`). Scopes must be ops a bot may be
     /// given; channel patterns use `*` (`support-*`).
     public func createBot(name: String, scopes: [String], channels: [String]) async throws -> (User, String) {
-        let allowed = Set(CasePermissions.botScopableOps.map(\.rawValue)).union([Op.messagePost.rawValue, Op.history.rawValue, Op.threadGet.rawValue, Op.channelJoin.rawValue, Op.channelList.rawValue])
+        let allowed = Set(BotScopes.scopable.map(\.rawValue))
         guard !scopes.isEmpty else { throw SwarmError.badRequest("a bot needs at least one scope") }
         if let bad = scopes.first(where: { !allowed.contains($0) }) {
             throw SwarmError.badRequest("\(bad) cannot be given to a bot; allowed: \(allowed.sorted().joined(separator: ","))")

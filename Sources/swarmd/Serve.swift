@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (overrides log.level).")
     var logLevel: String?
 
-    @Flag(help: "Create a demo team and print its tokens (also written to dev-tokens.txt beside the database).")
+    @Flag(help: "Create a demo team and print its tokens (also written to dev-tokens.txt beside the database); on a restart the demo users' earlier tokens are revoked.")
     var devSeed = false
 
     func run() async throws {
