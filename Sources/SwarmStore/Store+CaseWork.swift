@@ -53,7 +53,7 @@ extension SQLiteStore {
             var opened = false
             if caseRow == nil, let customer {
                 let ch = try Self.caseChannel(tx, p, ref: intakeChannel)
-                let title = String(text.prefix(80))
+                let title = CaseTitle.derived(from: text)
                 let id = try Self.insertCase(tx, p, customer: customer, channel: ch, title: title, priority: .normal, source: req.channel,
                                              summary: nil, tags: [], slaHours: slaHours)
                 try Self.announce(tx, caseId: id, change: "opened", by: p)
