@@ -46,11 +46,13 @@ extension SQLiteStore {
                 conditions.append("c.status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))")
                 args += statuses.map(\.rawValue)
             }
+            // `include_unowned` widens an owner filter to the unowned cases too ("mine and up for grabs").
+            let orUnowned = req.includeUnowned == true ? " OR c.owner_id IS NULL" : ""
             switch req.owner {
-            case nil: break
+            case nil: if req.includeUnowned == true { throw SwarmError.badRequest("include_unowned needs owner") }
             case "none": conditions.append("c.owner_id IS NULL")
-            case "me": conditions.append("c.owner_id = ?"); args.append(p.id)
-            case let ref?: conditions.append("c.owner_id = ?"); args.append(try Rows.userRow(db, ref: ref)["id"] as Int64)
+            case "me": conditions.append("(c.owner_id = ?\(orUnowned))"); args.append(p.id)
+            case let ref?: conditions.append("(c.owner_id = ?\(orUnowned))"); args.append(try Rows.userRow(db, ref: ref)["id"] as Int64)
             }
             if let ref = req.channel { conditions.append("c.channel_id = ?"); args.append(try Rows.channel(db, ref: ref).id) }
             if let tag = req.tag { conditions.append("c.id IN (SELECT case_id FROM case_tags WHERE tag = ?)"); args.append(tag.lowercased()) }
@@ -84,9 +86,10 @@ extension SQLiteStore {
         let title = try req.title.map { try Self.validText($0, field: "title", max: 200) }
         let summary = try req.summary.map { try Self.validText($0, field: "summary", max: 4000) }
         let tags = try req.tags.map { try CaseRules.validTags($0) }
-        guard req.status != nil || req.priority != nil || tags != nil || title != nil || summary != nil else {
-            throw SwarmError.badRequest("nothing to change: give status, priority, tags, title or summary")
+        guard req.status != nil || req.priority != nil || tags != nil || title != nil || summary != nil || req.owner != nil else {
+            throw SwarmError.badRequest("nothing to change: give status, priority, tags, title, summary or owner")
         }
+        if let owner = req.owner, owner.trimmingCharacters(in: .whitespaces).isEmpty { throw SwarmError.badRequest("owner is \"me\" or your own user") }
         return try await write { tx in
             let db = tx.db
             let row = try Self.caseRow(db, ref: req.caseId)
@@ -125,6 +128,11 @@ extension SQLiteStore {
             if let summary {
                 try db.execute(sql: "UPDATE cases SET summary = ? WHERE id = ?", arguments: [summary, id])
                 changes.append("summary")
+            }
+            if let owner = req.owner {
+                let taken = try Self.take(tx, p, caseRow: row, owner: owner)
+                if taken.opened, !changes.contains("status") { changes.insert("status", at: 0) }
+                if taken.changed { changes.append("owner") }
             }
             guard !changes.isEmpty else { return try Self.caseModel(db, row) }
             try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [now, id])

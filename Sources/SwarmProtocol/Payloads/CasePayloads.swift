@@ -61,6 +61,8 @@ public struct CaseListRequest: Codable, Sendable {
     public var status: [CaseStatus]?
     /// A user id or name; `me` for the caller; `none` for unowned cases.
     public var owner: String?
+    /// With `owner`: also the cases nobody owns (the "mine and up for grabs" queue).
+    public var includeUnowned: Bool?
     public var channel: String?
     public var tag: String?
     public var customer: String?
@@ -69,10 +71,16 @@ public struct CaseListRequest: Codable, Sendable {
     public var before: String?
     public var limit: Int?
 
-    public init(status: [CaseStatus]? = nil, owner: String? = nil, channel: String? = nil, tag: String? = nil, customer: String? = nil,
-                priority: CasePriority? = nil, before: String? = nil, limit: Int? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case status, owner, channel, tag, customer, priority, before, limit
+        case includeUnowned = "include_unowned"
+    }
+
+    public init(status: [CaseStatus]? = nil, owner: String? = nil, includeUnowned: Bool? = nil, channel: String? = nil, tag: String? = nil,
+                customer: String? = nil, priority: CasePriority? = nil, before: String? = nil, limit: Int? = nil) {
         self.status = status
         self.owner = owner
+        self.includeUnowned = includeUnowned
         self.channel = channel
         self.tag = tag
         self.customer = customer
@@ -104,14 +112,19 @@ public struct CaseUpdateRequest: Codable, Sendable {
     public var tags: [String]?
     public var title: String?
     public var summary: String?
+    /// `"me"` (or the caller's own id or name): take the case. Only the caller; giving a case to
+    /// someone else is a hand-off, which needs a note.
+    public var owner: String?
 
     enum CodingKeys: String, CodingKey {
-        case status, priority, tags, title, summary
+        case status, priority, tags, title, summary, owner
         case caseId = "case"
     }
 
-    public init(caseId: String, status: CaseStatus? = nil, priority: CasePriority? = nil, tags: [String]? = nil, title: String? = nil, summary: String? = nil) {
+    public init(caseId: String, status: CaseStatus? = nil, priority: CasePriority? = nil, tags: [String]? = nil, title: String? = nil, summary: String? = nil,
+                owner: String? = nil) {
         self.caseId = caseId
+        self.owner = owner
         self.status = status
         self.priority = priority
         self.tags = tags
