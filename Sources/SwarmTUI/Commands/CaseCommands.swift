@@ -27,12 +27,11 @@ public enum CaseCommands {
             let who = words.removeFirst()
             var request = CaseOpenRequest(title: words.joined(separator: " "), channel: channel)
             if who.hasPrefix("CU") { request.customer = who } else {
-                let parts = who.split(separator: ":", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let kind = ContactChannel(rawValue: parts[0]) else {
+                guard let identity = CustomerLookup.identity(who) else {
                     throw SwarmError.badRequest("customer as channel:handle (email:ana@x.com, whatsapp:+39…) or CU12")
                 }
-                request.identity = Identity(channel: kind, handle: parts[1])
-                request.sourceChannel = kind
+                request.identity = identity
+                request.sourceChannel = identity.channel
             }
             let opened = try await c.request(.caseOpen, request, as: Case.self)
             await c.remember(opened)

@@ -17,21 +17,25 @@ public struct SlashCommand: Sendable {
     public let args: [Arg]
     public let usage: String
     public let summary: String
+    /// More lines for `/help name` (subcommands, filters, defaults); the list shows only `summary`.
+    public let details: [String]
     public let run: @Sendable (ChatController, [String]) async throws -> Void
 
-    public init(_ name: String, _ args: [Arg] = [], usage: String, summary: String,
+    public init(_ name: String, _ args: [Arg] = [], usage: String, summary: String, details: [String] = [],
                 run: @escaping @Sendable (ChatController, [String]) async throws -> Void) {
         self.name = name
         self.args = args
         self.usage = usage
         self.summary = summary
+        self.details = details
         self.run = run
     }
 }
 
 public enum CommandTable {
     /// Adding a family: write its file with a `commands` list and add it here.
-    public static let all: [SlashCommand] = SessionCommands.commands + ChannelCommands.commands + MessageCommands.commands + CaseCommands.commands + KBCommands.commands
+    public static let all: [SlashCommand] = SessionCommands.commands + ChannelCommands.commands + MessageCommands.commands + CaseCommands.commands
+        + CustomerCommands.commands + KBCommands.commands
 
     public static func named(_ name: String) -> SlashCommand? { all.first { $0.name == name } }
 }
@@ -90,7 +94,7 @@ public enum CommandParser {
         if let name, !name.isEmpty {
             let n = name.hasPrefix("/") ? String(name.dropFirst()) : name
             guard let c = table.first(where: { $0.name == n }) else { return "no command /\(n); /help lists commands" }
-            return "\(c.usage)\n  \(c.summary)"
+            return (["\(c.usage)", "  \(c.summary)"] + c.details.map { "  " + $0 }).joined(separator: "\n")
         }
         let width = (table.map(\.usage.count).max() ?? 0) + 2
         return (["Commands (Tab completes /commands, #channels, @names):"] + table.map {

@@ -39,9 +39,8 @@ struct CaseCommand: AsyncParsableCommand {
             guard let p = CasePriority(rawValue: priority) else { throw ValidationError("--priority is low, normal, high or urgent") }
             var id: Identity?
             if let identity {
-                let parts = identity.split(separator: ":", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let kind = ContactChannel(rawValue: parts[0]) else { throw ValidationError("--identity is channel:handle (whatsapp, email, phone, …)") }
-                id = Identity(channel: kind, handle: parts[1])
+                guard let parsed = CustomerLookup.identity(identity) else { throw ValidationError("--identity is channel:handle (whatsapp, email, phone, …)") }
+                id = parsed
             }
             guard (customer == nil) != (id == nil) else { throw ValidationError("give --customer or --identity") }
             let tickets = try ticket.map { t -> TicketRef in
