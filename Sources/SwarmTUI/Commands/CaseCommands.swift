@@ -1,16 +1,18 @@
 import Foundation
 import SwarmProtocol
 
-/// /case open|show|list|status|priority|link|note|fact|swarm|helpers|join|handoff|brief.
+/// /case open|show|list|take|rename|status|priority|link|note|fact|swarm|helpers|join|handoff|brief.
 /// Commands that act on a case take its id (`CS12`) anywhere in the line, or use the case whose
 /// thread is open.
 public enum CaseCommands {
-    public static let subcommands = ["open", "show", "list", "status", "priority", "link", "note", "fact", "swarm", "helpers", "join", "handoff", "brief"]
+    public static let subcommands = ["open", "show", "list", "take", "rename", "status", "priority", "link", "note", "fact", "swarm", "helpers", "join", "handoff", "brief"]
 
     public static let commands: [SlashCommand] = [
         SlashCommand("case", [.choice(subcommands), .optionalText], usage: "/case sub [CS12] …",
                      summary: "Cases: open email:ana@x.com title, show, list, status S, priority P, link sys key, note, fact k v, "
-                         + "swarm @u|skill:s why, helpers [skill], join, handoff @u|skill:s|#ch note, brief") { c, args in
+                         + "swarm @u|skill:s why, helpers [skill], join, handoff @u|skill:s|#ch note, brief, take, rename title (/help case)",
+                     details: CaseListFilter.help + ["/case take [CS12]           make an unassigned case yours (new becomes open)",
+                                                     "/case rename [CS12] title   give the case a new title"]) { c, args in
             try await run(c, args[0], args[1])
         },
     ]
@@ -42,8 +44,11 @@ public enum CaseCommands {
             await c.remember(shown)
             await c.notice(CasePages.show(shown).joined(separator: "\n"))
         case "list":
-            let list = try await c.request(.caseList, CaseListRequest(status: [.new, .open, .pending], owner: text.isEmpty ? "me" : text), as: CaseListReply.self)
-            await c.notice(list.cases.isEmpty ? "no active cases" : list.cases.map(CasePages.summary).joined(separator: "\n"))
+            try await CaseWorkCommands.list(c, words)
+        case "take":
+            try await CaseWorkCommands.take(c, try await caseId(), words)
+        case "rename":
+            try await CaseWorkCommands.rename(c, try await caseId(), words)
         case "status", "priority":
             var update = CaseUpdateRequest(caseId: try await caseId())
             if sub == "status" {

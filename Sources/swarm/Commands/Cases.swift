@@ -8,7 +8,7 @@ import SwarmTUI
 struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Open, inspect and work on customer cases.",
-        subcommands: [Open.self, Show.self, List.self, Status.self, Priority.self, Link.self, Note.self, Fact.self,
+        subcommands: [Open.self, Show.self, List.self, Take.self, Rename.self, Status.self, Priority.self, Link.self, Note.self, Fact.self,
                       Swarm.self, Helpers.self, Join.self, Handoff.self, Brief.self])
 
     /// Sends one request and prints its reply as JSON or through `text`.
@@ -68,6 +68,7 @@ struct CaseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List cases, newest first (default: active cases).")
         @Option(help: "Comma-separated statuses.") var status: String = "new,open,pending"
         @Option(help: "Owner: a user, me, or none.") var owner: String?
+        @Flag(help: "With --owner: also the cases nobody owns (--owner me --include-unowned: mine and up for grabs).") var includeUnowned = false
         @Option(help: "Team channel.") var channel: String?
         @Option(help: "Tag.") var tag: String?
         @Option(help: "Customer id.") var customer: String?
@@ -78,7 +79,7 @@ struct CaseCommand: AsyncParsableCommand {
                 guard let v = CaseStatus(rawValue: String(s)) else { throw ValidationError("unknown status \(s)") }
                 return v
             }
-            let request = CaseListRequest(status: statuses, owner: owner, channel: channel, tag: tag, customer: customer, limit: limit)
+            let request = CaseListRequest(status: statuses, owner: owner, includeUnowned: includeUnowned ? true : nil, channel: channel, tag: tag, customer: customer, limit: limit)
             try await CaseCommand.call(options, .caseList, request, as: CaseListReply.self) { $0.cases.isEmpty ? ["(no cases)"] : $0.cases.map(CasePages.summary) }
         }
     }
