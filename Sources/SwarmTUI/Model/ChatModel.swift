@@ -162,7 +162,7 @@ public struct ChatModel: Sendable {
             insert(m)
             if m.channel != current, m.author != me?.id { channels[m.channel]?.unread += 1 }
             return true
-        case EventName.messageEdited.rawValue, EventName.messageDeleted.rawValue:
+        case EventName.messageEdited.rawValue, EventName.messageDeleted.rawValue, EventName.messageMarked.rawValue:
             if let m = try? data.decode(Message.self) {
                 insert(m)
             } else if let d = try? data.decode(MessageDeletedEvent.self),
