@@ -19,6 +19,11 @@ final class Hub: Sendable {
 
     private let state = Mutex(State())
     let logger: Logger
+    /// Bumped for every `token.revoked` event (ours or another process's, seen by the committer's
+    /// poll). A session re-checks its token against the store only when this moved since its last
+    /// check, so the per-request cost is one atomic load.
+    private let revocations = Atomic<Int>(0)
+    var revocationEpoch: Int { revocations.load(ordering: .acquiring) }
 
     init(memberships: [(channel: Int64, user: Int64)], logger: Logger) {
         self.logger = logger
@@ -50,7 +55,7 @@ final class Hub: Sendable {
 
     func unregister(_ conn: Connection) {
         let presenceFrame: String? = state.withLock { s in
-            guard s.connections.removeValue(forKey: conn.id) != nil, let user = conn.principal?.id,
+            guard s.connections.removeValue(forKey: conn.id) != nil, let user = conn.userId,
                   s.byUser[user]?.remove(conn.id) != nil else { return nil }
             guard s.byUser[user]?.isEmpty ?? true else { return nil }
             s.byUser[user] = nil
@@ -73,6 +78,7 @@ final class Hub: Sendable {
                     s.members[c, default: []].insert(u)
                 }
                 if event.type == EventName.tokenRevoked.rawValue {
+                    revocations.add(1, ordering: .releasing)
                     closeRevoked(event, &s)
                     continue
                 }
@@ -154,7 +160,7 @@ final class Hub: Sendable {
     func closeAll(code: UInt16, reason: String) {
         state.withLock { s in
             for conn in s.connections.values {
-                conn.send(.close(code: code, reason: reason))
+                conn.close(code: code, reason: reason, deferIfBusy: false)
                 conn.finish()
             }
         }

@@ -15,6 +15,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var outboundQueueFrames = 1024
     public var pingIntervalSeconds = 30
     public var helloTimeoutSeconds = 10
+    /// After the server sends a close frame, the client has this long to answer it before the
+    /// TCP connection is cut.
+    public var closeTimeoutSeconds = 5
 
     public var databasePath = "./data/swarm.sqlite"
     public var synchronous = "full"
@@ -48,6 +51,7 @@ public struct ServerConfig: Sendable, Equatable {
         "server.outbound_queue_frames": { c, v in c.outboundQueueFrames = try v.intValue(in: 8...1_000_000) },
         "server.ping_interval_seconds": { c, v in c.pingIntervalSeconds = try v.intValue(in: 0...3600) },
         "server.hello_timeout_seconds": { c, v in c.helloTimeoutSeconds = try v.intValue(in: 1...3600) },
+        "server.close_timeout_seconds": { c, v in c.closeTimeoutSeconds = try v.intValue(in: 1...300) },
         "storage.path": { c, v in c.databasePath = try v.stringValue() },
         "storage.synchronous": { c, v in c.synchronous = try v.stringValue() },
         "storage.readers": { c, v in c.readers = try v.intValue(in: 1...64) },

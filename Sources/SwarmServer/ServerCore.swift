@@ -26,6 +26,21 @@ final class ServerCore: Sendable {
 
     func newConnectionId() -> Int { nextConnection.add(1, ordering: .relaxed).oldValue }
 
+    /// Whether a live session's token still works. One atomic load while no token was revoked
+    /// since this connection last checked; otherwise one read of the token row (a revoke by
+    /// another process reaches the hub through the committer's poll and moves the epoch too).
+    func tokenStillLive(_ p: Principal, _ conn: Connection) async throws -> Bool {
+        let epoch = hub.revocationEpoch
+        guard epoch != conn.revocationEpoch else { return true }
+        if let token = p.tokenId, try await store.isTokenLive(id: token) == false {
+            logger.notice("revoked token on a live session; closing", metadata: ["conn": "\(conn.id)", "user": "\(p.name)"])
+            conn.close(code: CloseCode.unauthorized, reason: "token revoked", deferIfBusy: false)
+            return false
+        }
+        conn.checked(epoch: epoch)
+        return true
+    }
+
     /// Takes one request from this token's HTTP allowance; false when it is used up.
     func allowHTTP(token: Int64, now: Double) -> Bool {
         httpBuckets.withLock { buckets in

@@ -40,7 +40,8 @@ public final class SwarmServer: Sendable {
                 webSocketRouter: webSocketRouter(core),
                 configuration: .init(ws: WebSocketServerConfiguration(
                     maxFrameSize: config.hardFrameBytes,
-                    autoPing: config.pingIntervalSeconds > 0 ? .enabled(timePeriod: .seconds(config.pingIntervalSeconds)) : .disabled))),
+                    autoPing: config.pingIntervalSeconds > 0 ? .enabled(timePeriod: .seconds(config.pingIntervalSeconds)) : .disabled,
+                    closeTimeout: .seconds(config.closeTimeoutSeconds)))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: ProtocolInfo.server),
             onServerRunning: { channel in
                 portSink.yield(channel.localAddress?.port ?? 0)
@@ -95,14 +96,15 @@ public final class SwarmServer: Sendable {
         await store.close()
     }
 
-    static func webSocketRouter(_ core: ServerCore) -> Router<BasicWebSocketRequestContext> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+    static func webSocketRouter(_ core: ServerCore) -> Router<SocketContext> {
+        let router = Router(context: SocketContext.self)
         router.ws("/v1/ws") { _, _ in
             .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let header = context.request.headers[.authorization]
             let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            try await Session(core: core, headerToken: token).run(inbound: inbound, outbound: outbound)
+            let channel = context.requestContext.channel
+            try await Session(core: core, headerToken: token, cut: { channel.close(promise: nil) }).run(inbound: inbound, outbound: outbound)
         }
         return router
     }
