@@ -34,7 +34,7 @@ enum BotRoutes {
                 throw SwarmError(.unauthorized, "send Authorization: Bearer <token> with a live token")
             }
             logger[metadataKey: "user"] = "\(principal.name)"
-            guard core.allowHTTP(token: principal.tokenId ?? -principal.id, now: Session.seconds()) else {
+            guard core.limiter.allow(RateLimiter.key(principal), now: Session.seconds()) else {
                 throw SwarmError(.rateLimited, "over \(core.config.opsPerSecond) requests per second for this token; retry later")
             }
             try Session.checkAccess(principal, op)

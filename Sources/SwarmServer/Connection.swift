@@ -42,6 +42,8 @@ final class Connection: Sendable {
     private let session = Mutex<(principal: Principal?, user: Int64?, presence: Bool)>((nil, nil, false))
     /// The hub's revocation epoch when this connection's token was last known to be live.
     private let checkedEpoch = Atomic<Int>(0)
+    /// The rate-limit key of the authenticated token (0 before hello), read once per frame.
+    private let limitKey = Atomic<Int64>(0)
     /// While a request is being handled, a close asked for by the hub (token revoked) waits until
     /// its reply is queued, so the client learns that its own revoke succeeded.
     private let requestState = Mutex<(busy: Bool, pendingClose: Outbound?)>((false, nil))
@@ -61,6 +63,11 @@ final class Connection: Sendable {
     var userId: Int64? { session.withLock { $0.user } }
     var wantsPresence: Bool { session.withLock { $0.presence } }
 
+    var rateLimitKey: Int64? {
+        let key = limitKey.load(ordering: .relaxed)
+        return key == 0 ? nil : key
+    }
+
     var revocationEpoch: Int { checkedEpoch.load(ordering: .relaxed) }
     func checked(epoch: Int) { checkedEpoch.store(epoch, ordering: .relaxed) }
 
@@ -69,6 +76,7 @@ final class Connection: Sendable {
         session.withLock { s in
             guard !isClosing else { return false }
             checkedEpoch.store(epoch, ordering: .relaxed)
+            limitKey.store(RateLimiter.key(p), ordering: .relaxed)
             s = (p, p.id, presence)
             return true
         }

@@ -26,7 +26,8 @@ public struct ServerConfig: Sendable, Equatable {
 
     public var retentionDays = 30
     public var historyMax = 200
-    /// Requests one connection may send per second, sustained, and in a burst.
+    /// Requests one token may send per second (all its sockets and HTTP requests together),
+    /// sustained, and in a burst.
     public var opsPerSecond = 1000
     public var opsBurst = 2000
     public var logLevel = "info"

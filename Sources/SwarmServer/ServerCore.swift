@@ -13,15 +13,15 @@ final class ServerCore: Sendable {
     let logger: Logger
     private let nextConnection = Atomic<Int>(1)
     let ready = Atomic<Bool>(false)
-    /// HTTP bot requests have no connection to carry a rate limit, so each token gets its own
-    /// bucket with the socket's limits (`limits.ops_per_second`, `limits.ops_burst`).
-    private let httpBuckets = Mutex<[Int64: TokenBucket]>([:])
+    /// One allowance per token, shared by its sockets and its HTTP bot requests.
+    let limiter: RateLimiter
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store
         self.hub = hub
         self.config = config
         self.logger = logger
+        self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
     }
 
     func newConnectionId() -> Int { nextConnection.add(1, ordering: .relaxed).oldValue }
@@ -39,17 +39,6 @@ final class ServerCore: Sendable {
         }
         conn.checked(epoch: epoch)
         return true
-    }
-
-    /// Takes one request from this token's HTTP allowance; false when it is used up.
-    func allowHTTP(token: Int64, now: Double) -> Bool {
-        httpBuckets.withLock { buckets in
-            if buckets.count > 10_000 { buckets.removeAll() }   // bounded: forgetting only refills
-            var bucket = buckets[token] ?? TokenBucket(rate: Double(config.opsPerSecond), burst: Double(config.opsBurst), now: now)
-            let allowed = bucket.take(now: now)
-            buckets[token] = bucket
-            return allowed
-        }
     }
 }
 

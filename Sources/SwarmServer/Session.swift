@@ -96,17 +96,21 @@ struct Session {
     // MARK: reading
 
     private func readLoop(_ inbound: WebSocketInboundStream) async throws {
+        // Before hello a connection has its own allowance; after it, the token's allowance,
+        // shared with the token's other sockets and HTTP requests.
         var bucket = TokenBucket(rate: Double(core.config.opsPerSecond), burst: Double(core.config.opsBurst), now: Self.seconds())
         for try await message in inbound.messages(maxSize: core.config.hardFrameBytes) {
             ServerMetrics.framesIn.increment()
             // Every frame costs a token, garbage included, so a flood cannot buy server work.
             // Nothing more is read once a close was asked for (revoked, hello timeout, shutdown).
             if conn.isClosing { break }
-            guard bucket.take(now: Self.seconds()) else {
+            let now = Self.seconds()
+            let allowed = if let key = conn.rateLimitKey { core.limiter.allow(key, now: now) } else { bucket.take(now: now) }
+            guard allowed else {
                 ServerMetrics.op(nil, ErrorCode.rateLimited.rawValue)
                 let id = Self.requestId(message)
                 logger.notice("rate limited", metadata: ["req": "\(id ?? "-")"])
-                conn.send(.text(Wire.error(id, SwarmError(.rateLimited, "more than \(core.config.opsPerSecond) requests per second; slow down"))))
+                conn.send(.text(Wire.error(id, SwarmError(.rateLimited, "more than \(core.config.opsPerSecond) requests per second for this token; slow down"))))
                 continue
             }
             guard case .text(let text) = message else {
