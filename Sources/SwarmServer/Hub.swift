@@ -15,6 +15,8 @@ final class Hub: Sendable {
         var byUser: [Int64: Set<Int>] = [:]
         var members: [Int64: Set<Int64>] = [:]
         var presence: [Int64: PresenceStatus] = [:]
+        /// Shutdown waiting for the last connection to go.
+        var emptyWaiters: [AsyncStream<Void>.Continuation] = []
     }
 
     private let state = Mutex(State())
@@ -55,7 +57,12 @@ final class Hub: Sendable {
 
     func unregister(_ conn: Connection) {
         let presenceFrame: String? = state.withLock { s in
-            guard s.connections.removeValue(forKey: conn.id) != nil, let user = conn.userId,
+            guard s.connections.removeValue(forKey: conn.id) != nil else { return nil }
+            if s.connections.isEmpty {
+                for waiter in s.emptyWaiters { waiter.finish() }
+                s.emptyWaiters = []
+            }
+            guard let user = conn.userId,
                   s.byUser[user]?.remove(conn.id) != nil else { return nil }
             guard s.byUser[user]?.isEmpty ?? true else { return nil }
             s.byUser[user] = nil
@@ -163,6 +170,30 @@ final class Hub: Sendable {
                 conn.close(code: code, reason: reason, deferIfBusy: false)
                 conn.finish()
             }
+        }
+    }
+
+    /// Waits until no connection is left, or until `deadline`; true when none is left.
+    func waitUntilEmpty(until deadline: ContinuousClock.Instant) async -> Bool {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        let empty = state.withLock { s in
+            if s.connections.isEmpty { return true }
+            s.emptyWaiters.append(continuation)
+            return false
+        }
+        if empty { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in stream {}
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline)
+                return false
+            }
+            let result = await group.next() ?? false
+            group.cancelAll()
+            return result
         }
     }
 

@@ -13,6 +13,11 @@ final class ServerCore: Sendable {
     let logger: Logger
     private let nextConnection = Atomic<Int>(1)
     let ready = Atomic<Bool>(false)
+    /// Set when shutdown starts: a session that opens after the 1001 close frames closes itself.
+    let stopping = Atomic<Bool>(false)
+    let gate: ConnectionGate
+    /// The shutdown deadline's task, cancelled once the server has stopped.
+    private let shutdownCut = Mutex<Task<Void, Never>?>(nil)
     /// One allowance per token, shared by its sockets and its HTTP bot requests.
     let limiter: RateLimiter
 
@@ -22,9 +27,23 @@ final class ServerCore: Sendable {
         self.config = config
         self.logger = logger
         self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
+        self.gate = ConnectionGate(limits: .init(perAddress: config.maxConnectionsWithoutHelloPerAddress, total: config.maxConnectionsWithoutHello), logger: logger)
     }
 
     func newConnectionId() -> Int { nextConnection.add(1, ordering: .relaxed).oldValue }
+
+    /// At `deadline`, cuts every connection still open (shutdown grace period over).
+    func cutAll(at deadline: ContinuousClock.Instant) {
+        let task = Task { [gate, logger] in
+            try? await Task.sleep(until: deadline)
+            guard !Task.isCancelled else { return }
+            let cut = gate.cutAll()
+            if cut > 0 { logger.notice("shutdown grace period over; cut the remaining connections", metadata: ["connections": "\(cut)"]) }
+        }
+        shutdownCut.withLock { $0 = task }
+    }
+
+    func cancelCut() { shutdownCut.withLock { $0?.cancel() } }
 
     /// Whether a live session's token still works. One atomic load while no token was revoked
     /// since this connection last checked; otherwise one read of the token row (a revoke by

@@ -15,13 +15,16 @@ struct Session {
     let headerToken: String?
     /// Cuts the TCP connection, whatever state the WebSocket is in.
     let cut: @Sendable () -> Void
+    /// Tells the connection gate that this connection no longer counts as unauthenticated.
+    let onHello: @Sendable () -> Void
     var logger: Logger
 
-    init(core: ServerCore, headerToken: String?, cut: @escaping @Sendable () -> Void) {
+    init(core: ServerCore, headerToken: String?, cut: @escaping @Sendable () -> Void, onHello: @escaping @Sendable () -> Void) {
         self.core = core
         self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames)
         self.headerToken = headerToken
         self.cut = cut
+        self.onHello = onHello
         var logger = core.logger
         logger[metadataKey: "conn"] = "\(conn.id)"
         self.logger = logger
@@ -38,6 +41,10 @@ struct Session {
         ServerMetrics.connections.increment()
         let conn = self.conn
         core.hub.attach(conn)
+        // Shutdown's close frames may have gone out just before this socket attached.
+        if core.stopping.load(ordering: .sequentiallyConsistent) {
+            conn.close(code: CloseCode.goingAway, reason: "server shutting down")
+        }
         let helloTimeout = Task {
             try? await Task.sleep(for: .seconds(core.config.helloTimeoutSeconds))
             if !Task.isCancelled, conn.principal == nil, !conn.isClosing {
@@ -217,6 +224,7 @@ struct Session {
             logger.info("hello after the connection started closing ignored")
             return
         }
+        onHello()
         let reply = HelloReply(protocol: ProtocolInfo.version, server: ProtocolInfo.server, session: "S\(conn.id)", user: user, seq: head,
                                limits: Limits(maxFrameBytes: core.config.maxFrameBytes, historyMax: core.config.historyMax))
         core.hub.register(conn, user: principal.id, initial: [.text(Wire.reply(id, reply)), .replay(after: req.after ?? head, user: principal.id, head: head)])
