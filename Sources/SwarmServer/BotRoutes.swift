@@ -38,6 +38,9 @@ enum BotRoutes {
                 throw SwarmError(.rateLimited, "over \(core.config.opsPerSecond) requests per second for this token; retry later")
             }
             try Session.checkAccess(principal, op)
+            if let type = request.headers[.contentType], !isJSON(type) {
+                return refuse(.badRequest("send the body as Content-Type: application/json"), op: op, logger: logger, status: .unsupportedMediaType)
+            }
             let limit = core.config.maxFrameBytes
             // Refuse a declared oversize body before reading any of it.
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge(limit) }
@@ -68,6 +71,13 @@ enum BotRoutes {
         return token.isEmpty ? nil : token
     }
 
+    /// `application/json` or a `+json` type, with any parameters; a missing Content-Type is taken
+    /// as JSON, since the body is parsed as JSON either way.
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+    }
+
     static func tooLarge(_ limit: Int) -> SwarmError { SwarmError(.tooLarge, "body is over \(limit) bytes") }
 
     /// Like `Wire.describe`, but the body itself is the data, and a syntax error says so.
@@ -77,10 +87,10 @@ enum BotRoutes {
         return why.hasPrefix("data: ") ? "the body: " + why.dropFirst(6) : why
     }
 
-    static func refuse(_ error: SwarmError, op: Op, logger: Logger) -> Response {
+    static func refuse(_ error: SwarmError, op: Op, logger: Logger, status: HTTPResponse.Status? = nil) -> Response {
         logger.info("http request refused", metadata: ["op": "\(op.rawValue)", "code": "\(error.code.rawValue)", "why": "\(error.message)"])
         ServerMetrics.op(op, error.code.rawValue)
-        var response = response(status(error.code), Wire.encode(HTTPReply<Empty>(error: error)))
+        var response = response(status ?? Self.status(error.code), Wire.encode(HTTPReply<Empty>(error: error)))
         if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         return response
     }

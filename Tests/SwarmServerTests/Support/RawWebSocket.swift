@@ -176,6 +176,9 @@ final class RawWebSocket: Sendable {
         return frames
     }
 
+    /// Everything received and not yet taken, as text (for plain HTTP answers).
+    func receivedText() async -> String { String(decoding: await received.all(), as: UTF8.self) }
+
     /// Closes the socket from this side.
     func close() async {
         try? await channel.channel.close()
