@@ -15,7 +15,7 @@ struct ConnectionLimitsTests {
             let raw = try await RawWebSocket.connect(port: server.server.port, handshake: false)
             try await raw.sendRawBytes(Self.incompleteHead)
             let took = try await raw.waitForEOF(seconds: 10)
-            #expect(took < .seconds(3), "cut after \(took) with a 1 s header timeout")
+            #expect(took < .seconds(6), "cut after \(took) with a 1 s header timeout")
         }
     }
 
@@ -91,7 +91,7 @@ struct ConnectionLimitsTests {
         try await halfHead.waitForEOF(seconds: 10)
         await stopped.value
         let took = ContinuousClock.now - start
-        #expect(took < .seconds(5), "stop took \(took) with a 1 s grace period")
+        #expect(took < .seconds(8), "stop took \(took) with a 1 s grace period")
     }
 }
 
@@ -132,6 +132,6 @@ struct ShutdownTests {
         if status == nil { server.kill() }
         #expect(status == 0, "swarmd did not exit within 15 s of SIGTERM (status \(String(describing: status)))")
         let took = ContinuousClock.now - start
-        #expect(took < .seconds(6), "exit took \(took) with a 1 s grace period")
+        #expect(took < .seconds(8), "exit took \(took) with a 1 s grace period")
     }
 }

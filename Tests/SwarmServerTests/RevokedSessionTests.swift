@@ -21,7 +21,8 @@ struct RevokedSessionTests {
         return (admin, raw, channel)
     }
 
-    /// Sends posts and a channel.create as if the close never came; returns once the server cut
+    /// Sends posts and a channel.create as if the close never came (the 3 s close timeout leaves
+    /// time for that even on a loaded machine); returns once the server cut
     /// the socket, with how long that took and what the server sent after its close frame.
     static func ignoreCloseAndPost(_ raw: RawWebSocket, channel: String) async throws -> (Duration, [RawWebSocket.Frame]) {
         let start = ContinuousClock.now
@@ -29,7 +30,7 @@ struct RevokedSessionTests {
             try await raw.sendRequest(id: "p\(i)", op: "message.post", data: #"{"channel":"\#(channel)","body":"after revoke \#(i)"}"#)
         }
         try await raw.sendRequest(id: "c", op: "channel.create", data: #"{"name":"sneaky"}"#)
-        try await raw.waitForCut(seconds: 10)
+        try await raw.waitForCut(seconds: 20)
         return (ContinuousClock.now - start, await raw.remainingFrames())
     }
 
@@ -42,7 +43,7 @@ struct RevokedSessionTests {
 
     @Test("token.revoke over the socket: later posts and channel.create are not executed; TCP cut within the close timeout")
     func socketRevoke() async throws {
-        try await withServer(configure: { $0.closeTimeoutSeconds = 1 }) { server in
+        try await withServer(configure: { $0.closeTimeoutSeconds = 3 }) { server in
             let (admin, raw, channel) = try await Self.setUp(server)
             let n = try await admin.request(.tokenRevoke, TokenRevokeRequest(user: "alice"), as: TokenRevokeReply.self)
             #expect(n.revoked == 1)
@@ -50,14 +51,14 @@ struct RevokedSessionTests {
             #expect(close.closeCode == 4001)
             let (took, after) = try await Self.ignoreCloseAndPost(raw, channel: channel.id)
             #expect(after.isEmpty, "frames after the close: \(after)")
-            #expect(took < .seconds(3), "cut after \(took) with a 1 s close timeout")
+            #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
             try await Self.expectNothingLanded(admin, channel: channel.id)
         }
     }
 
     @Test("revoke written by another process (admin CLI): noticed by polling, then nothing more is executed")
     func revokeFromAnotherStore() async throws {
-        try await withServer(configure: { $0.closeTimeoutSeconds = 1 }) { server in
+        try await withServer(configure: { $0.closeTimeoutSeconds = 3 }) { server in
             let (admin, raw, channel) = try await Self.setUp(server)
             let other = try SQLiteStore.open(StoreOptions(path: server.config.databasePath, synchronous: "normal", readers: 1))
             #expect(try await other.revokeTokens(user: "alice") == 1)
@@ -66,14 +67,14 @@ struct RevokedSessionTests {
             #expect(close.closeCode == 4001)
             let (took, after) = try await Self.ignoreCloseAndPost(raw, channel: channel.id)
             #expect(after.isEmpty, "frames after the close: \(after)")
-            #expect(took < .seconds(3), "cut after \(took) with a 1 s close timeout")
+            #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
             try await Self.expectNothingLanded(admin, channel: channel.id)
         }
     }
 
     @Test("after the hello-timeout close (4002) a hello is not accepted, and the socket is cut")
     func helloAfterHelloTimeout() async throws {
-        try await withServer(configure: { $0.helloTimeoutSeconds = 1; $0.closeTimeoutSeconds = 1 }) { server in
+        try await withServer(configure: { $0.helloTimeoutSeconds = 1; $0.closeTimeoutSeconds = 3 }) { server in
             let token = try await server.user("alice")
             let raw = try await RawWebSocket.connect(port: server.server.port)
             let close = try await raw.readFrame { $0.opcode == RawWebSocket.Frame.close }
@@ -81,9 +82,9 @@ struct RevokedSessionTests {
             let start = ContinuousClock.now
             try await raw.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)"}"#)
             for i in 0..<5 { try await raw.sendRequest(id: "p\(i)", op: "channel.list") }
-            try await raw.waitForCut(seconds: 10)
+            try await raw.waitForCut(seconds: 20)
             let took = ContinuousClock.now - start
-            #expect(took < .seconds(3))
+            #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
             let after = await raw.remainingFrames()
             #expect(after.isEmpty, "frames after the close: \(after)")
         }
