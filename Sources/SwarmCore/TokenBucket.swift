@@ -21,4 +21,10 @@ public struct TokenBucket: Sendable, Equatable {
         tokens -= 1
         return true
     }
+
+    /// True when the bucket has refilled to its burst: it then behaves like a new one, so a table
+    /// of buckets may forget it.
+    public func isFull(now: Double) -> Bool {
+        tokens + max(0, now - last) * rate >= burst
+    }
 }

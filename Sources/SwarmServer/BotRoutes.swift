@@ -34,10 +34,13 @@ enum BotRoutes {
                 throw SwarmError(.unauthorized, "send Authorization: Bearer <token> with a live token")
             }
             logger[metadataKey: "user"] = "\(principal.name)"
-            guard core.allowHTTP(token: principal.tokenId ?? -principal.id, now: Session.seconds()) else {
+            guard core.limiter.allow(RateLimiter.key(principal), now: Session.seconds()) else {
                 throw SwarmError(.rateLimited, "over \(core.config.opsPerSecond) requests per second for this token; retry later")
             }
             try Session.checkAccess(principal, op)
+            if let type = request.headers[.contentType], !isJSON(type) {
+                return refuse(.badRequest("send the body as Content-Type: application/json"), op: op, logger: logger, status: .unsupportedMediaType)
+            }
             let limit = core.config.maxFrameBytes
             // Refuse a declared oversize body before reading any of it.
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge(limit) }
@@ -70,6 +73,13 @@ enum BotRoutes {
         return token.isEmpty ? nil : token
     }
 
+    /// `application/json` or a `+json` type, with any parameters; a missing Content-Type is taken
+    /// as JSON, since the body is parsed as JSON either way.
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+    }
+
     static func tooLarge(_ limit: Int) -> SwarmError { SwarmError(.tooLarge, "body is over \(limit) bytes") }
 
     /// Like `Wire.describe`, but the body itself is the data, and a syntax error says so.
@@ -79,10 +89,10 @@ enum BotRoutes {
         return why.hasPrefix("data: ") ? "the body: " + why.dropFirst(6) : why
     }
 
-    static func refuse(_ error: SwarmError, op: Op, logger: Logger) -> Response {
+    static func refuse(_ error: SwarmError, op: Op, logger: Logger, status: HTTPResponse.Status? = nil) -> Response {
         logger.info("http request refused", metadata: ["op": "\(op.rawValue)", "code": "\(error.code.rawValue)", "why": "\(LogSafe.redact(error.message))"])
         ServerMetrics.op(op, error.code.rawValue)
-        var response = response(status(error.code), Wire.encode(HTTPReply<Empty>(error: error)))
+        var response = response(status ?? Self.status(error.code), Wire.encode(HTTPReply<Empty>(error: error)))
         if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         if error.code == .unavailable { response.headers[.retryAfter] = "5" }
         return response

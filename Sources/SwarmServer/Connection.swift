@@ -24,12 +24,26 @@ extension Outbound {
 /// One WebSocket. Fan-out never waits on a socket: `send` only appends to a bounded queue drained
 /// by the connection's own writer task; when the queue is full the connection is marked
 /// overflowed and closed with 4008, and the client resumes from the log.
+///
+/// Closing is one-way: from the moment a close is asked for (revoke, hello timeout, overflow,
+/// shutdown) the connection has no principal and reads nothing more, whatever the client does;
+/// the session cuts the TCP connection if the close handshake does not finish in time.
 final class Connection: Sendable {
     let id: Int
     let stream: AsyncStream<Outbound>
     private let continuation: AsyncStream<Outbound>.Continuation
     private let overflowFlag = Atomic<Bool>(false)
-    private let session = Mutex<(principal: Principal?, presence: Bool)>((nil, false))
+    private let closingFlag = Atomic<Bool>(false)
+    /// Fires once when closing starts, so the session can start its close deadline even when the
+    /// writer is stuck behind a client that stopped reading.
+    let closingSignal: AsyncStream<Void>
+    private let closingContinuation: AsyncStream<Void>.Continuation
+    /// `user` outlives `principal`: the hub needs it to unregister a connection that was closed.
+    private let session = Mutex<(principal: Principal?, user: Int64?, presence: Bool)>((nil, nil, false))
+    /// The hub's revocation epoch when this connection's token was last known to be live.
+    private let checkedEpoch = Atomic<Int>(0)
+    /// The rate-limit key of the authenticated token (0 before hello), read once per frame.
+    private let limitKey = Atomic<Int64>(0)
     /// While a request is being handled, a close asked for by the hub (token revoked) waits until
     /// its reply is queued, so the client learns that its own revoke succeeded.
     private let requestState = Mutex<(busy: Bool, pendingClose: Outbound?)>((false, nil))
@@ -37,15 +51,35 @@ final class Connection: Sendable {
     init(id: Int, queueLimit: Int) {
         self.id = id
         (stream, continuation) = AsyncStream<Outbound>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit))
+        (closingSignal, closingContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     var overflowed: Bool { overflowFlag.load(ordering: .relaxed) }
+    var isClosing: Bool { closingFlag.load(ordering: .acquiring) }
 
+    /// Nil before hello and from the moment a close is asked for.
     var principal: Principal? { session.withLock { $0.principal } }
+    /// The user the hub registered this connection under (kept after close, for unregistering).
+    var userId: Int64? { session.withLock { $0.user } }
     var wantsPresence: Bool { session.withLock { $0.presence } }
 
-    func authenticate(_ p: Principal, presence: Bool) {
-        session.withLock { $0 = (p, presence) }
+    var rateLimitKey: Int64? {
+        let key = limitKey.load(ordering: .relaxed)
+        return key == 0 ? nil : key
+    }
+
+    var revocationEpoch: Int { checkedEpoch.load(ordering: .relaxed) }
+    func checked(epoch: Int) { checkedEpoch.store(epoch, ordering: .relaxed) }
+
+    /// Makes the session live; false when a close was asked for meanwhile (hello timeout).
+    func authenticate(_ p: Principal, presence: Bool, epoch: Int) -> Bool {
+        session.withLock { s in
+            guard !isClosing else { return false }
+            checkedEpoch.store(epoch, ordering: .relaxed)
+            limitKey.store(RateLimiter.key(p), ordering: .relaxed)
+            s = (p, p.id, presence)
+            return true
+        }
     }
 
     /// Returns false when the queue overflowed (the connection is then being closed).
@@ -56,6 +90,7 @@ final class Connection: Sendable {
         case .enqueued: return true
         case .dropped:
             overflowFlag.store(true, ordering: .relaxed)
+            startClosing()
             ServerMetrics.fanoutDrops.increment()
             continuation.finish()
             return false
@@ -75,14 +110,26 @@ final class Connection: Sendable {
         }
     }
 
-    /// Queues a close now, or right after the reply of the request being handled.
-    func close(code: UInt16, reason: String) {
+    /// Drops the principal and stops reading now; queues the close frame now, or right after the
+    /// reply of the request being handled (unless `deferIfBusy` is false).
+    func close(code: UInt16, reason: String, deferIfBusy: Bool = true) {
+        guard startClosing() else { return }
         let now = requestState.withLock { s -> Bool in
-            guard s.busy else { return true }
+            guard s.busy, deferIfBusy else { return true }
             s.pendingClose = .close(code: code, reason: reason)
             return false
         }
         if now { send(.close(code: code, reason: reason)) }
+    }
+
+    /// True for the caller that started closing.
+    @discardableResult
+    private func startClosing() -> Bool {
+        guard closingFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
+        session.withLock { $0.principal = nil }
+        closingContinuation.yield()
+        closingContinuation.finish()
+        return true
     }
 
     /// Ends the writer after what is queued.

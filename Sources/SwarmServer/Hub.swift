@@ -15,10 +15,17 @@ final class Hub: Sendable {
         var byUser: [Int64: Set<Int>] = [:]
         var members: [Int64: Set<Int64>] = [:]
         var presence: [Int64: PresenceStatus] = [:]
+        /// Shutdown waiting for the last connection to go.
+        var emptyWaiters: [AsyncStream<Void>.Continuation] = []
     }
 
     private let state = Mutex(State())
     let logger: Logger
+    /// Bumped for every `token.revoked` event (ours or another process's, seen by the committer's
+    /// poll). A session re-checks its token against the store only when this moved since its last
+    /// check, so the per-request cost is one atomic load.
+    private let revocations = Atomic<Int>(0)
+    var revocationEpoch: Int { revocations.load(ordering: .acquiring) }
 
     init(memberships: [(channel: Int64, user: Int64)], logger: Logger) {
         self.logger = logger
@@ -50,7 +57,12 @@ final class Hub: Sendable {
 
     func unregister(_ conn: Connection) {
         let presenceFrame: String? = state.withLock { s in
-            guard s.connections.removeValue(forKey: conn.id) != nil, let user = conn.principal?.id,
+            guard s.connections.removeValue(forKey: conn.id) != nil else { return nil }
+            if s.connections.isEmpty {
+                for waiter in s.emptyWaiters { waiter.finish() }
+                s.emptyWaiters = []
+            }
+            guard let user = conn.userId,
                   s.byUser[user]?.remove(conn.id) != nil else { return nil }
             guard s.byUser[user]?.isEmpty ?? true else { return nil }
             s.byUser[user] = nil
@@ -73,6 +85,7 @@ final class Hub: Sendable {
                     s.members[c, default: []].insert(u)
                 }
                 if event.type == EventName.tokenRevoked.rawValue {
+                    revocations.add(1, ordering: .releasing)
                     closeRevoked(event, &s)
                     continue
                 }
@@ -161,9 +174,33 @@ final class Hub: Sendable {
     func closeAll(code: UInt16, reason: String) {
         state.withLock { s in
             for conn in s.connections.values {
-                conn.send(.close(code: code, reason: reason))
+                conn.close(code: code, reason: reason, deferIfBusy: false)
                 conn.finish()
             }
+        }
+    }
+
+    /// Waits until no connection is left, or until `deadline`; true when none is left.
+    func waitUntilEmpty(until deadline: ContinuousClock.Instant) async -> Bool {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        let empty = state.withLock { s in
+            if s.connections.isEmpty { return true }
+            s.emptyWaiters.append(continuation)
+            return false
+        }
+        if empty { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in stream {}
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline)
+                return false
+            }
+            let result = await group.next() ?? false
+            group.cancelAll()
+            return result
         }
     }
 

@@ -15,6 +15,19 @@ public struct ServerConfig: Sendable, Equatable {
     public var outboundQueueFrames = 1024
     public var pingIntervalSeconds = 30
     public var helloTimeoutSeconds = 10
+    /// After the server sends a close frame, the client has this long to answer it before the
+    /// TCP connection is cut.
+    public var closeTimeoutSeconds = 5
+    /// A new connection must finish its HTTP request head within this time.
+    public var headerTimeoutSeconds = 10
+    /// A plain HTTP connection with no request in flight for this long is closed.
+    public var httpIdleTimeoutSeconds = 60
+    /// Connections that have not said hello (plain HTTP ones included), from one address and in
+    /// all; more are refused with 503.
+    public var maxConnectionsWithoutHelloPerAddress = 64
+    public var maxConnectionsWithoutHello = 1024
+    /// On SIGTERM: sockets still open this long after the 1001 close frames are cut.
+    public var shutdownGraceSeconds = 10
 
     public var databasePath = "./data/swarm.sqlite"
     public var synchronous = "full"
@@ -23,7 +36,8 @@ public struct ServerConfig: Sendable, Equatable {
 
     public var retentionDays = 30
     public var historyMax = 200
-    /// Requests one connection may send per second, sustained, and in a burst.
+    /// Requests one token may send per second (all its sockets and HTTP requests together),
+    /// sustained, and in a burst.
     public var opsPerSecond = 1000
     public var opsBurst = 2000
     public var logLevel = "info"
@@ -48,6 +62,12 @@ public struct ServerConfig: Sendable, Equatable {
         "server.outbound_queue_frames": { c, v in c.outboundQueueFrames = try v.intValue(in: 8...1_000_000) },
         "server.ping_interval_seconds": { c, v in c.pingIntervalSeconds = try v.intValue(in: 0...3600) },
         "server.hello_timeout_seconds": { c, v in c.helloTimeoutSeconds = try v.intValue(in: 1...3600) },
+        "server.close_timeout_seconds": { c, v in c.closeTimeoutSeconds = try v.intValue(in: 1...300) },
+        "server.header_timeout_seconds": { c, v in c.headerTimeoutSeconds = try v.intValue(in: 1...300) },
+        "server.http_idle_timeout_seconds": { c, v in c.httpIdleTimeoutSeconds = try v.intValue(in: 1...3600) },
+        "server.max_connections_without_hello_per_address": { c, v in c.maxConnectionsWithoutHelloPerAddress = try v.intValue(in: 1...1_000_000) },
+        "server.max_connections_without_hello": { c, v in c.maxConnectionsWithoutHello = try v.intValue(in: 1...1_000_000) },
+        "server.shutdown_grace_seconds": { c, v in c.shutdownGraceSeconds = try v.intValue(in: 0...3600) },
         "storage.path": { c, v in c.databasePath = try v.stringValue() },
         "storage.synchronous": { c, v in c.synchronous = try v.stringValue() },
         "storage.readers": { c, v in c.readers = try v.intValue(in: 1...64) },

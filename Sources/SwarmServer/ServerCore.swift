@@ -13,28 +13,51 @@ final class ServerCore: Sendable {
     let logger: Logger
     private let nextConnection = Atomic<Int>(1)
     let ready = Atomic<Bool>(false)
-    /// HTTP bot requests have no connection to carry a rate limit, so each token gets its own
-    /// bucket with the socket's limits (`limits.ops_per_second`, `limits.ops_burst`).
-    private let httpBuckets = Mutex<[Int64: TokenBucket]>([:])
+    /// Set when shutdown starts: a session that opens after the 1001 close frames closes itself.
+    let stopping = Atomic<Bool>(false)
+    let gate: ConnectionGate
+    /// The shutdown deadline's task, cancelled once the server has stopped.
+    private let shutdownCut = Mutex<Task<Void, Never>?>(nil)
+    /// One allowance per token, shared by its sockets and its HTTP bot requests.
+    let limiter: RateLimiter
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store
         self.hub = hub
         self.config = config
         self.logger = logger
+        self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
+        self.gate = ConnectionGate(limits: .init(perAddress: config.maxConnectionsWithoutHelloPerAddress, total: config.maxConnectionsWithoutHello), logger: logger)
     }
 
     func newConnectionId() -> Int { nextConnection.add(1, ordering: .relaxed).oldValue }
 
-    /// Takes one request from this token's HTTP allowance; false when it is used up.
-    func allowHTTP(token: Int64, now: Double) -> Bool {
-        httpBuckets.withLock { buckets in
-            if buckets.count > 10_000 { buckets.removeAll() }   // bounded: forgetting only refills
-            var bucket = buckets[token] ?? TokenBucket(rate: Double(config.opsPerSecond), burst: Double(config.opsBurst), now: now)
-            let allowed = bucket.take(now: now)
-            buckets[token] = bucket
-            return allowed
+    /// At `deadline`, cuts every connection still open (shutdown grace period over).
+    func cutAll(at deadline: ContinuousClock.Instant) {
+        let task = Task { [gate, logger] in
+            try? await Task.sleep(until: deadline)
+            guard !Task.isCancelled else { return }
+            let cut = gate.cutAll()
+            if cut > 0 { logger.notice("shutdown grace period over; cut the remaining connections", metadata: ["connections": "\(cut)"]) }
         }
+        shutdownCut.withLock { $0 = task }
+    }
+
+    func cancelCut() { shutdownCut.withLock { $0?.cancel() } }
+
+    /// Whether a live session's token still works. One atomic load while no token was revoked
+    /// since this connection last checked; otherwise one read of the token row (a revoke by
+    /// another process reaches the hub through the committer's poll and moves the epoch too).
+    func tokenStillLive(_ p: Principal, _ conn: Connection) async throws -> Bool {
+        let epoch = hub.revocationEpoch
+        guard epoch != conn.revocationEpoch else { return true }
+        if let token = p.tokenId, try await store.isTokenLive(id: token) == false {
+            logger.notice("revoked token on a live session; closing", metadata: ["conn": "\(conn.id)", "user": "\(p.name)"])
+            conn.close(code: CloseCode.unauthorized, reason: "token revoked", deferIfBusy: false)
+            return false
+        }
+        conn.checked(epoch: epoch)
+        return true
     }
 }
 

@@ -23,6 +23,12 @@ public enum ServerMetrics {
     static let framesOut = Counter(label: "swarm_frames_out_total")
     static let fanoutDrops = Counter(label: "swarm_fanout_queue_drops_total")
     static let commitLatency = Metrics.Timer(label: "swarm_commit_seconds")
+    /// Sockets cut because the client did not finish the close handshake in time.
+    static let closeTimeouts = Counter(label: "swarm_close_timeouts_total")
+    /// Connections refused or cut before a session: over a cap, or headers not finished in time.
+    static func connectionRefused(_ why: String) {
+        Counter(label: "swarm_connections_refused_total", dimensions: [("why", why)]).increment()
+    }
     static let commitBatch = Recorder(label: "swarm_commit_batch_jobs", aggregate: true)
 
     /// One counter per (op, result); unknown op names share the label `unknown` so hostile input

@@ -13,39 +13,88 @@ struct Session {
     let core: ServerCore
     let conn: Connection
     let headerToken: String?
+    /// Cuts the TCP connection, whatever state the WebSocket is in.
+    let cut: @Sendable () -> Void
+    /// Tells the connection gate that this connection no longer counts as unauthenticated.
+    let onHello: @Sendable () -> Void
     var logger: Logger
 
-    init(core: ServerCore, headerToken: String?) {
+    init(core: ServerCore, headerToken: String?, cut: @escaping @Sendable () -> Void, onHello: @escaping @Sendable () -> Void) {
         self.core = core
         self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames)
         self.headerToken = headerToken
+        self.cut = cut
+        self.onHello = onHello
         var logger = core.logger
         logger[metadataKey: "conn"] = "\(conn.id)"
         self.logger = logger
+    }
+
+    /// How the three tasks of a session end.
+    private enum Ended: Sendable {
+        case reader((any Error)?)
+        case writer
+        case closeDeadline(fired: Bool)
     }
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         ServerMetrics.connections.increment()
         let conn = self.conn
         core.hub.attach(conn)
+        // Shutdown's close frames may have gone out just before this socket attached.
+        if core.stopping.load(ordering: .sequentiallyConsistent) {
+            conn.close(code: CloseCode.goingAway, reason: "server shutting down")
+        }
         let helloTimeout = Task {
             try? await Task.sleep(for: .seconds(core.config.helloTimeoutSeconds))
-            if !Task.isCancelled, conn.principal == nil {
+            if !Task.isCancelled, conn.principal == nil, !conn.isClosing {
+                logger.info("no hello in time")
                 conn.send(.text(Wire.error(nil, SwarmError(.unauthorized, "no hello in time"))))
-                conn.send(.close(code: CloseCode.helloTimeout, reason: "hello timeout"))
+                conn.close(code: CloseCode.helloTimeout, reason: "hello timeout")
             }
         }
-        async let writing: Void = writeLoop(outbound)
         var readError: (any Error)?
-        do { try await readLoop(inbound) } catch { readError = error }
+        await withTaskGroup(of: Ended.self) { group in
+            group.addTask {
+                defer { conn.finish() }   // the writer sends what is queued, then ends
+                do { try await readLoop(inbound); return .reader(nil) } catch { return .reader(error) }
+            }
+            group.addTask {
+                await writeLoop(outbound)
+                return .writer
+            }
+            // Idle until a close is asked for; then the client has close_timeout_seconds to
+            // finish the handshake before the socket is cut (it may never read or answer).
+            group.addTask {
+                for await _ in conn.closingSignal { break }
+                guard !Task.isCancelled else { return .closeDeadline(fired: false) }
+                try? await Task.sleep(for: .seconds(core.config.closeTimeoutSeconds))
+                return .closeDeadline(fired: !Task.isCancelled)
+            }
+            var running = 2
+            for await ended in group {
+                switch ended {
+                case .reader(let error):
+                    readError = error
+                    running -= 1
+                case .writer:
+                    running -= 1
+                case .closeDeadline(let fired):
+                    guard fired else { continue }
+                    logger.info("close handshake timed out; cutting the connection")
+                    ServerMetrics.closeTimeouts.increment()
+                    cut()
+                    group.cancelAll()
+                }
+                if running == 0 { group.cancelAll() }
+            }
+        }
         helloTimeout.cancel()
-        conn.finish()
-        await writing
         core.hub.unregister(conn)
         ServerMetrics.connections.decrement()
         logger.debug("connection closed")
         // Rethrown so the WebSocket layer closes with the matching code (1009 for too big).
-        if let readError {
+        if let readError, !(readError is CancellationError) {
             logger.info("connection read ended", metadata: ["reason": "\(readError)"])
             throw readError
         }
@@ -54,15 +103,21 @@ struct Session {
     // MARK: reading
 
     private func readLoop(_ inbound: WebSocketInboundStream) async throws {
+        // Before hello a connection has its own allowance; after it, the token's allowance,
+        // shared with the token's other sockets and HTTP requests.
         var bucket = TokenBucket(rate: Double(core.config.opsPerSecond), burst: Double(core.config.opsBurst), now: Self.seconds())
         for try await message in inbound.messages(maxSize: core.config.hardFrameBytes) {
             ServerMetrics.framesIn.increment()
             // Every frame costs a token, garbage included, so a flood cannot buy server work.
-            guard bucket.take(now: Self.seconds()) else {
+            // Nothing more is read once a close was asked for (revoked, hello timeout, shutdown).
+            if conn.isClosing { break }
+            let now = Self.seconds()
+            let allowed = if let key = conn.rateLimitKey { core.limiter.allow(key, now: now) } else { bucket.take(now: now) }
+            guard allowed else {
                 ServerMetrics.op(nil, ErrorCode.rateLimited.rawValue)
                 let id = Self.requestId(message)
                 logger.notice("rate limited", metadata: ["req": "\(id.map { LogSafe.text($0) } ?? "-")"])
-                conn.send(.text(Wire.error(id, SwarmError(.rateLimited, "more than \(core.config.opsPerSecond) requests per second; slow down"))))
+                conn.send(.text(Wire.error(id, SwarmError(.rateLimited, "more than \(core.config.opsPerSecond) requests per second for this token; slow down"))))
                 continue
             }
             guard case .text(let text) = message else {
@@ -114,6 +169,10 @@ struct Session {
                 return
             }
             guard let principal = conn.principal else { throw SwarmError(.unauthorized, "send hello first") }
+            guard try await core.tokenStillLive(principal, conn) else {
+                ServerMetrics.op(op, ErrorCode.unauthorized.rawValue)
+                return   // closed with 4001; nothing more is read or answered
+            }
             try Self.checkAccess(principal, op)
             guard let handler = Handlers.table[op] else { throw SwarmError(.unsupported, "op not available") }
             let ctx = RequestContext(core: core, conn: conn, principal: principal, id: id, body: body)
@@ -145,12 +204,15 @@ struct Session {
 
     private func hello(id: String, body: Data) async throws {
         guard conn.principal == nil else { throw SwarmError.badRequest("hello was already accepted on this connection") }
+        // Read before authenticating: a revoke committed after this moves the epoch, and the
+        // token is checked again below.
+        let epoch = core.hub.revocationEpoch
         let req = try JSONDecoder().decode(RequestData<HelloRequest>.self, from: body).data
         guard let token = req.token ?? headerToken, let (principal, user) = try await core.store.authenticate(token: token) else {
             logger.warning("authentication failed")
             ServerMetrics.op(.hello, ErrorCode.unauthorized.rawValue)
             conn.send(.text(Wire.error(id, SwarmError(.unauthorized, "unknown or revoked token"))))
-            conn.send(.close(code: CloseCode.unauthorized, reason: "unauthorized"))
+            conn.close(code: CloseCode.unauthorized, reason: "unauthorized")
             return
         }
         // Read the head before registering: anything committed later is either replayed or live.
@@ -163,11 +225,18 @@ struct Session {
                 throw SwarmError(.resyncRequired, "events after \(after) are no longer retained; reload history and hello without after")
             }
         }
-        conn.authenticate(principal, presence: req.presence ?? false)
+        guard conn.authenticate(principal, presence: req.presence ?? false, epoch: epoch) else {
+            logger.info("hello after the connection started closing ignored")
+            return
+        }
+        onHello()
         let reply = HelloReply(protocol: ProtocolInfo.version, server: ProtocolInfo.server, session: "S\(conn.id)", user: user, seq: head,
                                limits: Limits(maxFrameBytes: core.config.maxFrameBytes, historyMax: core.config.historyMax))
         core.hub.register(conn, user: principal.id, initial: [.text(Wire.reply(id, reply)), .replay(after: req.after ?? head, user: principal.id, head: head)])
         logger.info("session started", metadata: ["user": "\(principal.name)", "client": "\(req.client.map { LogSafe.text($0, maxLength: 64) } ?? "-")", "after": "\(req.after.map(String.init) ?? "-")"])
+        // A revoke that committed while this hello was authenticating found no registered
+        // session to close; the epoch shows it.
+        _ = try await core.tokenStillLive(principal, conn)
     }
 
     // MARK: writing

@@ -36,21 +36,31 @@ public final class SwarmServer: Sendable {
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: HTTPRoutes.router(core),
-            server: .http1WebSocketUpgrade(
+            server: .gated(
                 webSocketRouter: webSocketRouter(core),
-                configuration: .init(ws: WebSocketServerConfiguration(
-                    maxFrameSize: config.hardFrameBytes,
-                    autoPing: config.pingIntervalSeconds > 0 ? .enabled(timePeriod: .seconds(config.pingIntervalSeconds)) : .disabled))),
+                configuration: .init(
+                    http1: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeoutSeconds))),
+                    ws: WebSocketServerConfiguration(
+                        maxFrameSize: config.hardFrameBytes,
+                        autoPing: config.pingIntervalSeconds > 0 ? .enabled(timePeriod: .seconds(config.pingIntervalSeconds)) : .disabled,
+                        closeTimeout: .seconds(config.closeTimeoutSeconds),
+                        // Invalid UTF-8 in a text message closes the socket with 1007.
+                        validateUTF8: true)),
+                gate: core.gate, headerTimeout: .seconds(Int64(config.headerTimeoutSeconds)), logger: logger),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: ProtocolInfo.server),
             onServerRunning: { channel in
                 portSink.yield(channel.localAddress?.port ?? 0)
                 portSink.finish()
             },
             logger: logger)
-        let group = ServiceGroup(configuration: .init(
+        var groupConfig = ServiceGroupConfiguration(
             services: [.init(service: app), .init(service: Maintenance(core: core))],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-            logger: logger))
+            logger: logger)
+        // A backstop only: Maintenance cuts every socket after the grace period, so the HTTP
+        // server's own drain should never need cancelling.
+        groupConfig.maximumGracefulShutdownDuration = .seconds(config.shutdownGraceSeconds + config.closeTimeoutSeconds + 10)
+        let group = ServiceGroup(configuration: groupConfig)
         let running = Task { try await group.run() }
         var port = 0
         for await p in ports { port = p }
@@ -92,25 +102,31 @@ public final class SwarmServer: Sendable {
 
     private func finish() async {
         core.ready.store(false, ordering: .relaxed)
+        core.cancelCut()
         await store.close()
     }
 
-    static func webSocketRouter(_ core: ServerCore) -> Router<BasicWebSocketRequestContext> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+    static func webSocketRouter(_ core: ServerCore) -> Router<SocketContext> {
+        let router = Router(context: SocketContext.self)
         router.ws("/v1/ws") { _, _ in
             .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let header = context.request.headers[.authorization]
             let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            try await Session(core: core, headerToken: token).run(inbound: inbound, outbound: outbound)
+            let channel = context.requestContext.channel
+            let session = Session(core: core, headerToken: token, cut: { channel.close(promise: nil) },
+                                  onHello: { core.gate.authenticated(channel) })
+            try await session.run(inbound: inbound, outbound: outbound)
         }
         return router
     }
 }
 
 /// Background chores: look for events other processes wrote (admin CLI) every second, and drop
-/// events older than the retention period every hour. On shutdown, closes every socket first so
-/// the HTTP server can drain.
+/// events older than the retention period every hour. On shutdown (it is the first service to
+/// be told), refuses new connections, sends every socket a 1001 close, waits at most
+/// `server.shutdown_grace_seconds` for them to end and cuts the rest, so the HTTP server's drain
+/// that follows is bounded whatever the clients do.
 struct Maintenance: Service {
     let core: ServerCore
 
@@ -133,6 +149,14 @@ struct Maintenance: Service {
             }
         }
         core.ready.store(false, ordering: .relaxed)
+        core.stopping.store(true, ordering: .sequentiallyConsistent)
+        core.gate.shutDown()
         core.hub.closeAll(code: CloseCode.goingAway, reason: "server shutting down")
+        let deadline = ContinuousClock.now + .seconds(core.config.shutdownGraceSeconds)
+        // Whatever is still open at the deadline (HTTP connections included) is cut; the HTTP
+        // server's drain, which starts when this service returns, closes idle ones sooner.
+        core.cutAll(at: deadline)
+        // The drain closes sockets with 1000; sessions get their 1001 handshake done first.
+        _ = await core.hub.waitUntilEmpty(until: deadline)
     }
 }

@@ -27,6 +27,7 @@ struct Serve: AsyncParsableCommand {
         if let logLevel { config.logLevel = logLevel }
         try config.validate()
         Log.bootstrap(level: config.logLevel)
+        FileLimit.raiseToHard(logger: Logger(label: "swarmd"))
         let server = try await SwarmServer.start(config, handleSignals: true)
         if devSeed {
             let file = URL(fileURLWithPath: config.databasePath).deletingLastPathComponent().appendingPathComponent("dev-tokens.txt").path

@@ -33,12 +33,13 @@ final class ChildServer: Sendable {
     }
 
     /// Starts `swarmd serve --port 0 --db PATH` and waits (with a deadline) for its "listening" line.
-    static func start(db: String, port: Int = 0, extra: [String] = []) async throws -> ChildServer {
+    static func start(db: String, port: Int = 0, extra: [String] = [], environment: [String: String] = [:]) async throws -> ChildServer {
         let p = Process()
         p.executableURL = try binary("swarmd")
         p.arguments = ["serve", "--port", String(port), "--db", db, "--log-level", "error"] + extra
         var env = ProcessInfo.processInfo.environment
         env["SWARM_CONFIG"] = nil
+        env.merge(environment) { _, new in new }
         p.environment = env
         p.currentDirectoryURL = URL(fileURLWithPath: db).deletingLastPathComponent()
         let out = Pipe()

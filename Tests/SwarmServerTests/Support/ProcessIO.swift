@@ -45,8 +45,8 @@ enum FDReader {
 /// Uses posix_spawn and waitpid rather than Foundation's Process: Process learns of a child's exit
 /// through a socket the child inherits, so when the child leaves a daemon behind (the first
 /// `tmux` command starts the tmux server, which keeps that socket open) `waitUntilExit` never
-/// returns. Here the output pipe is close-on-exec except in the child's fd 1, and waitpid watches
-/// exactly this pid.
+/// returns. Here the child gets only fds 0–2 (the output pipe as its fd 1; every other descriptor
+/// is marked close-on-exec first), and waitpid watches exactly this pid.
 func runToEnd(_ executable: URL, _ arguments: [String], stderrPath: String = "/dev/null") throws -> (status: Int32, output: String) {
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { throw SpawnFailed(what: executable.path, code: errno) }
@@ -57,6 +57,7 @@ func runToEnd(_ executable: URL, _ arguments: [String], stderrPath: String = "/d
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
     posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    markDescriptorsCloseOnExec()
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
@@ -82,6 +83,18 @@ func runToEnd(_ executable: URL, _ arguments: [String], stderrPath: String = "/d
     // Exited normally: the exit code; killed by a signal: 128 + the signal, as shells report it.
     let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     return (code, String(decoding: output, as: UTF8.self))
+}
+
+/// Marks every open descriptor above 2 close-on-exec, so no child inherits them. NIO's accepted
+/// sockets are not close-on-exec, and a daemon a child leaves behind (tmux) would keep the
+/// sockets of the in-process test servers alive after the servers close them: a connection the
+/// server cuts would never end for its client.
+func markDescriptorsCloseOnExec() {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+    for fd in names.compactMap(Int32.init) where fd > 2 {
+        let flags = fcntl(fd, F_GETFD)
+        if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+    }
 }
 
 struct SpawnFailed: Error, CustomStringConvertible {

@@ -1,0 +1,43 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// Hummingbird's HTTP/1 + WebSocket child channel behind the connection gate: each accepted
+/// socket is admitted (or refused with 503) and gets the raw-bytes guard in front of the HTTP
+/// decoder before any of its bytes are read.
+struct GatedChannel<Inner: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Inner.Value
+
+    let inner: Inner
+    let gate: ConnectionGate
+    let headerTimeout: TimeAmount
+    let logger: Logger
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let refused = gate.admit(channel) != nil
+        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let guardHandler = RawInboundGuard(refused: refused, headerTimeout: headerTimeout, logger: self.logger)
+            try channel.pipeline.syncOperations.addHandler(guardHandler, position: .first)
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1 with the `/v1/ws` upgrade, behind the gate.
+    static func gated(webSocketRouter: Router<SocketContext>, configuration: HTTP1WebSocketUpgradeChannel.Configuration,
+                      gate: ConnectionGate, headerTimeout: TimeAmount, logger: Logger) -> HTTPServerBuilder {
+        let webSocketResponder = webSocketRouter.buildResponder()
+        return .init { responder in
+            GatedChannel(
+                inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
+                gate: gate, headerTimeout: headerTimeout, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import FoundationNetworking
+import SwarmProtocol
+import Testing
+
+/// Half-open and hostile connections cannot hold the server: every timeout cuts the TCP
+/// connection, unauthenticated connections are capped per address, shutdown is bounded.
+@Suite("Connection limits and timeouts", .hangGuard)
+struct ConnectionLimitsTests {
+    static let incompleteHead = Array("GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n".utf8)
+
+    @Test("a client that never finishes its HTTP headers is cut after the header timeout")
+    func headerTimeout() async throws {
+        try await withServer(configure: { $0.headerTimeoutSeconds = 1 }) { server in
+            let raw = try await RawWebSocket.connect(port: server.server.port, handshake: false)
+            try await raw.sendRawBytes(Self.incompleteHead)
+            let took = try await raw.waitForEOF(seconds: 10)
+            #expect(took < .seconds(6), "cut after \(took) with a 1 s header timeout")
+        }
+    }
+
+    @Test("connections without hello are capped per address; /healthz and logins from elsewhere still work")
+    func perAddressCap() async throws {
+        try await withServer(configure: { $0.maxConnectionsWithoutHelloPerAddress = 3; $0.helloTimeoutSeconds = 60 }) { server in
+            let port = server.server.port
+            // A session that said hello does not count against its address.
+            let token = try await server.user("bob")
+            let bob = try await RawWebSocket.connect(port: port, bindAddress: "127.0.0.2")
+            try await bob.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)"}"#)
+            _ = try await bob.readFrame { $0.text.contains(#""ev":"ready""#) }
+            // Three upgraded sockets that never say hello fill the address's allowance…
+            var held: [RawWebSocket] = []
+            for _ in 0..<3 {
+                let raw = try await RawWebSocket.connect(port: port, bindAddress: "127.0.0.2")
+                #expect(raw.upgraded, "\(raw.statusLine)")
+                held.append(raw)
+            }
+            // …so the next one from there is answered 503 and closed, before its request is read.
+            let extra = try await RawWebSocket.connect(port: port, bindAddress: "127.0.0.2")
+            #expect(extra.statusLine.hasPrefix("HTTP/1.1 503"), "\(extra.statusLine)")
+            try await extra.waitForEOF(seconds: 5)
+            // Other addresses are not affected.
+            let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: data, as: UTF8.self) == "ok\n")
+            let alice = try await server.client("alice")
+            _ = try await alice.request(.ping, Empty())
+            for raw in held + [bob] { await raw.close() }
+        }
+    }
+
+    @Test("an unmasked client frame closes the socket with 1002 and is not executed")
+    func unmaskedFrame() async throws {
+        try await withServer(configure: { $0.closeTimeoutSeconds = 1 }) { server in
+            let token = try await server.user("alice")
+            let raw = try await RawWebSocket.connect(port: server.server.port)
+            try await raw.sendText(#"{"id":"h","op":"hello","data":{"token":"\#(token)"}}"#, masked: false)
+            let close = try await raw.readFrame()
+            #expect(close.closeCode == 1002, "\(close)")
+            try await raw.waitForEOF(seconds: 5)
+        }
+    }
+
+    @Test("invalid UTF-8 in a text frame closes the socket with 1007")
+    func invalidUTF8() async throws {
+        try await withServer(configure: { $0.closeTimeoutSeconds = 1 }) { server in
+            let raw = try await RawWebSocket.connect(port: server.server.port)
+            try await raw.sendFrame(opcode: RawWebSocket.Frame.text, payload: Array(#"{"id":"x","op":"ping","data":""#.utf8) + [0xC3, 0x28, 0xFF] + Array(#""}"#.utf8))
+            let close = try await raw.readFrame { $0.opcode == RawWebSocket.Frame.close }
+            #expect(close.closeCode == 1007, "\(close)")
+            try await raw.waitForCut(seconds: 5)
+        }
+    }
+
+    @Test("stop() finishes within the grace period while clients ignore the close frame")
+    func boundedStop() async throws {
+        let server = try await TestServer.start { $0.shutdownGraceSeconds = 1; $0.closeTimeoutSeconds = 60; $0.headerTimeoutSeconds = 60; $0.helloTimeoutSeconds = 60 }
+        let token = try await server.user("alice")
+        let live = try await RawWebSocket.connect(port: server.server.port)
+        try await live.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)"}"#)
+        _ = try await live.readFrame { $0.text.contains(#""ev":"ready""#) }
+        let silent = try await RawWebSocket.connect(port: server.server.port)
+        let halfHead = try await RawWebSocket.connect(port: server.server.port, handshake: false)
+        try await halfHead.sendRawBytes(Self.incompleteHead)
+
+        let start = ContinuousClock.now
+        let stopped = Task { await server.stop() }
+        let close = try await live.readFrame { $0.opcode == RawWebSocket.Frame.close }
+        #expect(close.closeCode == 1001)
+        for raw in [live, silent] { try await raw.waitForCut(seconds: 10) }
+        try await halfHead.waitForEOF(seconds: 10)
+        await stopped.value
+        let took = ContinuousClock.now - start
+        #expect(took < .seconds(8), "stop took \(took) with a 1 s grace period")
+    }
+}
+
+@Suite("swarmd shutdown with a half-open client", .hangGuard, .serialized)
+struct ShutdownTests {
+    @Test("SIGTERM: close 1001, then the process exits within the grace period although the client ignores it")
+    func sigtermWithHalfOpenClient() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-sigterm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("swarm.sqlite").path
+        let add = try ChildServer.run(["admin", "user", "add", "alice", "--db", db])
+        let token = try #require(add.output.split(separator: "\n").first { $0.hasPrefix("token: ") }).dropFirst(7)
+        let server = try await ChildServer.start(db: db, environment: [
+            "SWARM_SERVER_SHUTDOWN_GRACE_SECONDS": "1", "SWARM_SERVER_CLOSE_TIMEOUT_SECONDS": "60",
+            "SWARM_SERVER_HEADER_TIMEOUT_SECONDS": "60", "SWARM_SERVER_HELLO_TIMEOUT_SECONDS": "60",
+        ])
+        let live = try await RawWebSocket.connect(port: server.port)
+        try await live.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)"}"#)
+        _ = try await live.readFrame { $0.text.contains(#""ev":"ready""#) }
+        let halfHead = try await RawWebSocket.connect(port: server.port, handshake: false)
+        try await halfHead.sendRawBytes(ConnectionLimitsTests.incompleteHead)
+
+        let (exited, exit) = AsyncStream<Int32>.makeStream()
+        server.process.terminationHandler = { exit.yield($0.terminationStatus); exit.finish() }
+        let start = ContinuousClock.now
+        kill(server.process.processIdentifier, SIGTERM)
+        let close = try await live.readFrame { $0.opcode == RawWebSocket.Frame.close }
+        #expect(close.closeCode == 1001)
+        try await live.waitForCut(seconds: 10)
+        try await halfHead.waitForEOF(seconds: 10)
+        let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
+            group.addTask { for await s in exited { return s }; return nil }
+            group.addTask { try await Task.sleep(for: .seconds(15)); return nil }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        if status == nil { server.kill() }
+        #expect(status == 0, "swarmd did not exit within 15 s of SIGTERM (status \(String(describing: status)))")
+        let took = ContinuousClock.now - start
+        #expect(took < .seconds(8), "exit took \(took) with a 1 s grace period")
+    }
+}
