@@ -22,13 +22,17 @@ public struct ChatRenderer: Sendable {
         }
         let paneColumn = sidebar > 0 ? sidebar + 1 : 0
         let paneWidth = width - paneColumn
+        // Command output goes under the messages, never into them: the newest messages keep the rows above it.
+        let output = outputRows(model, width: paneWidth, paneRows: paneRows)
+        let messageRows = paneRows - output.count
+        for (i, line) in output.enumerated() { screen.put(line, row: messageRows + i, column: paneColumn) }
         let lines = messageLines(model, width: paneWidth)
-        let bottom = max(0, lines.count - min(model.scroll, max(0, lines.count - paneRows)))
-        let visible = lines[max(0, bottom - paneRows)..<bottom]
+        let bottom = max(0, lines.count - min(model.scroll, max(0, lines.count - messageRows)))
+        let visible = lines[max(0, bottom - messageRows)..<bottom]
         for (i, line) in visible.enumerated() {
-            screen.put(line, row: paneRows - visible.count + i, column: paneColumn)
+            screen.put(line, row: messageRows - visible.count + i, column: paneColumn)
         }
-        if let live = model.kbLive { drawKBLive(live, into: &screen, column: paneColumn, width: paneWidth, bottomRow: paneRows - 1) }
+        if let live = model.kbLive { drawKBLive(live, into: &screen, column: paneColumn, width: paneWidth, bottomRow: messageRows - 1) }
         if height >= 2 { screen.put(statusLine(model), row: height - 2, fill: .inverted) }
         drawInput(model, editor: editor, into: &screen, row: height - 1)
         return screen
@@ -119,10 +123,6 @@ public struct ChatRenderer: Sendable {
         }
         for p in model.outbox where p.channel == model.current {
             out.append([.init("   …  ", .dimmed), .init((model.me?.name ?? "you") + ": ", .dimmed), .init(TextWidth.prefix(p.body, cells: width - 12) + " (sending)", .dimmed)])
-        }
-        for n in model.notices {
-            let style: Screen.Style = n.kind == .error ? .fg(.red) : (n.kind == .mention ? .fg(.magenta) : .fg(.yellow))
-            for line in TextWidth.wrap(n.text, cells: width) { out.append([.init(line, style)]) }
         }
         return out
     }

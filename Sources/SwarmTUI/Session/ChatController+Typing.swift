@@ -46,6 +46,20 @@ extension ChatController {
         changed()
     }
 
+    /// Closes the output pane (Esc, /clear); a command clears it first so its output starts the pane.
+    public func clearOutput() {
+        guard model.output != nil else { return }
+        model.output = nil
+        changed()
+    }
+
+    /// Scrolls the open output pane by `lines` (negative: towards its start).
+    public func scrollOutput(by lines: Int) {
+        guard let pane = model.output else { return }
+        model.output!.top = max(0, min(pane.top + lines, pane.lines.count - 1))
+        changed()
+    }
+
     /// Takes the alerts gathered since the last call (for the bell and notifications).
     public func takeAlerts() -> [ChatModel.Notice] {
         defer { model.alerts = [] }

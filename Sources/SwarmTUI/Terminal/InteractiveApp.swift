@@ -52,7 +52,10 @@ public struct InteractiveApp: Sendable {
             case .redraw:
                 break
             case .bytes(let bytes):
-                for key in decoder.feed(bytes) {
+                var keys = decoder.feed(bytes)
+                // A terminal writes an escape sequence in one go, so an ESC read on its own is the Esc key.
+                if bytes == [0x1B] { keys += decoder.flushEscape() }
+                for key in keys {
                     let action = editor.handle(key)
                     if case .char = key { await controller.userTyped() }
                     // Ctrl-L repaints everything (after another program scribbled on the screen).
@@ -81,14 +84,23 @@ public struct InteractiveApp: Sendable {
         case .switchChannel(let n): await controller.select(index: n)
         case .nextChannel: await controller.cycle(by: 1)
         case .previousChannel: await controller.cycle(by: -1)
-        case .scroll(let pages): await controller.scroll(by: pages * 10)
+        case .scroll(let pages):
+            if await controller.model.output != nil {
+                await controller.scrollOutput(by: -pages * 10)
+            } else {
+                await controller.scroll(by: pages * 10)
+            }
+        case .dismiss: await controller.clearOutput()
         }
         return true
     }
 
     /// Runs a typed line; shared with plain mode. Returns false when the user asked to quit.
     public static func submit(_ line: String, to controller: ChatController) async -> Bool {
-        switch CommandParser.parse(line) {
+        let parsed = CommandParser.parse(line)
+        // Each command's output starts the output pane afresh; a message leaves it open for reading.
+        if case .message = parsed {} else { await controller.clearOutput() }
+        switch parsed {
         case .message(let text):
             await controller.send(text)
         case .error(let why):
@@ -120,6 +132,7 @@ public struct InteractiveApp: Sendable {
         } else if found.count > 1 {
             let common = Completion.commonPrefix(found)
             if common.count > word.count { editor.replace(from: start, with: common) }
+            await controller.clearOutput()
             await controller.notice(found.prefix(20).joined(separator: "  "))
         }
     }
