@@ -9,8 +9,7 @@ public enum SessionCommands {
         SlashCommand("clear", usage: "/clear", summary: "Close the command output pane (Esc does the same)") { c, _ in
             await c.clearOutput()
         },
-        SlashCommand("quit", usage: "/quit", summary: "Leave the client (Ctrl-C does the same)") { c, _ in
-            await c.update { $0.connection = .stopped("quit") }
+        SlashCommand("quit", usage: "/quit", summary: "Leave the client (Ctrl-C does the same); asks first while lines wait to be sent") { _, _ in
             throw QuitRequested()
         },
         SlashCommand("away", usage: "/away", summary: "Toggle away / online for your teammates") { c, _ in

@@ -28,7 +28,7 @@ public struct ChatModel: Sendable {
     }
 
     /// A line typed by the user that the server has not acknowledged yet.
-    public struct Pending: Equatable, Sendable {
+    public struct Pending: Equatable, Sendable, Codable {
         public var key: String
         public var channel: String
         public var body: String
@@ -58,6 +58,8 @@ public struct ChatModel: Sendable {
     public var view: View = .channel
     public var lastSeq: Int64 = 0
     public var outbox: [Pending] = []
+    /// A y/N question the input line shows instead of the draft (quit with unsent lines, a big paste).
+    public var question: String?
     /// Every system line (help, errors, search results) in order, for line mode; bounded.
     public var notices: [Notice] = []
     /// The full-screen client's pane for command output; nil when closed.

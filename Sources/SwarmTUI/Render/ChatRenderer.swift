@@ -155,6 +155,11 @@ public struct ChatRenderer: Sendable {
     }
 
     func drawInput(_ model: ChatModel, editor: LineEditor, into screen: inout Screen, row: Int) {
+        if let question = model.question {
+            screen.put([.init(question + " ", .fg(.yellow, bold: true))], row: row)
+            screen.cursor = (row, min(screen.width - 1, TextWidth.of(question) + 1))
+            return
+        }
         var prompt = model.currentChannel.map { model.displayName($0.channel) } ?? "swarm"
         if case .thread(let root) = model.view { prompt += " ↳" + root }
         prompt += "> "

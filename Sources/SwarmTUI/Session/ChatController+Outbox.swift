@@ -17,10 +17,25 @@ extension ChatController {
         await post(body, channel: channel, thread: thread)
     }
 
+    /// Queues a line and sends what is queued. The queue is on disk before the first attempt, so a
+    /// crash or a quit loses nothing.
     public func post(_ body: String, channel: String, thread: String?) async {
         model.outbox.append(.init(key: "tui-\(UUID().uuidString)", channel: channel, body: body, thread: thread))
+        saveOutbox()
         changed()
         await flushOutbox()
+    }
+
+    /// Writes the queue to disk; a failure is said once per run rather than on every line.
+    func saveOutbox() {
+        guard let outboxFile else { return }
+        do {
+            try outboxFile.save(model.outbox)
+        } catch {
+            guard !outboxSaveFailed else { return }
+            outboxSaveFailed = true
+            model.notice("cannot keep unsent lines in \(outboxFile.path): they are lost if the client stops", .error)
+        }
     }
 
     /// Sends queued lines in order. A network failure leaves them queued for the next connection;
@@ -35,10 +50,12 @@ extension ChatController {
                                             MessagePostRequest(channel: next.channel, body: next.body, thread: next.thread, idempotencyKey: next.key),
                                             as: Message.self)
                 model.outbox.removeAll { $0.key == next.key }
+                saveOutbox()
                 _ = model.apply(ServerFrame.event(.messageNew, m))
                 changed()
             } catch let error as SwarmError {
                 model.outbox.removeAll { $0.key == next.key }
+                saveOutbox()
                 model.notice("not sent: \(error.message)", .error)
                 changed()
             } catch {

@@ -46,6 +46,12 @@ extension ChatController {
         changed()
     }
 
+    /// Shows a y/N question on the input line, or takes it away (nil).
+    public func ask(_ question: String?) {
+        model.question = question
+        changed()
+    }
+
     /// Closes the output pane (Esc, /clear); a command clears it first so its output starts the pane.
     public func clearOutput() {
         guard model.output != nil else { return }

@@ -19,11 +19,17 @@ public actor ChatController {
     var lastTypingSent = Date.distantPast
     var liveSearch: Task<Void, Never>?
     var flushing = false
+    var outboxSaveFailed = false
     public internal(set) var away = false
 
-    public init(url: String, token: String) {
+    /// Where unacknowledged lines are kept between runs; nil keeps them in memory only.
+    let outboxFile: OutboxFile?
+
+    public init(url: String, token: String, outbox: OutboxFile? = nil) {
         self.url = url
         self.token = token
+        outboxFile = outbox
+        model.outbox = outbox?.load() ?? []
         (changes, changeSink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 

@@ -14,8 +14,8 @@ public struct InteractiveApp: Sendable {
     let colors: Bool
     let bell: Bool
 
-    public init(url: String, token: String, colors: Bool, bell: Bool) {
-        self.controller = ChatController(url: url, token: token)
+    public init(url: String, token: String, outbox: OutboxFile? = nil, colors: Bool, bell: Bool) {
+        self.controller = ChatController(url: url, token: token, outbox: outbox)
         self.colors = colors
         self.bell = bell
     }
@@ -45,6 +45,7 @@ public struct InteractiveApp: Sendable {
         var editor = LineEditor()
         var decoder = KeyDecoder()
         var previous: Screen?
+        var asking: Question?
         loop: for await event in events {
             switch event {
             case .inputClosed:
@@ -56,11 +57,23 @@ public struct InteractiveApp: Sendable {
                 // A terminal writes an escape sequence in one go, so an ESC read on its own is the Esc key.
                 if bytes == [0x1B] { keys += decoder.flushEscape() }
                 for key in keys {
+                    if let question = asking {
+                        asking = nil
+                        await controller.ask(nil)
+                        if await !answer(question, yes: key == .char("y") || key == .char("Y"), editor: &editor) { break loop }
+                        continue
+                    }
                     let action = editor.handle(key)
                     if case .char = key { await controller.userTyped() }
                     // Ctrl-L repaints everything (after another program scribbled on the screen).
                     if action == .redraw { previous = nil }
-                    if await !perform(action, editor: &editor) { break loop }
+                    switch await perform(action, editor: &editor) {
+                    case .carryOn: break
+                    case .quit: break loop
+                    case .ask(let question, let text):
+                        asking = question
+                        await controller.ask(text)
+                    }
                 }
                 await controller.inputChanged(String(editor.text))
             }
@@ -74,12 +87,22 @@ public struct InteractiveApp: Sendable {
         await controller.stop()
     }
 
-    /// Returns false to quit.
-    func perform(_ action: LineEditor.Action, editor: inout LineEditor) async -> Bool {
+    /// A y/N question on the input line; the next key answers it, anything but y meaning no.
+    enum Question: Sendable {
+        case quit
+    }
+
+    enum Outcome: Sendable {
+        case carryOn, quit
+        case ask(Question, String)
+    }
+
+    func perform(_ action: LineEditor.Action, editor: inout LineEditor) async -> Outcome {
         switch action {
-        case .none, .redraw: return true
-        case .quit: return false
-        case .submit(let line): return await submit(line)
+        case .none, .redraw: break
+        case .quit: return await quitting(editor)
+        case .submit(let line):
+            if await !submit(line) { return await quitting(editor) }
         case .complete: await complete(&editor)
         case .switchChannel(let n): await controller.select(index: n)
         case .nextChannel: await controller.cycle(by: 1)
@@ -92,7 +115,27 @@ public struct InteractiveApp: Sendable {
             }
         case .dismiss: await controller.clearOutput()
         }
-        return true
+        return .carryOn
+    }
+
+    /// Returns false to quit.
+    func answer(_ question: Question, yes: Bool, editor: inout LineEditor) async -> Bool {
+        switch question {
+        case .quit:
+            return !yes
+        }
+    }
+
+    /// Quitting throws nothing away silently: unsent lines (kept on disk, sent next time) and a
+    /// draft are named first.
+    func quitting(_ editor: LineEditor) async -> Outcome {
+        let unsent = await controller.model.outbox.count
+        let draft = !editor.text.isEmpty
+        guard unsent > 0 || draft else { return .quit }
+        var what: [String] = []
+        if unsent > 0 { what.append("\(unsent) unsent message\(unsent == 1 ? "" : "s")") }
+        if draft { what.append("a draft") }
+        return .ask(.quit, what.joined(separator: " and ") + "; quit anyway? y/N")
     }
 
     /// Runs a typed line; shared with plain mode. Returns false when the user asked to quit.

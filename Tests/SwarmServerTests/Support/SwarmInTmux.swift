@@ -6,23 +6,32 @@ import Testing
 final class SwarmInTmux: Sendable {
     let tmux: TmuxSession
     let home: URL
+    /// A HOME passed in belongs to the test (to start a second client on the same config); only
+    /// one made here is removed by `close()`.
+    private let ownsHome: Bool
 
-    init(url: String, token: String, width: Int = 120, height: Int = 32) throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-home-\(UUID().uuidString)")
+    init(url: String, token: String, home given: URL? = nil, width: Int = 120, height: Int = 32) throws {
+        home = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-home-\(UUID().uuidString)")
+        ownsHome = given == nil
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         do {
+            // XDG_CONFIG_HOME too: the client keeps its outbox beside its config, never in the machine's.
             tmux = try TmuxSession(command: [try ChildServer.binary("swarm").path],
-                                   environment: ["SWARM_URL": url, "SWARM_TOKEN": token, "HOME": home.path, "TERM": "xterm-256color"],
+                                   environment: ["SWARM_URL": url, "SWARM_TOKEN": token, "HOME": home.path, "XDG_CONFIG_HOME": home.path + "/.config",
+                                                 "TERM": "xterm-256color"],
                                    width: width, height: height)
         } catch {
-            try? FileManager.default.removeItem(at: home)
+            if ownsHome { try? FileManager.default.removeItem(at: home) }
             throw error
         }
     }
 
+    /// Where the client keeps its unsent lines.
+    var configDirectory: String { home.path + "/.config/swarm" }
+
     func close() {
         tmux.close()
-        try? FileManager.default.removeItem(at: home)
+        if ownsHome { try? FileManager.default.removeItem(at: home) }
     }
 }
 
