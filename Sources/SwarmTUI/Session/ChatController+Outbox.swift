@@ -17,10 +17,12 @@ extension ChatController {
         await post(body, channel: channel, thread: thread)
     }
 
-    /// Queues a line and sends what is queued. The queue is on disk before the first attempt, so a
-    /// crash or a quit loses nothing.
+    /// Queues a line (in parts when it is longer than the server takes) and sends what is queued.
+    /// The queue is on disk before the first attempt, so a crash or a quit loses nothing.
     public func post(_ body: String, channel: String, thread: String?) async {
-        model.outbox.append(.init(key: "tui-\(UUID().uuidString)", channel: channel, body: body, thread: thread))
+        for part in LongMessage.parts(body) {
+            model.outbox.append(.init(key: "tui-\(UUID().uuidString)", channel: channel, body: part, thread: thread))
+        }
         saveOutbox()
         changed()
         await flushOutbox()

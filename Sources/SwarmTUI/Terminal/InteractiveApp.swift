@@ -35,7 +35,12 @@ public struct InteractiveApp: Sendable {
             Task { for await bytes in terminal.input() { sink.yield(.bytes(bytes)) }; sink.yield(.inputClosed) },
             Task { for await _ in terminal.resizes() { sink.yield(.redraw) } },
             // kill, a closed terminal window or Ctrl-C from outside: quit through the same path as /quit.
-            Task { for await _ in terminal.terminations() { sink.yield(.inputClosed) } },
+            Task {
+                for await _ in terminal.terminations() {
+                    terminal.exit(afterGrace: 3, code: 143)
+                    sink.yield(.inputClosed)
+                }
+            },
             Task { for await _ in controller.changes { sink.yield(.redraw) } },
             // Ticks age the typing indicator and count down reconnects.
             Task { while !Task.isCancelled { try? await Task.sleep(for: .seconds(1)); sink.yield(.redraw) } },
@@ -90,6 +95,8 @@ public struct InteractiveApp: Sendable {
     /// A y/N question on the input line; the next key answers it, anything but y meaning no.
     enum Question: Sendable {
         case quit
+        /// A long or many-line message, sent on yes and given back to the input line on no.
+        case send(String)
     }
 
     enum Outcome: Sendable {
@@ -97,11 +104,15 @@ public struct InteractiveApp: Sendable {
         case ask(Question, String)
     }
 
+    /// More lines than this in one message (a paste, usually) are sent only after a yes.
+    static let confirmLines = 20
+
     func perform(_ action: LineEditor.Action, editor: inout LineEditor) async -> Outcome {
         switch action {
         case .none, .redraw: break
         case .quit: return await quitting(editor)
         case .submit(let line):
+            if let question = Self.confirmation(for: line) { return .ask(.send(line), question) }
             if await !submit(line) { return await quitting(editor) }
         case .complete: await complete(&editor)
         case .switchChannel(let n): await controller.select(index: n)
@@ -123,7 +134,23 @@ public struct InteractiveApp: Sendable {
         switch question {
         case .quit:
             return !yes
+        case .send(let line):
+            guard yes else {
+                editor.set(line)
+                return true
+            }
+            return await submit(line)
         }
+    }
+
+    /// The question to ask before sending `line`, if it is a big message.
+    static func confirmation(for line: String) -> String? {
+        guard case .message = CommandParser.parse(line) else { return nil }
+        let lines = line.split(separator: "\n", omittingEmptySubsequences: false).count
+        let parts = line.count > LongMessage.maxCharacters ? LongMessage.parts(line).count : 1
+        if parts > 1 { return "\(line.count) characters: send as \(parts) messages (the server takes \(LongMessage.maxCharacters) per message)? y/N" }
+        if lines > confirmLines { return "Send \(lines) lines as one message? y/N" }
+        return nil
     }
 
     /// Quitting throws nothing away silently: unsent lines (kept on disk, sent next time) and a
