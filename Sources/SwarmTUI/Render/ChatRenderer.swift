@@ -91,6 +91,7 @@ public struct ChatRenderer: Sendable {
             title = model.channels.isEmpty ? "No channels yet: /channels lists them, /join #name joins one, /help explains the rest." : nil
         }
         if let title { out.append([.init(TextWidth.prefix(title, cells: width), .fg(.cyan, bold: true))]) }
+        let parents = model.view == .channel ? ReplyContext(messages) : nil
         for m in messages {
             let isReply = m.thread != nil && model.view == .channel
             let indent = isReply ? "  ↳ " : ""
@@ -102,7 +103,8 @@ public struct ChatRenderer: Sendable {
             let mentionsMe = model.me.map { m.mentions.contains($0.id) } ?? false
             let bodyStyle: Screen.Style = m.deleted ? .dimmed : (mentionsMe ? .fg(.magenta, bold: true) : .plain)
             let firstWidth = width - TextWidth.of(head) - TextWidth.of(author)
-            let idTag = " " + m.id
+            var idTag = " " + m.id
+            if isReply, let root = m.thread, let parents { idTag += " " + parents.tag(root, model: model) }
             let wrapped = TextWidth.wrap(body + idTag, cells: max(4, firstWidth))
             for (i, line) in wrapped.enumerated() {
                 var spans: [Screen.Span] = []
