@@ -9,19 +9,10 @@ struct TerminalOutputTests {
     @Test("help never hides incoming messages, in any channel; Esc and /clear close it")
     func outputNeverBuriesMessages() async throws {
         try await withServer { server in
-            let lead = try await TestClient.connect(url: server.url, token: try await server.user("lena", role: .lead))
-            let aliceToken = try await server.user("alice", role: .agent)
-            let bob = try await TestClient.connect(url: server.url, token: try await server.user("bob", role: .agent))
-            _ = try await lead.createChannel("support", members: ["alice", "bob"])
-            _ = try await lead.createChannel("billing", members: ["alice", "bob"])
-            let client = try SwarmInTmux(url: server.url, token: aliceToken, width: 100, height: 24)
+            let (client, bob) = try await SwarmInTmux.aliceAtTheDesk(server, channels: ["support", "billing"], width: 100, height: 24)
             defer { client.close() }
             let tmux = client.tmux
             try await tmux.showingScreen {
-                try await tmux.waitFor("the client to connect") { $0.contains("live") && $0.contains("#support") }
-                try tmux.type("/join #support")
-                try await tmux.waitFor("the #support prompt") { $0.contains("#support>") }
-
                 // /help is longer than the screen: it goes to the output pane, and bob's new message
                 // is still drawn above it.
                 try tmux.type("/help")

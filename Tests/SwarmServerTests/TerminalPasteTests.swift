@@ -29,18 +29,10 @@ struct TerminalPasteTests {
     @Test("a 17,000-character paste appears and is sent within seconds, intact; a 30-line paste is one message")
     func largePastes() async throws {
         try await withServer { server in
-            let lead = try await TestClient.connect(url: server.url, token: try await server.user("lena", role: .lead))
-            let aliceToken = try await server.user("alice", role: .agent)
-            let bob = try await TestClient.connect(url: server.url, token: try await server.user("bob", role: .agent))
-            _ = try await lead.createChannel("support", members: ["alice", "bob"])
-            let client = try SwarmInTmux(url: server.url, token: aliceToken, width: 120, height: 32)
+            let (client, bob) = try await SwarmInTmux.aliceAtTheDesk(server, width: 120, height: 32)
             defer { client.close() }
             let tmux = client.tmux
             try await tmux.showingScreen {
-                try await tmux.waitFor("the client to connect") { $0.contains("live") && $0.contains("#support") }
-                try tmux.type("/join #support")
-                try await tmux.waitFor("the #support prompt") { $0.contains("#support>") }
-
                 // Bracketed paste: one edit, shown at once; sent in two parts the server accepts,
                 // which joined are the paste.
                 let big = Self.text(17_000, marker: "END-OF-BIG-PASTE")

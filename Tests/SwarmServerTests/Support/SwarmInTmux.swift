@@ -46,3 +46,29 @@ extension TmuxSession {
         }
     }
 }
+
+extension SwarmInTmux {
+    /// The desk most terminal tests start from: lena (lead) made `channels` with alice and bob in
+    /// them; alice's client runs in tmux, connected, with the first channel open; bob is a protocol
+    /// client, to post and to see what alice sends.
+    static func aliceAtTheDesk(_ server: TestServer, channels: [String] = ["support"], width: Int, height: Int) async throws -> (client: SwarmInTmux, bob: TestClient) {
+        let lead = try await TestClient.connect(url: server.url, token: try await server.user("lena", role: .lead))
+        let aliceToken = try await server.user("alice", role: .agent)
+        let bob = try await TestClient.connect(url: server.url, token: try await server.user("bob", role: .agent))
+        for name in channels { _ = try await lead.createChannel(name, members: ["alice", "bob"]) }
+        await lead.close()
+        let client = try SwarmInTmux(url: server.url, token: aliceToken, width: width, height: height)
+        let first = "#" + channels[0]
+        do {
+            try await client.tmux.showingScreen {
+                try await client.tmux.waitFor("the client to connect") { $0.contains("live") && $0.contains(first) }
+                try client.tmux.type("/join \(first)")
+                try await client.tmux.waitFor("the \(first) prompt") { $0.contains("\(first)>") }
+            }
+        } catch {
+            client.close()
+            throw error
+        }
+        return (client, bob)
+    }
+}
