@@ -11,14 +11,7 @@ struct TerminalClientTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("swarm.sqlite").path
-        func token(_ output: String) throws -> String {
-            String(try #require(output.split(separator: "\n").first { $0.hasPrefix("token: ") }).dropFirst(7))
-        }
-        let aliceToken = try token(ChildServer.run(["admin", "user", "add", "alice", "--db", db]).output)
-        let bobToken = try token(ChildServer.run(["admin", "user", "add", "bob", "--db", db]).output)
-        #expect(try ChildServer.run(["admin", "user", "add", "root", "--role", "admin", "--db", db]).status == 0)
-        #expect(try ChildServer.run(["admin", "channel", "create", "general", "--members", "alice,bob", "--db", db]).status == 0)
-        #expect(try ChildServer.run(["admin", "channel", "create", "support", "--db", db]).status == 0)
+        let (aliceToken, bobToken) = try ChildServer.seedAliceAndBob(db: db, others: ["support"])
 
         var server = try await ChildServer.start(db: db)
         let port = server.port

@@ -59,3 +59,30 @@ struct CommandTests {
         #expect(m.lost(closeCode: 4001) == .stop("unauthorized"))
     }
 }
+
+@Suite("Which case a /case command acts on")
+struct CaseTargetTests {
+    static func target(_ line: String) -> (CaseTarget, String) {
+        var words = line.split(separator: " ").map(String.init)
+        let target = CaseTarget(taking: &words)
+        return (target, words.joined(separator: " "))
+    }
+
+    @Test func caseIdInTheTextIsText() {
+        let (note, text) = Self.target("customer called again, see CS3 for the first refund")
+        #expect(note.explicit == nil, "the open case, not CS3")
+        #expect(text == "customer called again, see CS3 for the first refund")
+        let (handoff, rest) = Self.target("@frank Refund approved after CS2 was solved")
+        #expect(handoff.explicit == nil)
+        #expect(rest == "@frank Refund approved after CS2 was solved")
+    }
+
+    @Test func firstArgumentNamesTheCase() {
+        let (upper, text) = Self.target("CS2 @frank over to you")
+        #expect(upper.explicit == "CS2" && text == "@frank over to you")
+        let (lower, rest) = Self.target("cs12 customer called")
+        #expect(lower.explicit == "CS12" && rest == "customer called")
+        #expect(Self.target("CSV export attached").0.explicit == nil)
+        #expect(Self.target("CS").0.explicit == nil)
+    }
+}

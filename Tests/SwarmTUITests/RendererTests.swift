@@ -97,3 +97,27 @@ struct RendererTests {
         #expect(TextWidth.wrap("aaa bbb ccc", cells: 7) == ["aaa bbb", "ccc"])
     }
 }
+
+@Suite("Thread replies in the channel view")
+struct ReplyContextTests {
+    @Test func aReplyNamesItsParentAndCase() {
+        var m = RendererTests.model()
+        m.merge(history: [RendererTests.message(1, "bob", "Customer 4411 wants a refund for order 5512"),
+                          RendererTests.message(2, "carol", "unrelated"),
+                          RendererTests.message(3, "alice", "on it", thread: "M1"),
+                          RendererTests.message(4, "alice", "reply to an old one", thread: "M0")], into: "C1")
+        let renderer = ChatRenderer(timeZone: TimeZone(identifier: "UTC")!, now: Date())
+        var lines = renderer.render(m, editor: LineEditor(), width: 120, height: 10).lines
+        #expect(lines.contains { $0.contains("↳ 09:05 alice: on it M3 ↳ M1 “Customer 4411 wants a re…”") })
+        #expect(lines.contains { $0.contains("alice: reply to an old one M4 ↳ M0") }, "a parent not loaded is named by id")
+
+        m.casesByThread["M1"] = CaseViewTests.caseInfo
+        lines = renderer.render(m, editor: LineEditor(), width: 120, height: 10).lines
+        #expect(lines.contains { $0.contains("on it M3 ↳ CS3 M1 “Customer 4411") })
+
+        // Inside the thread the parent is on screen already: no tag.
+        m.view = .thread("M1")
+        lines = renderer.render(m, editor: LineEditor(), width: 120, height: 10).lines
+        #expect(lines.contains { $0.contains("alice: on it M3") && !$0.contains("↳ M1") })
+    }
+}

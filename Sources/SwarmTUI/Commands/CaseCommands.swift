@@ -2,7 +2,7 @@ import Foundation
 import SwarmProtocol
 
 /// /case open|show|list|take|rename|status|priority|link|note|fact|swarm|helpers|join|handoff|brief.
-/// Commands that act on a case take its id (`CS12`) anywhere in the line, or use the case whose
+/// Commands that act on a case take its id (`CS12`) as their first argument, or use the case whose
 /// thread is open.
 public enum CaseCommands {
     public static let subcommands = ["open", "show", "list", "take", "rename", "status", "priority", "link", "note", "fact", "swarm", "helpers", "join", "handoff", "brief"]
@@ -103,18 +103,26 @@ public enum CaseCommands {
         }
     }
 
+    /// `CS12`, or `cs12` as typed in a hurry.
     static func isCaseId(_ word: String) -> Bool {
-        word.count > 2 && word.hasPrefix("CS") && word.dropFirst(2).allSatisfy(\.isNumber)
+        word.count > 2 && word.uppercased().hasPrefix("CS") && word.dropFirst(2).allSatisfy(\.isASCII) && word.dropFirst(2).allSatisfy(\.isNumber)
     }
 }
 
-/// The case a command acts on: a case id (`CS12`) anywhere in its words, which is taken out of
-/// them, else the case whose thread is open.
-struct CaseTarget {
-    let explicit: String?
+/// The case a command acts on: its first word when that is a case id (taken out of the words),
+/// else the case whose thread is open. Only the first word counts: a note or a hand-off text that
+/// mentions another case ("see CS3", "after CS2 was solved") must neither re-target the command
+/// nor lose those words.
+public struct CaseTarget: Equatable, Sendable {
+    public let explicit: String?
 
-    init(taking words: inout [String]) {
-        explicit = words.firstIndex { CaseCommands.isCaseId($0) }.map { words.remove(at: $0) }
+    public init(taking words: inout [String]) {
+        if let first = words.first, CaseCommands.isCaseId(first) {
+            explicit = first.uppercased()
+            words.removeFirst()
+        } else {
+            explicit = nil
+        }
     }
 
     func resolve(_ c: ChatController, else problem: String) async throws -> String {

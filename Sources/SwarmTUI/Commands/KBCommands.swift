@@ -2,7 +2,7 @@ import Foundation
 import SwarmProtocol
 
 /// /kb search|show|share|solved|capture. Share and solved act on the case whose thread is open
-/// (or a case id in the line); capture on the open thread.
+/// (or the case named first: `/kb share CS2 KB3`); capture on the open thread.
 public enum KBCommands {
     public static let subcommands = ["search", "show", "share", "solved", "capture"]
 

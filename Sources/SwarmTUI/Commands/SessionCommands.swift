@@ -1,13 +1,15 @@
 import SwarmProtocol
 
-/// /help, /quit, /away, /who, /search.
+/// /help, /clear, /quit, /away, /who, /search.
 public enum SessionCommands {
     public static let commands: [SlashCommand] = [
         SlashCommand("help", [.optional(.text)], usage: "/help [command]", summary: "List commands, or explain one") { c, args in
             await c.notice(CommandParser.help(args.first))
         },
-        SlashCommand("quit", usage: "/quit", summary: "Leave the client (Ctrl-C does the same)") { c, _ in
-            await c.update { $0.connection = .stopped("quit") }
+        SlashCommand("clear", usage: "/clear", summary: "Close the command output pane (Esc does the same)") { c, _ in
+            await c.clearOutput()
+        },
+        SlashCommand("quit", usage: "/quit", summary: "Leave the client (Ctrl-C does the same); asks first while lines wait to be sent") { _, _ in
             throw QuitRequested()
         },
         SlashCommand("away", usage: "/away", summary: "Toggle away / online for your teammates") { c, _ in

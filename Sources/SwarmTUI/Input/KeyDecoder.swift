@@ -45,9 +45,15 @@ public struct KeyDecoder: Sendable {
     static let pasteStart: [UInt8] = Array("\u{1B}[200~".utf8)
     static let pasteEnd: [UInt8] = Array("\u{1B}[201~".utf8)
 
+    /// Linear and allocation-free: it runs over every byte of a paste.
     private func find(_ needle: [UInt8], from: Int) -> Int? {
-        guard pending.count - from >= needle.count else { return nil }
-        for s in from...(pending.count - needle.count) where Array(pending[s..<(s + needle.count)]) == needle { return s }
+        let last = pending.count - needle.count
+        var s = from
+        while s <= last {
+            guard let hit = pending[s...].firstIndex(of: needle[0]), hit <= last else { return nil }
+            if pending[hit..<(hit + needle.count)].elementsEqual(needle) { return hit }
+            s = hit + 1
+        }
         return nil
     }
 

@@ -19,6 +19,8 @@ public struct LineEditor: Equatable, Sendable {
         case switchChannel(Int)
         case nextChannel, previousChannel
         case scroll(Int)
+        /// Esc: close the output pane.
+        case dismiss
     }
 
     public init(text: String = "") {
@@ -74,7 +76,8 @@ public struct LineEditor: Equatable, Sendable {
         case .altDigit(let n): return .switchChannel(n)
         case .nextChannel: return .nextChannel
         case .previousChannel: return .previousChannel
-        case .shiftTab, .escape: break
+        case .escape: return .dismiss
+        case .shiftTab: break
         }
         return .none
     }

@@ -28,7 +28,7 @@ public struct ChatModel: Sendable {
     }
 
     /// A line typed by the user that the server has not acknowledged yet.
-    public struct Pending: Equatable, Sendable {
+    public struct Pending: Equatable, Sendable, Codable {
         public var key: String
         public var channel: String
         public var body: String
@@ -58,8 +58,12 @@ public struct ChatModel: Sendable {
     public var view: View = .channel
     public var lastSeq: Int64 = 0
     public var outbox: [Pending] = []
-    /// System lines (help, errors, search results) shown under the messages of the current view.
+    /// A y/N question the input line shows instead of the draft (quit with unsent lines, a big paste).
+    public var question: String?
+    /// Every system line (help, errors, search results) in order, for line mode; bounded.
     public var notices: [Notice] = []
+    /// The full-screen client's pane for command output; nil when closed.
+    public var output: OutputPane?
     /// Mentions and other alerts since the last render, for the bell and the status line.
     public var alerts: [Notice] = []
     /// The newest alert and when it came, shown on the status line for a few seconds.
@@ -220,7 +224,7 @@ public struct ChatModel: Sendable {
         if channels[m.channel]!.messages.count > 2000 { channels[m.channel]!.messages.removeFirst(500) }
     }
 
-    /// A notification: status line, bell, and a line under the messages.
+    /// A notification: status line, bell, and a line in the output pane.
     mutating func alert(_ text: String) {
         let alert = Notice(kind: .mention, text: text)
         alerts.append(alert)
@@ -235,7 +239,12 @@ public struct ChatModel: Sendable {
     }
 
     public mutating func notice(_ text: String, _ kind: Notice.Kind = .info) {
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { notices.append(Notice(kind: kind, text: String(line))) }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let notice = Notice(kind: kind, text: String(line))
+            notices.append(notice)
+            output = output ?? OutputPane()
+            output!.append(notice)
+        }
         if notices.count > 200 { notices.removeFirst(notices.count - 200) }
     }
 

@@ -22,13 +22,17 @@ public struct ChatRenderer: Sendable {
         }
         let paneColumn = sidebar > 0 ? sidebar + 1 : 0
         let paneWidth = width - paneColumn
+        // Command output goes under the messages, never into them: the newest messages keep the rows above it.
+        let output = outputRows(model, width: paneWidth, paneRows: paneRows)
+        let messageRows = paneRows - output.count
+        for (i, line) in output.enumerated() { screen.put(line, row: messageRows + i, column: paneColumn) }
         let lines = messageLines(model, width: paneWidth)
-        let bottom = max(0, lines.count - min(model.scroll, max(0, lines.count - paneRows)))
-        let visible = lines[max(0, bottom - paneRows)..<bottom]
+        let bottom = max(0, lines.count - min(model.scroll, max(0, lines.count - messageRows)))
+        let visible = lines[max(0, bottom - messageRows)..<bottom]
         for (i, line) in visible.enumerated() {
-            screen.put(line, row: paneRows - visible.count + i, column: paneColumn)
+            screen.put(line, row: messageRows - visible.count + i, column: paneColumn)
         }
-        if let live = model.kbLive { drawKBLive(live, into: &screen, column: paneColumn, width: paneWidth, bottomRow: paneRows - 1) }
+        if let live = model.kbLive { drawKBLive(live, into: &screen, column: paneColumn, width: paneWidth, bottomRow: messageRows - 1) }
         if height >= 2 { screen.put(statusLine(model), row: height - 2, fill: .inverted) }
         drawInput(model, editor: editor, into: &screen, row: height - 1)
         return screen
@@ -87,6 +91,7 @@ public struct ChatRenderer: Sendable {
             title = model.channels.isEmpty ? "No channels yet: /channels lists them, /join #name joins one, /help explains the rest." : nil
         }
         if let title { out.append([.init(TextWidth.prefix(title, cells: width), .fg(.cyan, bold: true))]) }
+        let parents = model.view == .channel ? ReplyContext(messages) : nil
         for m in messages {
             let isReply = m.thread != nil && model.view == .channel
             let indent = isReply ? "  ↳ " : ""
@@ -98,7 +103,8 @@ public struct ChatRenderer: Sendable {
             let mentionsMe = model.me.map { m.mentions.contains($0.id) } ?? false
             let bodyStyle: Screen.Style = m.deleted ? .dimmed : (mentionsMe ? .fg(.magenta, bold: true) : .plain)
             let firstWidth = width - TextWidth.of(head) - TextWidth.of(author)
-            let idTag = " " + m.id
+            var idTag = " " + m.id
+            if isReply, let root = m.thread, let parents { idTag += " " + parents.tag(root, model: model) }
             let wrapped = TextWidth.wrap(body + idTag, cells: max(4, firstWidth))
             for (i, line) in wrapped.enumerated() {
                 var spans: [Screen.Span] = []
@@ -119,10 +125,6 @@ public struct ChatRenderer: Sendable {
         }
         for p in model.outbox where p.channel == model.current {
             out.append([.init("   …  ", .dimmed), .init((model.me?.name ?? "you") + ": ", .dimmed), .init(TextWidth.prefix(p.body, cells: width - 12) + " (sending)", .dimmed)])
-        }
-        for n in model.notices {
-            let style: Screen.Style = n.kind == .error ? .fg(.red) : (n.kind == .mention ? .fg(.magenta) : .fg(.yellow))
-            for line in TextWidth.wrap(n.text, cells: width) { out.append([.init(line, style)]) }
         }
         return out
     }
@@ -155,18 +157,40 @@ public struct ChatRenderer: Sendable {
     }
 
     func drawInput(_ model: ChatModel, editor: LineEditor, into screen: inout Screen, row: Int) {
+        if let question = model.question {
+            screen.put([.init(question + " ", .fg(.yellow, bold: true))], row: row)
+            screen.cursor = (row, min(screen.width - 1, TextWidth.of(question) + 1))
+            return
+        }
         var prompt = model.currentChannel.map { model.displayName($0.channel) } ?? "swarm"
         if case .thread(let root) = model.view { prompt += " ↳" + root }
         prompt += "> "
         let promptWidth = TextWidth.of(prompt)
         let room = max(1, screen.width - promptWidth - 1)
-        // Scroll the line horizontally so the cursor stays visible.
-        let before = String(editor.text[..<editor.cursor])
-        var start = 0
-        while TextWidth.of(String(editor.text[start..<editor.cursor])) > room { start += 1 }
-        let shown = TextWidth.prefix(String(editor.text[start...]), cells: room)
+        // Scroll the line horizontally so the cursor stays visible. Only the characters that fit
+        // around the cursor are measured: a 17,000-character paste costs a redraw no more than a word.
+        let text = editor.text
+        var start = editor.cursor
+        var beforeCursor = 0
+        while start > 0 {
+            let w = TextWidth.of(TextWidth.visible(text[start - 1]))
+            if beforeCursor + w > room { break }
+            beforeCursor += w
+            start -= 1
+        }
+        var shown = ""
+        var cells = 0
+        var i = start
+        while i < text.count {
+            let c = TextWidth.visible(text[i])
+            let w = TextWidth.of(c)
+            if cells + w > room { break }
+            shown.append(c)
+            cells += w
+            i += 1
+        }
         screen.put([.init(prompt, .fg(.green, bold: true)), .init(shown)], row: row)
-        screen.cursor = (row, min(screen.width - 1, promptWidth + TextWidth.of(String(before.dropFirst(start)))))
+        screen.cursor = (row, min(screen.width - 1, promptWidth + beforeCursor))
     }
 
     func time(_ rfc3339: String) -> String {

@@ -44,7 +44,9 @@ public struct Screen: Equatable, Sendable {
         var out: [Span] = []
         for span in spans {
             guard used < available else { break }
-            let clipped = TextWidth.prefix(span.text, cells: available - used)
+            // Control characters from message text or a paste would move the terminal's cursor and
+            // tear the status line: they are drawn as visible symbols instead.
+            let clipped = TextWidth.prefix(TextWidth.printable(span.text), cells: available - used)
             used += TextWidth.of(clipped)
             if !clipped.isEmpty { out.append(Span(clipped, span.style)) }
         }
@@ -93,6 +95,24 @@ public enum TextWidth {
         return 1
     }
 
+    /// `c` as it can be drawn: a line break as ↵, other control characters as their Unicode symbol (␉, ␛).
+    public static func visible(_ c: Character) -> Character {
+        guard let scalar = c.unicodeScalars.first, c.unicodeScalars.count == 1 else { return c }
+        switch scalar.value {
+        case 0x0A, 0x0D: return "↵"
+        case 0x00..<0x20: return Character(Unicode.Scalar(0x2400 + scalar.value)!)
+        case 0x7F: return "␡"
+        case 0x80..<0xA0: return "�"
+        default: return c
+        }
+    }
+
+    /// `s` with every control character made visible (a fast pass when there is none).
+    public static func printable(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }) else { return s }
+        return String(s.map(visible))
+    }
+
     /// The longest prefix of `s` that fits in `cells`.
     public static func prefix(_ s: String, cells: Int) -> String {
         guard cells > 0 else { return "" }
@@ -115,7 +135,7 @@ public enum TextWidth {
             var line = ""
             var lineWidth = 0
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
-                var w = String(word)
+                let w = String(word)
                 let ww = of(w)
                 let sep = line.isEmpty ? 0 : 1
                 if lineWidth + sep + ww <= cells {
@@ -126,13 +146,18 @@ public enum TextWidth {
                 if !line.isEmpty { lines.append(line) }
                 line = ""
                 lineWidth = 0
-                while of(w) > cells {
-                    let head = prefix(w, cells: cells)
-                    lines.append(head)
-                    w = String(w.dropFirst(head.count))
+                // A word wider than the line is cut into pieces, measuring each character once: a
+                // pasted 17,000-character word must not cost a quadratic rewrap on every redraw.
+                for c in w {
+                    let cw = of(c)
+                    if lineWidth + cw > cells, !line.isEmpty {
+                        lines.append(line)
+                        line = ""
+                        lineWidth = 0
+                    }
+                    line.append(c)
+                    lineWidth += cw
                 }
-                line = w
-                lineWidth = of(w)
             }
             lines.append(line)
         }

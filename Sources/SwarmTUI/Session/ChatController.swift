@@ -6,24 +6,30 @@ import SwarmProtocol
 /// keeps unsent lines in an outbox (each with its idempotency key, so a resend after a reconnect
 /// never posts twice) and performs commands. The UI awaits `changes` and redraws from `model`.
 public actor ChatController {
-    public private(set) var model = ChatModel()
+    public internal(set) var model = ChatModel()
     /// One element per change of `model` (coalesced); for the single UI loop that redraws.
     public nonisolated let changes: AsyncStream<Void>
     private let changeSink: AsyncStream<Void>.Continuation
     private let url: String
     private let token: String
-    private var conn: SwarmConnection?
+    var conn: SwarmConnection?
     private var machine = ReconnectMachine()
     private var runner: Task<Void, Never>?
     private var loadedOnce = false
-    private var lastTypingSent = Date.distantPast
-    private var liveSearch: Task<Void, Never>?
-    private var flushing = false
-    public private(set) var away = false
+    var lastTypingSent = Date.distantPast
+    var liveSearch: Task<Void, Never>?
+    var flushing = false
+    var outboxSaveFailed = false
+    public internal(set) var away = false
 
-    public init(url: String, token: String) {
+    /// Where unacknowledged lines are kept between runs; nil keeps them in memory only.
+    let outboxFile: OutboxFile?
+
+    public init(url: String, token: String, outbox: OutboxFile? = nil) {
         self.url = url
         self.token = token
+        outboxFile = outbox
+        model.outbox = outbox?.load() ?? []
         (changes, changeSink) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -167,7 +173,7 @@ public actor ChatController {
         }
     }
 
-    private func loadHistory(_ channel: String, connection: SwarmConnection? = nil) async throws {
+    func loadHistory(_ channel: String, connection: SwarmConnection? = nil) async throws {
         guard let c = connection ?? conn else { return }
         let page = try await c.request(Op.history.rawValue, HistoryRequest(channel: channel, limit: 100), as: HistoryReply.self)
         model.merge(history: page.messages, into: channel)
@@ -201,175 +207,11 @@ public actor ChatController {
         if redraw { changed() }
     }
 
-    // MARK: actions used by commands and the input line
-
-    /// Sends a line typed into the current view (channel or thread).
-    public func send(_ body: String) async {
-        guard let channel = model.current else {
-            model.notice("join a channel first: /join #name", .error)
-            changed()
-            return
-        }
-        var thread: String?
-        if case .thread(let root) = model.view { thread = root }
-        await post(body, channel: channel, thread: thread)
-    }
-
-    public func post(_ body: String, channel: String, thread: String?) async {
-        model.outbox.append(.init(key: "tui-\(UUID().uuidString)", channel: channel, body: body, thread: thread))
-        changed()
-        await flushOutbox()
-    }
-
-    /// Sends queued lines in order. A network failure leaves them queued for the next connection;
-    /// a refusal by the server drops the line with an error notice.
-    private func flushOutbox() async {
-        guard !flushing else { return }
-        flushing = true
-        defer { flushing = false }
-        while let next = model.outbox.first, let c = conn {
-            do {
-                let m = try await c.request(Op.messagePost.rawValue,
-                                            MessagePostRequest(channel: next.channel, body: next.body, thread: next.thread, idempotencyKey: next.key),
-                                            as: Message.self)
-                model.outbox.removeAll { $0.key == next.key }
-                _ = model.apply(ServerFrame.event(.messageNew, m))
-                changed()
-            } catch let error as SwarmError {
-                model.outbox.removeAll { $0.key == next.key }
-                model.notice("not sent: \(error.message)", .error)
-                changed()
-            } catch {
-                return
-            }
-        }
-    }
-
     public func request<T: Encodable & Sendable, R: Decodable & Sendable>(_ op: Op, _ data: T, as type: R.Type) async throws -> R {
         guard let c = conn else { throw SwarmError(.unsupported, "not connected; your command was not sent") }
         return try await c.request(op.rawValue, data, as: type)
     }
 
-    public func select(channel id: String) async {
-        model.select(channel: id)
-        changed()
-        if model.channels[id]?.historyLoaded == false { try? await loadHistory(id) }
-        markRead()
-    }
-
-    public func select(index: Int) async {
-        let order = model.channelOrder
-        guard index >= 1, index <= order.count else { return }
-        await select(channel: order[index - 1].channel.id)
-    }
-
-    public func cycle(by offset: Int) async {
-        let order = model.channelOrder
-        guard !order.isEmpty else { return }
-        let i = order.firstIndex { $0.channel.id == model.current } ?? 0
-        await select(channel: order[(i + offset + order.count) % order.count].channel.id)
-    }
-
-    public func joined(_ channel: Channel) async {
-        model.upsert(channel)
-        await select(channel: channel.id)
-    }
-
-    public func left(_ id: String) {
-        model.remove(channel: id)
-        changed()
-    }
-
-    public func openThread(_ root: String) async throws {
-        let thread = try await request(.threadGet, MessageRef(message: root), as: ThreadReply.self)
-        model.merge(history: [thread.root] + thread.replies, into: thread.root.channel)
-        if model.current != thread.root.channel { model.select(channel: thread.root.channel) }
-        model.view = .thread(thread.root.id)
-        model.scroll = 0
-        changed()
-    }
-
-    public func closeThread() {
-        model.view = .channel
-        changed()
-    }
-
-    public func toggleAway() async throws -> Bool {
-        away.toggle()
-        _ = try await request(.presenceSet, PresenceSetRequest(status: away ? .away : .online), as: Empty.self)
-        return away
-    }
-
-    /// Scrolls the message pane; scrolling past the oldest loaded message fetches older history.
-    public func scroll(by lines: Int) async {
-        model.scroll = max(0, model.scroll + lines)
-        changed()
-        if lines > 0, let state = model.currentChannel, state.olderCursor != nil, model.scroll >= state.messages.count {
-            _ = try? await loadOlder()
-        }
-    }
-
-    /// Search-as-you-type: while the input line reads `/kb search words`, the best articles are
-    /// fetched (after a short pause in typing, so each key does not cost a request) and shown.
-    public func inputChanged(_ line: String) {
-        let prefix = "/kb search "
-        guard line.hasPrefix(prefix) else {
-            liveSearch?.cancel()
-            if model.kbLive != nil { model.kbLive = nil; changed() }
-            return
-        }
-        let query = String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
-        guard query.count >= 2, query != model.kbLive?.query, let c = conn else { return }
-        liveSearch?.cancel()
-        liveSearch = Task {
-            try? await Task.sleep(for: .milliseconds(120))
-            guard !Task.isCancelled, let reply = try? await c.request(Op.kbSearch.rawValue, KBSearchRequest(query: query, limit: 5), as: KBSearchReply.self),
-                  !Task.isCancelled else { return }
-            self.showLive(query, reply.results)
-        }
-    }
-
-    public func clearLive() {
-        liveSearch?.cancel()
-        model.kbLive = nil
-        changed()
-    }
-
-    func showLive(_ query: String, _ hits: [KBHit]) {
-        model.kbLive = (query, hits)
-        changed()
-    }
-
-    /// Keeps a case a command returned, so the status line can show it in its thread.
-    public func remember(_ c: Case) {
-        model.casesByThread[c.thread] = c
-        changed()
-    }
-
-    public func notice(_ text: String, _ kind: ChatModel.Notice.Kind = .info) {
-        model.notice(text, kind)
-        changed()
-    }
-
-    /// Takes the alerts gathered since the last call (for the bell and notifications).
-    public func takeAlerts() -> [ChatModel.Notice] {
-        defer { model.alerts = [] }
-        return model.alerts
-    }
-
-    /// Tells the channel's members we are typing, at most every 3 seconds.
-    public func userTyped() {
-        guard let c = conn, let current = model.current, Date().timeIntervalSince(lastTypingSent) > 3 else { return }
-        lastTypingSent = Date()
-        var thread: String?
-        if case .thread(let root) = model.view { thread = root }
-        Task { _ = try? await c.send(Op.typing.rawValue, TypingRequest(channel: current, thread: thread)) }
-    }
-
-    private func markRead() {
-        guard let c = conn, let current = model.current else { return }
-        Task { _ = try? await c.send(Op.readMark.rawValue, ReadMarkRequest(channel: current)) }
-    }
 }
 
 extension ServerFrame {

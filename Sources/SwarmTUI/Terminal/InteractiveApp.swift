@@ -14,8 +14,8 @@ public struct InteractiveApp: Sendable {
     let colors: Bool
     let bell: Bool
 
-    public init(url: String, token: String, colors: Bool, bell: Bool) {
-        self.controller = ChatController(url: url, token: token)
+    public init(url: String, token: String, outbox: OutboxFile? = nil, colors: Bool, bell: Bool) {
+        self.controller = ChatController(url: url, token: token, outbox: outbox)
         self.colors = colors
         self.bell = bell
     }
@@ -35,7 +35,12 @@ public struct InteractiveApp: Sendable {
             Task { for await bytes in terminal.input() { sink.yield(.bytes(bytes)) }; sink.yield(.inputClosed) },
             Task { for await _ in terminal.resizes() { sink.yield(.redraw) } },
             // kill, a closed terminal window or Ctrl-C from outside: quit through the same path as /quit.
-            Task { for await _ in terminal.terminations() { sink.yield(.inputClosed) } },
+            Task {
+                for await _ in terminal.terminations() {
+                    terminal.exit(afterGrace: 3, code: 143)
+                    sink.yield(.inputClosed)
+                }
+            },
             Task { for await _ in controller.changes { sink.yield(.redraw) } },
             // Ticks age the typing indicator and count down reconnects.
             Task { while !Task.isCancelled { try? await Task.sleep(for: .seconds(1)); sink.yield(.redraw) } },
@@ -45,6 +50,7 @@ public struct InteractiveApp: Sendable {
         var editor = LineEditor()
         var decoder = KeyDecoder()
         var previous: Screen?
+        var asking: Question?
         loop: for await event in events {
             switch event {
             case .inputClosed:
@@ -52,12 +58,27 @@ public struct InteractiveApp: Sendable {
             case .redraw:
                 break
             case .bytes(let bytes):
-                for key in decoder.feed(bytes) {
+                var keys = decoder.feed(bytes)
+                // A terminal writes an escape sequence in one go, so an ESC read on its own is the Esc key.
+                if bytes == [0x1B] { keys += decoder.flushEscape() }
+                for key in keys {
+                    if let question = asking {
+                        asking = nil
+                        await controller.ask(nil)
+                        if await !answer(question, yes: key == .char("y") || key == .char("Y"), editor: &editor) { break loop }
+                        continue
+                    }
                     let action = editor.handle(key)
                     if case .char = key { await controller.userTyped() }
                     // Ctrl-L repaints everything (after another program scribbled on the screen).
                     if action == .redraw { previous = nil }
-                    if await !perform(action, editor: &editor) { break loop }
+                    switch await perform(action, editor: &editor) {
+                    case .carryOn: break
+                    case .quit: break loop
+                    case .ask(let question, let text):
+                        asking = question
+                        await controller.ask(text)
+                    }
                 }
                 await controller.inputChanged(String(editor.text))
             }
@@ -71,24 +92,85 @@ public struct InteractiveApp: Sendable {
         await controller.stop()
     }
 
-    /// Returns false to quit.
-    func perform(_ action: LineEditor.Action, editor: inout LineEditor) async -> Bool {
+    /// A y/N question on the input line; the next key answers it, anything but y meaning no.
+    enum Question: Sendable {
+        case quit
+        /// A long or many-line message, sent on yes and given back to the input line on no.
+        case send(String)
+    }
+
+    enum Outcome: Sendable {
+        case carryOn, quit
+        case ask(Question, String)
+    }
+
+    /// More lines than this in one message (a paste, usually) are sent only after a yes.
+    static let confirmLines = 20
+
+    func perform(_ action: LineEditor.Action, editor: inout LineEditor) async -> Outcome {
         switch action {
-        case .none, .redraw: return true
-        case .quit: return false
-        case .submit(let line): return await submit(line)
+        case .none, .redraw: break
+        case .quit: return await quitting(editor)
+        case .submit(let line):
+            if let question = Self.confirmation(for: line) { return .ask(.send(line), question) }
+            if await !submit(line) { return await quitting(editor) }
         case .complete: await complete(&editor)
         case .switchChannel(let n): await controller.select(index: n)
         case .nextChannel: await controller.cycle(by: 1)
         case .previousChannel: await controller.cycle(by: -1)
-        case .scroll(let pages): await controller.scroll(by: pages * 10)
+        case .scroll(let pages):
+            if await controller.model.output != nil {
+                await controller.scrollOutput(by: -pages * 10)
+            } else {
+                await controller.scroll(by: pages * 10)
+            }
+        case .dismiss: await controller.clearOutput()
         }
-        return true
+        return .carryOn
+    }
+
+    /// Returns false to quit.
+    func answer(_ question: Question, yes: Bool, editor: inout LineEditor) async -> Bool {
+        switch question {
+        case .quit:
+            return !yes
+        case .send(let line):
+            guard yes else {
+                editor.set(line)
+                return true
+            }
+            return await submit(line)
+        }
+    }
+
+    /// The question to ask before sending `line`, if it is a big message.
+    static func confirmation(for line: String) -> String? {
+        guard case .message = CommandParser.parse(line) else { return nil }
+        let lines = line.split(separator: "\n", omittingEmptySubsequences: false).count
+        let parts = line.count > LongMessage.maxCharacters ? LongMessage.parts(line).count : 1
+        if parts > 1 { return "\(line.count) characters: send as \(parts) messages (the server takes \(LongMessage.maxCharacters) per message)? y/N" }
+        if lines > confirmLines { return "Send \(lines) lines as one message? y/N" }
+        return nil
+    }
+
+    /// Quitting throws nothing away silently: unsent lines (kept on disk, sent next time) and a
+    /// draft are named first.
+    func quitting(_ editor: LineEditor) async -> Outcome {
+        let unsent = await controller.model.outbox.count
+        let draft = !editor.text.isEmpty
+        guard unsent > 0 || draft else { return .quit }
+        var what: [String] = []
+        if unsent > 0 { what.append("\(unsent) unsent message\(unsent == 1 ? "" : "s")") }
+        if draft { what.append("a draft") }
+        return .ask(.quit, what.joined(separator: " and ") + "; quit anyway? y/N")
     }
 
     /// Runs a typed line; shared with plain mode. Returns false when the user asked to quit.
     public static func submit(_ line: String, to controller: ChatController) async -> Bool {
-        switch CommandParser.parse(line) {
+        let parsed = CommandParser.parse(line)
+        // Each command's output starts the output pane afresh; a message leaves it open for reading.
+        if case .message = parsed {} else { await controller.clearOutput() }
+        switch parsed {
         case .message(let text):
             await controller.send(text)
         case .error(let why):
@@ -120,6 +202,7 @@ public struct InteractiveApp: Sendable {
         } else if found.count > 1 {
             let common = Completion.commonPrefix(found)
             if common.count > word.count { editor.replace(from: start, with: common) }
+            await controller.clearOutput()
             await controller.notice(found.prefix(20).joined(separator: "  "))
         }
     }

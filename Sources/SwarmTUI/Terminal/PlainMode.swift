@@ -6,8 +6,8 @@ import SwarmProtocol
 public struct PlainMode: Sendable {
     let controller: ChatController
 
-    public init(url: String, token: String) {
-        controller = ChatController(url: url, token: token)
+    public init(url: String, token: String, outbox: OutboxFile? = nil) {
+        controller = ChatController(url: url, token: token, outbox: outbox)
     }
 
     public func run() async {

@@ -86,6 +86,19 @@ public final class Terminal: @unchecked Sendable {
         }
     }
 
+    /// The backstop for a quit that cannot reach its cleanup (a main loop stuck in work): after
+    /// `grace` seconds the terminal is given back from here and the process exits, so a SIGTERM is
+    /// never ignored and the shell is never left in the alternate screen or raw mode.
+    public func exit(afterGrace grace: Double, code: Int32) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+            let leave = Array(ANSI.leaveAlternateScreen.utf8)
+            _ = leave.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            var modes = original
+            if raw { tcsetattr(STDIN_FILENO, TCSAFLUSH, &modes) }
+            _exit(code)
+        }
+    }
+
     /// One element per SIGWINCH.
     public func resizes() -> AsyncStream<Void> {
         AsyncStream { continuation in

@@ -20,10 +20,13 @@ struct Chat: AsyncParsableCommand {
         guard let token = settings.token else {
             throw CLIError(.auth, "no token: pass --token, set SWARM_TOKEN or run `swarm login`")
         }
+        // Unsent lines wait beside the config file, which is already private to this user.
+        let directory = (ConfigFile.path(environment: ProcessInfo.processInfo.environment) as NSString).deletingLastPathComponent
+        let outbox = OutboxFile(directory: directory, url: settings.url, token: token)
         if plain || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
-            await PlainMode(url: settings.url, token: token).run()
+            await PlainMode(url: settings.url, token: token, outbox: outbox).run()
         } else {
-            await InteractiveApp(url: settings.url, token: token, colors: settings.colors, bell: !noBell).run()
+            await InteractiveApp(url: settings.url, token: token, outbox: outbox, colors: settings.colors, bell: !noBell).run()
         }
     }
 }

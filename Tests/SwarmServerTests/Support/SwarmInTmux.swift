@@ -6,23 +6,32 @@ import Testing
 final class SwarmInTmux: Sendable {
     let tmux: TmuxSession
     let home: URL
+    /// A HOME passed in belongs to the test (to start a second client on the same config); only
+    /// one made here is removed by `close()`.
+    private let ownsHome: Bool
 
-    init(url: String, token: String, width: Int = 120, height: Int = 32) throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-home-\(UUID().uuidString)")
+    init(url: String, token: String, home given: URL? = nil, width: Int = 120, height: Int = 32) throws {
+        home = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-home-\(UUID().uuidString)")
+        ownsHome = given == nil
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         do {
+            // XDG_CONFIG_HOME too: the client keeps its outbox beside its config, never in the machine's.
             tmux = try TmuxSession(command: [try ChildServer.binary("swarm").path],
-                                   environment: ["SWARM_URL": url, "SWARM_TOKEN": token, "HOME": home.path, "TERM": "xterm-256color"],
+                                   environment: ["SWARM_URL": url, "SWARM_TOKEN": token, "HOME": home.path, "XDG_CONFIG_HOME": home.path + "/.config",
+                                                 "TERM": "xterm-256color"],
                                    width: width, height: height)
         } catch {
-            try? FileManager.default.removeItem(at: home)
+            if ownsHome { try? FileManager.default.removeItem(at: home) }
             throw error
         }
     }
 
+    /// Where the client keeps its unsent lines.
+    var configDirectory: String { home.path + "/.config/swarm" }
+
     func close() {
         tmux.close()
-        try? FileManager.default.removeItem(at: home)
+        if ownsHome { try? FileManager.default.removeItem(at: home) }
     }
 }
 
@@ -35,5 +44,31 @@ extension TmuxSession {
             Issue.record("screen at the failure:\n\(screen)")
             throw error
         }
+    }
+}
+
+extension SwarmInTmux {
+    /// The desk most terminal tests start from: lena (lead) made `channels` with alice and bob in
+    /// them; alice's client runs in tmux, connected, with the first channel open; bob is a protocol
+    /// client, to post and to see what alice sends.
+    static func aliceAtTheDesk(_ server: TestServer, channels: [String] = ["support"], width: Int, height: Int) async throws -> (client: SwarmInTmux, bob: TestClient) {
+        let lead = try await TestClient.connect(url: server.url, token: try await server.user("lena", role: .lead))
+        let aliceToken = try await server.user("alice", role: .agent)
+        let bob = try await TestClient.connect(url: server.url, token: try await server.user("bob", role: .agent))
+        for name in channels { _ = try await lead.createChannel(name, members: ["alice", "bob"]) }
+        await lead.close()
+        let client = try SwarmInTmux(url: server.url, token: aliceToken, width: width, height: height)
+        let first = "#" + channels[0]
+        do {
+            try await client.tmux.showingScreen {
+                try await client.tmux.waitFor("the client to connect") { $0.contains("live") && $0.contains(first) }
+                try client.tmux.type("/join \(first)")
+                try await client.tmux.waitFor("the \(first) prompt") { $0.contains("\(first)>") }
+            }
+        } catch {
+            client.close()
+            throw error
+        }
+        return (client, bob)
     }
 }

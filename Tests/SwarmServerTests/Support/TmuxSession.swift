@@ -104,6 +104,12 @@ final class TmuxSession: Sendable {
     }
 
     func close() {
+        // kill-server does not hang up the pane's processes here: a client a failed test never quit
+        // (or the SIGTERM test's `sleep 60`) would outlive the test. Hang up its process group first.
+        if let pane = try? tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).output.trimmingCharacters(in: .whitespacesAndNewlines),
+           let pid = Int32(pane), pid > 1 {
+            kill(-pid, SIGHUP)
+        }
         _ = try? tmux(["kill-server"])
         // Wake the reader thread so it sees `stopping` and closes the FIFO itself.
         stopping.withLock { $0 = true }
