@@ -135,10 +135,14 @@ struct TmpfsDisk {
         return path
     }
 
+    /// Lazy unmount (`-l`): a process spawned during the run (a tmux server from a parallel
+    /// terminal test) may have inherited a descriptor of the database and keep the file system
+    /// busy; a plain umount would then fail and leave the mount behind after every run. Detached
+    /// now, the kernel frees it when the last descriptor closes.
     func remove() {
         let umount = Process()
         umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-        umount.arguments = [directory.path]
+        umount.arguments = ["-l", directory.path]
         try? umount.run()
         umount.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
