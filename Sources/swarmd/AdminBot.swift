@@ -3,10 +3,11 @@ import Foundation
 import SwarmProtocol
 import SwarmStore
 
-/// `swarmd admin bot add`: a bot user whose only token is limited to some ops and channels, so a
-/// leaked integration token cannot read or post anywhere else.
+/// `swarmd admin bot add|scopes`: a bot user whose tokens are limited to some ops and channels, so
+/// a leaked integration token cannot read or post anywhere else.
 struct BotCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bot", abstract: "Add bots with scoped tokens.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "bot", abstract: "Add bots with scoped tokens, and change their scopes.",
+                                                    subcommands: [Add.self, Scopes.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,24 +20,55 @@ struct BotCommand: AsyncParsableCommand {
         var channels: String = ""
 
         func run() async throws {
-            let store = try options.openStore()
-            let created: (User, String)
-            do {
-                created = try await store.createBot(name: name, scopes: Self.list(scopes), channels: Self.list(channels))
-            } catch {
-                await store.close()
-                throw error
+            let (user, token) = try await BotCommand.withStore(options) { store in
+                try await store.createBot(name: name, scopes: BotCommand.list(scopes), channels: BotCommand.list(channels))
             }
-            await store.close()
-            let (user, token) = created
-            let where_ = channels.isEmpty ? "any channel" : Self.list(channels).joined(separator: ",")
-            print("created bot \(user.name) (\(user.id)), scopes: \(Self.list(scopes).joined(separator: ",")); channels: \(where_)")
+            print("created bot \(user.name) (\(user.id)), scopes: \(BotCommand.list(scopes).joined(separator: ",")); channels: \(BotCommand.describe(channels))")
             print("token: \(token)")
             print("(shown once; only its hash is stored)")
         }
+    }
 
-        static func list(_ text: String) -> [String] {
-            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+    struct Scopes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the scopes and channel patterns of an existing bot's tokens.",
+            discussion: """
+                The token stays the same. Sessions already connected keep their old scopes until they \
+                reconnect. Example: swarmd admin bot scopes zendesk-bot --scopes case.interaction,case.link_ticket --channels 'support*'
+                """)
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Name of an existing bot user.") var name: String
+        @Option(help: "Comma-separated ops the tokens may use (replaces the current list).") var scopes: String
+        @Option(help: "Comma-separated channel name patterns; * matches any run (default: every channel).")
+        var channels: String = ""
+
+        func run() async throws {
+            let (user, tokens) = try await BotCommand.withStore(options) { store in
+                try await store.setBotScopes(name: name, scopes: BotCommand.list(scopes), channels: BotCommand.list(channels))
+            }
+            print("bot \(user.name) (\(user.id)): scopes \(BotCommand.list(scopes).joined(separator: ",")); channels: \(BotCommand.describe(channels)); "
+                  + "\(tokens) token\(tokens == 1 ? "" : "s") changed")
         }
+    }
+
+    /// Opens the store, runs `body`, and closes the store whether or not `body` threw.
+    static func withStore<T: Sendable>(_ options: ConfigOptions, _ body: (SQLiteStore) async throws -> T) async throws -> T {
+        let store = try options.openStore()
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+    }
+
+    static func describe(_ channels: String) -> String {
+        channels.isEmpty ? "any channel" : list(channels).joined(separator: ",")
     }
 }
