@@ -15,15 +15,13 @@ struct BotCommand: AsyncParsableCommand {
             discussion: "Example: swarmd admin bot add zendesk-bot --scopes case.interaction,case.link_ticket --channels 'support-*'")
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Bot name: a-z 0-9 . _ -") var name: String
-        @Option(help: "Comma-separated ops the token may use, e.g. case.interaction,case.link_ticket.") var scopes: String
-        @Option(help: "Comma-separated channel name patterns the bot may work in; * matches any run (default: every channel).")
-        var channels: String = ""
+        @OptionGroup var scope: ScopeOptions
 
         func run() async throws {
             let (user, token) = try await BotCommand.withStore(options) { store in
-                try await store.createBot(name: name, scopes: BotCommand.list(scopes), channels: BotCommand.list(channels))
+                try await store.createBot(name: name, scopes: scope.ops, channels: scope.patterns)
             }
-            print("created bot \(user.name) (\(user.id)), scopes: \(BotCommand.list(scopes).joined(separator: ",")); channels: \(BotCommand.describe(channels))")
+            print("created bot \(user.name) (\(user.id)), scopes: \(scope.ops.joined(separator: ",")); channels: \(scope.described)")
             print("token: \(token)")
             print("(shown once; only its hash is stored)")
         }
@@ -38,15 +36,13 @@ struct BotCommand: AsyncParsableCommand {
                 """)
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Name of an existing bot user.") var name: String
-        @Option(help: "Comma-separated ops the tokens may use (replaces the current list).") var scopes: String
-        @Option(help: "Comma-separated channel name patterns; * matches any run (default: every channel).")
-        var channels: String = ""
+        @OptionGroup var scope: ScopeOptions
 
         func run() async throws {
             let (user, tokens) = try await BotCommand.withStore(options) { store in
-                try await store.setBotScopes(name: name, scopes: BotCommand.list(scopes), channels: BotCommand.list(channels))
+                try await store.setBotScopes(name: name, scopes: scope.ops, channels: scope.patterns)
             }
-            print("bot \(user.name) (\(user.id)): scopes \(BotCommand.list(scopes).joined(separator: ",")); channels: \(BotCommand.describe(channels)); "
+            print("bot \(user.name) (\(user.id)): scopes \(scope.ops.joined(separator: ",")); channels: \(scope.described); "
                   + "\(tokens) token\(tokens == 1 ? "" : "s") changed")
         }
     }
@@ -64,11 +60,18 @@ struct BotCommand: AsyncParsableCommand {
         }
     }
 
-    static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-    }
+    /// What a bot token may do, as `bot add` and `bot scopes` both take it.
+    struct ScopeOptions: ParsableArguments {
+        @Option(help: "Comma-separated ops the token may use, e.g. case.interaction,case.link_ticket.") var scopes: String
+        @Option(help: "Comma-separated channel name patterns the bot may work in; * matches any run (default: every channel).")
+        var channels: String = ""
 
-    static func describe(_ channels: String) -> String {
-        channels.isEmpty ? "any channel" : list(channels).joined(separator: ",")
+        var ops: [String] { Self.list(scopes) }
+        var patterns: [String] { Self.list(channels) }
+        var described: String { patterns.isEmpty ? "any channel" : patterns.joined(separator: ",") }
+
+        static func list(_ text: String) -> [String] {
+            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        }
     }
 }
