@@ -9,9 +9,10 @@ extension SQLiteStore {
     public func inbox(_ p: Principal, _ req: InboxListRequest) async throws -> InboxListReply {
         if let l = req.limit, l < 1 || l > 100 { throw SwarmError.badRequest("limit must be 1–100") }
         let limit = req.limit ?? 50
-        // Unowned new cases are exactly what `case.list` shows with these filters, already
-        // narrowed by the rule; one implementation of "which cases may this reader list".
-        let newCases = try await listCases(p, CaseListRequest(status: [.new], owner: "none", limit: limit)).cases
+        // Work up for grabs: cases a bot opened and cases handed to a channel's queue, exactly what
+        // `case.list` shows with these filters (already narrowed by the rule), so there is one
+        // implementation of "which cases may this reader list".
+        let newCases = try await listCases(p, CaseListRequest(status: [.new, .open, .pending], owner: "none", limit: limit)).cases
         return try await read { db in
             InboxListReply(handoffs: try Self.pendingHandoffs(db, p, limit: limit), invitations: try Self.openInvitations(db, p, limit: limit),
                            mentions: try Self.unreadMentions(db, p, limit: limit), newCases: newCases)

@@ -64,6 +64,13 @@ struct InboxTests {
             _ = try await erin.request(.caseJoin, CaseRef(caseId: desk.supportCase), as: Case.self)
             #expect(try await erin.request(.inboxList, InboxListRequest(), as: InboxListReply.self).invitations.isEmpty)
 
+            // A case handed to #support's queue is up for grabs too, for those who may see it.
+            let queued = try await lead.request(.caseOpen, CaseOpenRequest(title: "Wrong size", identity: Identity(channel: .email, handle: "kim@example.com"),
+                                                                           channel: "#support"), as: Case.self)
+            _ = try await lead.request(.caseHandoff, CaseHandoffRequest(caseId: queued.id, to: "#support", note: "Please take this one, I am off tomorrow."),
+                                       as: Handoff.self)
+            #expect(try await otto.request(.inboxList, InboxListRequest(), as: InboxListReply.self).newCases.map(\.id) == [queued.id, desk.supportCase])
+
             // Opening the channel (read.mark) acknowledges the hand-off and the mention.
             _ = try await anna.request(.readMark, ReadMarkRequest(channel: "#vip"))
             let after = try await anna.request(.inboxList, InboxListRequest(limit: 1), as: InboxListReply.self)

@@ -46,7 +46,7 @@ public struct InboxListReply: Codable, Sendable, Equatable {
     public var invitations: [InboxInvitation]
     /// Unread messages that mention the caller.
     public var mentions: [Message]
-    /// Cases nobody owns yet (status `new`).
+    /// Active cases nobody owns: opened by a bot (`new`) or handed to a channel's queue.
     public var newCases: [Case]
     enum CodingKeys: String, CodingKey {
         case handoffs, invitations, mentions

@@ -34,7 +34,7 @@ public enum InboxPages {
             }
         }
         if !r.newCases.isEmpty {
-            lines.append("New cases nobody owns:")
+            lines.append("Cases nobody owns:")
             lines += r.newCases.map { "  \(CasePages.summary($0)) (/case take \($0.id))" }
         }
         return lines.flatMap { $0.split(separator: "\n").map(String.init) }
