@@ -64,6 +64,8 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case kbSolved = "kb.solved"
     case kbCapture = "kb.capture"
     case kbRender = "kb.render"
+    // inbox
+    case inboxList = "inbox.list"
 }
 
 /// Event names (`ev` field of an event frame).

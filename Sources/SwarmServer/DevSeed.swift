@@ -15,6 +15,9 @@ public enum DevSeed {
         ("erin", .marketing, ["social", "campaigns"]),
         ("zendesk-bot", .bot, []),
     ]
+    /// The scopes of the demo bot's token, as README's `swarmd admin bot add` gives them.
+    public static let botScopes: [Op] = [.caseInteraction, .caseLinkTicket]
+    public static let botChannels = ["support*"]
 
     @discardableResult
     public static func run(store: SQLiteStore, tokenFile: String) async throws -> [(String, String)] {
@@ -29,6 +32,8 @@ public enum DevSeed {
                 tokens.append((u.name, try await store.createUser(name: u.name, role: u.role, skills: u.skills).1))
             }
         }
+        // The README's bot example (`curl … /v1/cases/interactions`) runs with the seeded token.
+        _ = try await store.setBotScopes(name: "zendesk-bot", scopes: botScopes.map(\.rawValue), channels: botChannels)
         let owner = try await store.principal("admin")
         let channels = Set(try await store.listChannels(owner).map(\.name))
         if !channels.contains("general") {

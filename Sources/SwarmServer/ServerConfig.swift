@@ -45,6 +45,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var slaHours = 24
     /// Where interactions from customers with no open case open a new one.
     public var intakeChannel = "support"
+    /// A contact this many hours after its customer's case was solved reopens that case (0: never).
+    public var followupWindowHours = 72
     /// Besides leads and admins, users with this skill approve and edit knowledge-base articles.
     public var kbEditorSkill = "knowledge-editor"
     /// kb.search ranks at most this many of the newest matches (plus articles that solved cases);
@@ -79,6 +81,7 @@ public struct ServerConfig: Sendable, Equatable {
         "limits.ops_burst": { c, v in c.opsBurst = try v.intValue(in: 1...1_000_000) },
         "cases.sla_hours": { c, v in c.slaHours = try v.intValue(in: 1...8760) },
         "cases.intake_channel": { c, v in c.intakeChannel = try v.stringValue() },
+        "cases.followup_window_hours": { c, v in c.followupWindowHours = try v.intValue(in: 0...8760) },
         "kb.editor_skill": { c, v in c.kbEditorSkill = try v.stringValue() },
         "kb.search_candidates": { c, v in c.kbSearchCandidates = try v.intValue(in: 0...10_000_000) },
     ]

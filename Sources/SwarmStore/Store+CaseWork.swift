@@ -7,8 +7,10 @@ import SwarmProtocol
 extension SQLiteStore {
     /// Records a customer contact on the timeline and posts a compact card into the case thread.
     /// Which case: `case`; else the open case linked to `ticket`; else the identity's customer's
-    /// most recently updated open case; else a new case in `intakeChannel`.
-    public func interaction(_ p: Principal, _ req: InteractionRequest, intakeChannel: String, slaHours: Int) async throws -> InteractionReply {
+    /// most recently updated open case; else its case solved within `followupHours` before the
+    /// contact (`CaseFollowUp`), reopened; else a new case in `intakeChannel`. `now` is the clock.
+    public func interaction(_ p: Principal, _ req: InteractionRequest, intakeChannel: String, slaHours: Int, followupHours: Int = 72,
+                            now: Date = Date()) async throws -> InteractionReply {
         let text = try Self.validText(req.text, field: "text", max: 16_000)
         // Stored in the one UTC format, so times compare correctly as text (SLA, ordering).
         let at = try req.at.map { text in
@@ -51,6 +53,13 @@ extension SQLiteStore {
                 }
             }
             var opened = false
+            var reopened = false
+            if caseRow == nil, let customer,
+               let row = try Self.followUpCase(db, p, customer: customer, contactAt: at.flatMap(Timestamp.parse) ?? now, windowHours: followupHours) {
+                try Self.reopen(tx, row, by: p)
+                caseRow = try Self.caseRow(db, ref: Ids.make(.case, row["id"]))
+                reopened = true
+            }
             if caseRow == nil, let customer {
                 let ch = try Self.caseChannel(tx, p, ref: intakeChannel)
                 let title = CaseTitle.derived(from: text)
@@ -86,7 +95,7 @@ extension SQLiteStore {
             _ = try Self.insertMessage(tx, channel: ch, author: p, body: "[\(req.channel.rawValue) \(arrow)] \(author): \(Self.clip(text, 500))",
                                        thread: row["thread_id"], card: card)
             return InteractionReply(entry: entry, caseId: Ids.make(.case, caseId), thread: Ids.make(.message, row["thread_id"]),
-                                    openedCase: opened, duplicate: false)
+                                    openedCase: opened, duplicate: false, reopened: reopened)
         }
     }
 

@@ -119,18 +119,13 @@ extension SQLiteStore {
     /// A bot user and its scoped token (`swarmd admin bot add`). Scopes must be ops a bot may be
     /// given; channel patterns use `*` (`support-*`).
     public func createBot(name: String, scopes: [String], channels: [String]) async throws -> (User, String) {
-        let allowed = Set(BotScopes.scopable.map(\.rawValue))
-        guard !scopes.isEmpty else { throw SwarmError.badRequest("a bot needs at least one scope") }
-        if let bad = scopes.first(where: { !allowed.contains($0) }) {
-            throw SwarmError.badRequest("\(bad) cannot be given to a bot; allowed: \(allowed.sorted().joined(separator: ","))")
-        }
-        guard channels.allSatisfy({ !$0.isEmpty && $0.count <= 64 }) else { throw SwarmError.badRequest("channel patterns are 1–64 characters") }
+        let scope = try Self.botScope(scopes, channels: channels)
         let (user, _) = try await createUser(name: name, role: .bot)
         let token = TokenSecrets.generate()
         try await write { tx in
             let id = try Ids.require(.user, user.id, field: "user")
             try tx.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ?", arguments: [Timestamp.now(), id])
-            try Self.insertToken(tx.db, user: id, token: token, label: "bot", scope: TokenScope(ops: Set(scopes), channels: channels.isEmpty ? nil : channels))
+            try Self.insertToken(tx.db, user: id, token: token, label: "bot", scope: scope)
         }
         return (user, token)
     }

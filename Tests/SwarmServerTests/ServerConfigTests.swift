@@ -14,6 +14,7 @@ struct ServerConfigTests {
         var fromFile = ServerConfig()
         fromFile.port = 1
         fromFile.logLevel = "debug"
+        fromFile.followupWindowHours = 1
         try fromFile.apply(toml: String(contentsOf: Self.documentedFile, encoding: .utf8), source: "swarmd.toml")
         #expect(fromFile == ServerConfig())
     }

@@ -17,7 +17,9 @@ struct TerminalClientTests {
         let port = server.port
         let tmux = try TmuxSession(
             command: [try ChildServer.binary("swarm").path],
-            environment: ["SWARM_URL": server.url, "SWARM_TOKEN": aliceToken, "HOME": dir.path, "TERM": "xterm-256color"])
+            environment: ["SWARM_URL": server.url, "SWARM_TOKEN": aliceToken, "HOME": dir.path, "TERM": "xterm-256color"],
+            // Tall enough that the whole /help list leaves room for the messages that follow it.
+            height: 40)
         defer {
             tmux.close()
             server.terminate()

@@ -212,19 +212,22 @@ public struct InteractionReply: Codable, Sendable {
     public var openedCase: Bool
     /// True when `external_id` was seen before: nothing new was stored.
     public var duplicate: Bool
+    /// True when this contact reopened its customer's recently solved case (a follow-up).
+    public var reopened: Bool
 
     enum CodingKeys: String, CodingKey {
-        case entry, thread, duplicate
+        case entry, thread, duplicate, reopened
         case caseId = "case"
         case openedCase = "opened_case"
     }
 
-    public init(entry: TimelineEntry, caseId: String, thread: String, openedCase: Bool, duplicate: Bool) {
+    public init(entry: TimelineEntry, caseId: String, thread: String, openedCase: Bool, duplicate: Bool, reopened: Bool = false) {
         self.entry = entry
         self.caseId = caseId
         self.thread = thread
         self.openedCase = openedCase
         self.duplicate = duplicate
+        self.reopened = reopened
     }
 }
 

@@ -34,7 +34,8 @@ enum CaseOps {
     // same store call with the same settings.
 
     static func interaction(_ core: ServerCore, _ p: Principal, _ req: InteractionRequest) async throws -> InteractionReply {
-        try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours)
+        try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours,
+                                         followupHours: core.config.followupWindowHours)
     }
 
     static func linkTicket(_ core: ServerCore, _ p: Principal, _ req: CaseTicketRequest) async throws -> Case {

@@ -32,6 +32,7 @@ enum Handlers {
         CustomerOps.register(&t)
         CaseOps.register(&t)
         KBOps.register(&t)
+        InboxOps.register(&t)
         return t
     }()
 }

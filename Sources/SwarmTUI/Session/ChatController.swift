@@ -142,6 +142,7 @@ public actor ChatController {
                 try await loadEverything(connection)
                 loadedOnce = true
                 model.loaded = true
+                await announceInbox()
             } else {
                 try await refreshChannels(connection)
             }

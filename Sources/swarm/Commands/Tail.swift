@@ -8,8 +8,9 @@ struct Tail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a channel's recent messages, then follow new, edited and deleted ones.",
         discussion: """
-            Runs until interrupted, until --count events were printed, or until the connection \
-            ends (exit status 5, with the --after value that resumes where it stopped).
+            Runs until interrupted (Ctrl-C: exit status 130), until --count events were printed, or \
+            until the connection ends (exit status 5). However it stops, it prints \
+            "resume with --after N" on stderr: run it again with that to continue where it stopped.
 
             With --json every line is one object: {"ev":"history","data":message} for the recent \
             messages, then {"ev":"ready","seq":N} once live, then the events as the server sent \
@@ -60,15 +61,20 @@ struct Tail: AsyncParsableCommand {
                 }
             }
             var follower = Follower(channel: target.id, shownHistory: shown, remaining: count)
+            let resume = ResumePoint()
+            let interrupts = resume.exitOnInterrupt()
+            defer { withExtendedLifetime(interrupts) {} }
             for await frame in session.connection.events {
-                switch follower.handle(frame) {
+                let action = follower.handle(frame)
+                resume.update(follower.lastSeq)
+                switch action {
                 case .skip:
                     continue
                 case .ready(let seq):
                     if options.json {
                         Output.json(.object(["ev": .string("ready"), "seq": .number(Double(seq))]))
                     } else {
-                        Output.hint("-- following #\(target.name); Ctrl-C to stop --")
+                        Output.hint("-- following #\(target.name) from seq \(seq); Ctrl-C to stop --")
                     }
                 case .print(let event, let data):
                     if options.json {
@@ -78,7 +84,10 @@ struct Tail: AsyncParsableCommand {
                     } else {
                         try render(event, data, with: &formatter).forEach(Output.line)
                     }
-                    if follower.done { return }
+                    if follower.done {
+                        resume.printHint()
+                        return
+                    }
                 }
             }
             throw CLIError.closed(await session.connection.closed(), resumeAfter: follower.lastSeq)

@@ -139,6 +139,11 @@ final class ChildProcess: Sendable {
     func terminate() {
         if process.isRunning { process.terminate() }
     }
+
+    /// SIGINT, as Ctrl-C in a terminal sends.
+    func interrupt() {
+        if process.isRunning { process.interrupt() }
+    }
 }
 
 /// Everything a child printed, plus tests waiting for a line or for the exit (with deadlines).
