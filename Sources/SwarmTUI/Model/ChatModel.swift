@@ -164,7 +164,14 @@ public struct ChatModel: Sendable {
         case EventName.messageNew.rawValue:
             guard let m = try? data.decode(Message.self) else { return false }
             insert(m)
-            if m.channel != current, m.author != me?.id { channels[m.channel]?.unread += 1 }
+            if m.channel != current, m.author != me?.id {
+                channels[m.channel]?.unread += 1
+                // A direct message is addressed to you like a mention is; one naming you already
+                // alerts through its `mention` event.
+                if channels[m.channel]?.channel.kind == .dm, !(me.map { m.mentions.contains($0.id) } ?? false) {
+                    ring(Notice(kind: .mention, text: "\(m.authorName) wrote to you: \(m.body.prefix(80))"))
+                }
+            }
             return true
         case EventName.messageEdited.rawValue, EventName.messageDeleted.rawValue, EventName.messageMarked.rawValue:
             if let m = try? data.decode(Message.self) {
@@ -179,9 +186,7 @@ public struct ChatModel: Sendable {
             guard let e = try? data.decode(MentionEvent.self) else { return false }
             if e.message.channel != current { channels[e.message.channel]?.mentions += 1 }
             let place = channels[e.message.channel].map { displayName($0.channel) } ?? e.message.channel
-            let alert = Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))")
-            alerts.append(alert)
-            lastAlert = (alert, Date())
+            ring(Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))"))
             return true
         case EventName.caseUpdated.rawValue:
             guard let e = try? data.decode(CaseUpdatedEvent.self) else { return false }
@@ -226,10 +231,14 @@ public struct ChatModel: Sendable {
 
     /// A notification: status line, bell, and a line in the output pane.
     mutating func alert(_ text: String) {
-        let alert = Notice(kind: .mention, text: text)
+        ring(Notice(kind: .mention, text: text))
+        notice(text, .mention)
+    }
+
+    /// The bell (once per redraw, unless --no-bell) and the status line, without the output pane.
+    private mutating func ring(_ alert: Notice) {
         alerts.append(alert)
         lastAlert = (alert, Date())
-        notice(text, .mention)
     }
 
     /// The case of the thread being viewed, if it is a case thread.

@@ -10,7 +10,7 @@ struct Chat: AsyncParsableCommand {
     @Flag(help: "Line mode: print messages as lines and read commands and messages line by line (the default when only the output is not a terminal).")
     var plain = false
 
-    @Flag(name: .customLong("no-bell"), help: "Do not ring the terminal bell on mentions.")
+    @Flag(name: .customLong("no-bell"), help: "Do not ring the terminal bell on mentions, direct messages and invitations.")
     var noBell = false
 
     @OptionGroup(title: "Connection and output options") var options: GlobalOptions
