@@ -12,7 +12,7 @@ public enum SessionCommands {
         SlashCommand("quit", usage: "/quit", summary: "Leave the client (Ctrl-C does the same); asks first while lines wait to be sent") { _, _ in
             throw QuitRequested()
         },
-        SlashCommand("away", usage: "/away", summary: "Toggle away / online for your teammates") { c, _ in
+        SlashCommand("away", usage: "/away", summary: "Toggle away / online for your teammates (the status line says when you are away)") { c, _ in
             let away = try await c.toggleAway()
             await c.notice(away ? "you are away" : "you are back online")
         },

@@ -85,6 +85,8 @@ public struct ChatModel: Sendable {
     public var channelOrder: [ChannelState] {
         channels.values.sorted { a, b in
             let ka = a.channel.kind == .dm ? 1 : 0
+    /// Your own presence as the server last announced it (`/away` toggles it), for the status line.
+    public var myStatus: PresenceStatus = .online
             let kb = b.channel.kind == .dm ? 1 : 0
             return ka != kb ? ka < kb : displayName(a.channel) < displayName(b.channel)
         }
@@ -219,6 +221,11 @@ public struct ChatModel: Sendable {
     private mutating func insert(_ m: Message) {
         guard channels[m.channel] != nil else { return }
         if let i = channels[m.channel]!.messages.firstIndex(where: { $0.id == m.id }) {
+        case EventName.presence.rawValue:
+            // Offline is only ever another session's goodbye; this one is still here.
+            guard let e = try? data.decode(PresenceEntry.self), e.user == me?.id, e.status != .offline else { return false }
+            myStatus = e.status
+            return true
             channels[m.channel]!.messages[i] = m
         } else {
             channels[m.channel]!.messages.append(m)

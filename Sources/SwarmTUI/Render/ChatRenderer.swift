@@ -137,7 +137,13 @@ public struct ChatRenderer: Sendable {
         case .reconnecting(let attempt, let seconds): parts.append("reconnecting… (try \(attempt + 1), in \(seconds)s)")
         case .stopped(let why): parts.append("offline: \(why)")
         }
-        if let me = model.me { parts.append(me.name) }
+        if let me = model.me {
+            switch model.myStatus {
+            case .away: parts.append(me.name + " (away: /away again to return)")
+            case .dnd: parts.append(me.name + " (do not disturb)")
+            case .online, .offline: parts.append(me.name)
+            }
+        }
         if let current = model.currentChannel { parts.append(model.displayName(current.channel)) }
         if let c = model.currentCase { parts.append("\(c.id) \(c.status.rawValue) \(c.priority.rawValue) · SLA \(CasePages.sla(c.sla, now: now))") }
         let elsewhere = model.channels.values.filter { $0.channel.id != model.current }

@@ -49,8 +49,12 @@ extension ChatController {
     }
 
     public func toggleAway() async throws -> Bool {
-        away.toggle()
-        _ = try await request(.presenceSet, PresenceSetRequest(status: away ? .away : .online), as: Empty.self)
+        // From what the server last said, so an away set by another of your sessions toggles back.
+        let status: PresenceStatus = model.myStatus == .away ? .online : .away
+        _ = try await request(.presenceSet, PresenceSetRequest(status: status), as: Empty.self)
+        away = status == .away
+        model.myStatus = status
+        changed()
         return away
     }
 
