@@ -36,7 +36,7 @@ public enum SessionCommands {
                 let place = model.channels[hit.message.channel].map { model.displayName($0.channel) } ?? hit.message.channel
                 return "  \(hit.message.id) \(place) \(hit.message.authorName): \(hit.snippet)"
             }
-            await c.notice(([reply.results.isEmpty ? "No results for \(args[0])" : "Results for \(args[0]) (/thread ID opens one):"] + lines).joined(separator: "\n"))
+            await c.notice(([reply.results.isEmpty ? "No results for \(args[0])" : "Results for \(args[0]) (/thread ID opens one):"] + lines).joined(separator: "\n"), highlighted: true)
         },
     ]
 }

@@ -51,6 +51,8 @@ public struct ChatModel: Sendable {
     public var me: User?
     public var connection: Connection = .connecting
     /// Users, channels and the first history page have been loaded once.
+        /// The text holds search highlights (`**word**`): drawn bold, or stripped in line mode.
+        public var highlighted = false
     public var loaded = false
     public var channels: [String: ChannelState] = [:]
     public var users: [String: User] = [:]
@@ -254,9 +256,9 @@ public struct ChatModel: Sendable {
         return nil
     }
 
-    public mutating func notice(_ text: String, _ kind: Notice.Kind = .info) {
+    public mutating func notice(_ text: String, _ kind: Notice.Kind = .info, highlighted: Bool = false) {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let notice = Notice(kind: kind, text: String(line))
+            let notice = Notice(kind: kind, text: String(line), highlighted: highlighted)
             notices.append(notice)
             output = output ?? OutputPane()
             output!.append(notice)

@@ -50,7 +50,8 @@ public struct ChatRenderer: Sendable {
         for (i, line) in all.enumerated() {
             let row = bottomRow - all.count + 1 + i
             guard row >= 0 else { continue }
-            screen.put([.init(line, i == 0 ? .strong : .plain)], row: row, column: column, limit: width, fill: .plain)
+            var inside = false
+            screen.put(i == 0 ? [.init(line, .strong)] : Highlight.spans(line, .plain, inside: &inside), row: row, column: column, limit: width, fill: .plain)
         }
     }
 
