@@ -9,11 +9,15 @@ public struct LineEditor: Equatable, Sendable {
     private var historyIndex: Int?
     private var draft: [Character] = []
     public var maxHistory = 500
+    /// The Tab cycle under way; any key but Tab and Shift-Tab ends it.
+    public private(set) var completion: TabCycle?
 
     public enum Action: Equatable, Sendable {
         case none
         case submit(String)
-        case complete
+        /// Tab (forward) or Shift-Tab with no cycle under way: the app finds the candidates and
+        /// calls `complete(with:forward:)`.
+        case complete(forward: Bool)
         case quit
         case redraw
         case switchChannel(Int)
@@ -32,6 +36,7 @@ public struct LineEditor: Equatable, Sendable {
 
     public mutating func handle(_ key: Key) -> Action {
         switch key {
+        if key != .tab, key != .shiftTab { completion = nil }
         case .char(let c):
             insert([c])
         case .paste(let s):
@@ -44,7 +49,11 @@ public struct LineEditor: Equatable, Sendable {
             set([])
             historyIndex = nil
             return .submit(line)
-        case .tab: return .complete
+        case .tab, .shiftTab:
+            guard var cycle = completion else { return .complete(forward: key == .tab) }
+            cycle.step(forward: key == .tab)
+            replace(from: cycle.start, with: cycle.text)
+            completion = cycle
         case .backspace:
             if cursor > 0 {
                 text.remove(at: cursor - 1)
@@ -77,13 +86,21 @@ public struct LineEditor: Equatable, Sendable {
         case .nextChannel: return .nextChannel
         case .previousChannel: return .previousChannel
         case .escape: return .dismiss
-        case .shiftTab: break
         }
         return .none
     }
 
     /// Replaces the word under the cursor (from `start`) with `replacement` (completion).
     public mutating func replace(from start: Int, with replacement: String) {
+    /// Puts the first candidate (the last, going back) in place of the word before the cursor; with
+    /// more than one, further Tabs and Shift-Tabs cycle through them.
+    public mutating func complete(with candidates: [String], forward: Bool = true) {
+        guard var cycle = TabCycle(start: currentWord.start, candidates: candidates) else { return }
+        if !forward { cycle.step(forward: false) }
+        replace(from: cycle.start, with: cycle.text)
+        completion = candidates.count > 1 ? cycle : nil
+    }
+
         let s = max(0, min(start, cursor))
         text.replaceSubrange(s..<cursor, with: Array(replacement))
         cursor = s + replacement.count
