@@ -22,6 +22,7 @@ public struct LineEditor: Equatable, Sendable {
         case redraw
         case switchChannel(Int)
         case nextChannel, previousChannel
+        case nextUnread
         case scroll(Int)
         /// Esc: close the output pane.
         case dismiss
@@ -35,8 +36,8 @@ public struct LineEditor: Equatable, Sendable {
     public var string: String { String(text) }
 
     public mutating func handle(_ key: Key) -> Action {
-        switch key {
         if key != .tab, key != .shiftTab { completion = nil }
+        switch key {
         case .char(let c):
             insert([c])
         case .paste(let s):
@@ -85,13 +86,12 @@ public struct LineEditor: Equatable, Sendable {
         case .altDigit(let n): return .switchChannel(n)
         case .nextChannel: return .nextChannel
         case .previousChannel: return .previousChannel
+        case .nextUnread: return .nextUnread
         case .escape: return .dismiss
         }
         return .none
     }
 
-    /// Replaces the word under the cursor (from `start`) with `replacement` (completion).
-    public mutating func replace(from start: Int, with replacement: String) {
     /// Puts the first candidate (the last, going back) in place of the word before the cursor; with
     /// more than one, further Tabs and Shift-Tabs cycle through them.
     public mutating func complete(with candidates: [String], forward: Bool = true) {
@@ -101,6 +101,8 @@ public struct LineEditor: Equatable, Sendable {
         completion = candidates.count > 1 ? cycle : nil
     }
 
+    /// Replaces the word under the cursor (from `start`) with `replacement` (completion).
+    public mutating func replace(from start: Int, with replacement: String) {
         let s = max(0, min(start, cursor))
         text.replaceSubrange(s..<cursor, with: Array(replacement))
         cursor = s + replacement.count

@@ -25,6 +25,11 @@ public struct ChatModel: Sendable {
         public var historyLoaded = false
         /// `before` cursor for the page older than what is loaded; nil at the channel's start.
         public var olderCursor: String?
+        /// The first message that was unread when the channel was opened: a "new since you left"
+        /// line is drawn above it.
+        public var firstUnread: String?
+        /// The unread count at opening, kept until the history holding those messages has come.
+        var unreadAtOpen = 0
     }
 
     /// A line typed by the user that the server has not acknowledged yet.
@@ -46,13 +51,13 @@ public struct ChatModel: Sendable {
         public enum Kind: Sendable { case info, error, mention }
         public var kind: Kind
         public var text: String
+        /// The text holds search highlights (`**word**`): drawn bold, or stripped in line mode.
+        public var highlighted = false
     }
 
     public var me: User?
     public var connection: Connection = .connecting
     /// Users, channels and the first history page have been loaded once.
-        /// The text holds search highlights (`**word**`): drawn bold, or stripped in line mode.
-        public var highlighted = false
     public var loaded = false
     public var channels: [String: ChannelState] = [:]
     public var users: [String: User] = [:]
@@ -80,6 +85,8 @@ public struct ChatModel: Sendable {
     /// Message a /reply or /edit without an id refers to: the last one in the current view.
     public var selected: String?
     public var typing: [String: Date] = [:]
+    /// Your own presence as the server last announced it (`/away` toggles it), for the status line.
+    public var myStatus: PresenceStatus = .online
 
     public init() {}
 
@@ -87,8 +94,6 @@ public struct ChatModel: Sendable {
     public var channelOrder: [ChannelState] {
         channels.values.sorted { a, b in
             let ka = a.channel.kind == .dm ? 1 : 0
-    /// Your own presence as the server last announced it (`/away` toggles it), for the status line.
-    public var myStatus: PresenceStatus = .online
             let kb = b.channel.kind == .dm ? 1 : 0
             return ka != kb ? ka < kb : displayName(a.channel) < displayName(b.channel)
         }
@@ -147,6 +152,7 @@ public struct ChatModel: Sendable {
         state.messages = byId.values.sorted { Self.order($0.id) < Self.order($1.id) }
         state.historyLoaded = true
         channels[channel] = state
+        placeDivider(channel, final: true)
     }
 
     public mutating func select(channel id: String) {
@@ -155,6 +161,9 @@ public struct ChatModel: Sendable {
         view = .channel
         scroll = 0
         selected = nil
+        channels[id]!.firstUnread = nil
+        channels[id]!.unreadAtOpen = channels[id]!.unread
+        placeDivider(id, final: false)
         channels[id]!.unread = 0
         channels[id]!.mentions = 0
     }
@@ -212,6 +221,11 @@ public struct ChatModel: Sendable {
         case EventName.memberLeft.rawValue:
             if let e = try? data.decode(MemberEvent.self), e.user == me?.id { remove(channel: e.channel) }
             return true
+        case EventName.presence.rawValue:
+            // Offline is only ever another session's goodbye; this one is still here.
+            guard let e = try? data.decode(PresenceEntry.self), e.user == me?.id, e.status != .offline else { return false }
+            myStatus = e.status
+            return true
         case EventName.typing.rawValue:
             if let e = try? data.decode(TypingEvent.self), e.channel == current { typing[e.user] = Date() }
             return true
@@ -223,11 +237,6 @@ public struct ChatModel: Sendable {
     private mutating func insert(_ m: Message) {
         guard channels[m.channel] != nil else { return }
         if let i = channels[m.channel]!.messages.firstIndex(where: { $0.id == m.id }) {
-        case EventName.presence.rawValue:
-            // Offline is only ever another session's goodbye; this one is still here.
-            guard let e = try? data.decode(PresenceEntry.self), e.user == me?.id, e.status != .offline else { return false }
-            myStatus = e.status
-            return true
             channels[m.channel]!.messages[i] = m
         } else {
             channels[m.channel]!.messages.append(m)

@@ -93,7 +93,12 @@ public struct ChatRenderer: Sendable {
         }
         if let title { out.append([.init(TextWidth.prefix(title, cells: width), .fg(.cyan, bold: true))]) }
         let parents = model.view == .channel ? ReplyContext(messages) : nil
+        let firstUnread = model.view == .channel ? model.currentChannel?.firstUnread : nil
         for m in messages {
+            if m.id == firstUnread {
+                let label = "── new since you left "
+                out.append([.init(label + String(repeating: "─", count: max(0, width - TextWidth.of(label))), .fg(.red))])
+            }
             let isReply = m.thread != nil && model.view == .channel
             let indent = isReply ? "  ↳ " : ""
             let head = indent + time(m.createdAt) + " "

@@ -24,6 +24,12 @@ extension ChatController {
         await select(channel: order[(i + offset + order.count) % order.count].channel.id)
     }
 
+    /// Alt-A: the next channel after this one with mentions, else with unread messages.
+    public func nextUnread() async {
+        guard let id = model.nextUnread else { return }
+        await select(channel: id)
+    }
+
     public func joined(_ channel: Channel) async {
         model.upsert(channel)
         await select(channel: channel.id)

@@ -118,6 +118,7 @@ public struct InteractiveApp: Sendable {
         case .switchChannel(let n): await controller.select(index: n)
         case .nextChannel: await controller.cycle(by: 1)
         case .previousChannel: await controller.cycle(by: -1)
+        case .nextUnread: await controller.nextUnread()
         case .scroll(let pages):
             if await controller.model.output != nil {
                 await controller.scrollOutput(by: -pages * 10)
