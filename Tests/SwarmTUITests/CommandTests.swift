@@ -38,7 +38,6 @@ struct CommandTests {
         #expect(Completion.candidates(for: "#su", isFirstWord: false, model: model) == ["#support"])
         #expect(Completion.candidates(for: "#s", isFirstWord: false, model: model) == ["#sales", "#support"])
         #expect(Completion.candidates(for: "@al", isFirstWord: false, model: model) == ["@albert", "@alice"])
-        #expect(Completion.commonPrefix(["@albert", "@alice"]) == "@al")
     }
 
     @Test func reconnectBackoff() {

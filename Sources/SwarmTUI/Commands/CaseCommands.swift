@@ -1,18 +1,20 @@
 import Foundation
 import SwarmProtocol
 
-/// /case open|show|list|take|rename|status|priority|link|note|fact|swarm|helpers|join|handoff|brief.
+/// /case open|show|list|take|rename|status|priority|link|note|fact|interaction|swarm|helpers|join|handoff|brief.
 /// Commands that act on a case take its id (`CS12`) as their first argument, or use the case whose
 /// thread is open.
 public enum CaseCommands {
-    public static let subcommands = ["open", "show", "list", "take", "rename", "status", "priority", "link", "note", "fact", "swarm", "helpers", "join", "handoff", "brief"]
+    public static let subcommands = ["open", "show", "list", "take", "rename", "status", "priority", "link", "note", "fact", "interaction", "swarm", "helpers", "join", "handoff", "brief"]
 
     public static let commands: [SlashCommand] = [
         SlashCommand("case", [.choice(subcommands), .optionalText], usage: "/case sub [CS12] …",
                      summary: "Cases: open email:ana@x.com title, show, list, status S, priority P, link sys key, note, fact k v, "
-                         + "swarm @u|skill:s why, helpers [skill], join, handoff @u|skill:s|#ch note, brief, take, rename title (/help case)",
+                         + "interaction phone|email [in|out] text, swarm @u|skill:s why, helpers [skill], join, handoff @u|skill:s|#ch note, brief, take, rename title (/help case)",
                      details: CaseListFilter.help + ["/case take [CS12]           make an unassigned case yours (new becomes open)",
-                                                     "/case rename [CS12] title   give the case a new title"]) { c, args in
+                                                     "/case rename [CS12] title   give the case a new title",
+                                                     "/case interaction [CS12] phone|email|… [in|out] text",
+                                                     "                            log a contact made outside Swarm (a reply by phone or mail: out, the default)"]) { c, args in
             try await run(c, args[0], args[1])
         },
     ]
@@ -72,6 +74,11 @@ public enum CaseCommands {
             guard words.count >= 2 else { throw SwarmError.badRequest("usage: /case fact order_number 5512") }
             let fact = try await c.request(.caseFact, CaseFactRequest(caseId: try await caseId(), key: words[0], value: words.dropFirst().joined(separator: " ")), as: CaseFact.self)
             await c.notice("noted \(fact.key) = \(fact.value)")
+        case "interaction":
+            let contact = try LoggedContact.parse(words)
+            let request = InteractionRequest(caseId: try await caseId(), channel: contact.channel, direction: contact.direction, text: contact.text)
+            let reply = try await c.request(.caseInteraction, request, as: InteractionReply.self)
+            await c.notice(LoggedContact.recorded(reply))
         case "swarm":
             let targets = words.prefix { $0.hasPrefix("@") || $0.hasPrefix("skill:") }
             let message = words.dropFirst(targets.count).joined(separator: " ")

@@ -1,6 +1,6 @@
 import SwarmProtocol
 
-/// /join, /leave, /dm, /channels, /create.
+/// /join, /leave, /invite, /dm, /channels, /create.
 public enum ChannelCommands {
     public static let commands: [SlashCommand] = [
         SlashCommand("join", [.channel], usage: "/join #channel", summary: "Join (or switch to) a channel") { c, args in
@@ -19,6 +19,10 @@ public enum ChannelCommands {
             _ = try await c.request(.channelLeave, ChannelRef(channel: id), as: Empty.self)
             await c.left(id)
         },
+        SlashCommand("invite", [.user, .optional(.channel)], usage: "/invite @user [#channel]",
+                     summary: "Add someone to the current or named channel (private ones: members and admins may)") { c, args in
+            try await invite(c, user: args[0], to: args[1])
+        },
         SlashCommand("dm", [.user], usage: "/dm @user", summary: "Open a direct conversation") { c, args in
             let channel = try await c.request(.dmOpen, DMOpenRequest(user: args[0]), as: Channel.self)
             await c.joined(channel)
@@ -36,4 +40,22 @@ public enum ChannelCommands {
             await c.notice((["Channels (* = member; /join #name):"] + lines).joined(separator: "\n"))
         },
     ]
+
+    static func invite(_ c: ChatController, user: String, to argument: String) async throws {
+        let model = await c.model
+        // A channel this client does not know (a lead inviting into a public channel they are not
+        // in) is passed on as typed, for the server to find or refuse.
+        guard let channel = argument.isEmpty ? model.current : (model.channel(named: argument)?.channel.id ?? argument) else {
+            throw SwarmError.badRequest("open a channel first, or name one: /invite @bob #support")
+        }
+        let known = model.channels[channel]
+        if known?.channel.kind == .dm { throw SwarmError.badRequest("a direct conversation is for two: /create #name private, then /invite there") }
+        let place = known.map { model.displayName($0.channel) } ?? argument
+        do {
+            _ = try await c.request(.channelInvite, ChannelInviteRequest(channel: channel, user: user), as: Channel.self)
+        } catch let error as SwarmError where error.code == .forbidden {
+            throw SwarmError.forbidden("the server refused: \(error.message) (\(place); private channels take invitations from their members and admins only)")
+        }
+        await c.notice("invited \(user.hasPrefix("@") ? user : "@" + user) to \(place)")
+    }
 }

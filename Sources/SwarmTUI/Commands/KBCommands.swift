@@ -27,7 +27,7 @@ public enum KBCommands {
             guard !words.isEmpty else { throw SwarmError.badRequest("usage: /kb search words") }
             let reply = try await c.request(.kbSearch, KBSearchRequest(query: words.joined(separator: " "), limit: 10), as: KBSearchReply.self)
             await c.clearLive()
-            await c.notice(reply.results.isEmpty ? "no articles match" : reply.results.map(KBPages.hitLine).joined(separator: "\n"))
+            await c.notice(reply.results.isEmpty ? "no articles match" : reply.results.map(KBPages.hitLine).joined(separator: "\n"), highlighted: true)
         case "show":
             let id = try article()
             let version = words.first.flatMap { Int($0.hasPrefix("v") ? String($0.dropFirst()) : $0) }

@@ -12,7 +12,7 @@ public enum SessionCommands {
         SlashCommand("quit", usage: "/quit", summary: "Leave the client (Ctrl-C does the same); asks first while lines wait to be sent") { _, _ in
             throw QuitRequested()
         },
-        SlashCommand("away", usage: "/away", summary: "Toggle away / online for your teammates") { c, _ in
+        SlashCommand("away", usage: "/away", summary: "Toggle away / online for your teammates (the status line says when you are away)") { c, _ in
             let away = try await c.toggleAway()
             await c.notice(away ? "you are away" : "you are back online")
         },
@@ -36,7 +36,7 @@ public enum SessionCommands {
                 let place = model.channels[hit.message.channel].map { model.displayName($0.channel) } ?? hit.message.channel
                 return "  \(hit.message.id) \(place) \(hit.message.authorName): \(hit.snippet)"
             }
-            await c.notice(([reply.results.isEmpty ? "No results for \(args[0])" : "Results for \(args[0]) (/thread ID opens one):"] + lines).joined(separator: "\n"))
+            await c.notice(([reply.results.isEmpty ? "No results for \(args[0])" : "Results for \(args[0]) (/thread ID opens one):"] + lines).joined(separator: "\n"), highlighted: true)
         },
     ]
 }

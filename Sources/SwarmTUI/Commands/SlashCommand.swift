@@ -97,9 +97,10 @@ public enum CommandParser {
             return (["\(c.usage)", "  \(c.summary)"] + c.details.map { "  " + $0 }).joined(separator: "\n")
         }
         let width = (table.map(\.usage.count).max() ?? 0) + 2
-        return (["Commands (Tab completes /commands, #channels, @names):"] + table.map {
+        return (["Commands (Tab completes /commands and sub-commands, #channels, @names, CS case ids; Tab again: next, Shift-Tab: back):"] + table.map {
             "  " + $0.usage.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary
-        } + ["Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch channel, PgUp/PgDn scroll (this pane while it is open), Esc closes it,",
+        } + ["Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch channel, Alt-A goes to the next channel with unread messages (mentions first),",
+            "      PgUp/PgDn scroll (this pane while it is open), Esc closes it,",
             "      Up/Down history, Ctrl-C quits (asks first while lines wait to be sent)."]).joined(separator: "\n")
     }
 }

@@ -26,6 +26,8 @@ public enum Key: Equatable, Sendable {
     case altDigit(Int)
     /// Ctrl-N / Ctrl-P: next / previous channel.
     case nextChannel, previousChannel
+    /// Alt-A: the next channel with unread messages (mentions first).
+    case nextUnread
     /// Text pasted in one go (bracketed paste): inserted as is, never submitted by its newlines.
     case paste(String)
 }

@@ -103,6 +103,8 @@ public struct KeyDecoder: Sendable {
         case 0x7F, 0x08: return (.deleteWordBackward, 2)
         case UInt8(ascii: "b"): return (.wordLeft, 2)
         case UInt8(ascii: "f"): return (.wordRight, 2)
+        // Alt-A, as in irssi: the next channel with something unread.
+        case UInt8(ascii: "a"), UInt8(ascii: "A"): return (.nextUnread, 2)
         case UInt8(ascii: "1")...UInt8(ascii: "9"): return (.altDigit(Int(next - UInt8(ascii: "0"))), 2)
         case 0x1B: return (.escape, 1)
         default: return (.escape, 1)

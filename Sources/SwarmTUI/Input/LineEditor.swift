@@ -9,15 +9,20 @@ public struct LineEditor: Equatable, Sendable {
     private var historyIndex: Int?
     private var draft: [Character] = []
     public var maxHistory = 500
+    /// The Tab cycle under way; any key but Tab and Shift-Tab ends it.
+    public private(set) var completion: TabCycle?
 
     public enum Action: Equatable, Sendable {
         case none
         case submit(String)
-        case complete
+        /// Tab (forward) or Shift-Tab with no cycle under way: the app finds the candidates and
+        /// calls `complete(with:forward:)`.
+        case complete(forward: Bool)
         case quit
         case redraw
         case switchChannel(Int)
         case nextChannel, previousChannel
+        case nextUnread
         case scroll(Int)
         /// Esc: close the output pane.
         case dismiss
@@ -31,6 +36,7 @@ public struct LineEditor: Equatable, Sendable {
     public var string: String { String(text) }
 
     public mutating func handle(_ key: Key) -> Action {
+        if key != .tab, key != .shiftTab { completion = nil }
         switch key {
         case .char(let c):
             insert([c])
@@ -44,7 +50,11 @@ public struct LineEditor: Equatable, Sendable {
             set([])
             historyIndex = nil
             return .submit(line)
-        case .tab: return .complete
+        case .tab, .shiftTab:
+            guard var cycle = completion else { return .complete(forward: key == .tab) }
+            cycle.step(forward: key == .tab)
+            replace(from: cycle.start, with: cycle.text)
+            completion = cycle
         case .backspace:
             if cursor > 0 {
                 text.remove(at: cursor - 1)
@@ -76,10 +86,19 @@ public struct LineEditor: Equatable, Sendable {
         case .altDigit(let n): return .switchChannel(n)
         case .nextChannel: return .nextChannel
         case .previousChannel: return .previousChannel
+        case .nextUnread: return .nextUnread
         case .escape: return .dismiss
-        case .shiftTab: break
         }
         return .none
+    }
+
+    /// Puts the first candidate (the last, going back) in place of the word before the cursor; with
+    /// more than one, further Tabs and Shift-Tabs cycle through them.
+    public mutating func complete(with candidates: [String], forward: Bool = true) {
+        guard var cycle = TabCycle(start: currentWord.start, candidates: candidates) else { return }
+        if !forward { cycle.step(forward: false) }
+        replace(from: cycle.start, with: cycle.text)
+        completion = candidates.count > 1 ? cycle : nil
     }
 
     /// Replaces the word under the cursor (from `start`) with `replacement` (completion).

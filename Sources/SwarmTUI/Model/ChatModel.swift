@@ -25,6 +25,11 @@ public struct ChatModel: Sendable {
         public var historyLoaded = false
         /// `before` cursor for the page older than what is loaded; nil at the channel's start.
         public var olderCursor: String?
+        /// The first message that was unread when the channel was opened: a "new since you left"
+        /// line is drawn above it.
+        public var firstUnread: String?
+        /// The unread count at opening, kept until the history holding those messages has come.
+        var unreadAtOpen = 0
     }
 
     /// A line typed by the user that the server has not acknowledged yet.
@@ -46,6 +51,8 @@ public struct ChatModel: Sendable {
         public enum Kind: Sendable { case info, error, mention }
         public var kind: Kind
         public var text: String
+        /// The text holds search highlights (`**word**`): drawn bold, or stripped in line mode.
+        public var highlighted = false
     }
 
     public var me: User?
@@ -78,6 +85,8 @@ public struct ChatModel: Sendable {
     /// Message a /reply or /edit without an id refers to: the last one in the current view.
     public var selected: String?
     public var typing: [String: Date] = [:]
+    /// Your own presence as the server last announced it (`/away` toggles it), for the status line.
+    public var myStatus: PresenceStatus = .online
 
     public init() {}
 
@@ -143,6 +152,7 @@ public struct ChatModel: Sendable {
         state.messages = byId.values.sorted { Self.order($0.id) < Self.order($1.id) }
         state.historyLoaded = true
         channels[channel] = state
+        placeDivider(channel, final: true)
     }
 
     public mutating func select(channel id: String) {
@@ -151,6 +161,9 @@ public struct ChatModel: Sendable {
         view = .channel
         scroll = 0
         selected = nil
+        channels[id]!.firstUnread = nil
+        channels[id]!.unreadAtOpen = channels[id]!.unread
+        placeDivider(id, final: false)
         channels[id]!.unread = 0
         channels[id]!.mentions = 0
     }
@@ -164,7 +177,14 @@ public struct ChatModel: Sendable {
         case EventName.messageNew.rawValue:
             guard let m = try? data.decode(Message.self) else { return false }
             insert(m)
-            if m.channel != current, m.author != me?.id { channels[m.channel]?.unread += 1 }
+            if m.channel != current, m.author != me?.id {
+                channels[m.channel]?.unread += 1
+                // A direct message is addressed to you like a mention is; one naming you already
+                // alerts through its `mention` event.
+                if channels[m.channel]?.channel.kind == .dm, !(me.map { m.mentions.contains($0.id) } ?? false) {
+                    ring(Notice(kind: .mention, text: "\(m.authorName) wrote to you: \(m.body.prefix(80))"))
+                }
+            }
             return true
         case EventName.messageEdited.rawValue, EventName.messageDeleted.rawValue, EventName.messageMarked.rawValue:
             if let m = try? data.decode(Message.self) {
@@ -179,9 +199,7 @@ public struct ChatModel: Sendable {
             guard let e = try? data.decode(MentionEvent.self) else { return false }
             if e.message.channel != current { channels[e.message.channel]?.mentions += 1 }
             let place = channels[e.message.channel].map { displayName($0.channel) } ?? e.message.channel
-            let alert = Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))")
-            alerts.append(alert)
-            lastAlert = (alert, Date())
+            ring(Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))"))
             return true
         case EventName.caseUpdated.rawValue:
             guard let e = try? data.decode(CaseUpdatedEvent.self) else { return false }
@@ -202,6 +220,11 @@ public struct ChatModel: Sendable {
             return true
         case EventName.memberLeft.rawValue:
             if let e = try? data.decode(MemberEvent.self), e.user == me?.id { remove(channel: e.channel) }
+            return true
+        case EventName.presence.rawValue:
+            // Offline is only ever another session's goodbye; this one is still here.
+            guard let e = try? data.decode(PresenceEntry.self), e.user == me?.id, e.status != .offline else { return false }
+            myStatus = e.status
             return true
         case EventName.typing.rawValue:
             if let e = try? data.decode(TypingEvent.self), e.channel == current { typing[e.user] = Date() }
@@ -226,10 +249,14 @@ public struct ChatModel: Sendable {
 
     /// A notification: status line, bell, and a line in the output pane.
     mutating func alert(_ text: String) {
-        let alert = Notice(kind: .mention, text: text)
+        ring(Notice(kind: .mention, text: text))
+        notice(text, .mention)
+    }
+
+    /// The bell (once per redraw, unless --no-bell) and the status line, without the output pane.
+    private mutating func ring(_ alert: Notice) {
         alerts.append(alert)
         lastAlert = (alert, Date())
-        notice(text, .mention)
     }
 
     /// The case of the thread being viewed, if it is a case thread.
@@ -238,9 +265,9 @@ public struct ChatModel: Sendable {
         return nil
     }
 
-    public mutating func notice(_ text: String, _ kind: Notice.Kind = .info) {
+    public mutating func notice(_ text: String, _ kind: Notice.Kind = .info, highlighted: Bool = false) {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let notice = Notice(kind: kind, text: String(line))
+            let notice = Notice(kind: kind, text: String(line), highlighted: highlighted)
             notices.append(notice)
             output = output ?? OutputPane()
             output!.append(notice)

@@ -1,4 +1,4 @@
-/// What commands print (help, lists, briefs, errors, Tab candidates, notifications), kept apart from
+/// What commands print (help, lists, briefs, errors, notifications), kept apart from
 /// the conversation: the renderer gives it a pane of its own under the messages, so it never pushes
 /// messages off screen. Esc or /clear closes it; the next command starts it afresh.
 public struct OutputPane: Equatable, Sendable {

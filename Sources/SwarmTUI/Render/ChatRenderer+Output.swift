@@ -7,7 +7,13 @@ extension ChatRenderer {
         var wrapped: [[Screen.Span]] = []
         for n in pane.lines {
             let style: Screen.Style = n.kind == .error ? .fg(.red) : (n.kind == .mention ? .fg(.magenta) : .fg(.yellow))
-            for line in TextWidth.wrap(n.text, cells: width) { wrapped.append([.init(line, style)]) }
+            guard n.highlighted else {
+                for line in TextWidth.wrap(n.text, cells: width) { wrapped.append([.init(line, style)]) }
+                continue
+            }
+            // Wrapped with the markers still in (a little short, never too long), then drawn bold.
+            var inside = false
+            for line in TextWidth.wrap(n.text, cells: width) { wrapped.append(Highlight.spans(line, style, inside: &inside)) }
         }
         let room = min(wrapped.count, paneRows - max(2, paneRows / 3) - 1)
         let top = max(0, min(pane.top, wrapped.count - room))

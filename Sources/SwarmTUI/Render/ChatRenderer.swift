@@ -50,7 +50,8 @@ public struct ChatRenderer: Sendable {
         for (i, line) in all.enumerated() {
             let row = bottomRow - all.count + 1 + i
             guard row >= 0 else { continue }
-            screen.put([.init(line, i == 0 ? .strong : .plain)], row: row, column: column, limit: width, fill: .plain)
+            var inside = false
+            screen.put(i == 0 ? [.init(line, .strong)] : Highlight.spans(line, .plain, inside: &inside), row: row, column: column, limit: width, fill: .plain)
         }
     }
 
@@ -92,7 +93,12 @@ public struct ChatRenderer: Sendable {
         }
         if let title { out.append([.init(TextWidth.prefix(title, cells: width), .fg(.cyan, bold: true))]) }
         let parents = model.view == .channel ? ReplyContext(messages) : nil
+        let firstUnread = model.view == .channel ? model.currentChannel?.firstUnread : nil
         for m in messages {
+            if m.id == firstUnread {
+                let label = "── new since you left "
+                out.append([.init(label + String(repeating: "─", count: max(0, width - TextWidth.of(label))), .fg(.red))])
+            }
             let isReply = m.thread != nil && model.view == .channel
             let indent = isReply ? "  ↳ " : ""
             let head = indent + time(m.createdAt) + " "
@@ -137,7 +143,13 @@ public struct ChatRenderer: Sendable {
         case .reconnecting(let attempt, let seconds): parts.append("reconnecting… (try \(attempt + 1), in \(seconds)s)")
         case .stopped(let why): parts.append("offline: \(why)")
         }
-        if let me = model.me { parts.append(me.name) }
+        if let me = model.me {
+            switch model.myStatus {
+            case .away: parts.append(me.name + " (away: /away again to return)")
+            case .dnd: parts.append(me.name + " (do not disturb)")
+            case .online, .offline: parts.append(me.name)
+            }
+        }
         if let current = model.currentChannel { parts.append(model.displayName(current.channel)) }
         if let c = model.currentCase { parts.append("\(c.id) \(c.status.rawValue) \(c.priority.rawValue) · SLA \(CasePages.sla(c.sla, now: now))") }
         let elsewhere = model.channels.values.filter { $0.channel.id != model.current }

@@ -41,8 +41,8 @@ extension ChatController {
         changed()
     }
 
-    public func notice(_ text: String, _ kind: ChatModel.Notice.Kind = .info) {
-        model.notice(text, kind)
+    public func notice(_ text: String, _ kind: ChatModel.Notice.Kind = .info, highlighted: Bool = false) {
+        model.notice(text, kind, highlighted: highlighted)
         changed()
     }
 

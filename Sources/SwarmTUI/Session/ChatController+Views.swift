@@ -24,6 +24,12 @@ extension ChatController {
         await select(channel: order[(i + offset + order.count) % order.count].channel.id)
     }
 
+    /// Alt-A: the next channel after this one with mentions, else with unread messages.
+    public func nextUnread() async {
+        guard let id = model.nextUnread else { return }
+        await select(channel: id)
+    }
+
     public func joined(_ channel: Channel) async {
         model.upsert(channel)
         await select(channel: channel.id)
@@ -49,8 +55,12 @@ extension ChatController {
     }
 
     public func toggleAway() async throws -> Bool {
-        away.toggle()
-        _ = try await request(.presenceSet, PresenceSetRequest(status: away ? .away : .online), as: Empty.self)
+        // From what the server last said, so an away set by another of your sessions toggles back.
+        let status: PresenceStatus = model.myStatus == .away ? .online : .away
+        _ = try await request(.presenceSet, PresenceSetRequest(status: status), as: Empty.self)
+        away = status == .away
+        model.myStatus = status
+        changed()
         return away
     }
 

@@ -20,6 +20,7 @@ public actor ChatController {
     var liveSearch: Task<Void, Never>?
     var flushing = false
     var outboxSaveFailed = false
+    /// What `/away` asked for; the server is told again after a reconnect.
     public internal(set) var away = false
 
     /// Where unacknowledged lines are kept between runs; nil keeps them in memory only.
@@ -149,6 +150,8 @@ public actor ChatController {
         } catch {
             model.notice("could not load channels: \(error)", .error)
         }
+        // The server forgets presence when the last session closes: say again that we are away.
+        if away { _ = try? await connection.request(Op.presenceSet.rawValue, PresenceSetRequest(status: .away), as: Empty.self) }
         await flushOutbox()
         changed()
     }

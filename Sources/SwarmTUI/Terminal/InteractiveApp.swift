@@ -114,10 +114,11 @@ public struct InteractiveApp: Sendable {
         case .submit(let line):
             if let question = Self.confirmation(for: line) { return .ask(.send(line), question) }
             if await !submit(line) { return await quitting(editor) }
-        case .complete: await complete(&editor)
+        case .complete(let forward): await complete(&editor, forward: forward)
         case .switchChannel(let n): await controller.select(index: n)
         case .nextChannel: await controller.cycle(by: 1)
         case .previousChannel: await controller.cycle(by: -1)
+        case .nextUnread: await controller.nextUnread()
         case .scroll(let pages):
             if await controller.model.output != nil {
                 await controller.scrollOutput(by: -pages * 10)
@@ -192,18 +193,11 @@ public struct InteractiveApp: Sendable {
 
     func submit(_ line: String) async -> Bool { await Self.submit(line, to: controller) }
 
-    func complete(_ editor: inout LineEditor) async {
+    func complete(_ editor: inout LineEditor, forward: Bool) async {
+        // An empty word completes too where the command takes a fixed word there (`/case ` + Tab).
         let (start, word) = editor.currentWord
-        guard !word.isEmpty else { return }
-        let model = await controller.model
-        let found = Completion.candidates(for: word, isFirstWord: start == 0, model: model)
-        if found.count == 1 {
-            editor.replace(from: start, with: found[0] + " ")
-        } else if found.count > 1 {
-            let common = Completion.commonPrefix(found)
-            if common.count > word.count { editor.replace(from: start, with: common) }
-            await controller.clearOutput()
-            await controller.notice(found.prefix(20).joined(separator: "  "))
-        }
+        let previous = String(editor.text[..<start]).split(separator: " ").map(String.init)
+        let found = Completion.candidates(for: word, isFirstWord: start == 0, previous: previous, model: await controller.model)
+        editor.complete(with: found, forward: forward)
     }
 }

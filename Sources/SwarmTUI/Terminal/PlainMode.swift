@@ -59,7 +59,7 @@ public struct PlainMode: Sendable {
                 }
             }
             if model.notices.count < noticeCount { noticeCount = 0 }
-            for n in model.notices.dropFirst(noticeCount) { out += (n.kind == .error ? "!! " : "-- ") + n.text + "\n" }
+            for n in model.notices.dropFirst(noticeCount) { out += (n.kind == .error ? "!! " : "-- ") + (n.highlighted ? Highlight.strip(n.text) : n.text) + "\n" }
             noticeCount = model.notices.count
             for alert in await controller.takeAlerts() { out += "** " + alert.text + "\n" }
             if !out.isEmpty { FileHandle.standardOutput.write(Data(out.utf8)) }

@@ -9,7 +9,7 @@ struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Open, inspect and work on customer cases.",
         subcommands: [Open.self, Show.self, List.self, Take.self, Rename.self, Status.self, Priority.self, Link.self, Note.self, Fact.self,
-                      Swarm.self, Helpers.self, Join.self, Handoff.self, Brief.self])
+                      Interaction.self, Swarm.self, Helpers.self, Join.self, Handoff.self, Brief.self])
 
     /// Sends one request and prints its reply as JSON or through `text`.
     static func call<T: Encodable & Sendable, R: Decodable & Sendable>(_ options: GlobalOptions, _ op: Op, _ request: T, as type: R.Type,

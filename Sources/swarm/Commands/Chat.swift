@@ -7,15 +7,20 @@ struct Chat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open the chat client: full screen on a terminal, line by line otherwise.")
 
-    @Flag(help: "Line mode: print messages as lines and read input line by line (the default when not on a terminal).")
+    @Flag(help: "Line mode: print messages as lines and read commands and messages line by line (the default when only the output is not a terminal).")
     var plain = false
 
-    @Flag(name: .customLong("no-bell"), help: "Do not ring the terminal bell on mentions.")
+    @Flag(name: .customLong("no-bell"), help: "Do not ring the terminal bell on mentions, direct messages and invitations.")
     var noBell = false
 
     @OptionGroup(title: "Connection and output options") var options: GlobalOptions
 
     func run() async throws {
+        // Piped text would otherwise be posted to whichever channel happened to open first.
+        // (In run, not validate(): a validate() error is worded and numbered by ArgumentParser.)
+        if !plain, isatty(STDIN_FILENO) != 1 {
+            throw CLIError(.usage, "standard input is not a terminal: to post piped text name the channel, `swarm post #channel -`; `swarm --plain` reads commands and messages line by line")
+        }
         let settings = try options.settings()
         guard let token = settings.token else {
             throw CLIError(.auth, "no token: pass --token, set SWARM_TOKEN or run `swarm login`")

@@ -18,7 +18,7 @@ struct KBCommand: AsyncParsableCommand {
         @OptionGroup(title: "Connection and output options") var options: GlobalOptions
         func run() async throws {
             let request = KBSearchRequest(query: query, tags: tag.isEmpty ? nil : tag, language: language, limit: limit)
-            try await CaseCommand.call(options, .kbSearch, request, as: KBSearchReply.self) { $0.results.isEmpty ? ["(no articles)"] : $0.results.map(KBPages.hitLine) }
+            try await CaseCommand.call(options, .kbSearch, request, as: KBSearchReply.self) { $0.results.isEmpty ? ["(no articles)"] : $0.results.map { Highlight.strip(KBPages.hitLine($0)) } }
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwarmProtocol
+import SwarmTUI
 
 /// `swarm post`: one message, optionally as a thread reply.
 struct Post: AsyncParsableCommand {
@@ -113,7 +114,8 @@ struct Search: AsyncParsableCommand {
             formatter.showsDate = true
             for hit in reply.results {
                 var message = hit.message
-                message.body = hit.snippet
+                // The `**` around matched words is for screens that can show bold; --json keeps it.
+                message.body = Highlight.strip(hit.snippet)
                 message.replyCount = 0
                 formatter.lines(for: message, channelName: names[message.channel] ?? message.channel).forEach(Output.line)
             }

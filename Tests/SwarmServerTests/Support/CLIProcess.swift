@@ -21,18 +21,19 @@ final class CLI: Sendable {
 
     func run(_ args: String...) async throws -> CLIResult { try await run(args) }
 
-    func run(_ args: [String], passURL: Bool = true, environment: [String: String] = [:], seconds: Double = 30) async throws -> CLIResult {
-        try await start(args, passURL: passURL, environment: environment).wait(seconds: seconds)
+    /// `stdin`: text piped into the command; nil gives it /dev/null.
+    func run(_ args: [String], passURL: Bool = true, environment: [String: String] = [:], stdin: String? = nil, seconds: Double = 30) async throws -> CLIResult {
+        try await start(args, passURL: passURL, environment: environment, stdin: stdin).wait(seconds: seconds)
     }
 
     func start(_ args: String...) throws -> ChildProcess { try start(args) }
 
-    func start(_ args: [String], passURL: Bool = true, environment: [String: String] = [:]) throws -> ChildProcess {
+    func start(_ args: [String], passURL: Bool = true, environment: [String: String] = [:], stdin: String? = nil) throws -> ChildProcess {
         var env = ["HOME": home, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1"]
         if passURL { env["SWARM_URL"] = url }
         if passURL, let token { env["SWARM_TOKEN"] = token }
         env.merge(environment) { _, new in new }
-        return try ChildProcess.launch(binary, args, environment: env)
+        return try ChildProcess.launch(binary, args, environment: env, stdin: stdin)
     }
 
     /// `swarm` is built beside the test bundle (`.build/<triple>/debug/`).
@@ -87,7 +88,7 @@ final class ChildProcess: Sendable {
     let process: Process
     let output: ChildOutput
 
-    static func launch(_ path: String, _ args: [String], environment: [String: String]) throws -> ChildProcess {
+    static func launch(_ path: String, _ args: [String], environment: [String: String], stdin: String? = nil) throws -> ChildProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = args
@@ -96,13 +97,19 @@ final class ChildProcess: Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let input = stdin.map { _ in Pipe() }
+        process.standardInput = input ?? FileHandle.nullDevice
         let output = ChildOutput()
         process.terminationHandler = { p in
             let status = p.terminationStatus
             Task { await output.exited(status) }
         }
         try process.run()
+        if let input, let stdin {
+            // Small texts only: the pipe's buffer takes them without a reader on the other end yet.
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try? input.fileHandleForWriting.close()
+        }
         drain(out.fileHandleForReading) { await output.stdout($0) } done: { await output.stdoutClosed() }
         drain(err.fileHandleForReading) { await output.stderr($0) } done: { await output.stderrClosed() }
         return ChildProcess(process: process, output: output)

@@ -10,13 +10,13 @@ final class SwarmInTmux: Sendable {
     /// one made here is removed by `close()`.
     private let ownsHome: Bool
 
-    init(url: String, token: String, home given: URL? = nil, width: Int = 120, height: Int = 32) throws {
+    init(url: String, token: String, home given: URL? = nil, arguments: [String] = [], width: Int = 120, height: Int = 32) throws {
         home = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-home-\(UUID().uuidString)")
         ownsHome = given == nil
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         do {
             // XDG_CONFIG_HOME too: the client keeps its outbox beside its config, never in the machine's.
-            tmux = try TmuxSession(command: [try ChildServer.binary("swarm").path],
+            tmux = try TmuxSession(command: [try ChildServer.binary("swarm").path] + arguments,
                                    environment: ["SWARM_URL": url, "SWARM_TOKEN": token, "HOME": home.path, "XDG_CONFIG_HOME": home.path + "/.config",
                                                  "TERM": "xterm-256color"],
                                    width: width, height: height)

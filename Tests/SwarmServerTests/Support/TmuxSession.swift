@@ -10,6 +10,9 @@ final class TmuxSession: Sendable {
     let output: AsyncStream<Void>
     private let fd: Int32
     private let stopping = Locked(false)
+    /// BEL bytes the program wrote (the terminal bell), counted from the raw output.
+    private let bellCount = Locked(0)
+    var bells: Int { bellCount.withLock { $0 } }
 
     static var available: Bool { (try? run(["tmux", "-V"]))?.status == 0 }
 
@@ -47,13 +50,15 @@ final class TmuxSession: Sendable {
             unlink(fifo)
             throw error
         }
-        let (fd, stopping) = (self.fd, self.stopping)
+        let (fd, stopping, bellCount) = (self.fd, self.stopping, self.bellCount)
         Thread {
             var buffer = [UInt8](repeating: 0, count: 8192)
             while !stopping.withLock({ $0 }) {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 { break }
+                let rung = buffer[0..<n].reduce(0) { $0 + ($1 == 0x07 ? 1 : 0) }
+                if rung > 0 { bellCount.withLock { $0 += rung } }
                 sink.yield()
             }
             sink.finish()
