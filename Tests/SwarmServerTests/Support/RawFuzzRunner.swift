@@ -248,7 +248,9 @@ struct RawFuzzRunner: Sendable {
         } catch {
             throw Problem(description: "not cut after the close: \(error)")
         }
-        let late = await raw.remainingFrames().filter { $0.opcode != RawWebSocket.Frame.ping && $0.opcode != RawWebSocket.Frame.pong }
-        if !late.isEmpty { throw Problem(description: "frames after the close: \(late)") }
+        // Nothing answered after the close. A second close frame may come (a garbled stream after
+        // the first close can still trip the raw guard or the frame decoder): harmless.
+        let late = await raw.remainingFrames().filter { $0.opcode <= RawWebSocket.Frame.binary }
+        if !late.isEmpty { throw Problem(description: "data frames after the close: \(late)") }
     }
 }
