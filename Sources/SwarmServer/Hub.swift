@@ -78,7 +78,8 @@ final class Hub: Sendable {
 
     /// Called by the group committer after each commit, in log order.
     func publish(_ events: [LoggedEvent]) {
-        var overflowed: [Connection] = []
+        // By id: once a queue overflowed, every later event of the batch is refused too.
+        var overflowed: [Int: Connection] = [:]
         state.withLock { s in
             for event in events {
                 if event.type == EventName.memberJoined.rawValue, let c = event.channelId, let u = event.userId {
@@ -103,7 +104,9 @@ final class Hub: Sendable {
                             guard let p = conn.principal,
                                   audience.admits(CaseVisibility.Reader(role: p.role, scope: p.scope), user: user, isMember: isMember) else { continue }
                         }
-                        if !conn.send(frame) { overflowed.append(conn) }
+                        // A refused frame is an overflow only if the queue overflowed: a
+                        // connection whose session is ending refuses frames too.
+                        if !conn.send(frame), conn.overflowed { overflowed[conn.id] = conn }
                     }
                 }
                 if event.type == EventName.memberLeft.rawValue, let c = event.channelId, let u = event.userId {
@@ -111,7 +114,7 @@ final class Hub: Sendable {
                 }
             }
         }
-        for conn in overflowed {
+        for conn in overflowed.values {
             logger.warning("slow consumer disconnected", metadata: ["conn": "\(conn.id)", "user": "\(conn.principal?.name ?? "-")"])
             unregister(conn)
         }

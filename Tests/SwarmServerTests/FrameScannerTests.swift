@@ -3,18 +3,10 @@ import Testing
 
 /// The raw-bytes guard follows frame boundaries without buffering payloads; bytes arrive in
 /// arbitrary chunks, so boundaries and headers may be split anywhere.
-@Suite("FrameScanner: unmasked client frames in a byte stream")
+@Suite("FrameScanner: unmasked, reserved-bit and reserved-opcode client frames in a byte stream")
 struct FrameScannerTests {
-    static func frame(_ payloadLength: Int, masked: Bool = true) -> [UInt8] {
-        var bytes: [UInt8] = [0x81]
-        let bit: UInt8 = masked ? 0x80 : 0
-        switch payloadLength {
-        case ..<126: bytes.append(bit | UInt8(payloadLength))
-        case ..<65536: bytes += [bit | 126, UInt8(payloadLength >> 8), UInt8(payloadLength & 0xFF)]
-        default: bytes.append(bit | 127); bytes += (0..<8).reversed().map { UInt8((payloadLength >> ($0 * 8)) & 0xFF) }
-        }
-        if masked { bytes += [1, 2, 3, 4] }
-        return bytes + [UInt8](repeating: 0x41, count: payloadLength)
+    static func frame(_ payloadLength: Int, masked: Bool = true, rsv: UInt8 = 0, opcode: UInt8 = 0x1) -> [UInt8] {
+        RawWebSocket.encodeFrame(rsv: rsv, opcode: opcode, payload: [UInt8](repeating: 0x41, count: payloadLength), mask: masked ? [1, 2, 3, 4] : nil)
     }
 
     @Test("masked frames of every length form pass, in any chunking; the first unmasked one is found")
@@ -28,7 +20,7 @@ struct FrameScannerTests {
             var offset = 0
             while offset < all.count, found == nil {
                 let piece = Array(all[offset..<min(offset + chunk, all.count)])
-                if let at = scanner.scan(piece) { found = offset + at }
+                if let at = scanner.scan(piece) { found = offset + at.offset }
                 offset += piece.count
             }
             // Reported where the bad frame starts, or at the start of the chunk that completes
@@ -41,5 +33,24 @@ struct FrameScannerTests {
     func allMasked() {
         var scanner = FrameScanner()
         #expect(scanner.scan(Self.frame(125) + Self.frame(126) + Self.frame(65_535) + Self.frame(65_536)) == nil)
+    }
+}
+
+extension FrameScannerTests {
+    @Test("a reserved bit or a reserved opcode is found where its frame starts; every defined opcode passes")
+    func reservedBitsAndOpcodes() {
+        let good = [0x0, 0x1, 0x2, 0x8, 0x9, 0xA].map { Self.frame(3, opcode: $0) }.flatMap { $0 }
+        var scanner = FrameScanner()
+        #expect(scanner.scan(good) == nil)
+        for rsv: UInt8 in 1...7 {
+            var scanner = FrameScanner()
+            #expect(scanner.scan(good + Self.frame(2, rsv: rsv)) == .init(offset: good.count, rule: .reservedBits), "rsv \(rsv)")
+        }
+        for opcode: UInt8 in [3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF] {
+            var scanner = FrameScanner()
+            #expect(scanner.scan(good + Self.frame(2, opcode: opcode)) == .init(offset: good.count, rule: .reservedOpcode), "opcode \(opcode)")
+        }
+        var unmasked = FrameScanner()
+        #expect(unmasked.scan(good + Self.frame(2, masked: false)) == .init(offset: good.count, rule: .unmasked))
     }
 }

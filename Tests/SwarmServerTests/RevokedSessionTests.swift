@@ -41,34 +41,38 @@ struct RevokedSessionTests {
         _ = try await admin.createChannel("sneaky")
     }
 
+    /// alice's token is revoked by `revoke` (which says how many tokens it revoked) while she
+    /// ignores close frames: the 4001 close comes, nothing she sends after it runs or is
+    /// answered, and the TCP connection is cut within the 3 s close timeout.
+    static func revokeWhileIgnoringClose(_ server: TestServer, revoke: (TestClient) async throws -> Int) async throws {
+        let (admin, raw, channel) = try await setUp(server)
+        #expect(try await revoke(admin) == 1)
+        let close = try await raw.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.close }
+        #expect(close.closeCode == 4001)
+        let (took, after) = try await ignoreCloseAndPost(raw, channel: channel.id)
+        #expect(after.isEmpty, "frames after the close: \(after)")
+        #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
+        try await expectNothingLanded(admin, channel: channel.id)
+    }
+
     @Test("token.revoke over the socket: later posts and channel.create are not executed; TCP cut within the close timeout")
     func socketRevoke() async throws {
         try await withServer(configure: { $0.closeTimeoutSeconds = 3 }) { server in
-            let (admin, raw, channel) = try await Self.setUp(server)
-            let n = try await admin.request(.tokenRevoke, TokenRevokeRequest(user: "alice"), as: TokenRevokeReply.self)
-            #expect(n.revoked == 1)
-            let close = try await raw.readFrame { $0.opcode == RawWebSocket.Frame.close }
-            #expect(close.closeCode == 4001)
-            let (took, after) = try await Self.ignoreCloseAndPost(raw, channel: channel.id)
-            #expect(after.isEmpty, "frames after the close: \(after)")
-            #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
-            try await Self.expectNothingLanded(admin, channel: channel.id)
+            try await Self.revokeWhileIgnoringClose(server) { admin in
+                try await admin.request(.tokenRevoke, TokenRevokeRequest(user: "alice"), as: TokenRevokeReply.self).revoked
+            }
         }
     }
 
     @Test("revoke written by another process (admin CLI): noticed by polling, then nothing more is executed")
     func revokeFromAnotherStore() async throws {
         try await withServer(configure: { $0.closeTimeoutSeconds = 3 }) { server in
-            let (admin, raw, channel) = try await Self.setUp(server)
-            let other = try SQLiteStore.open(StoreOptions(path: server.config.databasePath, synchronous: "normal", readers: 1))
-            #expect(try await other.revokeTokens(user: "alice") == 1)
-            await other.close()
-            let close = try await raw.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.close }
-            #expect(close.closeCode == 4001)
-            let (took, after) = try await Self.ignoreCloseAndPost(raw, channel: channel.id)
-            #expect(after.isEmpty, "frames after the close: \(after)")
-            #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
-            try await Self.expectNothingLanded(admin, channel: channel.id)
+            try await Self.revokeWhileIgnoringClose(server) { _ in
+                let other = try SQLiteStore.open(StoreOptions(path: server.config.databasePath, synchronous: "normal", readers: 1))
+                let revoked = try await other.revokeTokens(user: "alice")
+                await other.close()
+                return revoked
+            }
         }
     }
 

@@ -13,6 +13,9 @@ struct SeededRandom: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Uniform enough in 0..<n (n ≤ 0 gives 0).
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }
 
 /// One hostile frame and the answer it must get: a reply naming its id, an error frame without
@@ -56,7 +59,7 @@ struct FuzzFrames {
         self.rng = SeededRandom(seed: seed)
     }
 
-    mutating func int(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
+    mutating func int(_ n: Int) -> Int { rng.below(n) }
     mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
     mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
 

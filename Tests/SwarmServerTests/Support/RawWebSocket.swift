@@ -67,16 +67,26 @@ final class RawWebSocket: Sendable {
             await received.gone()
         }
         guard handshake else { return RawWebSocket(channel: channel, received: received, reader: reader, statusLine: "") }
-        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        try await channel.channel.writeAndFlush(ByteBuffer(bytes: upgradeRequest(host: "127.0.0.1:\(port)", path: path, headers: headers)))
+        let raw = RawWebSocket(channel: channel, received: received, reader: reader, statusLine: "")
+        let status = try await raw.readResponseHead(seconds: seconds).components(separatedBy: "\r\n").first ?? ""
+        return RawWebSocket(channel: channel, received: received, reader: reader, statusLine: status)
+    }
+
+    /// A well-formed upgrade request head.
+    static func upgradeRequest(host: String = "127.0.0.1", path: String = "/v1/ws", headers: [String: String] = [:]) -> [UInt8] {
+        var request = "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
-        request += "\r\n"
-        try await channel.channel.writeAndFlush(ByteBuffer(string: request))
+        return Array((request + "\r\n").utf8)
+    }
+
+    /// The next HTTP response head (for a request sent with `sendRawBytes`), blank line included.
+    func readResponseHead(seconds: Double = 10) async throws -> String {
         let head = try await received.take(deadline: .now + .seconds(seconds)) { bytes in
             Self.find([13, 10, 13, 10], in: bytes).map { $0 + 4 }
         }
-        let status = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
-        return RawWebSocket(channel: channel, received: received, reader: reader, statusLine: status)
+        return String(decoding: head, as: UTF8.self)
     }
 
     private init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, received: ReceivedBytes, reader: Task<Void, Never>, statusLine: String) {
@@ -94,21 +104,25 @@ final class RawWebSocket: Sendable {
 
     /// One frame; clients must mask (RFC 6455 §5.1), `masked: false` breaks that rule on purpose.
     func sendFrame(opcode: UInt8, payload: [UInt8], masked: Bool = true, fin: Bool = true) async throws {
-        var bytes: [UInt8] = [(fin ? 0x80 : 0) | (opcode & 0x0F)]
-        let maskBit: UInt8 = masked ? 0x80 : 0
-        switch payload.count {
-        case ..<126: bytes.append(maskBit | UInt8(payload.count))
-        case ..<65536: bytes += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-        default: bytes.append(maskBit | 127); bytes += (0..<8).reversed().map { UInt8((payload.count >> ($0 * 8)) & 0xFF) }
+        let key: [UInt8]? = masked ? (0..<4).map { _ in UInt8.random(in: 0...255) } : nil
+        try await sendRawBytes(Self.encodeFrame(fin: fin, opcode: opcode, payload: payload, mask: key))
+    }
+
+    /// The bytes of one frame. `rsv` goes into the three reserved bits (0...7); `mask` nil sends
+    /// it unmasked; `declaredLength` puts another length in the header than the payload has
+    /// (longer, for a frame that never ends; huge, for one over every limit).
+    static func encodeFrame(fin: Bool = true, rsv: UInt8 = 0, opcode: UInt8, payload: [UInt8], mask: [UInt8]?,
+                            declaredLength: UInt64? = nil) -> [UInt8] {
+        var bytes: [UInt8] = [(fin ? 0x80 : 0) | (rsv & 0x7) << 4 | (opcode & 0x0F)]
+        let maskBit: UInt8 = mask == nil ? 0 : 0x80
+        let length = declaredLength ?? UInt64(payload.count)
+        switch length {
+        case ..<126: bytes.append(maskBit | UInt8(length))
+        case ..<65536: bytes += [maskBit | 126, UInt8(length >> 8), UInt8(length & 0xFF)]
+        default: bytes.append(maskBit | 127); bytes += (0..<8).reversed().map { UInt8((length >> ($0 * 8)) & 0xFF) }
         }
-        if masked {
-            let key: [UInt8] = (0..<4).map { _ in UInt8.random(in: 0...255) }
-            bytes += key
-            bytes += payload.enumerated().map { $0.element ^ key[$0.offset % 4] }
-        } else {
-            bytes += payload
-        }
-        try await sendRawBytes(bytes)
+        guard let mask else { return bytes + payload }
+        return bytes + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
     }
 
     func sendText(_ text: String, masked: Bool = true) async throws {
@@ -178,6 +192,9 @@ final class RawWebSocket: Sendable {
 
     /// Everything received and not yet taken, as text (for plain HTTP answers).
     func receivedText() async -> String { String(decoding: await received.all(), as: UTF8.self) }
+
+    /// Everything received and not yet taken.
+    func receivedBytes() async -> [UInt8] { await received.all() }
 
     /// Closes the socket from this side.
     func close() async {
