@@ -42,6 +42,13 @@ struct Tail: AsyncParsableCommand {
     func run() async throws {
         try await options.withSession(after: after) { session in
             let target = try await session.resolveChannel(channel)
+            // Ready for Ctrl-C before anything is printed: until the first event arrives the resume
+            // point is where this session started in the log (`after`, or the head at hello), so
+            // a stop during the history still says where to continue without losing events.
+            let resume = ResumePoint()
+            resume.update(after ?? session.hello.seq)
+            let interrupts = resume.exitOnInterrupt()
+            defer { withExtendedLifetime(interrupts) {} }
             var formatter = MessageFormatter()
             var shown = Set<String>()
             if after == nil, lines > 0 {
@@ -61,9 +68,6 @@ struct Tail: AsyncParsableCommand {
                 }
             }
             var follower = Follower(channel: target.id, shownHistory: shown, remaining: count)
-            let resume = ResumePoint()
-            let interrupts = resume.exitOnInterrupt()
-            defer { withExtendedLifetime(interrupts) {} }
             for await frame in session.connection.events {
                 let action = follower.handle(frame)
                 resume.update(follower.lastSeq)
@@ -90,7 +94,7 @@ struct Tail: AsyncParsableCommand {
                     }
                 }
             }
-            throw CLIError.closed(await session.connection.closed(), resumeAfter: follower.lastSeq)
+            throw CLIError.closed(await session.connection.closed(), resumeAfter: resume.value)
         }
     }
 
