@@ -26,7 +26,7 @@ public struct ChatRenderer: Sendable {
         let output = outputRows(model, width: paneWidth, paneRows: paneRows)
         let messageRows = paneRows - output.count
         for (i, line) in output.enumerated() { screen.put(line, row: messageRows + i, column: paneColumn) }
-        let lines = messageLines(model, width: paneWidth)
+        let lines = messageLines(model, width: paneWidth, rows: messageRows + model.scroll)
         let bottom = max(0, lines.count - min(model.scroll, max(0, lines.count - messageRows)))
         let visible = lines[max(0, bottom - messageRows)..<bottom]
         for (i, line) in visible.enumerated() {
@@ -73,7 +73,7 @@ public struct ChatRenderer: Sendable {
         }
     }
 
-    func messageLines(_ model: ChatModel, width: Int) -> [[Screen.Span]] {
+    func messageLines(_ model: ChatModel, width: Int, rows: Int = .max) -> [[Screen.Span]] {
         guard width > 8 else { return [] }
         var out: [[Screen.Span]] = []
         let messages: [Message]
@@ -91,8 +91,12 @@ public struct ChatRenderer: Sendable {
             title = model.channels.isEmpty ? "No channels yet: /channels lists them, /join #name joins one, /help explains the rest." : nil
         }
         if let title { out.append([.init(TextWidth.prefix(title, cells: width), .fg(.cyan, bold: true))]) }
-        let parents = model.view == .channel ? ReplyContext(messages) : nil
-        for m in messages {
+        // Every message takes at least one row, so only the newest `rows` (+1, which keeps a
+        // thread's title off screen as before) can reach the window: a keystroke must not re-wrap
+        // a channel scrolled back to its start (tui-bench: 10,000 messages loaded).
+        let shown = messages.suffix(rows == .max ? rows : rows + 1)
+        let parents = model.view == .channel ? ReplyContext(messages, roots: Set(shown.compactMap(\.thread))) : nil
+        for m in shown {
             let isReply = m.thread != nil && model.view == .channel
             let indent = isReply ? "  ↳ " : ""
             let head = indent + time(m.createdAt) + " "
