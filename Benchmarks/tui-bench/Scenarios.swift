@@ -22,7 +22,11 @@ struct Scenarios {
     let longLine: Int
 
     func all(peer: SwarmConnection) async throws -> [Row] {
-        var rows = [try await startUp()]
+        var rows: [Row] = [] {
+            // A run takes minutes when a target is missed badly: say how far it got.
+            didSet { if rows.count > oldValue.count, let r = rows.last { FileHandle.standardError.write(Data("done: \(r.label), p50 \(r.stats.p50) ms\n".utf8)) } }
+        }
+        rows.append(try await startUp())
         let controller = ChatController(url: url, token: token)
         await controller.start()
         let busy = self.busy
