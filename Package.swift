@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "swarm-load", targets: ["swarm-load"]),
         .executable(name: "brief-bench", targets: ["brief-bench"]),
         .executable(name: "kb-bench", targets: ["kb-bench"]),
+        .executable(name: "tui-bench", targets: ["tui-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -120,6 +121,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/kb-bench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tui-bench",
+            dependencies: [
+                "BenchSupport", "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol", "SwarmTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/tui-bench",
             swiftSettings: strict
         ),
         .testTarget(

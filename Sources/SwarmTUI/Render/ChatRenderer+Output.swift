@@ -7,6 +7,13 @@ extension ChatRenderer {
         var wrapped: [[Screen.Span]] = []
         for n in pane.lines {
             let style: Screen.Style = n.kind == .error ? .fg(.red) : (n.kind == .mention ? .fg(.magenta) : .fg(.yellow))
+            // The pane is rewrapped on every redraw (its length is in the rule): a line that fits
+            // is taken as it is, without splitting it into words (tui-bench, 500 lines). One that
+            // starts with a space still goes through `wrap`, which drops leading spaces.
+            if !n.highlighted, !n.text.hasPrefix(" "), TextWidth.of(n.text) <= width {
+                wrapped.append([.init(n.text, style)])
+                continue
+            }
             guard n.highlighted else {
                 for line in TextWidth.wrap(n.text, cells: width) { wrapped.append([.init(line, style)]) }
                 continue

@@ -26,7 +26,7 @@ public struct ChatRenderer: Sendable {
         let output = outputRows(model, width: paneWidth, paneRows: paneRows)
         let messageRows = paneRows - output.count
         for (i, line) in output.enumerated() { screen.put(line, row: messageRows + i, column: paneColumn) }
-        let lines = messageLines(model, width: paneWidth)
+        let lines = messageLines(model, width: paneWidth, rows: messageRows + model.scroll)
         let bottom = max(0, lines.count - min(model.scroll, max(0, lines.count - messageRows)))
         let visible = lines[max(0, bottom - messageRows)..<bottom]
         for (i, line) in visible.enumerated() {
@@ -74,7 +74,7 @@ public struct ChatRenderer: Sendable {
         }
     }
 
-    func messageLines(_ model: ChatModel, width: Int) -> [[Screen.Span]] {
+    func messageLines(_ model: ChatModel, width: Int, rows: Int = .max) -> [[Screen.Span]] {
         guard width > 8 else { return [] }
         var out: [[Screen.Span]] = []
         let messages: [Message]
@@ -92,9 +92,13 @@ public struct ChatRenderer: Sendable {
             title = model.channels.isEmpty ? "No channels yet: /channels lists them, /join #name joins one, /help explains the rest." : nil
         }
         if let title { out.append([.init(TextWidth.prefix(title, cells: width), .fg(.cyan, bold: true))]) }
-        let parents = model.view == .channel ? ReplyContext(messages) : nil
+        // Every message takes at least one row, so only the newest `rows` (+1, which keeps a
+        // thread's title off screen as before) can reach the window: a keystroke must not re-wrap
+        // a channel scrolled back to its start (tui-bench: 10,000 messages loaded).
+        let shown = messages.suffix(rows == .max ? rows : rows + 1)
+        let parents = model.view == .channel ? ReplyContext(messages, roots: Set(shown.compactMap(\.thread))) : nil
         let firstUnread = model.view == .channel ? model.currentChannel?.firstUnread : nil
-        for m in messages {
+        for m in shown {
             if m.id == firstUnread {
                 let label = "── new since you left "
                 out.append([.init(label + String(repeating: "─", count: max(0, width - TextWidth.of(label))), .fg(.red))])

@@ -83,6 +83,9 @@ public enum TextWidth {
     public static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
 
     public static func of(_ c: Character) -> Int {
+        // Most text is ASCII: no Unicode property lookup for it. Every redraw measures each
+        // character it wraps (a full output pane is 500 lines; tui-bench).
+        if let a = c.asciiValue { return a < 0x20 || a == 0x7F ? 0 : 1 }
         guard let scalar = c.unicodeScalars.first else { return 0 }
         let v = scalar.value
         if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
