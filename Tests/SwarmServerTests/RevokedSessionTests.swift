@@ -1,4 +1,5 @@
 import Foundation
+import struct NIOCore.IOError
 import SwarmProtocol
 import SwarmStore
 import Testing
@@ -26,11 +27,15 @@ struct RevokedSessionTests {
     /// the socket, with how long that took and what the server sent after its close frame.
     static func ignoreCloseAndPost(_ raw: RawWebSocket, channel: String) async throws -> (Duration, [RawWebSocket.Frame]) {
         let start = ContinuousClock.now
-        for i in 0..<20 {
-            try await raw.sendRequest(id: "p\(i)", op: "message.post", data: #"{"channel":"\#(channel)","body":"after revoke \#(i)"}"#)
-        }
-        try await raw.sendRequest(id: "c", op: "channel.create", data: #"{"name":"sneaky"}"#)
-        try await raw.waitForCut(seconds: 20)
+        // On a loaded machine the close timeout may run out while these are still being sent:
+        // a write refused because the server already cut the connection is that cut, not a failure.
+        do {
+            for i in 0..<20 {
+                try await raw.sendRequest(id: "p\(i)", op: "message.post", data: #"{"channel":"\#(channel)","body":"after revoke \#(i)"}"#)
+            }
+            try await raw.sendRequest(id: "c", op: "channel.create", data: #"{"name":"sneaky"}"#)
+            try await raw.waitForCut(seconds: 20)
+        } catch let error as IOError where [EPIPE, ECONNRESET].contains(error.errnoCode) {}
         return (ContinuousClock.now - start, await raw.remainingFrames())
     }
 
@@ -84,9 +89,11 @@ struct RevokedSessionTests {
             let close = try await raw.readFrame { $0.opcode == RawWebSocket.Frame.close }
             #expect(close.closeCode == 4002)
             let start = ContinuousClock.now
-            try await raw.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)"}"#)
-            for i in 0..<5 { try await raw.sendRequest(id: "p\(i)", op: "channel.list") }
-            try await raw.waitForCut(seconds: 20)
+            do {
+                try await raw.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)"}"#)
+                for i in 0..<5 { try await raw.sendRequest(id: "p\(i)", op: "channel.list") }
+                try await raw.waitForCut(seconds: 20)
+            } catch let error as IOError where [EPIPE, ECONNRESET].contains(error.errnoCode) {}   // already cut
             let took = ContinuousClock.now - start
             #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
             let after = await raw.remainingFrames()
