@@ -244,7 +244,23 @@ public struct ChatModel: Sendable {
                 channels[m.channel]!.messages[r].replyCount += 1
             }
         }
-        if channels[m.channel]!.messages.count > 2000 { channels[m.channel]!.messages.removeFirst(500) }
+        trim(m.channel)
+    }
+
+    /// Messages kept per channel while live ones arrive; a trim keeps `keptAfterTrim`.
+    public static let messageCap = 2000
+    public static let keptAfterTrim = 1500
+
+    /// Bounds a channel's memory without taking away what the reader scrolled back to: the
+    /// channel on screen is left alone while scrolled back, a trim cuts down to `keptAfterTrim`
+    /// (not a fixed 500 per arrival, which emptied a channel scrolled back to 10,000 messages),
+    /// and the cursor for older pages moves to the oldest kept message, so scrolling back fetches
+    /// what was dropped.
+    private mutating func trim(_ channel: String) {
+        guard let count = channels[channel]?.messages.count, count > Self.messageCap,
+              !(channel == current && scroll > 0) else { return }
+        channels[channel]!.messages.removeFirst(count - Self.keptAfterTrim)
+        channels[channel]!.olderCursor = channels[channel]!.messages.first?.id
     }
 
     /// A notification: status line, bell, and a line in the output pane.
