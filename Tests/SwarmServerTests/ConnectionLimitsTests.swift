@@ -115,16 +115,14 @@ struct ShutdownTests {
         let halfHead = try await RawWebSocket.connect(port: server.port, handshake: false)
         try await halfHead.sendRawBytes(ConnectionLimitsTests.incompleteHead)
 
-        let (exited, exit) = AsyncStream<Int32>.makeStream()
-        server.process.terminationHandler = { exit.yield($0.terminationStatus); exit.finish() }
         let start = ContinuousClock.now
-        kill(server.process.processIdentifier, SIGTERM)
+        server.process.signal(SIGTERM)
         let close = try await live.readFrame { $0.opcode == RawWebSocket.Frame.close }
         #expect(close.closeCode == 1001)
         try await live.waitForCut(seconds: 10)
         try await halfHead.waitForEOF(seconds: 10)
         let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
-            group.addTask { for await s in exited { return s }; return nil }
+            group.addTask { await server.process.exitCode() }
             group.addTask { try await Task.sleep(for: .seconds(15)); return nil }
             defer { group.cancelAll() }
             return try await group.next() ?? nil

@@ -112,13 +112,8 @@ struct TmpfsDisk {
     init(megabytes: Int) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmpfs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", directory.path]
-        mount.standardError = FileHandle.nullDevice
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else {
+        let mount = try runToEnd(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", directory.path])
+        guard mount.status == 0 else {
             try? FileManager.default.removeItem(at: directory)
             throw CocoaError(.fileWriteNoPermission)
         }
@@ -140,11 +135,7 @@ struct TmpfsDisk {
     /// busy; a plain umount would then fail and leave the mount behind after every run. Detached
     /// now, the kernel frees it when the last descriptor closes.
     func remove() {
-        let umount = Process()
-        umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-        umount.arguments = ["-l", directory.path]
-        try? umount.run()
-        umount.waitUntilExit()
+        _ = try? runToEnd(URL(fileURLWithPath: "/bin/umount"), ["-l", directory.path])
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -85,44 +85,39 @@ struct CLIResult: CustomStringConvertible {
 /// A running child whose stdout can be read line by line while it runs. Pipes are drained on
 /// GCD threads, never on the cooperative pool the in-process server needs.
 final class ChildProcess: Sendable {
-    let process: Process
+    let process: Spawned
     let output: ChildOutput
 
     static func launch(_ path: String, _ args: [String], environment: [String: String], stdin: String? = nil) throws -> ChildProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = args
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = stdin.map { _ in Pipe() }
-        process.standardInput = input ?? FileHandle.nullDevice
+        let process = try Spawned.launch(path, args, environment: environment, stdin: stdin == nil ? .null : .pipe, stdout: .pipe, stderr: .pipe)
         let output = ChildOutput()
-        process.terminationHandler = { p in
-            let status = p.terminationStatus
-            Task { await output.exited(status) }
-        }
-        try process.run()
-        if let input, let stdin {
+        if let writer = process.stdinWriter {
             // Small texts only: the pipe's buffer takes them without a reader on the other end yet.
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try? input.fileHandleForWriting.close()
+            Array((stdin ?? "").utf8).withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = write(writer, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n < 0, errno == EINTR { continue }
+                    if n <= 0 { break }
+                    offset += n
+                }
+            }
+            close(writer)
         }
-        drain(out.fileHandleForReading) { await output.stdout($0) } done: { await output.stdoutClosed() }
-        drain(err.fileHandleForReading) { await output.stderr($0) } done: { await output.stderrClosed() }
+        drain(process.stdoutReader!) { await output.stdout($0) } done: { await output.stdoutClosed() }
+        drain(process.stderrReader!) { await output.stderr($0) } done: { await output.stderrClosed() }
+        Task { await output.exited(await process.exitCode()) }
         return ChildProcess(process: process, output: output)
     }
 
-    private init(process: Process, output: ChildOutput) {
+    private init(process: Spawned, output: ChildOutput) {
         self.process = process
         self.output = output
     }
 
     /// Reads with read(2) on its own thread; one consumer task keeps the chunks in order.
-    private static func drain(_ handle: FileHandle, _ chunk: @escaping @Sendable (Data) async -> Void, done: @escaping @Sendable () async -> Void) {
-        let chunks = FDReader.chunks(handle.fileDescriptor)
+    private static func drain(_ fd: Int32, _ chunk: @escaping @Sendable (Data) async -> Void, done: @escaping @Sendable () async -> Void) {
+        let chunks = FDReader.chunks(fd, closeAtEnd: true)
         Task {
             for await bytes in chunks { await chunk(Data(bytes)) }
             await done()
@@ -144,12 +139,12 @@ final class ChildProcess: Sendable {
     }
 
     func terminate() {
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
     }
 
     /// SIGINT, as Ctrl-C in a terminal sends.
     func interrupt() {
-        if process.isRunning { process.interrupt() }
+        process.signal(SIGINT)
     }
 }
 

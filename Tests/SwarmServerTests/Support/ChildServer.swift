@@ -3,7 +3,7 @@ import Synchronization
 
 /// The built `swarmd` binary run as a child process, for tests that must kill it for real.
 final class ChildServer: Sendable {
-    let process: Process
+    let process: Spawned
     let port: Int
 
     /// Directory of the running test bundle; `swift build` puts the executables beside it.
@@ -34,19 +34,13 @@ final class ChildServer: Sendable {
 
     /// Starts `swarmd serve --port 0 --db PATH` and waits (with a deadline) for its "listening" line.
     static func start(db: String, port: Int = 0, extra: [String] = [], environment: [String: String] = [:]) async throws -> ChildServer {
-        let p = Process()
-        p.executableURL = try binary("swarmd")
-        p.arguments = ["serve", "--port", String(port), "--db", db, "--log-level", "error"] + extra
         var env = ProcessInfo.processInfo.environment
         env["SWARM_CONFIG"] = nil
         env.merge(environment) { _, new in new }
-        p.environment = env
-        p.currentDirectoryURL = URL(fileURLWithPath: db).deletingLastPathComponent()
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let lines = FDReader.lines(out.fileHandleForReading.fileDescriptor)
+        let p = try Spawned.launch(
+            binary("swarmd").path, ["serve", "--port", String(port), "--db", db, "--log-level", "error"] + extra,
+            environment: env, directory: URL(fileURLWithPath: db).deletingLastPathComponent().path, stdout: .pipe)
+        let lines = FDReader.lines(p.stdoutReader!, closeAtEnd: true)
         let port = try await withThrowingTaskGroup(of: Int?.self) { group in
             group.addTask {
                 for await line in lines where line.hasPrefix("swarmd listening on ") {
@@ -62,13 +56,13 @@ final class ChildServer: Sendable {
             return try await group.next() ?? nil
         }
         guard let port else {
-            p.terminate()
+            p.signal(SIGTERM)
             throw Timeout(what: "swarmd listening line")
         }
         return ChildServer(process: p, port: port)
     }
 
-    init(process: Process, port: Int) {
+    init(process: Spawned, port: Int) {
         self.process = process
         self.port = port
     }
@@ -77,12 +71,12 @@ final class ChildServer: Sendable {
 
     /// SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.
     func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 
     func terminate() {
-        process.terminate()
+        process.signal(SIGTERM)
         process.waitUntilExit()
     }
 }
