@@ -128,9 +128,18 @@ public struct Case: Codable, Sendable, Equatable {
     public var openedBy: String
     public var createdAt: String
     public var updatedAt: String
+    /// Intake signals over the case's contacts: `public` once any inbound contact was public,
+    /// `account` the brand account first reached, `reach` the largest audience seen, `verified`
+    /// once any author was verified. (Optional on the wire: events logged before these fields
+    /// existed lack them.)
+    public var isPublic: Bool?
+    public var account: String?
+    public var reach: Int?
+    public var verified: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, customer, channel, thread, status, priority, owner, summary, tags, tickets, sla
+        case id, title, customer, channel, thread, status, priority, owner, summary, tags, tickets, sla, account, reach, verified
+        case isPublic = "public"
         case customerName = "customer_name"
         case channelName = "channel_name"
         case ownerName = "owner_name"
@@ -142,7 +151,12 @@ public struct Case: Codable, Sendable, Equatable {
 
     public init(id: String, title: String, customer: String, customerName: String, channel: String, channelName: String, thread: String,
                 status: CaseStatus, priority: CasePriority, owner: String?, ownerName: String?, sourceChannel: ContactChannel?,
-                summary: String?, tags: [String], tickets: [TicketLink], sla: SLAState, openedBy: String, createdAt: String, updatedAt: String) {
+                summary: String?, tags: [String], tickets: [TicketLink], sla: SLAState, openedBy: String, createdAt: String, updatedAt: String,
+                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil) {
+        self.isPublic = isPublic
+        self.account = account
+        self.reach = reach
+        self.verified = verified
         self.id = id
         self.title = title
         self.customer = customer
@@ -182,15 +196,29 @@ public struct TimelineEntry: Codable, Sendable, Equatable {
     public var externalId: String?
     public var by: String?
     public var data: JSONValue?
+    /// Intake signals of an interaction, when the client gave them; `dedicated` says whether
+    /// `account` is one of the brand's care accounts (config `intake.dedicated_accounts`).
+    public var isPublic: Bool?
+    public var account: String?
+    public var dedicated: Bool?
+    public var reach: Int?
+    public var verified: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, customer, at, channel, direction, author, text, by, data
+        case id, kind, customer, at, channel, direction, author, text, by, data, account, dedicated, reach, verified
         case caseId = "case"
         case externalId = "external_id"
+        case isPublic = "public"
     }
 
     public init(id: String, kind: String, customer: String, caseId: String?, at: String, channel: ContactChannel?, direction: Direction?,
-                author: String?, text: String, externalId: String?, by: String?, data: JSONValue?) {
+                author: String?, text: String, externalId: String?, by: String?, data: JSONValue?,
+                isPublic: Bool? = nil, account: String? = nil, dedicated: Bool? = nil, reach: Int? = nil, verified: Bool? = nil) {
+        self.isPublic = isPublic
+        self.account = account
+        self.dedicated = dedicated
+        self.reach = reach
+        self.verified = verified
         self.id = id
         self.kind = kind
         self.customer = customer

@@ -47,6 +47,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var intakeChannel = "support"
     /// A contact this many hours after its customer's case was solved reopens that case (0: never).
     public var followupWindowHours = 72
+    /// Brand accounts dedicated to customer care (`@acme_care`); contacts reaching them are marked
+    /// `dedicated` (reports split volume by it).
+    public var dedicatedAccounts: [String] = []
     /// Besides leads and admins, users with this skill approve and edit knowledge-base articles.
     public var kbEditorSkill = "knowledge-editor"
     /// kb.search ranks at most this many of the newest matches (plus articles that solved cases);
@@ -82,6 +85,7 @@ public struct ServerConfig: Sendable, Equatable {
         "cases.sla_hours": { c, v in c.slaHours = try v.intValue(in: 1...8760) },
         "cases.intake_channel": { c, v in c.intakeChannel = try v.stringValue() },
         "cases.followup_window_hours": { c, v in c.followupWindowHours = try v.intValue(in: 0...8760) },
+        "intake.dedicated_accounts": { c, v in c.dedicatedAccounts = try v.stringsValue() },
         "kb.editor_skill": { c, v in c.kbEditorSkill = try v.stringValue() },
         "kb.search_candidates": { c, v in c.kbSearchCandidates = try v.intValue(in: 0...10_000_000) },
     ]
@@ -121,6 +125,15 @@ extension TOMLSubset.Value {
     func stringValue() throws -> String {
         guard case .string(let s) = self else { throw ServerConfig.ConfigError(description: "expected a string") }
         return s
+    }
+
+    /// An array of strings; from the environment a comma-separated list.
+    func stringsValue() throws -> [String] {
+        switch self {
+        case .strings(let list): return list
+        case .string(let s): return s.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        default: throw ServerConfig.ConfigError(description: "expected an array of strings")
+        }
     }
 
     func intValue(in range: ClosedRange<Int>) throws -> Int {

@@ -20,6 +20,8 @@ final class ServerCore: Sendable {
     private let shutdownCut = Mutex<Task<Void, Never>?>(nil)
     /// One allowance per token, shared by its sockets and its HTTP bot requests.
     let limiter: RateLimiter
+    /// `intake.dedicated_accounts`, normalized once.
+    let dedicatedAccounts: Set<String>
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store
@@ -27,6 +29,7 @@ final class ServerCore: Sendable {
         self.config = config
         self.logger = logger
         self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
+        self.dedicatedAccounts = ContactSignals.normalizedAccounts(config.dedicatedAccounts)
         self.gate = ConnectionGate(limits: .init(perAddress: config.maxConnectionsWithoutHelloPerAddress, total: config.maxConnectionsWithoutHello), logger: logger)
     }
 

@@ -104,6 +104,7 @@ enum Migrations {
         m.registerMigration("v4-kb-search-filter", migrate: KBSchema.createSearchFilter)
         m.registerMigration("v5-kb-search-head-and-terms", migrate: KBSearchSchema.create)
         m.registerMigration("v6-kb-versions-body-once", migrate: KBVersionsSchema.create)
+        m.registerMigration("v7-intake-signals", migrate: IntakeSchema.create)
         return m
     }
 }

@@ -10,8 +10,9 @@ extension SQLiteStore {
     /// most recently updated open case; else its case solved within `followupHours` before the
     /// contact (`CaseFollowUp`), reopened; else a new case in `intakeChannel`. `now` is the clock.
     public func interaction(_ p: Principal, _ req: InteractionRequest, intakeChannel: String, slaHours: Int, followupHours: Int = 72,
-                            now: Date = Date()) async throws -> InteractionReply {
+                            dedicatedAccounts: Set<String> = [], now: Date = Date()) async throws -> InteractionReply {
         let text = try Self.validText(req.text, field: "text", max: 16_000)
+        let signals = try Self.signals(isPublic: req.isPublic, account: req.account, reach: req.reach, verified: req.verified)
         // Stored in the one UTC format, so times compare correctly as text (SLA, ordering).
         let at = try req.at.map { text in
             guard let date = Timestamp.parse(text) else { throw SwarmError.badRequest("at must be an RFC 3339 time") }
@@ -65,6 +66,8 @@ extension SQLiteStore {
                 let title = CaseTitle.derived(from: text)
                 let id = try Self.insertCase(tx, p, customer: customer, channel: ch, title: title, priority: .normal, source: req.channel,
                                              summary: nil, tags: [], slaHours: slaHours)
+                // Before the announcement, so the `opened` event already carries the signals.
+                try Self.recordCaseSignals(tx, caseId: id, signals, direction: req.direction)
                 try Self.announce(tx, caseId: id, change: "opened", by: p)
                 caseRow = try Self.caseRow(db, ref: Ids.make(.case, id))
                 opened = true
@@ -81,7 +84,9 @@ extension SQLiteStore {
             }
             let author = req.author ?? (req.direction == .inbound ? row["customer_name"] : p.name)
             let entry = try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "interaction", text: text, at: at,
-                                             channel: req.channel, direction: req.direction, author: author, externalId: req.externalId, by: p.id)
+                                             channel: req.channel, direction: req.direction, author: author, externalId: req.externalId, by: p.id,
+                                             signals: signals, dedicated: ContactSignals.isDedicated(signals.account, in: dedicatedAccounts))
+            try Self.recordCaseSignals(tx, caseId: caseId, signals, direction: req.direction)
             if req.direction == .outbound {
                 try db.execute(sql: "UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", arguments: [entry.at, caseId])
             }

@@ -5,8 +5,9 @@ import SwarmProtocol
 
 /// Opening, reading, listing and changing cases, and linking tickets to them.
 extension SQLiteStore {
-    public func openCase(_ p: Principal, _ req: CaseOpenRequest, slaHours: Int) async throws -> Case {
+    public func openCase(_ p: Principal, _ req: CaseOpenRequest, slaHours: Int, dedicatedAccounts: Set<String> = []) async throws -> Case {
         let title = try Self.validText(req.title, field: "title", max: 200)
+        let signals = try Self.signals(isPublic: req.isPublic, account: req.account, reach: req.reach, verified: req.verified)
         let summary = try req.summary.map { try Self.validText($0, field: "summary", max: 4000) }
         let tags = try CaseRules.validTags(req.tags ?? [])
         return try await write { tx in
@@ -23,6 +24,7 @@ extension SQLiteStore {
                 let id = try Self.insertCase(tx, p, customer: customer, channel: ch, title: title, priority: req.priority ?? .normal,
                                              source: req.sourceChannel, summary: summary, tags: tags, slaHours: slaHours)
                 for ticket in req.tickets ?? [] { try Self.link(tx, p, caseId: id, ticket) }
+                try Self.recordCaseSignals(tx, caseId: id, signals, direction: .inbound)
                 return try Self.announce(tx, caseId: id, change: "opened", by: p)
             }
         }
@@ -214,7 +216,9 @@ extension SQLiteStore {
                     owner: owner.map { Ids.make(.user, $0) }, ownerName: row["owner_name"],
                     sourceChannel: (row["source_channel"] as String?).flatMap(ContactChannel.init(rawValue:)), summary: row["summary"],
                     tags: tags, tickets: tickets, sla: sla(row), openedBy: Ids.make(.user, row["opened_by"]),
-                    createdAt: row["created_at"], updatedAt: row["updated_at"])
+                    createdAt: row["created_at"], updatedAt: row["updated_at"],
+                    isPublic: row["public"] as Bool? ?? false, account: row["account"], reach: row["reach"] as Int? ?? 0,
+                    verified: row["verified"] as Bool? ?? false)
     }
 
     static func sla(_ row: Row) -> SLAState {

@@ -10,7 +10,7 @@ struct TranscriptReplayTests {
         "hello.jsonl", "channels-and-messages.jsonl", "threads-and-edits.jsonl", "errors.jsonl",
         "resume.jsonl", "idempotency.jsonl", "unread-and-search.jsonl",
         "customers.jsonl", "cases.jsonl", "swarm-and-handoff.jsonl", "kb.jsonl", "kb-capture.jsonl",
-        "case-privacy.jsonl", "case-take.jsonl", "inbox.jsonl",
+        "case-privacy.jsonl", "case-take.jsonl", "inbox.jsonl", "intake-signals.jsonl",
     ]
 
     @Test("the examples directory holds the required transcripts")
@@ -25,7 +25,9 @@ struct TranscriptReplayTests {
     func replay(_ file: String) async throws {
         do {
             let transcript = try Transcript.load(file)
-            try await withServer { server in
+            try await withServer(configure: { config in
+                if let toml = transcript.configTOML { try? config.apply(toml: toml, source: file) }
+            }) { server in
                 var tokens: [String: String] = [:]
                 for user in transcript.users {
                     tokens[user.name] = try await server.user(user.name, role: user.role, skills: user.skills)

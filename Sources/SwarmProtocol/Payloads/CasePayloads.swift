@@ -15,17 +15,28 @@ public struct CaseOpenRequest: Codable, Sendable {
     public var tickets: [TicketRef]?
     public var tags: [String]?
     public var idempotencyKey: String?
+    /// Intake signals of the contact the case opens for (PROTOCOL §15.1).
+    public var isPublic: Bool?
+    public var account: String?
+    public var reach: Int?
+    public var verified: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case title, customer, identity, channel, priority, summary, tickets, tags
+        case title, customer, identity, channel, priority, summary, tickets, tags, account, reach, verified
         case customerName = "customer_name"
         case sourceChannel = "source_channel"
         case idempotencyKey = "idempotency_key"
+        case isPublic = "public"
     }
 
     public init(title: String, customer: String? = nil, identity: Identity? = nil, customerName: String? = nil, channel: String,
                 priority: CasePriority? = nil, sourceChannel: ContactChannel? = nil, summary: String? = nil, tickets: [TicketRef]? = nil,
-                tags: [String]? = nil, idempotencyKey: String? = nil) {
+                tags: [String]? = nil, idempotencyKey: String? = nil,
+                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil) {
+        self.isPublic = isPublic
+        self.account = account
+        self.reach = reach
+        self.verified = verified
         self.title = title
         self.customer = customer
         self.identity = identity
@@ -181,16 +192,28 @@ public struct InteractionRequest: Codable, Sendable {
     public var text: String
     public var at: String?
     public var externalId: String?
+    /// Intake signals (PROTOCOL §15.1): a public post or comment vs a private contact, the brand
+    /// account reached, the author's followers and verified flag.
+    public var isPublic: Bool?
+    public var account: String?
+    public var reach: Int?
+    public var verified: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case ticket, identity, channel, direction, author, text, at
+        case ticket, identity, channel, direction, author, text, at, account, reach, verified
         case caseId = "case"
         case customerName = "customer_name"
         case externalId = "external_id"
+        case isPublic = "public"
     }
 
     public init(caseId: String? = nil, ticket: TicketRef? = nil, identity: Identity? = nil, customerName: String? = nil, channel: ContactChannel,
-                direction: Direction, author: String? = nil, text: String, at: String? = nil, externalId: String? = nil) {
+                direction: Direction, author: String? = nil, text: String, at: String? = nil, externalId: String? = nil,
+                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil) {
+        self.isPublic = isPublic
+        self.account = account
+        self.reach = reach
+        self.verified = verified
         self.caseId = caseId
         self.ticket = ticket
         self.identity = identity

@@ -5,7 +5,8 @@ import SwarmStore
 enum CaseOps {
     static func register(_ t: inout [Op: OpHandler]) {
         t[.caseOpen] = { ctx in
-            ctx.reply(try await ctx.store.openCase(ctx.principal, try ctx.decode(CaseOpenRequest.self), slaHours: ctx.core.config.slaHours))
+            ctx.reply(try await ctx.store.openCase(ctx.principal, try ctx.decode(CaseOpenRequest.self), slaHours: ctx.core.config.slaHours,
+                                                   dedicatedAccounts: ctx.core.dedicatedAccounts))
         }
         t[.caseGet] = { ctx in ctx.reply(try await ctx.store.getCase(ctx.principal, try ctx.decode(CaseRef.self))) }
         t[.caseList] = { ctx in ctx.reply(try await ctx.store.listCases(ctx.principal, try ctx.decode(CaseListRequest.self))) }
@@ -35,7 +36,7 @@ enum CaseOps {
 
     static func interaction(_ core: ServerCore, _ p: Principal, _ req: InteractionRequest) async throws -> InteractionReply {
         try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours,
-                                         followupHours: core.config.followupWindowHours)
+                                         followupHours: core.config.followupWindowHours, dedicatedAccounts: core.dedicatedAccounts)
     }
 
     static func linkTicket(_ core: ServerCore, _ p: Principal, _ req: CaseTicketRequest) async throws -> Case {

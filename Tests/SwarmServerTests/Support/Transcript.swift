@@ -1,6 +1,7 @@
 import Foundation
 import SwarmClient
 import SwarmProtocol
+import SwarmServer
 
 /// A `protocol/examples/*.jsonl` transcript: the format is defined in protocol/PROTOCOL.md,
 /// section "Example transcripts". Parsing checks every line's shape up front, so a typo in a
@@ -32,6 +33,8 @@ struct Transcript: Sendable {
     var file: String
     var users: [UserSpec]
     var steps: [Step]
+    /// The users line's optional `"config"`, as the TOML text `config/swarmd.toml` would hold.
+    var configTOML: String?
 
     /// The package root, found from this file's place in it (Tests/SwarmServerTests/Support/).
     static var packageRoot: URL {
@@ -47,6 +50,23 @@ struct Transcript: Sendable {
         return names.filter { $0.hasSuffix(".jsonl") }.sorted()
     }
 
+    /// `{"section": {"key": value}}` as TOML, checked against the server's keys now so a typo
+    /// fails at its line rather than at start-up.
+    static func toml(_ config: JSONValue, fail: (String) -> TranscriptFailure) throws -> String {
+        guard let sections = config.object else { throw fail("config is an object of sections") }
+        var text = ""
+        for (section, keys) in sections.sorted(by: { $0.key < $1.key }) {
+            guard let keys = keys.object else { throw fail("config.\(section) is an object of keys") }
+            text += "[\(section)]\n"
+            for (key, value) in keys.sorted(by: { $0.key < $1.key }) {
+                text += "\(key) = \(value.description)\n"
+            }
+        }
+        var probe = ServerConfig()
+        do { try probe.apply(toml: text, source: "config") } catch { throw fail("\(error)") }
+        return text
+    }
+
     static func load(_ file: String) throws -> Transcript {
         let url = examplesDirectory.appendingPathComponent(file)
         let text = try String(contentsOf: url, encoding: .utf8)
@@ -56,6 +76,7 @@ struct Transcript: Sendable {
     static func parse(_ text: String, file: String) throws -> Transcript {
         var users: [UserSpec]?
         var steps: [Step] = []
+        var configTOML: String?
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = index + 1
             func fail(_ why: String) -> TranscriptFailure { TranscriptFailure(file: file, line: line, message: why) }
@@ -65,7 +86,12 @@ struct Transcript: Sendable {
             }
             if users == nil {
                 if object["comment"] != nil, object.count == 1 { continue }
-                guard object.count == 1, let list = object["users"]?.array else { throw fail("the first line must be {\"users\": [...]}") }
+                guard let list = object["users"]?.array, object.count == (object["config"] == nil ? 1 : 2) else {
+                    throw fail("the first line must be {\"users\": [...]} with an optional \"config\"")
+                }
+                if let config = object["config"] {
+                    configTOML = try Self.toml(config, fail: fail)
+                }
                 users = try list.map { item in
                     guard let name = item["name"]?.string, let role = item["role"]?.string.flatMap(Role.init(rawValue:)) else {
                         throw fail("each user needs a name and a role (\(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -109,7 +135,7 @@ struct Transcript: Sendable {
             steps.append(Step(line: line, user: user, action: action))
         }
         guard let users else { throw TranscriptFailure(file: file, line: 1, message: "empty transcript") }
-        return Transcript(file: file, users: users, steps: steps)
+        return Transcript(file: file, users: users, steps: steps, configTOML: configTOML)
     }
 }
 
