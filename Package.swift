@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "brief-bench", targets: ["brief-bench"]),
         .executable(name: "kb-bench", targets: ["kb-bench"]),
         .executable(name: "tui-bench", targets: ["tui-bench"]),
+        .executable(name: "triage-bench", targets: ["triage-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -130,6 +131,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/tui-bench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "triage-bench",
+            dependencies: [
+                "BenchSupport", "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/triage-bench",
             swiftSettings: strict
         ),
         .testTarget(
