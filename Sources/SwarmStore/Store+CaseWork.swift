@@ -103,7 +103,9 @@ extension SQLiteStore {
             if !personal.kinds.isEmpty { card["personal_data"] = .array(personal.kinds.map { .string($0.rawValue) }) }
             let ch = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
             try Self.ensureMember(tx, channel: ch, user: p.id)
-            let via = redirect.map { " ↪ redirected to \($0.rawValue)" } ?? ""
+            // Shown in the body too, so every client's thread view says it without reading the card.
+            let via = (redirect.map { " ↪ redirected to \($0.rawValue)" } ?? "")
+                + (personal.kinds.isEmpty ? "" : " ⚠ personal data (\(personal.kinds.map(\.rawValue).joined(separator: ", ")))")
             _ = try Self.insertMessage(tx, channel: ch, author: p, body: "[\(req.channel.rawValue) \(arrow)] \(author)\(via): \(Self.clip(text, 500))",
                                        thread: row["thread_id"], card: .object(card))
             return InteractionReply(entry: entry, caseId: Ids.make(.case, caseId), thread: Ids.make(.message, row["thread_id"]),

@@ -90,6 +90,7 @@ struct CareTests {
             #expect(pub.warnings == [ContactWarning(code: "personal_data", kinds: ["card", "iban"], suggestion: "redirect to a private channel")])
             let card = try await lead.event("message.new") { $0.data?["card"]?["type"]?.string == "interaction" }
             #expect(card.data?["card"]?["personal_data"] == .array([.string("card"), .string("iban")]))
+            #expect(card.data?["body"]?.string?.contains("⚠ personal data (card, iban): Refund to") == true)
             // Our own public answer quoting an e-mail address is flagged as well.
             let out = try await lead.request(.caseInteraction, InteractionRequest(caseId: pub.caseId, channel: .twitter, direction: .outbound,
                                                                                   text: "We wrote to maria@example.com", isPublic: true), as: InteractionReply.self)

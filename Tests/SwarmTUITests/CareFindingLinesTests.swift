@@ -28,3 +28,13 @@ struct CareFindingLinesTests {
         #expect(["reply", "redirect", "csat"].allSatisfy(CaseCommands.subcommands.contains))
     }
 }
+
+@Suite("Redirects and CSAT on case pages")
+struct CarePagesTests {
+    @Test("a redirect's timeline line names where the customer was sent")
+    func redirectLine() {
+        let e = TimelineEntry(id: "TL3", kind: "interaction", customer: "CU1", caseId: "CS1", at: "2026-11-25T12:25:38.813Z", channel: .twitter,
+                              direction: .outbound, author: "anna", text: "Please DM us", externalId: nil, by: "U2", data: nil, redirectTo: .whatsapp)
+        #expect(CasePages.timelineLine(e) == "11-25 12:25 twitter → anna ↪ redirected to whatsapp: Please DM us")
+    }
+}
