@@ -19,7 +19,12 @@ public enum CasePermissions {
         .customerCreate, .customerFind, .customerUpdate, .customerMerge, .customerTimeline,
         .caseOpen, .caseGet, .caseList, .caseUpdate, .caseLinkTicket, .caseUnlinkTicket, .ticketLookup,
         .caseInteraction, .caseNote, .caseFact, .caseHelpers, .caseSwarm, .caseJoin, .caseHandoff, .caseBrief,
+        .caseCsat, .replyCheck,
     ]
+
+    /// Ops agents may not use: merging customers, and recording CSAT, which is the customer's word
+    /// (brought by a survey bridge, or entered by a lead), not the agent's.
+    static let agentDeniedOps: Set<Op> = [.customerMerge, .caseCsat]
 
     /// What marketing and product staff may do in a case they were swarmed into: read it, join
     /// its thread, add notes. They never change owner, status or tickets.
@@ -29,13 +34,13 @@ public enum CasePermissions {
     public static let botScopableOps: Set<Op> = [
         .customerCreate, .customerFind, .customerUpdate, .customerTimeline,
         .caseOpen, .caseGet, .caseList, .caseUpdate, .caseLinkTicket, .caseUnlinkTicket, .ticketLookup,
-        .caseInteraction, .caseNote, .caseFact, .caseBrief,
+        .caseInteraction, .caseNote, .caseFact, .caseBrief, .caseCsat, .replyCheck,
     ]
 
     public static func access(_ role: Role, _ op: Op) -> CaseAccess {
         switch role {
         case .agent:
-            return op == .customerMerge ? .none : .any
+            return agentDeniedOps.contains(op) ? .none : .any
         case .lead, .admin:
             return .any
         case .marketing, .product:

@@ -52,6 +52,9 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case caseJoin = "case.join"
     case caseHandoff = "case.handoff"
     case caseBrief = "case.brief"
+    // care (PROTOCOL §25)
+    case caseCsat = "case.csat"
+    case replyCheck = "reply.check"
     // knowledge base
     case kbCreate = "kb.create"
     case kbUpdate = "kb.update"

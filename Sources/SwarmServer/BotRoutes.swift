@@ -20,6 +20,12 @@ enum BotRoutes {
                 Wire.encode(HTTPReply(data: try await CaseOps.linkTicket(core, p, try decode(CaseTicketRequest.self, body))))
             }
         }
+        // Survey bridges answer with one POST per response (PROTOCOL §25).
+        router.post("/v1/cases/csat") { request, _ in
+            await handle(request, op: .caseCsat, core: core) { p, body in
+                Wire.encode(HTTPReply(data: try await core.store.csat(p, try decode(CaseCSATRequest.self, body))))
+            }
+        }
     }
 
     /// Authenticates, reads the body within the frame limit, runs `body` and turns every outcome

@@ -55,8 +55,27 @@ public struct ServerConfig: Sendable, Equatable {
     /// kb.search ranks at most this many of the newest matches (plus articles that solved cases);
     /// 0 ranks every match.
     public var kbSearchCandidates = 500
+    /// Tone of voice for `reply.check` (PROTOCOL §25): `LANG:phrase` entries (`*:` for every
+    /// language), `LANG:formal|informal` address entries, a length limit (0: none), a regular
+    /// expression the last line must match (empty: none), and the language of customers without one.
+    public var toneForbiddenPhrases: [String] = []
+    public var toneAddress: [String] = []
+    public var toneMaxLength = 0
+    public var toneSignaturePattern = ""
+    public var toneDefaultLanguage = "en"
 
     public init() {}
+
+    /// The `[tone]` settings as rules; `validate()` has refused any that do not parse.
+    public var toneRules: ToneRules {
+        (try? ToneRules.parse(forbidden: toneForbiddenPhrases, address: toneAddress, maxLength: toneMaxLength,
+                              signaturePattern: toneSignaturePattern, defaultLanguage: toneDefaultLanguage)) ?? ToneRules()
+    }
+
+    /// Checks one `[tone]` setting on its own, so a bad entry fails at start-up naming its key.
+    static func checkTone(forbidden: [String] = [], address: [String] = [], signature: String = "", language: String = "en") throws {
+        _ = try ToneRules.parse(forbidden: forbidden, address: address, maxLength: 0, signaturePattern: signature, defaultLanguage: language)
+    }
 
     /// The keys of the TOML file and the environment, each with how to apply it.
     static let keys: [String: @Sendable (inout ServerConfig, TOMLSubset.Value) throws -> Void] = [
@@ -88,6 +107,11 @@ public struct ServerConfig: Sendable, Equatable {
         "intake.dedicated_accounts": { c, v in c.dedicatedAccounts = try v.stringsValue() },
         "kb.editor_skill": { c, v in c.kbEditorSkill = try v.stringValue() },
         "kb.search_candidates": { c, v in c.kbSearchCandidates = try v.intValue(in: 0...10_000_000) },
+        "tone.forbidden_phrases": { c, v in c.toneForbiddenPhrases = try v.stringsValue(); try ServerConfig.checkTone(forbidden: c.toneForbiddenPhrases) },
+        "tone.address": { c, v in c.toneAddress = try v.stringsValue(); try ServerConfig.checkTone(address: c.toneAddress) },
+        "tone.max_length": { c, v in c.toneMaxLength = try v.intValue(in: 0...16_000) },
+        "tone.signature_pattern": { c, v in c.toneSignaturePattern = try v.stringValue(); try ServerConfig.checkTone(signature: c.toneSignaturePattern) },
+        "tone.default_language": { c, v in c.toneDefaultLanguage = try v.stringValue(); try ServerConfig.checkTone(language: c.toneDefaultLanguage) },
     ]
 
     public struct ConfigError: Error, CustomStringConvertible {

@@ -13,6 +13,8 @@ extension SQLiteStore {
                             dedicatedAccounts: Set<String> = [], now: Date = Date()) async throws -> InteractionReply {
         let text = try Self.validText(req.text, field: "text", max: 16_000)
         let signals = try Self.signals(isPublic: req.isPublic, account: req.account, reach: req.reach, verified: req.verified)
+        let redirect = try Self.redirectTarget(kind: req.kind, redirectTo: req.redirectTo, direction: req.direction)
+        let personal = Self.personalDataWarnings(text: text, isPublic: req.isPublic)
         // Stored in the one UTC format, so times compare correctly as text (SLA, ordering).
         let at = try req.at.map { text in
             guard let date = Timestamp.parse(text) else { throw SwarmError.badRequest("at must be an RFC 3339 time") }
@@ -85,22 +87,29 @@ extension SQLiteStore {
             let author = req.author ?? (req.direction == .inbound ? row["customer_name"] : p.name)
             let entry = try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "interaction", text: text, at: at,
                                              channel: req.channel, direction: req.direction, author: author, externalId: req.externalId, by: p.id,
-                                             signals: signals, dedicated: ContactSignals.isDedicated(signals.account, in: dedicatedAccounts))
+                                             signals: signals, dedicated: ContactSignals.isDedicated(signals.account, in: dedicatedAccounts),
+                                             redirectTo: redirect)
             try Self.recordCaseSignals(tx, caseId: caseId, signals, direction: req.direction)
             if req.direction == .outbound {
                 try db.execute(sql: "UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", arguments: [entry.at, caseId])
             }
             try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [Timestamp.now(), caseId])
             let arrow = req.direction == .inbound ? "←" : "→"
-            let card: JSONValue = .object(["type": .string("interaction"), "case": .string(Ids.make(.case, caseId)), "entry": .string(entry.id),
-                                           "channel": .string(req.channel.rawValue), "direction": .string(req.direction.rawValue),
-                                           "author": .string(author), "at": .string(entry.at)])
+            var card: [String: JSONValue] = ["type": .string("interaction"), "case": .string(Ids.make(.case, caseId)), "entry": .string(entry.id),
+                                             "channel": .string(req.channel.rawValue), "direction": .string(req.direction.rawValue),
+                                             "author": .string(author), "at": .string(entry.at)]
+            // Redirect and personal-data flags (PROTOCOL §25), only when they apply.
+            if let redirect { card["redirect_to"] = .string(redirect.rawValue) }
+            if !personal.kinds.isEmpty { card["personal_data"] = .array(personal.kinds.map { .string($0.rawValue) }) }
             let ch = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
             try Self.ensureMember(tx, channel: ch, user: p.id)
-            _ = try Self.insertMessage(tx, channel: ch, author: p, body: "[\(req.channel.rawValue) \(arrow)] \(author): \(Self.clip(text, 500))",
-                                       thread: row["thread_id"], card: card)
+            // Shown in the body too, so every client's thread view says it without reading the card.
+            let via = (redirect.map { " ↪ redirected to \($0.rawValue)" } ?? "")
+                + (personal.kinds.isEmpty ? "" : " ⚠ personal data (\(personal.kinds.map(\.rawValue).joined(separator: ", ")))")
+            _ = try Self.insertMessage(tx, channel: ch, author: p, body: "[\(req.channel.rawValue) \(arrow)] \(author)\(via): \(Self.clip(text, 500))",
+                                       thread: row["thread_id"], card: .object(card))
             return InteractionReply(entry: entry, caseId: Ids.make(.case, caseId), thread: Ids.make(.message, row["thread_id"]),
-                                    openedCase: opened, duplicate: false, reopened: reopened)
+                                    openedCase: opened, duplicate: false, reopened: reopened, warnings: personal.warnings)
         }
     }
 

@@ -205,19 +205,21 @@ extension SQLiteStore {
     @discardableResult
     static func addTimeline(_ tx: WriteTx, customer: Int64, caseId: Int64?, kind: String, text: String, at: String? = nil,
                             channel: ContactChannel? = nil, direction: Direction? = nil, author: String? = nil, externalId: String? = nil,
-                            by: Int64?, data: JSONValue? = nil, signals: ContactSignals = ContactSignals(), dedicated: Bool? = nil) throws -> TimelineEntry {
+                            by: Int64?, data: JSONValue? = nil, signals: ContactSignals = ContactSignals(), dedicated: Bool? = nil,
+                            redirectTo: ContactChannel? = nil) throws -> TimelineEntry {
         let when = at ?? Timestamp.now()
         let dataJSON = try data.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
         try tx.db.cachedStatement(sql: """
             INSERT INTO timeline(customer_id, case_id, kind, at, channel, direction, author, text, external_id, by_user, data,
-                                 public, account, dedicated, reach, verified)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 public, account, dedicated, reach, verified, redirect_to)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [customer, caseId, kind, when, channel?.rawValue, direction?.rawValue, author, text, externalId, by, dataJSON,
-                                     signals.isPublic, signals.account, dedicated, signals.reach, signals.verified])
+                                     signals.isPublic, signals.account, dedicated, signals.reach, signals.verified, redirectTo?.rawValue])
         return TimelineEntry(id: Ids.make(.timeline, tx.db.lastInsertedRowID), kind: kind, customer: Ids.make(.customer, customer),
                              caseId: caseId.map { Ids.make(.case, $0) }, at: when, channel: channel, direction: direction, author: author,
                              text: text, externalId: externalId, by: by.map { Ids.make(.user, $0) }, data: data,
-                             isPublic: signals.isPublic, account: signals.account, dedicated: dedicated, reach: signals.reach, verified: signals.verified)
+                             isPublic: signals.isPublic, account: signals.account, dedicated: dedicated, reach: signals.reach, verified: signals.verified,
+                             redirectTo: redirectTo)
     }
 
     static func timelineEntry(_ row: Row) -> TimelineEntry {
@@ -229,7 +231,8 @@ extension SQLiteStore {
             direction: (row["direction"] as String?).flatMap(Direction.init(rawValue:)), author: row["author"], text: row["text"],
             externalId: row["external_id"], by: by.map { Ids.make(.user, $0) },
             data: (row["data"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) },
-            isPublic: row["public"], account: row["account"], dedicated: row["dedicated"], reach: row["reach"], verified: row["verified"])
+            isPublic: row["public"], account: row["account"], dedicated: row["dedicated"], reach: row["reach"], verified: row["verified"],
+            redirectTo: (row["redirect_to"] as String?).flatMap(ContactChannel.init(rawValue:)))
     }
 
     static func validText(_ text: String, field: String, max: Int) throws -> String {

@@ -60,6 +60,11 @@ struct CasePermissionTests {
             case .caseSwarm: return try json(CaseSwarmRequest(caseId: c.id, users: ["helper"], message: "can you look?"))
             case .caseHandoff: return try json(CaseHandoffRequest(caseId: c.id, to: "@helper", note: "Please take over, the customer needs a callback."))
             case .caseBrief: return try json(CaseBriefRequest(caseId: c.id))
+            case .caseCsat:
+                // CSAT is recorded only once a case is solved.
+                _ = try await lead.request(.caseUpdate, CaseUpdateRequest(caseId: c.id, status: .solved), as: Case.self)
+                return try json(CaseCSATRequest(caseId: c.id, score: 5))
+            case .replyCheck: return try json(ReplyCheckRequest(caseId: c.id, text: "Thanks for writing to us"))
             default: throw Timeout(what: "a request shape for \(op.rawValue)")
             }
         }

@@ -198,22 +198,31 @@ public struct InteractionRequest: Codable, Sendable {
     public var account: String?
     public var reach: Int?
     public var verified: Bool?
+    /// `contact` (the default) or `redirect`: an outbound message sending the customer to
+    /// `redirect_to`, another contact channel (PROTOCOL §25). Strings here, checked by the store,
+    /// so a bad value is a `bad_request` naming the member.
+    public var kind: String?
+    public var redirectTo: String?
 
     enum CodingKeys: String, CodingKey {
-        case ticket, identity, channel, direction, author, text, at, account, reach, verified
+        case ticket, identity, channel, direction, author, text, at, account, reach, verified, kind
         case caseId = "case"
         case customerName = "customer_name"
         case externalId = "external_id"
         case isPublic = "public"
+        case redirectTo = "redirect_to"
     }
 
     public init(caseId: String? = nil, ticket: TicketRef? = nil, identity: Identity? = nil, customerName: String? = nil, channel: ContactChannel,
                 direction: Direction, author: String? = nil, text: String, at: String? = nil, externalId: String? = nil,
-                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil) {
+                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil,
+                kind: String? = nil, redirectTo: String? = nil) {
         self.isPublic = isPublic
         self.account = account
         self.reach = reach
         self.verified = verified
+        self.kind = kind
+        self.redirectTo = redirectTo
         self.caseId = caseId
         self.ticket = ticket
         self.identity = identity
@@ -237,14 +246,19 @@ public struct InteractionReply: Codable, Sendable {
     public var duplicate: Bool
     /// True when this contact reopened its customer's recently solved case (a follow-up).
     public var reopened: Bool
+    /// Things to look at, nothing refused: a public text holding personal data (PROTOCOL §25).
+    /// Absent when there are none.
+    public var warnings: [ContactWarning]?
 
     enum CodingKeys: String, CodingKey {
-        case entry, thread, duplicate, reopened
+        case entry, thread, duplicate, reopened, warnings
         case caseId = "case"
         case openedCase = "opened_case"
     }
 
-    public init(entry: TimelineEntry, caseId: String, thread: String, openedCase: Bool, duplicate: Bool, reopened: Bool = false) {
+    public init(entry: TimelineEntry, caseId: String, thread: String, openedCase: Bool, duplicate: Bool, reopened: Bool = false,
+                warnings: [ContactWarning]? = nil) {
+        self.warnings = warnings
         self.entry = entry
         self.caseId = caseId
         self.thread = thread

@@ -33,6 +33,7 @@ enum Handlers {
         CaseOps.register(&t)
         KBOps.register(&t)
         InboxOps.register(&t)
+        CareOps.register(&t)
         return t
     }()
 }

@@ -5,7 +5,8 @@ import SwarmProtocol
 /// Commands that act on a case take its id (`CS12`) as their first argument, or use the case whose
 /// thread is open.
 public enum CaseCommands {
-    public static let subcommands = ["open", "show", "list", "take", "rename", "status", "priority", "link", "note", "fact", "interaction", "swarm", "helpers", "join", "handoff", "brief"]
+    public static let subcommands = ["open", "show", "list", "take", "rename", "status", "priority", "link", "note", "fact", "interaction", "swarm", "helpers", "join", "handoff", "brief",
+                                             "reply", "redirect", "csat"]
 
     public static let commands: [SlashCommand] = [
         SlashCommand("case", [.choice(subcommands), .optionalText], usage: "/case sub [CS12] …",
@@ -14,7 +15,8 @@ public enum CaseCommands {
                      details: CaseListFilter.help + ["/case take [CS12]           make an unassigned case yours (new becomes open)",
                                                      "/case rename [CS12] title   give the case a new title",
                                                      "/case interaction [CS12] phone|email|… [in|out] text",
-                                                     "                            log a contact made outside Swarm (a reply by phone or mail: out, the default)"]) { c, args in
+                                                     "                            log a contact made outside Swarm (a reply by phone or mail: out, the default)"]
+                         + CareCommands.details) { c, args in
             try await run(c, args[0], args[1])
         },
     ]
@@ -101,6 +103,12 @@ public enum CaseCommands {
             let to = words.removeFirst()
             let handoff = try await c.request(.caseHandoff, CaseHandoffRequest(caseId: try await caseId(), to: to, note: words.joined(separator: " ")), as: Handoff.self)
             await c.notice("handed \(handoff.caseId) to \(handoff.toName.map { "@\($0)" } ?? to)")
+        case "reply":
+            try await CareCommands.reply(c, caseId: try await caseId(), text: text, line: "/case reply " + rest)
+        case "redirect":
+            try await CareCommands.redirect(c, caseId: try await caseId(), words: words, line: "/case redirect " + rest)
+        case "csat":
+            try await CareCommands.csat(c, caseId: try await caseId(), words: words)
         case "brief":
             let brief = try await c.request(.caseBrief, CaseBriefRequest(caseId: try await caseId(), timelineLimit: 50), as: CaseBrief.self)
             await c.remember(brief.caseInfo)

@@ -67,6 +67,9 @@ public struct ChatModel: Sendable {
     public var outbox: [Pending] = []
     /// A y/N question the input line shows instead of the draft (quit with unsent lines, a big paste).
     public var question: String?
+    /// A reply held back by the tone check (`/case reply`), waiting for "send anyway? y/N".
+    public var pendingReply: PendingReply?
+    var pendingReplyAsked = false
     /// Every system line (help, errors, search results) in order, for line mode; bounded.
     public var notices: [Notice] = []
     /// The full-screen client's pane for command output; nil when closed.

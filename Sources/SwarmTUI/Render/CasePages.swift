@@ -26,6 +26,7 @@ public enum CasePages {
         if let summary = c.summary { lines.append("  summary: \(summary)") }
         if !c.tickets.isEmpty { lines.append("  tickets: " + c.tickets.map { "\($0.system) \($0.key)" }.joined(separator: ", ")) }
         if !c.tags.isEmpty { lines.append("  tags: " + c.tags.joined(separator: ", ")) }
+        if let csat = c.csat { lines.append("  CSAT: \(csat.score)/5" + (csat.comment.map { " — \($0)" } ?? "")) }
         lines.append("  thread: \(c.thread) in #\(c.channelName) (/thread \(c.thread))")
         return lines
     }
@@ -73,7 +74,8 @@ public enum CasePages {
     public static func timelineLine(_ e: TimelineEntry) -> String {
         if e.kind == "interaction" {
             let arrow = e.direction == .outbound ? "→" : "←"
-            return "\(short(e.at)) \(e.channel?.rawValue ?? "?") \(arrow) \(e.author ?? "?"): \(e.text)"
+            let via = e.redirectTo.map { " ↪ redirected to \($0.rawValue)" } ?? ""
+            return "\(short(e.at)) \(e.channel?.rawValue ?? "?") \(arrow) \(e.author ?? "?")\(via): \(e.text)"
         }
         return "\(short(e.at)) · \(e.text)"
     }

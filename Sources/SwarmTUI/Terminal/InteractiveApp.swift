@@ -97,6 +97,8 @@ public struct InteractiveApp: Sendable {
         case quit
         /// A long or many-line message, sent on yes and given back to the input line on no.
         case send(String)
+        /// A reply the tone check held back (`/case reply`): sent on yes, given back on no.
+        case heldReply
     }
 
     enum Outcome: Sendable {
@@ -114,6 +116,7 @@ public struct InteractiveApp: Sendable {
         case .submit(let line):
             if let question = Self.confirmation(for: line) { return .ask(.send(line), question) }
             if await !submit(line) { return await quitting(editor) }
+            if let question = await controller.takeHeldReplyQuestion() { return .ask(.heldReply, question) }
         case .complete(let forward): await complete(&editor, forward: forward)
         case .switchChannel(let n): await controller.select(index: n)
         case .nextChannel: await controller.cycle(by: 1)
@@ -141,6 +144,9 @@ public struct InteractiveApp: Sendable {
                 return true
             }
             return await submit(line)
+        case .heldReply:
+            if let line = await controller.answerHeldReply(yes) { editor.set(line) }
+            return true
         }
     }
 

@@ -21,6 +21,12 @@ public struct PlainMode: Sendable {
         while let line = await readLine() {
             if line.isEmpty { continue }
             if await !InteractiveApp.submit(line, to: controller) { break }
+            // A reply held by the tone check: the next line answers "send anyway? y/N".
+            if let question = await controller.takeHeldReplyQuestion() {
+                await controller.notice(question)
+                let answer = await readLine() ?? ""
+                await controller.answerHeldReply(answer.trimmingCharacters(in: .whitespaces).lowercased() == "y")
+            }
         }
         // Give queued lines a chance to go out before leaving (stdin ended).
         await waitForOutbox()
