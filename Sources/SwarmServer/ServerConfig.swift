@@ -55,6 +55,13 @@ public struct ServerConfig: Sendable, Equatable {
     /// kb.search ranks at most this many of the newest matches (plus articles that solved cases);
     /// 0 ranks every match.
     public var kbSearchCandidates = 500
+    /// SLA (ServerConfig+SLA.swift): the warning comes when this share of a target has run.
+    public var slaWarningShare = 0.8
+    /// Team channel whose members (who may see the case) also get `sla.warning`/`sla.breached`; "" none.
+    public var slaLeadsChannel = ""
+    /// `[sla.policy.NAME]` and `[sla.calendar.NAME]` as written, and the policies built from them.
+    public var slaSettings: [String: TOMLSubset.Value] = [:]
+    public var slaPolicies: [SLAPolicy] = []
 
     public init() {}
 
@@ -88,6 +95,8 @@ public struct ServerConfig: Sendable, Equatable {
         "intake.dedicated_accounts": { c, v in c.dedicatedAccounts = try v.stringsValue() },
         "kb.editor_skill": { c, v in c.kbEditorSkill = try v.stringValue() },
         "kb.search_candidates": { c, v in c.kbSearchCandidates = try v.intValue(in: 0...10_000_000) },
+        "sla.warning_share": { c, v in c.slaWarningShare = try v.doubleValue(in: 0.05...0.99) },
+        "sla.leads_channel": { c, v in c.slaLeadsChannel = try v.stringValue() },
     ]
 
     public struct ConfigError: Error, CustomStringConvertible {
@@ -99,9 +108,11 @@ public struct ServerConfig: Sendable, Equatable {
         let values: [String: TOMLSubset.Value]
         do { values = try TOMLSubset.parse(text) } catch { throw ConfigError(description: "\(source): \(error)") }
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            if Self.isSLASetting(key) { slaSettings[key] = value; continue }
             guard let setter = Self.keys[key] else { throw ConfigError(description: "\(source): unknown key \(key)") }
             do { try setter(&self, value) } catch { throw ConfigError(description: "\(source): \(key): \(error)") }
         }
+        do { slaPolicies = try Self.buildSLAPolicies(from: slaSettings) } catch { throw ConfigError(description: "\(source): \(error)") }
     }
 
     /// Applies `SWARM_SERVER_PORT=7421`-style variables.

@@ -22,6 +22,8 @@ final class ServerCore: Sendable {
     let limiter: RateLimiter
     /// `intake.dedicated_accounts`, normalized once.
     let dedicatedAccounts: Set<String>
+    /// Fires SLA warnings and breaches; ops that move a case's clocks wake it.
+    let slaScheduler: SLAScheduler
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store
@@ -30,6 +32,7 @@ final class ServerCore: Sendable {
         self.logger = logger
         self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
         self.dedicatedAccounts = ContactSignals.normalizedAccounts(config.dedicatedAccounts)
+        self.slaScheduler = SLAScheduler(store: store, leadsChannel: config.slaLeadsChannel, logger: logger)
         self.gate = ConnectionGate(limits: .init(perAddress: config.maxConnectionsWithoutHelloPerAddress, total: config.maxConnectionsWithoutHello), logger: logger)
     }
 

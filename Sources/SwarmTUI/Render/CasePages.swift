@@ -27,6 +27,7 @@ public enum CasePages {
         if !c.tickets.isEmpty { lines.append("  tickets: " + c.tickets.map { "\($0.system) \($0.key)" }.joined(separator: ", ")) }
         if !c.tags.isEmpty { lines.append("  tags: " + c.tags.joined(separator: ", ")) }
         lines.append("  thread: \(c.thread) in #\(c.channelName) (/thread \(c.thread))")
+        lines += SLAPages.lines(c.sla)
         return lines
     }
 
