@@ -18,7 +18,9 @@ struct TerminalSLATests {
         let bot = try await TestClient.connect(url: server.url, token: botToken)
         _ = try await lead.createChannel("support", members: ["anna", botUser.id])
         let opened = try await bot.request(.caseInteraction, SLAFlowTests.contact("Charged twice!", at: start, id: "x-1"), as: InteractionReply.self)
-        _ = try await lead.request(.caseUpdate, CaseUpdateRequest(caseId: opened.caseId, owner: "anna"), as: Case.self)
+        let annaAPI = try await TestClient.connect(url: server.url, token: annaToken)
+        _ = try await annaAPI.request(.caseUpdate, CaseUpdateRequest(caseId: opened.caseId, owner: "me"), as: Case.self)
+        await annaAPI.close()
 
         let anna = try SwarmInTmux(url: server.url, token: annaToken, width: 140, height: 30)
         defer { anna.close() }
