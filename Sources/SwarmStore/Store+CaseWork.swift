@@ -59,7 +59,7 @@ extension SQLiteStore {
             var reopened = false
             if caseRow == nil, let customer,
                let row = try Self.followUpCase(db, p, customer: customer, contactAt: at.flatMap(Timestamp.parse) ?? now, windowHours: followupHours) {
-                try Self.reopen(tx, row, by: p)
+                try Self.reopen(tx, row, by: p, at: Timestamp.format(now))
                 caseRow = try Self.caseRow(db, ref: Ids.make(.case, row["id"]))
                 reopened = true
             }
