@@ -142,9 +142,17 @@ extension SQLiteStore {
         let event = SLAAlertEvent(caseInfo: model, clock: clock, policy: model.sla.policy ?? "default", dueAt: dueAt, at: at)
         let name: EventName = level == "warning" ? .slaWarning : .slaBreached
         let channelId: Int64 = row["channel_id"]
-        try tx.append(name, channel: channelId, user: row["owner_id"], audience: audience, event)
+        let owner: Int64? = row["owner_id"]
+        try tx.append(name, channel: channelId, user: owner, audience: audience, event)
+        // The leads channel's members are addressed one by one, leaving out those the event above
+        // already reaches, so a lead in both channels gets each alert once (live and replayed).
         if !leadsChannel.isEmpty, let leads = try? Rows.channel(db, ref: leadsChannel), leads.id != channelId {
-            try tx.append(name, channel: leads.id, user: nil, audience: audience, event)
+            let readers = try Int64.fetchAll(db, sql: """
+                SELECT user_id FROM members WHERE channel_id = ? AND user_id NOT IN (SELECT user_id FROM members WHERE channel_id = ?) ORDER BY user_id
+                """, arguments: [leads.id, channelId])
+            for reader in readers where reader != owner {
+                try tx.append(name, channel: nil, user: reader, audience: audience, event)
+            }
         }
         // The card is posted by whoever opened the case (usually the intake bot): there is no
         // system user, and a card needs an author who belongs to the channel.

@@ -103,10 +103,12 @@ struct SLAFlowTests {
         let lead = try await server.client("lena", role: .lead)
         let anna = try await server.client("anna")
         let olga = try await server.client("olga")
+        // A lead who reads #leads only: the alerts reach her through sla.leads_channel.
+        let lara = try await server.client("lara", role: .lead)
         let (botUser, botToken) = try await server.store.createBot(name: "x-bot", scopes: ["case.interaction"], channels: ["support"])
         let bot = try await TestClient.connect(url: server.url, token: botToken)
         _ = try await lead.createChannel("support", kind: .private, members: [anna.userId, botUser.id])
-        _ = try await lead.createChannel("leads", members: [olga.userId])
+        _ = try await lead.createChannel("leads", members: [olga.userId, lara.userId])
         let opened = try await bot.request(.caseInteraction, Self.contact("Your app charged me twice!", at: Self.at(0), id: "x-1"), as: InteractionReply.self)
         _ = try await anna.request(.caseUpdate, CaseUpdateRequest(caseId: opened.caseId, owner: "me"), as: Case.self)
         let fresh = try await anna.request(.caseGet, CaseRef(caseId: opened.caseId), as: Case.self)
@@ -123,6 +125,7 @@ struct SLAFlowTests {
         #expect(warning.data?["due_at"]?.string == Timestamp.format(Self.at(15)))
         #expect(warning.data?["case"]?["id"]?.string == opened.caseId)
         _ = try await lead.event("sla.warning")
+        _ = try await lara.event("sla.warning") { $0.data?["case"]?["id"]?.string == opened.caseId }
         let card = try await anna.event("message.new") { $0.data?["card"]?["type"]?.string == "sla" }
         #expect(card.data?["thread"]?.string == opened.thread)
 
@@ -137,6 +140,14 @@ struct SLAFlowTests {
         _ = try await olga.request(.channelList, [String: String]())
         let olgaWarnings = await olga.pending("sla.warning"), olgaBreaches = await olga.pending("sla.breached")
         #expect(olgaWarnings.isEmpty && olgaBreaches.isEmpty)
+        // Nor in a replay of the whole log; the lead, who may see every case, gets both replayed.
+        for (reader, sees) in [(olga, false), (lead, true), (lara, true)] {
+            let replay = try await TestClient.connect(url: server.url, token: reader.token, after: 0)
+            _ = try await replay.event("ready")
+            let replayed = await replay.pending("sla.warning").count + replay.pending("sla.breached").count
+            #expect(sees ? replayed == 2 : replayed == 0, "\(reader.name)")
+            await replay.close()
+        }
 
         // A late answer, then a new inbound: the next-response clock starts its own wait.
         _ = try await anna.request(.caseInteraction, InteractionRequest(caseId: opened.caseId, channel: .twitter, direction: .outbound,
