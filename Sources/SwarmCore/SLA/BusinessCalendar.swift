@@ -18,11 +18,13 @@ public struct BusinessCalendar: Sendable, Equatable {
 
     public var name: String
     /// nil: open around the clock, every day; holidays do not apply.
-    public var timeZone: TimeZone?
+    public let timeZone: TimeZone?
     /// Indexed by `Calendar` weekday: 1 Sunday … 7 Saturday (index 0 unused).
     public var week: [[Interval]]
     /// Local dates `YYYY-MM-DD` on which the team is closed all day.
     public var holidays: Set<String>
+    /// The Gregorian calendar in `timeZone`, made once: building one per step was most of the cost.
+    private var gregorian: Calendar?
 
     /// 24/7.
     public static let always = BusinessCalendar(name: "24x7")
@@ -32,6 +34,7 @@ public struct BusinessCalendar: Sendable, Equatable {
         self.timeZone = nil
         self.week = Array(repeating: [], count: 8)
         self.holidays = []
+        self.gregorian = nil
     }
 
     public init(name: String, timeZone: TimeZone, week: [[Interval]], holidays: Set<String> = []) {
@@ -39,6 +42,7 @@ public struct BusinessCalendar: Sendable, Equatable {
         self.timeZone = timeZone
         self.week = week.count == 8 ? week : Array(repeating: [], count: 8)
         self.holidays = holidays
+        self.gregorian = Self.calendar(timeZone)
     }
 
     public var isAlwaysOpen: Bool { timeZone == nil }
@@ -50,15 +54,15 @@ public struct BusinessCalendar: Sendable, Equatable {
     /// Business seconds in `[from, to)`; 0 when `to ≤ from`.
     public func businessSeconds(from: Date, to: Date) -> TimeInterval {
         guard to > from else { return 0 }
-        guard let tz = timeZone else { return to.timeIntervalSince(from) }
+        guard let cal = gregorian else { return to.timeIntervalSince(from) }
         var total: TimeInterval = 0
-        var day = Self.calendar(tz).startOfDay(for: from)
+        var day = cal.startOfDay(for: from)
         while day < to {
-            for (a, b) in openIntervals(onDayStarting: day, tz) {
+            for (a, b) in openIntervals(onDayStarting: day, cal) {
                 let s = max(a, from), e = min(b, to)
                 if e > s { total += e.timeIntervalSince(s) }
             }
-            day = Self.nextDay(day, tz)
+            day = Self.nextDay(day, cal)
         }
         return total
     }
@@ -66,35 +70,35 @@ public struct BusinessCalendar: Sendable, Equatable {
     /// The instant `seconds` business seconds after `start` (at `start` itself for 0 when open;
     /// else at the next opening). `Date.distantFuture` when the schedule never opens again.
     public func adding(_ seconds: TimeInterval, to start: Date) -> Date {
-        guard let tz = timeZone else { return start.addingTimeInterval(max(0, seconds)) }
+        guard let cal = gregorian else { return start.addingTimeInterval(max(0, seconds)) }
         var remaining = max(0, seconds)
-        var day = Self.calendar(tz).startOfDay(for: start)
+        var day = cal.startOfDay(for: start)
         for _ in 0..<Self.searchDays {
-            for (a, b) in openIntervals(onDayStarting: day, tz) where b > start {
+            for (a, b) in openIntervals(onDayStarting: day, cal) where b > start {
                 let s = max(a, start)
                 let available = b.timeIntervalSince(s)
                 if remaining <= available { return s.addingTimeInterval(remaining) }
                 remaining -= available
             }
-            day = Self.nextDay(day, tz)
+            day = Self.nextDay(day, cal)
         }
         return .distantFuture
     }
 
     /// Whether the team is working at `instant`.
     public func isOpen(at instant: Date) -> Bool {
-        guard let tz = timeZone else { return true }
-        let day = Self.calendar(tz).startOfDay(for: instant)
-        return openIntervals(onDayStarting: day, tz).contains { $0.0 <= instant && instant < $0.1 }
+        guard let cal = gregorian else { return true }
+        let day = cal.startOfDay(for: instant)
+        return openIntervals(onDayStarting: day, cal).contains { $0.0 <= instant && instant < $0.1 }
     }
 
     /// The open intervals of one local day as instants.
-    func openIntervals(onDayStarting day: Date, _ tz: TimeZone) -> [(Date, Date)] {
-        let cal = Self.calendar(tz)
+    func openIntervals(onDayStarting day: Date, _ cal: Calendar) -> [(Date, Date)] {
         let parts = cal.dateComponents([.year, .month, .day, .weekday], from: day)
         guard let y = parts.year, let m = parts.month, let d = parts.day, let wd = parts.weekday else { return [] }
         if holidays.contains(String(format: "%04d-%02d-%02d", y, m, d)) { return [] }
-        let next = Self.nextDay(day, tz)
+        guard !week[wd].isEmpty else { return [] }
+        let next = Self.nextDay(day, cal)
         return week[wd].compactMap { iv in
             guard let a = Self.instant(cal, y, m, d, minute: iv.start, nextDay: next),
                   let b = Self.instant(cal, y, m, d, minute: iv.end, nextDay: next), b > a else { return nil }
@@ -109,8 +113,7 @@ public struct BusinessCalendar: Sendable, Equatable {
         return cal.date(from: DateComponents(year: y, month: m, day: d, hour: minute / 60, minute: minute % 60))
     }
 
-    static func nextDay(_ day: Date, _ tz: TimeZone) -> Date {
-        let cal = calendar(tz)
+    static func nextDay(_ day: Date, _ cal: Calendar) -> Date {
         // Noon is never skipped by DST, so +1 day from noon lands on the next local date.
         let noon = cal.date(bySettingHour: 12, minute: 0, second: 0, of: day) ?? day.addingTimeInterval(43_200)
         return cal.startOfDay(for: cal.date(byAdding: .day, value: 1, to: noon) ?? noon.addingTimeInterval(86_400))
