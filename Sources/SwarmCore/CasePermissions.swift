@@ -108,19 +108,6 @@ public enum CaseRules {
         return trimmed.count >= 15 && words.count >= 3
     }
 
-    /// Allowed status moves. Reopening (solved/closed → open) is allowed; every move is logged.
-    public static func mayMove(from: CaseStatus, to: CaseStatus) -> Bool {
-        switch (from, to) {
-        case (let a, let b) where a == b: return false
-        case (.new, _): return true
-        case (.open, .pending), (.open, .solved), (.open, .closed): return true
-        case (.pending, .open), (.pending, .solved), (.pending, .closed): return true
-        case (.solved, .closed), (.solved, .open): return true
-        case (.closed, .open): return true
-        default: return false
-        }
-    }
-
     /// Tags: lower-case names, at most 16.
     public static func validTags(_ tags: [String]) throws -> [String] {
         let clean = tags.map { Names.strip($0).lowercased() }.filter { !$0.isEmpty }

@@ -86,24 +86,90 @@ public struct TicketLink: Codable, Sendable, Equatable {
     }
 }
 
-/// First-response service level: a case is answered when its first outbound interaction is
-/// recorded; `due_at` is `created_at` plus `cases.sla_hours`.
+/// A case's service level. `due_at`, `first_response_at` and `state` keep their first meaning
+/// (the first-response deadline, the first outbound interaction, running/met/breached) for older
+/// clients; `policy` and the per-clock readings follow PROTOCOL §24.
 public struct SLAState: Codable, Sendable, Equatable {
     public var dueAt: String
     public var firstResponseAt: String?
     /// `met`, `breached` (answered late or still unanswered past due) or `running`.
     public var state: String
+    /// The SLA policy the case runs under (`default`: `cases.sla_hours`, 24/7).
+    public var policy: String?
+    public var firstResponse: SLAClockInfo?
+    public var nextResponse: SLAClockInfo?
+    public var resolution: SLAClockInfo?
 
     enum CodingKeys: String, CodingKey {
-        case state
+        case state, policy, resolution
         case dueAt = "due_at"
         case firstResponseAt = "first_response_at"
+        case firstResponse = "first_response"
+        case nextResponse = "next_response"
     }
 
-    public init(dueAt: String, firstResponseAt: String?, state: String) {
+    public init(dueAt: String, firstResponseAt: String?, state: String, policy: String? = nil, firstResponse: SLAClockInfo? = nil,
+                nextResponse: SLAClockInfo? = nil, resolution: SLAClockInfo? = nil) {
         self.dueAt = dueAt
         self.firstResponseAt = firstResponseAt
         self.state = state
+        self.policy = policy
+        self.firstResponse = firstResponse
+        self.nextResponse = nextResponse
+        self.resolution = resolution
+    }
+}
+
+/// One SLA clock of a case (PROTOCOL §24).
+public struct SLAClockInfo: Codable, Sendable, Equatable {
+    /// The deadline (while paused: the deadline if the clock resumed now); absent when the
+    /// calendar never opens again.
+    public var dueAt: String?
+    /// `running`, `paused`, `met` or `breached`.
+    public var state: String
+    /// Next response: when the customer's unanswered contact arrived.
+    public var startedAt: String?
+    /// Running time once the clock stopped, wall-clock and in business hours.
+    public var seconds: Int?
+    public var businessSeconds: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case state, seconds
+        case dueAt = "due_at"
+        case startedAt = "started_at"
+        case businessSeconds = "business_seconds"
+    }
+
+    public init(dueAt: String?, state: String, startedAt: String? = nil, seconds: Int? = nil, businessSeconds: Int? = nil) {
+        self.dueAt = dueAt
+        self.state = state
+        self.startedAt = startedAt
+        self.seconds = seconds
+        self.businessSeconds = businessSeconds
+    }
+}
+
+/// `sla.warning` and `sla.breached`: a clock of a case reached its warning share or deadline.
+public struct SLAAlertEvent: Codable, Sendable, Equatable {
+    public var caseInfo: Case
+    /// `first_response`, `next_response` or `resolution`.
+    public var clock: String
+    public var policy: String
+    public var dueAt: String
+    public var at: String
+
+    enum CodingKeys: String, CodingKey {
+        case clock, policy, at
+        case caseInfo = "case"
+        case dueAt = "due_at"
+    }
+
+    public init(caseInfo: Case, clock: String, policy: String, dueAt: String, at: String) {
+        self.caseInfo = caseInfo
+        self.clock = clock
+        self.policy = policy
+        self.dueAt = dueAt
+        self.at = at
     }
 }
 

@@ -88,6 +88,8 @@ public enum EventName: String, Codable, Sendable, CaseIterable {
     case caseUpdated = "case.updated"
     case caseSwarmInvite = "case.swarm_invite"
     case caseHandoff = "case.handoff"
+    case slaWarning = "sla.warning"
+    case slaBreached = "sla.breached"
 }
 
 public enum ProtocolInfo {

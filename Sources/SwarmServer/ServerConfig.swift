@@ -63,6 +63,13 @@ public struct ServerConfig: Sendable, Equatable {
     public var toneMaxLength = 0
     public var toneSignaturePattern = ""
     public var toneDefaultLanguage = "en"
+    /// SLA (ServerConfig+SLA.swift): the warning comes when this share of a target has run.
+    public var slaWarningShare = 0.8
+    /// Team channel whose members (who may see the case) also get `sla.warning`/`sla.breached`; "" none.
+    public var slaLeadsChannel = ""
+    /// `[sla.policy.NAME]` and `[sla.calendar.NAME]` as written, and the policies built from them.
+    public var slaSettings: [String: TOMLSubset.Value] = [:]
+    public var slaPolicies: [SLAPolicy] = []
 
     public init() {}
 
@@ -112,6 +119,8 @@ public struct ServerConfig: Sendable, Equatable {
         "tone.max_length": { c, v in c.toneMaxLength = try v.intValue(in: 0...16_000) },
         "tone.signature_pattern": { c, v in c.toneSignaturePattern = try v.stringValue(); try ServerConfig.checkTone(signature: c.toneSignaturePattern) },
         "tone.default_language": { c, v in c.toneDefaultLanguage = try v.stringValue(); try ServerConfig.checkTone(language: c.toneDefaultLanguage) },
+        "sla.warning_share": { c, v in c.slaWarningShare = try v.doubleValue(in: 0.05...0.99) },
+        "sla.leads_channel": { c, v in c.slaLeadsChannel = try v.stringValue() },
     ]
 
     public struct ConfigError: Error, CustomStringConvertible {
@@ -123,9 +132,11 @@ public struct ServerConfig: Sendable, Equatable {
         let values: [String: TOMLSubset.Value]
         do { values = try TOMLSubset.parse(text) } catch { throw ConfigError(description: "\(source): \(error)") }
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            if Self.isSLASetting(key) { slaSettings[key] = value; continue }
             guard let setter = Self.keys[key] else { throw ConfigError(description: "\(source): unknown key \(key)") }
             do { try setter(&self, value) } catch { throw ConfigError(description: "\(source): \(key): \(error)") }
         }
+        do { slaPolicies = try Self.buildSLAPolicies(from: slaSettings) } catch { throw ConfigError(description: "\(source): \(error)") }
     }
 
     /// Applies `SWARM_SERVER_PORT=7421`-style variables.

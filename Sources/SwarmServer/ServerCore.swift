@@ -24,6 +24,8 @@ final class ServerCore: Sendable {
     let dedicatedAccounts: Set<String>
     /// `[tone]` as rules, parsed once (the config was validated at start-up).
     let tone: ToneRules
+    /// Fires SLA warnings and breaches; ops that move a case's clocks wake it.
+    let slaScheduler: SLAScheduler
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store
@@ -33,6 +35,7 @@ final class ServerCore: Sendable {
         self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
         self.dedicatedAccounts = ContactSignals.normalizedAccounts(config.dedicatedAccounts)
         self.tone = config.toneRules
+        self.slaScheduler = SLAScheduler(store: store, leadsChannel: config.slaLeadsChannel, logger: logger)
         self.gate = ConnectionGate(limits: .init(perAddress: config.maxConnectionsWithoutHelloPerAddress, total: config.maxConnectionsWithoutHello), logger: logger)
     }
 

@@ -18,13 +18,17 @@ public final class SwarmServer: Sendable {
     let group: ServiceGroup
     let running: Task<Void, any Error>
 
-    public static func start(_ config: ServerConfig, logger: Logger = Logger(label: "swarmd"), handleSignals: Bool = false) async throws -> SwarmServer {
+    /// `slaClock` replaces the clock the SLA rules read (tests; nil: the system clock).
+    public static func start(_ config: ServerConfig, logger: Logger = Logger(label: "swarmd"), handleSignals: Bool = false,
+                             slaClock: (@Sendable () -> Date)? = nil) async throws -> SwarmServer {
         try config.validate()
         ServerMetrics.bootstrap()
         let store = try SQLiteStore.open(
             StoreOptions(path: config.databasePath, synchronous: config.synchronous, readers: config.readers, maxBatch: config.maxBatch,
                          kbSearchCandidates: config.kbSearchCandidates),
             logger: logger)
+        store.sla.configure(SLASettings(policies: config.slaPolicies, slaHours: config.slaHours, warningShare: config.slaWarningShare))
+        if let slaClock { store.sla.setClock(slaClock) }
         let hub = Hub(memberships: try await store.allMemberships(), logger: logger)
         store.committer.setOnCommit { batch in
             hub.publish(batch.events)
@@ -55,7 +59,7 @@ public final class SwarmServer: Sendable {
             },
             logger: logger)
         var groupConfig = ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: Maintenance(core: core))],
+            services: [.init(service: app), .init(service: Maintenance(core: core)), .init(service: core.slaScheduler)],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         // A backstop only: Maintenance cuts every socket after the grace period, so the HTTP
@@ -83,6 +87,13 @@ public final class SwarmServer: Sendable {
         self.group = group
         self.running = running
     }
+
+    /// Runs the SLA scheduler now (tests, after moving the injected clock).
+    public func wakeSLAScheduler() { core.slaScheduler.wake() }
+
+    /// One scheduler pass, awaited (tests that check nothing is due yet); returns alerts fired.
+    @discardableResult
+    public func runSLAPass() async throws -> Int { try await store.fireDueSLAAlerts(leadsChannel: core.config.slaLeadsChannel) }
 
     /// Open WebSocket connections (for tests and diagnostics).
     public var connectionCount: Int { core.hub.connectionCount }

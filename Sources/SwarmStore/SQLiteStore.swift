@@ -54,6 +54,8 @@ public final class SQLiteStore: Sendable {
     public let committer: GroupCommitter
     let logger: Logger
     let kbSearchCandidates: Int
+    /// SLA policies and the clock the SLA rules read (the server sets both; tests inject the clock).
+    public let sla = SLAContext()
     private let runner: Task<Void, Never>
 
     public static func open(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) throws -> SQLiteStore {

@@ -10,7 +10,8 @@ extension SQLiteStore {
     /// most recently updated open case; else its case solved within `followupHours` before the
     /// contact (`CaseFollowUp`), reopened; else a new case in `intakeChannel`. `now` is the clock.
     public func interaction(_ p: Principal, _ req: InteractionRequest, intakeChannel: String, slaHours: Int, followupHours: Int = 72,
-                            dedicatedAccounts: Set<String> = [], now: Date = Date()) async throws -> InteractionReply {
+                            dedicatedAccounts: Set<String> = [], now clock: Date? = nil) async throws -> InteractionReply {
+        let now = clock ?? sla.now()
         let text = try Self.validText(req.text, field: "text", max: 16_000)
         let signals = try Self.signals(isPublic: req.isPublic, account: req.account, reach: req.reach, verified: req.verified)
         let redirect = try Self.redirectTarget(kind: req.kind, redirectTo: req.redirectTo, direction: req.direction)
@@ -24,6 +25,7 @@ extension SQLiteStore {
         guard req.caseId != nil || req.ticket != nil || req.identity != nil else {
             throw SwarmError.badRequest("case.interaction needs case, ticket or identity")
         }
+        let settings = sla.settings
         return try await write { tx in
             let db = tx.db
             if let ext = req.externalId, let seen = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM timeline WHERE channel = ? AND external_id = ?"),
@@ -59,7 +61,7 @@ extension SQLiteStore {
             var reopened = false
             if caseRow == nil, let customer,
                let row = try Self.followUpCase(db, p, customer: customer, contactAt: at.flatMap(Timestamp.parse) ?? now, windowHours: followupHours) {
-                try Self.reopen(tx, row, by: p)
+                try Self.reopen(tx, row, by: p, at: Timestamp.format(now))
                 caseRow = try Self.caseRow(db, ref: Ids.make(.case, row["id"]))
                 reopened = true
             }
@@ -67,9 +69,11 @@ extension SQLiteStore {
                 let ch = try Self.caseChannel(tx, p, ref: intakeChannel)
                 let title = CaseTitle.derived(from: text)
                 let id = try Self.insertCase(tx, p, customer: customer, channel: ch, title: title, priority: .normal, source: req.channel,
-                                             summary: nil, tags: [], slaHours: slaHours)
-                // Before the announcement, so the `opened` event already carries the signals.
+                                             summary: nil, tags: [], slaHours: slaHours, now: now, openedAt: at)
+                // Before the announcement, so the `opened` event already carries the signals and
+                // the clocks (which start at the contact's time: the `opened` entry carries it).
                 try Self.recordCaseSignals(tx, caseId: id, signals, direction: req.direction)
+                try Self.refreshSLA(tx, caseId: id, settings: settings, now: now)
                 try Self.announce(tx, caseId: id, change: "opened", by: p)
                 caseRow = try Self.caseRow(db, ref: Ids.make(.case, id))
                 opened = true
@@ -85,7 +89,7 @@ extension SQLiteStore {
                 }
             }
             let author = req.author ?? (req.direction == .inbound ? row["customer_name"] : p.name)
-            let entry = try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "interaction", text: text, at: at,
+            let entry = try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "interaction", text: text, at: at ?? Timestamp.format(now),
                                              channel: req.channel, direction: req.direction, author: author, externalId: req.externalId, by: p.id,
                                              signals: signals, dedicated: ContactSignals.isDedicated(signals.account, in: dedicatedAccounts),
                                              redirectTo: redirect)
@@ -93,7 +97,9 @@ extension SQLiteStore {
             if req.direction == .outbound {
                 try db.execute(sql: "UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", arguments: [entry.at, caseId])
             }
-            try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [Timestamp.now(), caseId])
+            try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [Timestamp.format(now), caseId])
+            // Every contact starts, answers or extends a wait: the clocks are reread from the timeline.
+            try Self.refreshSLA(tx, caseId: caseId, settings: settings, now: now)
             let arrow = req.direction == .inbound ? "←" : "→"
             var card: [String: JSONValue] = ["type": .string("interaction"), "case": .string(Ids.make(.case, caseId)), "entry": .string(entry.id),
                                              "channel": .string(req.channel.rawValue), "direction": .string(req.direction.rawValue),

@@ -10,6 +10,8 @@ extension SQLiteStore {
         let signals = try Self.signals(isPublic: req.isPublic, account: req.account, reach: req.reach, verified: req.verified)
         let summary = try req.summary.map { try Self.validText($0, field: "summary", max: 4000) }
         let tags = try CaseRules.validTags(req.tags ?? [])
+        let now = sla.now()
+        let settings = sla.settings
         return try await write { tx in
             try self.idempotent(tx, user: p.id, key: req.idempotencyKey, op: .caseOpen) {
                 let customer: Int64
@@ -22,9 +24,10 @@ extension SQLiteStore {
                 }
                 let ch = try Self.caseChannel(tx, p, ref: req.channel)
                 let id = try Self.insertCase(tx, p, customer: customer, channel: ch, title: title, priority: req.priority ?? .normal,
-                                             source: req.sourceChannel, summary: summary, tags: tags, slaHours: slaHours)
+                                             source: req.sourceChannel, summary: summary, tags: tags, slaHours: slaHours, now: now)
                 for ticket in req.tickets ?? [] { try Self.link(tx, p, caseId: id, ticket) }
                 try Self.recordCaseSignals(tx, caseId: id, signals, direction: .inbound)
+                try Self.refreshSLA(tx, caseId: id, settings: settings, now: now)
                 return try Self.announce(tx, caseId: id, change: "opened", by: p)
             }
         }
@@ -92,24 +95,26 @@ extension SQLiteStore {
             throw SwarmError.badRequest("nothing to change: give status, priority, tags, title, summary or owner")
         }
         if let owner = req.owner, owner.trimmingCharacters(in: .whitespaces).isEmpty { throw SwarmError.badRequest("owner is \"me\" or your own user") }
+        let clock = sla.now()
+        let settings = sla.settings
         return try await write { tx in
             let db = tx.db
             let row = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: row, .caseUpdate)
             let id: Int64 = row["id"]
             let customer: Int64 = row["customer_id"]
-            let now = Timestamp.now()
+            let now = Timestamp.format(clock)
             var changes: [String] = []
             if let status = req.status {
                 let from = CaseStatus(rawValue: row["status"]) ?? .open
                 if from != status {
-                    guard CaseRules.mayMove(from: from, to: status) else {
+                    guard CaseLifecycle.mayMove(from: from, to: status) else {
                         throw SwarmError.conflict("a \(from.rawValue) case cannot become \(status.rawValue)")
                     }
                     try db.execute(sql: "UPDATE cases SET status = ?, solved_at = CASE WHEN ? = 'solved' THEN ? ELSE solved_at END WHERE id = ?",
                                    arguments: [status.rawValue, status.rawValue, now, id])
-                    let verb = (from == .solved || from == .closed) && status == .open ? "reopened" : "\(from.rawValue) → \(status.rawValue)"
-                    try Self.addTimeline(tx, customer: customer, caseId: id, kind: "status", text: "status \(verb)", by: p.id,
+                    let verb = CaseLifecycle.isReopen(from: from, to: status) ? "reopened" : "\(from.rawValue) → \(status.rawValue)"
+                    try Self.addTimeline(tx, customer: customer, caseId: id, kind: "status", text: "status \(verb)", at: now, by: p.id,
                                          data: .object(["from": .string(from.rawValue), "to": .string(status.rawValue)]))
                     changes.append("status")
                 }
@@ -138,6 +143,8 @@ extension SQLiteStore {
             }
             guard !changes.isEmpty else { return try Self.caseModel(db, row) }
             try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [now, id])
+            // A status move pauses, stops or resumes the clocks; a priority change may change the policy.
+            if changes.contains("status") || changes.contains("priority") { try Self.refreshSLA(tx, caseId: id, settings: settings, now: clock) }
             return try Self.announce(tx, caseId: id, change: changes.joined(separator: ","), by: p)
         }
     }
@@ -215,19 +222,10 @@ extension SQLiteStore {
                     status: CaseStatus(rawValue: row["status"]) ?? .open, priority: CasePriority(rawValue: row["priority"]) ?? .normal,
                     owner: owner.map { Ids.make(.user, $0) }, ownerName: row["owner_name"],
                     sourceChannel: (row["source_channel"] as String?).flatMap(ContactChannel.init(rawValue:)), summary: row["summary"],
-                    tags: tags, tickets: tickets, sla: sla(row), openedBy: Ids.make(.user, row["opened_by"]),
+                    tags: tags, tickets: tickets, sla: try slaState(db, row), openedBy: Ids.make(.user, row["opened_by"]),
                     createdAt: row["created_at"], updatedAt: row["updated_at"],
                     isPublic: row["public"] as Bool? ?? false, account: row["account"], reach: row["reach"] as Int? ?? 0,
                     verified: row["verified"] as Bool? ?? false, csat: try caseCSAT(db, caseId: id))
-    }
-
-    static func sla(_ row: Row) -> SLAState {
-        let due: String = row["sla_due_at"]
-        let first: String? = row["first_response_at"]
-        let state: String
-        if let first { state = first <= due ? "met" : "breached" }
-        else { state = Timestamp.now() > due ? "breached" : "running" }
-        return SLAState(dueAt: due, firstResponseAt: first, state: state)
     }
 
     /// Checks the per-case part of the permission table (the role × op part ran at dispatch) with
@@ -259,7 +257,8 @@ extension SQLiteStore {
 
     /// Inserts the case and its thread root (a card in the team channel), both ways linked.
     static func insertCase(_ tx: WriteTx, _ p: Principal, customer: Int64, channel ch: ChannelRow, title: String, priority: CasePriority,
-                           source: ContactChannel?, summary: String?, tags: [String], slaHours: Int) throws -> Int64 {
+                           source: ContactChannel?, summary: String?, tags: [String], slaHours: Int, now date: Date = Date(),
+                           openedAt: String? = nil) throws -> Int64 {
         let db = tx.db
         // One writer: the next id is known before the insert, so the root card can name it.
         let id = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM cases") ?? 1)
@@ -273,8 +272,8 @@ extension SQLiteStore {
         let root = try insertMessage(tx, channel: ch, author: p, body: body, thread: nil, card: card)
         let rootId = try Ids.require(.message, root.id, field: "thread")
         let owned = p.role != .bot
-        let now = Timestamp.now()
-        let due = Timestamp.format(Date().addingTimeInterval(Double(slaHours) * 3600))
+        let now = Timestamp.format(date)
+        let due = Timestamp.format(date.addingTimeInterval(Double(slaHours) * 3600))
         try db.execute(sql: """
             INSERT INTO cases(id, title, customer_id, channel_id, thread_id, status, priority, owner_id, source_channel, summary, tags,
                               opened_by, created_at, updated_at, sla_due_at)
@@ -282,7 +281,7 @@ extension SQLiteStore {
             """, arguments: [id, title, customer, ch.id, rootId, owned ? CaseStatus.open.rawValue : CaseStatus.new.rawValue, priority.rawValue,
                              owned ? p.id : nil, source?.rawValue, summary, p.id, now, now, due])
         try setTags(tx, caseId: id, tags)
-        try addTimeline(tx, customer: customer, caseId: id, kind: "opened", text: "case opened: \(title)", channel: source, by: p.id)
+        try addTimeline(tx, customer: customer, caseId: id, kind: "opened", text: "case opened: \(title)", at: openedAt ?? now, channel: source, by: p.id)
         return id
     }
 

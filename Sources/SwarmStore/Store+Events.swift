@@ -29,7 +29,7 @@ extension SQLiteStore {
 
     /// The next page of events after `after` that `p` may see, in log order: those of channels
     /// they are a member of now and those addressed to them, less the case events
-    /// (`case.updated`, `case.handoff`) of cases `CaseVisibility` does not let them see now, the
+    /// (`case.updated`, `case.handoff`, `sla.warning`, `sla.breached`) of cases `CaseVisibility` does not let them see now, the
     /// same rule the hub applies live. `case.handoff` events logged by earlier servers carried the
     /// new owner's brief, a view of the customer's other cases made for one reader; it is never
     /// replayed (the receiver fetches `case.brief`).
@@ -39,6 +39,8 @@ extension SQLiteStore {
                 SELECT seq, type, channel_id, user_id,
                        CASE type WHEN 'case.handoff' THEN json_remove(data, '$.brief') ELSE data END AS data,
                        CASE type WHEN 'case.updated' THEN json_extract(data, '$.case.id')
+                                 WHEN 'sla.warning' THEN json_extract(data, '$.case.id')
+                                 WHEN 'sla.breached' THEN json_extract(data, '$.case.id')
                                  WHEN 'case.handoff' THEN json_extract(data, '$.handoff.case') END AS case_ref
                 FROM events
                 WHERE seq > ?1 AND (user_id = ?2 OR channel_id IN (SELECT channel_id FROM members WHERE user_id = ?2))

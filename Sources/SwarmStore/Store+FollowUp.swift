@@ -22,10 +22,11 @@ extension SQLiteStore {
     }
 
     /// solved → open, as `case.update` would: a `status` timeline entry and `case.updated`.
-    static func reopen(_ tx: WriteTx, _ row: Row, by p: Principal) throws {
+    static func reopen(_ tx: WriteTx, _ row: Row, by p: Principal, at: String = Timestamp.now()) throws {
         let id: Int64 = row["id"]
-        try tx.db.execute(sql: "UPDATE cases SET status = 'open', updated_at = ? WHERE id = ?", arguments: [Timestamp.now(), id])
-        try addTimeline(tx, customer: row["customer_id"], caseId: id, kind: "status", text: "status reopened", by: p.id,
+        try tx.db.execute(sql: "UPDATE cases SET status = 'open', updated_at = ? WHERE id = ?", arguments: [at, id])
+        // At the SLA clock's time, so the clocks resume when the contact reopened the case.
+        try addTimeline(tx, customer: row["customer_id"], caseId: id, kind: "status", text: "status reopened", at: at, by: p.id,
                         data: .object(["from": .string(CaseStatus.solved.rawValue), "to": .string(CaseStatus.open.rawValue)]))
         try announce(tx, caseId: id, change: "status", by: p)
     }

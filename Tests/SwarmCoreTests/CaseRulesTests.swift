@@ -27,10 +27,10 @@ struct CaseRulesTests {
     }
 
     @Test func statusMovesAndTags() throws {
-        #expect(CaseRules.mayMove(from: .new, to: .solved))
-        #expect(CaseRules.mayMove(from: .solved, to: .open) && CaseRules.mayMove(from: .closed, to: .open))
-        #expect(!CaseRules.mayMove(from: .solved, to: .pending) && !CaseRules.mayMove(from: .closed, to: .solved))
-        #expect(!CaseRules.mayMove(from: .open, to: .open) && !CaseRules.mayMove(from: .open, to: .new))
+        #expect(CaseLifecycle.mayMove(from: .new, to: .solved))
+        #expect(CaseLifecycle.mayMove(from: .solved, to: .open) && CaseLifecycle.mayMove(from: .closed, to: .open))
+        #expect(!CaseLifecycle.mayMove(from: .solved, to: .pending) && !CaseLifecycle.mayMove(from: .closed, to: .solved))
+        #expect(!CaseLifecycle.mayMove(from: .open, to: .open) && !CaseLifecycle.mayMove(from: .open, to: .new))
         #expect(try CaseRules.validTags(["Refund", "#visa", "refund"]) == ["refund", "visa"])
         #expect(throws: SwarmError.self) { try CaseRules.validTags(["no spaces allowed"]) }
     }

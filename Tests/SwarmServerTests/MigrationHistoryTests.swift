@@ -21,7 +21,8 @@ struct MigrationHistoryTests {
         ("v5-kb-search-head-and-terms", "3922cc5002d7da5fd2f128ccc2b7eec0ef1b07cd4c311872601bd9be0361294c"),
         ("v6-kb-versions-body-once", "434951aa485c47a135d18a58affdc6edaaf68579dcb64fa4b50ebf16c658aeec"),
         ("v7-intake-signals", "72b4875f5362e8e203716fdf3910d52df86ee3dac49fdb021b9dc34472ca3267"),
-        ("v10-care", "1f26201a41a18db64dd47a121744fe4af0398c0297b3e658511d64e127571430"),
+        ("v9-sla-clocks", "81edbb29ed61b7dab3f34860508307a82b013847a8a0e7cfaa53cd40be91d35c"),
+        ("v10-care", "0a02d28e3db677ee16a9252283cda58489033bb4aed282d15dcba743b7b5857e"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.

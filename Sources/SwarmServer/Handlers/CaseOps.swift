@@ -5,12 +5,18 @@ import SwarmStore
 enum CaseOps {
     static func register(_ t: inout [Op: OpHandler]) {
         t[.caseOpen] = { ctx in
-            ctx.reply(try await ctx.store.openCase(ctx.principal, try ctx.decode(CaseOpenRequest.self), slaHours: ctx.core.config.slaHours,
-                                                   dedicatedAccounts: ctx.core.dedicatedAccounts))
+            let opened = try await ctx.store.openCase(ctx.principal, try ctx.decode(CaseOpenRequest.self), slaHours: ctx.core.config.slaHours,
+                                                      dedicatedAccounts: ctx.core.dedicatedAccounts)
+            ctx.core.slaScheduler.wake()
+            return ctx.reply(opened)
         }
         t[.caseGet] = { ctx in ctx.reply(try await ctx.store.getCase(ctx.principal, try ctx.decode(CaseRef.self))) }
         t[.caseList] = { ctx in ctx.reply(try await ctx.store.listCases(ctx.principal, try ctx.decode(CaseListRequest.self))) }
-        t[.caseUpdate] = { ctx in ctx.reply(try await ctx.store.updateCase(ctx.principal, try ctx.decode(CaseUpdateRequest.self))) }
+        t[.caseUpdate] = { ctx in
+            let updated = try await ctx.store.updateCase(ctx.principal, try ctx.decode(CaseUpdateRequest.self))
+            ctx.core.slaScheduler.wake()
+            return ctx.reply(updated)
+        }
         t[.caseLinkTicket] = { ctx in ctx.reply(try await linkTicket(ctx.core, ctx.principal, try ctx.decode(CaseTicketRequest.self))) }
         t[.caseUnlinkTicket] = { ctx in ctx.reply(try await ctx.store.unlinkTicket(ctx.principal, try ctx.decode(CaseTicketRequest.self))) }
         t[.ticketLookup] = { ctx in ctx.reply(try await ctx.store.lookupTicket(ctx.principal, try ctx.decode(TicketRef.self))) }
@@ -35,8 +41,10 @@ enum CaseOps {
     // same store call with the same settings.
 
     static func interaction(_ core: ServerCore, _ p: Principal, _ req: InteractionRequest) async throws -> InteractionReply {
-        try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours,
-                                         followupHours: core.config.followupWindowHours, dedicatedAccounts: core.dedicatedAccounts)
+        let reply = try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours,
+                                                     followupHours: core.config.followupWindowHours, dedicatedAccounts: core.dedicatedAccounts)
+        core.slaScheduler.wake()
+        return reply
     }
 
     static func linkTicket(_ core: ServerCore, _ p: Principal, _ req: CaseTicketRequest) async throws -> Case {

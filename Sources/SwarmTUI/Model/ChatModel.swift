@@ -208,6 +208,8 @@ public struct ChatModel: Sendable {
             guard let e = try? data.decode(CaseUpdatedEvent.self) else { return false }
             casesByThread[e.caseInfo.thread] = e.caseInfo
             return true
+        case EventName.slaWarning.rawValue, EventName.slaBreached.rawValue:
+            return applySLA(ev, data)
         case EventName.caseSwarmInvite.rawValue:
             guard let e = try? data.decode(SwarmInviteEvent.self) else { return false }
             alert("\(e.byName) asks you to swarm on \(e.caseId) “\(e.title)”: \(e.message) (/case join \(e.caseId))")

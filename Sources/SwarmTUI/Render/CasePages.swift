@@ -28,6 +28,7 @@ public enum CasePages {
         if !c.tags.isEmpty { lines.append("  tags: " + c.tags.joined(separator: ", ")) }
         if let csat = c.csat { lines.append("  CSAT: \(csat.score)/5" + (csat.comment.map { " — \($0)" } ?? "")) }
         lines.append("  thread: \(c.thread) in #\(c.channelName) (/thread \(c.thread))")
+        lines += SLAPages.lines(c.sla)
         return lines
     }
 

@@ -155,7 +155,13 @@ public struct ChatRenderer: Sendable {
             }
         }
         if let current = model.currentChannel { parts.append(model.displayName(current.channel)) }
-        if let c = model.currentCase { parts.append("\(c.id) \(c.status.rawValue) \(c.priority.rawValue) · SLA \(CasePages.sla(c.sla, now: now))") }
+        // The SLA countdown turns yellow when near and red when overdue: then it is a span of its own.
+        let sla = model.currentCase.map { SLAPages.countdown($0.sla, now: now) }
+        var casePart: Int?
+        if let c = model.currentCase, let sla {
+            casePart = parts.count
+            parts.append("\(c.id) \(c.status.rawValue) \(c.priority.rawValue) · SLA" + (sla.urgency == .calm ? " \(sla.text)" : ""))
+        }
         let elsewhere = model.channels.values.filter { $0.channel.id != model.current }
         let unread = elsewhere.reduce(0) { $0 + $1.unread }
         let mentions = elsewhere.reduce(0) { $0 + $1.mentions }
@@ -165,7 +171,15 @@ public struct ChatRenderer: Sendable {
         let typers = model.typing.filter { now.timeIntervalSince($0.value) < 6 && $0.key != model.me?.id }.keys.compactMap { model.users[$0]?.name }.sorted()
         if !typers.isEmpty { parts.append(typers.joined(separator: ", ") + " typing…") }
         if model.scroll > 0 { parts.append("scrolled (PgDn)") }
-        var spans: [Screen.Span] = [.init(" " + parts.joined(separator: " │ ") + " ", .inverted)]
+        var spans: [Screen.Span]
+        if let sla, sla.urgency != .calm, let i = casePart {
+            let tail = parts[(i + 1)...]
+            spans = [.init(" " + parts[...i].joined(separator: " │ ") + " ", .inverted),
+                     .init(sla.text, Screen.Style(color: sla.urgency == .overdue ? .red : .yellow, bold: true, reverse: true)),
+                     .init(tail.isEmpty ? " " : " │ " + tail.joined(separator: " │ ") + " ", .inverted)]
+        } else {
+            spans = [.init(" " + parts.joined(separator: " │ ") + " ", .inverted)]
+        }
         if let alert = model.lastAlert, now.timeIntervalSince(alert.at) < 10 {
             spans.append(.init(" ★ " + alert.notice.text + " ", Screen.Style(color: .magenta, bold: true, reverse: true)))
         }
