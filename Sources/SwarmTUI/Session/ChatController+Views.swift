@@ -9,6 +9,15 @@ extension ChatController {
         changed()
         if model.channels[id]?.historyLoaded == false { try? await loadHistory(id) }
         markRead()
+        if model.channels[id]?.memberCount == nil { await countMembers(id) }
+    }
+
+    /// The header line's member count, from `channel.members`; asked when a channel is first
+    /// opened and again when someone joins or leaves it (never on the way to the first screen).
+    func countMembers(_ id: String) async {
+        guard let reply = try? await request(.channelMembers, ChannelRef(channel: id), as: ChannelMembersReply.self) else { return }
+        model.channels[id]?.memberCount = reply.members.count
+        changed()
     }
 
     public func select(index: Int) async {
