@@ -125,3 +125,14 @@ struct MessageListDecorationTests {
         #expect(Links.find("(https://x.io/a), http:// and ftp://x", tickets: [:]).map(\.url) == ["https://x.io/a"])
     }
 }
+
+extension MessageListDecorationTests {
+    @Test func addressesInTheOutputPaneAreLinksToo() {
+        var m = Self.model()
+        m.notice("Tickets: zendesk ZD-902 <https://desk.example/tickets/902>")
+        let screen = renderer.render(m, editor: LineEditor(), width: 100, height: 16)
+        let linked = screen.rows.flatMap { $0 }.filter { $0.link != nil }
+        #expect(linked.map(\.text) == ["https://desk.example/tickets/902"] && linked.first?.link == "https://desk.example/tickets/902")
+        #expect(screen.lines.contains { $0.contains("ZD-902 <https://desk.example/tickets/902>") })
+    }
+}
