@@ -20,7 +20,7 @@ public enum SearchOrder {
         let clock = LocalTime(timeZone: timeZone)
         let lines = ordered.map { hit in
             let place = model.channels[hit.message.channel].map { model.displayName($0.channel) } ?? hit.message.channel
-            let when = clock.parts(hit.message.createdAt).map { "\($0.label.split(separator: " ").prefix(3).joined(separator: " ")) \($0.clock)" } ?? "--:--"
+            let when = clock.parts(hit.message.createdAt).map { "\($0.short) \($0.clock)" } ?? "--:--"
             return "  \(hit.message.id) \(when) \(place) \(hit.message.authorName): \(hit.snippet)"
         }
         let order = relevance ? "best first" : "oldest first; /search --relevance \(query) for best first"

@@ -26,7 +26,7 @@ extension ChatModel {
         guard !found.isEmpty else { return "No loaded message in \(where_) matches \(what) (/older loads more, /search asks the server)" }
         let clock = LocalTime(timeZone: timeZone)
         let lines = found.map { m -> String in
-            let when = clock.parts(m.createdAt).map { "\($0.label.split(separator: " ").prefix(3).joined(separator: " ")) \($0.clock)" } ?? "--:--"
+            let when = clock.parts(m.createdAt).map { "\($0.short) \($0.clock)" } ?? "--:--"
             let body = Self.marking(words, in: m.body.replacingOccurrences(of: "\n", with: " "))
             return "  \(when) \(m.authorName): \(body) \(m.id)"
         }

@@ -19,15 +19,15 @@ struct LocalTime {
         self.parser = parser
     }
 
-    /// "09:05", the day as a number that changes at local midnight, and "Thu 3 Dec 2026"; nil for
-    /// a timestamp that does not parse.
-    func parts(_ rfc3339: String) -> (clock: String, day: Int, label: String)? {
+    /// "09:05", the day as a number that changes at local midnight, "Thu 3 Dec 2026" and the
+    /// short "Thu 3 Dec" of result lists; nil for a timestamp that does not parse.
+    func parts(_ rfc3339: String) -> (clock: String, day: Int, label: String, short: String)? {
         guard let date = try? parser.parse(rfc3339) else { return nil }
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
         let (y, m, d) = (c.year ?? 0, c.month ?? 1, c.day ?? 1)
         let clock = String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
-        let label = "\(Self.weekdays[((c.weekday ?? 1) - 1) % 7]) \(d) \(Self.months[(m - 1) % 12]) \(y)"
-        return (clock, y * 10_000 + m * 100 + d, label)
+        let short = "\(Self.weekdays[((c.weekday ?? 1) - 1) % 7]) \(d) \(Self.months[(m - 1) % 12])"
+        return (clock, y * 10_000 + m * 100 + d, "\(short) \(y)", short)
     }
 
     /// "── Thu 3 Dec 2026 ─────…" across `width` cells.

@@ -9,7 +9,8 @@ extension ChatController {
         changed()
         if model.channels[id]?.historyLoaded == false { try? await loadHistory(id) }
         markRead()
-        if model.channels[id]?.memberCount == nil { await countMembers(id) }
+        // Not awaited: the key that opened the channel is not held up by a second round trip.
+        if model.channels[id]?.memberCount == nil { Task { await self.countMembers(id) } }
     }
 
     /// The header line's member count, from `channel.members`; asked when a channel is first
