@@ -31,6 +31,13 @@ struct TerminalBeyondTests {
                 let listed = lines.filter { $0.contains(match) }
                 #expect(listed.count == 2, "\(lines)")
                 #expect(listed.first?.contains("bob: Refund for order 4411? M") == true && listed.last?.contains("bob: the REFUND went out M") == true, "newest last")
+                // /search: the server's matches in time order, or best first when asked.
+                try tmux.type("/search refund")
+                let results = try await tmux.waitFor("search results") { $0.contains("Results for refund (oldest first") }
+                let hits = results.split(separator: "\n").filter { $0.contains(#/M\d+ [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d\d:\d\d #support bob: /#) }
+                #expect(hits.count == 2 && hits.first?.contains("Refund") == true && hits.last?.contains("went out") == true, "\(hits)")
+                try tmux.type("/search --relevance refund")
+                try await tmux.waitFor("results best first") { $0.contains("Results for refund (best first") }
                 // Someone joining updates the count.
                 let dora = try await server.client("dora")
                 _ = try await dora.request(.channelJoin, ChannelRef(channel: support.id), as: Channel.self)
@@ -95,6 +102,7 @@ struct TerminalBeyondTests {
             try await tmux.showingScreen {
                 try await tmux.waitFor("the DM alert") { $0.contains("★ bob wrote to you: call me?") }
                 let raw = tmux.rawOutput
+                #expect(raw.contains("\u{1B}[1;38;5;"), "bob's name in his 256-colour nick colour")
                 #expect(raw.contains("\u{1B}]8;;https://shop.example/orders/4411\u{1B}\\https://shop.example/orders/4411\u{1B}]8;;\u{1B}\\"))
                 #expect(raw.contains("\u{1B}]9;Swarm · @bob: bob wrote to you: call me?\u{1B}\\") || raw.contains("\u{1B}]777;notify;Swarm · @bob;bob wrote to you: call me?"))
                 try tmux.type("/quit")
