@@ -9,8 +9,9 @@ enum Links {
     static let leading: Set<Character> = ["(", "[", "{", "<", "'", "\"", "*"]
 
     static func find(_ text: String, tickets: [String: String]) -> [Found] {
-        // Most messages hold neither: no per-character walk for them.
-        guard text.contains("://") || !tickets.isEmpty else { return [] }
+        // Most text holds neither: no per-character walk for it (the output pane's 500 lines are
+        // checked on every redraw; a byte scan, not Foundation's substring search: tui-bench).
+        guard !tickets.isEmpty || mayHoldAddress(text) else { return [] }
         var out: [Found] = []
         var offset = 0
         var word: [Character] = []
@@ -37,6 +38,16 @@ enum Links {
         }
         flush()
         return out
+    }
+
+    /// Whether `text` has a "://" in it.
+    static func mayHoldAddress(_ text: String) -> Bool {
+        var (before, last): (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if byte == 0x2F, last == 0x2F, before == 0x3A { return true }
+            (before, last) = (last, byte)
+        }
+        return false
     }
 
     /// Where each wrapped line starts in `text` (in characters): `TextWidth.wrap` keeps every
