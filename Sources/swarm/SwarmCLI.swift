@@ -13,6 +13,12 @@ struct SwarmCLI: AsyncParsableCommand {
             SWARM_URL and SWARM_TOKEN environment variables, then the config file written by \
             `swarm login` ($XDG_CONFIG_HOME/swarm/config.toml or ~/.config/swarm/config.toml).
 
+            With no subcommand, `swarm` opens the chat client (`swarm help chat`): --plain for \
+            line mode, --no-bell to silence the bell, --no-notify to ask the terminal for no desktop \
+            notifications (OSC 9/777) on direct messages and mentions, --no-color (or NO_COLOR) for \
+            no colours or hyperlinks. Inside it, /help lists the commands and keys (the mouse wheel \
+            scrolls; Shift selects text).
+
             EXIT STATUS: 0 ok, 1 other error, 2 usage or bad request, 3 authentication, \
             4 not found or forbidden, 5 network (cannot connect, connection lost, timeout).
             """,

@@ -17,8 +17,10 @@ struct MessageWindowTests {
 
     @Test func newestMessagesAtTheBottom() {
         let lines = renderer.render(Self.model(messages: 3_000), editor: LineEditor(), width: 100, height: 12).lines
+        // Row 0 is the header line (channel, topic, members); messages fill rows 1-9.
+        #expect(lines[0].contains("#support"))
         #expect(lines[9].contains("message number 3000 M3000"))
-        #expect(lines[0].contains("message number 2991 M2991"))
+        #expect(lines[1].contains("message number 2992 M2992"))
     }
 
     @Test func scrolledBackShowsOlderMessages() {
@@ -26,15 +28,17 @@ struct MessageWindowTests {
         m.scroll = 1_500
         let lines = renderer.render(m, editor: LineEditor(), width: 100, height: 12).lines
         #expect(lines[9].contains("message number 1500 M1500"))
-        #expect(lines[0].contains("message number 1491 M1491"))
+        #expect(lines[1].contains("message number 1492 M1492"))
     }
 
     @Test func scrolledPastTheStartStopsAtTheFirstMessage() {
         var m = Self.model(messages: 30)
         m.scroll = 1_000
         let lines = renderer.render(m, editor: LineEditor(), width: 100, height: 12).lines
-        #expect(lines[0].contains("message number 1 M1"))
-        #expect(lines[9].contains("message number 10 M10"))
+        // The first loaded message is under the rule naming its day.
+        #expect(lines[1].contains("── Wed 25 Nov 2026 ──"))
+        #expect(lines[2].contains("message number 1 M1"))
+        #expect(lines[9].contains("message number 8 M8"))
     }
 
     @Test func aThreadTitleShowsOnlyAtTheThreadsStart() {
@@ -44,13 +48,15 @@ struct MessageWindowTests {
         var lines = renderer.render(m, editor: LineEditor(), width: 100, height: 12).lines
         #expect(!lines.contains { $0.contains("Thread M1") })
         #expect(lines[9].contains("reply 40 M40"))
-        // 40 message lines and the title: scrolled to the top the title is on the first row.
+        // 40 message lines, the day rule and the title in 9 rows under the header: scrolled to
+        // the top the title is on the first row under the header.
+        m.scroll = 33
+        lines = renderer.render(m, editor: LineEditor(), width: 100, height: 12).lines
+        #expect(lines[1].contains("Thread M1"))
+        #expect(lines[2].contains("── Wed 25 Nov 2026 ──"))
+        #expect(lines[3].contains("root M1"))
         m.scroll = 31
         lines = renderer.render(m, editor: LineEditor(), width: 100, height: 12).lines
-        #expect(lines[0].contains("Thread M1"))
         #expect(lines[1].contains("root M1"))
-        m.scroll = 30
-        lines = renderer.render(m, editor: LineEditor(), width: 100, height: 12).lines
-        #expect(lines[0].contains("root M1"))
     }
 }

@@ -29,14 +29,13 @@ public enum SessionCommands {
             }
             await c.notice((["Members of \(model.channels[id].map { model.displayName($0.channel) } ?? id):"] + lines).joined(separator: "\n"))
         },
-        SlashCommand("search", [.text], usage: "/search words", summary: "Search messages you can read") { c, args in
-            let reply = try await c.request(.search, SearchRequest(query: args[0], limit: 20), as: SearchReply.self)
-            let model = await c.model
-            let lines = reply.results.map { hit in
-                let place = model.channels[hit.message.channel].map { model.displayName($0.channel) } ?? hit.message.channel
-                return "  \(hit.message.id) \(place) \(hit.message.authorName): \(hit.snippet)"
-            }
-            await c.notice(([reply.results.isEmpty ? "No results for \(args[0])" : "Results for \(args[0]) (/thread ID opens one):"] + lines).joined(separator: "\n"), highlighted: true)
+        SlashCommand("search", [.text], usage: "/search [--relevance] words", summary: "Search messages you can read (oldest first; --relevance: best first)",
+                     details: ["The server's 20 best matches, listed in time order, newest last, with day, time and channel;",
+                               "--relevance lists them best first instead. /grep searches only what is loaded here."]) { c, args in
+            let (query, relevance) = SearchOrder.parse(args[0])
+            guard !query.isEmpty else { throw SwarmError.badRequest("usage: /search [--relevance] words") }
+            let reply = try await c.request(.search, SearchRequest(query: query, limit: 20), as: SearchReply.self)
+            await c.notice(SearchOrder.page(reply.results, query: query, relevance: relevance, model: await c.model), highlighted: true)
         },
     ]
 }

@@ -35,7 +35,7 @@ public struct SlashCommand: Sendable {
 public enum CommandTable {
     /// Adding a family: write its file with a `commands` list and add it here.
     public static let all: [SlashCommand] = SessionCommands.commands + ChannelCommands.commands + MessageCommands.commands + CaseCommands.commands
-        + CustomerCommands.commands + KBCommands.commands + MarkCommands.commands + InboxCommands.commands
+        + CustomerCommands.commands + KBCommands.commands + MarkCommands.commands + InboxCommands.commands + BufferCommands.commands
 
     public static func named(_ name: String) -> SlashCommand? { all.first { $0.name == name } }
 }
@@ -100,7 +100,7 @@ public enum CommandParser {
         return (["Commands (Tab completes /commands and sub-commands, #channels, @names, CS case ids; Tab again: next, Shift-Tab: back):"] + table.map {
             "  " + $0.usage.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary
         } + ["Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch channel, Alt-A goes to the next channel with unread messages (mentions first),",
-            "      PgUp/PgDn scroll (this pane while it is open), Esc closes it,",
+            "      PgUp/PgDn or the mouse wheel scroll (PgUp/PgDn: this pane while it is open), Esc closes it,",
             "      Up/Down history, Ctrl-C quits (asks first while lines wait to be sent)."]).joined(separator: "\n")
     }
 }

@@ -28,6 +28,8 @@ public enum Key: Equatable, Sendable {
     case nextChannel, previousChannel
     /// Alt-A: the next channel with unread messages (mentions first).
     case nextUnread
+    /// The mouse wheel turned one notch up (back in time) or down, over the screen (SGR mouse report).
+    case wheelUp, wheelDown
     /// Text pasted in one go (bracketed paste): inserted as is, never submitted by its newlines.
     case paste(String)
 }

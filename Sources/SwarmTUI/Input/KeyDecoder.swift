@@ -112,6 +112,17 @@ public struct KeyDecoder: Sendable {
     }
 
     static func csiKey(params: String, final: Character) -> Key? {
+        // SGR mouse report (mode 1006), `ESC [ < button ; column ; row M|m`: the wheel scrolls;
+        // clicks and releases are read and dropped.
+        if params.hasPrefix("<") {
+            guard final == "M", let button = Int(params.dropFirst().split(separator: ";").first ?? "") else { return nil }
+            // Bits 2-4 are Shift/Meta/Ctrl held with the wheel: scroll all the same.
+            switch button & ~0b11100 {
+            case 64: return .wheelUp
+            case 65: return .wheelDown
+            default: return nil
+            }
+        }
         let ctrl = params.hasSuffix(";5") || params.hasSuffix(";3")
         switch final {
         case "A": return .up

@@ -24,9 +24,14 @@ public struct LineEditor: Equatable, Sendable {
         case nextChannel, previousChannel
         case nextUnread
         case scroll(Int)
+        /// The mouse wheel: a few lines (positive: back in time), where PgUp/PgDn move ten.
+        case scrollLines(Int)
         /// Esc: close the output pane.
         case dismiss
     }
+
+    /// Lines one wheel notch scrolls.
+    public static let wheelLines = 3
 
     public init(text: String = "") {
         self.text = Array(text)
@@ -88,6 +93,8 @@ public struct LineEditor: Equatable, Sendable {
         case .previousChannel: return .previousChannel
         case .nextUnread: return .nextUnread
         case .escape: return .dismiss
+        case .wheelUp: return .scrollLines(Self.wheelLines)
+        case .wheelDown: return .scrollLines(-Self.wheelLines)
         }
         return .none
     }

@@ -30,6 +30,8 @@ public struct ChatModel: Sendable {
         public var firstUnread: String?
         /// The unread count at opening, kept until the history holding those messages has come.
         var unreadAtOpen = 0
+        /// Members of the channel (`channel.members`), for the header line; nil until asked.
+        public var memberCount: Int?
     }
 
     /// A line typed by the user that the server has not acknowledged yet.
@@ -53,6 +55,9 @@ public struct ChatModel: Sendable {
         public var text: String
         /// The text holds search highlights (`**word**`): drawn bold, or stripped in line mode.
         public var highlighted = false
+        /// A desktop notification's title, for a direct message or a mention while another channel
+        /// is open (`DesktopNotification`); nil for alerts that only ring the bell.
+        public var desktopTitle: String?
     }
 
     public var me: User?
@@ -103,6 +108,13 @@ public struct ChatModel: Sendable {
     }
 
     public var currentChannel: ChannelState? { current.flatMap { channels[$0] } }
+
+    /// Ticket keys with a URL, from the cases this client has seen: they are drawn as links.
+    public var ticketLinks: [String: String] {
+        var out: [String: String] = [:]
+        for c in casesByThread.values { for t in c.tickets { if let url = t.url { out[t.key] = url } } }
+        return out
+    }
 
     /// `#support`, or `@bob` for a direct message.
     public func displayName(_ channel: Channel) -> String {
@@ -185,7 +197,7 @@ public struct ChatModel: Sendable {
                 // A direct message is addressed to you like a mention is; one naming you already
                 // alerts through its `mention` event.
                 if channels[m.channel]?.channel.kind == .dm, !(me.map { m.mentions.contains($0.id) } ?? false) {
-                    ring(Notice(kind: .mention, text: "\(m.authorName) wrote to you: \(m.body.prefix(80))"))
+                    ring(Notice(kind: .mention, text: "\(m.authorName) wrote to you: \(m.body.prefix(80))", desktopTitle: "Swarm · @\(m.authorName)"))
                 }
             }
             return true
@@ -202,7 +214,8 @@ public struct ChatModel: Sendable {
             guard let e = try? data.decode(MentionEvent.self) else { return false }
             if e.message.channel != current { channels[e.message.channel]?.mentions += 1 }
             let place = channels[e.message.channel].map { displayName($0.channel) } ?? e.message.channel
-            ring(Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))"))
+            ring(Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))",
+                        desktopTitle: e.message.channel != current ? "Swarm · \(e.message.authorName) in \(place)" : nil))
             return true
         case EventName.caseUpdated.rawValue:
             guard let e = try? data.decode(CaseUpdatedEvent.self) else { return false }

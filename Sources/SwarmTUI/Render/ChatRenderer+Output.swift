@@ -10,12 +10,15 @@ extension ChatRenderer {
             // The pane is rewrapped on every redraw (its length is in the rule): a line that fits
             // is taken as it is, without splitting it into words (tui-bench, 500 lines). One that
             // starts with a space still goes through `wrap`, which drops leading spaces.
+            // Addresses in it (a case's ticket URL, a KB link) are hyperlinks, line by line.
             if !n.highlighted, !n.text.hasPrefix(" "), TextWidth.of(n.text) <= width {
-                wrapped.append([.init(n.text, style)])
+                wrapped.append(Links.spans(n.text, start: 0, links: Links.find(n.text, tickets: [:]), style: style))
                 continue
             }
             guard n.highlighted else {
-                for line in TextWidth.wrap(n.text, cells: width) { wrapped.append([.init(line, style)]) }
+                for line in TextWidth.wrap(n.text, cells: width) {
+                    wrapped.append(Links.spans(line, start: 0, links: Links.find(line, tickets: [:]), style: style))
+                }
                 continue
             }
             // Wrapped with the markers still in (a little short, never too long), then drawn bold.

@@ -22,17 +22,21 @@ public struct ChatRenderer: Sendable {
         }
         let paneColumn = sidebar > 0 ? sidebar + 1 : 0
         let paneWidth = width - paneColumn
+        // The open channel's name, topic and member count on the pane's first row, when there is room.
+        let headerRows = model.currentChannel != nil && paneRows >= 6 ? 1 : 0
+        if headerRows > 0 { screen.put(headerLine(model), row: 0, column: paneColumn, limit: paneWidth) }
+        let bodyRows = paneRows - headerRows
         // Command output goes under the messages, never into them: the newest messages keep the rows above it.
-        let output = outputRows(model, width: paneWidth, paneRows: paneRows)
-        let messageRows = paneRows - output.count
-        for (i, line) in output.enumerated() { screen.put(line, row: messageRows + i, column: paneColumn) }
+        let output = outputRows(model, width: paneWidth, paneRows: bodyRows)
+        let messageRows = bodyRows - output.count
+        for (i, line) in output.enumerated() { screen.put(line, row: headerRows + messageRows + i, column: paneColumn) }
         let lines = messageLines(model, width: paneWidth, rows: messageRows + model.scroll)
         let bottom = max(0, lines.count - min(model.scroll, max(0, lines.count - messageRows)))
         let visible = lines[max(0, bottom - messageRows)..<bottom]
         for (i, line) in visible.enumerated() {
-            screen.put(line, row: messageRows - visible.count + i, column: paneColumn)
+            screen.put(line, row: headerRows + messageRows - visible.count + i, column: paneColumn)
         }
-        if let live = model.kbLive { drawKBLive(live, into: &screen, column: paneColumn, width: paneWidth, bottomRow: messageRows - 1) }
+        if let live = model.kbLive { drawKBLive(live, into: &screen, column: paneColumn, width: paneWidth, bottomRow: headerRows + messageRows - 1) }
         if height >= 2 { screen.put(statusLine(model), row: height - 2, fill: .inverted) }
         drawInput(model, editor: editor, into: &screen, row: height - 1)
         return screen
@@ -98,14 +102,23 @@ public struct ChatRenderer: Sendable {
         let shown = messages.suffix(rows == .max ? rows : rows + 1)
         let parents = model.view == .channel ? ReplyContext(messages, roots: Set(shown.compactMap(\.thread))) : nil
         let firstUnread = model.view == .channel ? model.currentChannel?.firstUnread : nil
+        let clock = LocalTime(timeZone: timeZone)
+        let tickets = model.ticketLinks
+        var lastDay: Int?
         for m in shown {
+            let local = clock.parts(m.createdAt)
+            // A rule names the day above the first message shown and wherever the local day changes.
+            if let local, local.day != lastDay {
+                out.append([.init(LocalTime.rule(local.label, width: width), .dimmed)])
+                lastDay = local.day
+            }
             if m.id == firstUnread {
                 let label = "── new since you left "
                 out.append([.init(label + String(repeating: "─", count: max(0, width - TextWidth.of(label))), .fg(.red))])
             }
             let isReply = m.thread != nil && model.view == .channel
             let indent = isReply ? "  ↳ " : ""
-            let head = indent + time(m.createdAt) + " "
+            let head = indent + (local?.clock ?? "--:--") + " "
             let author = m.authorName + ": "
             var body = m.deleted ? "(deleted)" : m.body
             if m.editedAt != nil, !m.deleted { body += " (edited)" }
@@ -116,19 +129,22 @@ public struct ChatRenderer: Sendable {
             var idTag = " " + m.id
             if isReply, let root = m.thread, let parents { idTag += " " + parents.tag(root, model: model) }
             let wrapped = TextWidth.wrap(body + idTag, cells: max(4, firstWidth))
+            let links = m.deleted ? [] : Links.find(m.body, tickets: tickets)
+            let starts = links.isEmpty ? [] : Links.starts(of: wrapped, in: Array(body + idTag))
             for (i, line) in wrapped.enumerated() {
                 var spans: [Screen.Span] = []
                 if i == 0 {
                     spans.append(.init(head, .dimmed))
-                    spans.append(.init(author, .fg(color(for: m.author), bold: true)))
+                    spans.append(.init(author, .fg(NickColor.of(m.author), bold: true)))
                 } else {
                     spans.append(.init(String(repeating: " ", count: TextWidth.of(head) + TextWidth.of(author))))
                 }
+                let start = links.isEmpty ? nil : starts[i]
                 if i == wrapped.count - 1, line.hasSuffix(idTag) {
-                    spans.append(.init(String(line.dropLast(idTag.count)), bodyStyle))
+                    spans += Links.spans(String(line.dropLast(idTag.count)), start: start, links: links, style: bodyStyle)
                     spans.append(.init(idTag, .dimmed))
                 } else {
-                    spans.append(.init(line, bodyStyle))
+                    spans += Links.spans(line, start: start, links: links, style: bodyStyle)
                 }
                 out.append(spans)
             }
@@ -223,19 +239,22 @@ public struct ChatRenderer: Sendable {
         screen.cursor = (row, min(screen.width - 1, promptWidth + beforeCursor))
     }
 
-    func time(_ rfc3339: String) -> String {
-        var style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        style.timeZone = .gmt
-        guard let date = try? style.parse(rfc3339) else { return "--:--" }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+    /// "#support — topic · 4 members": what is open, above its messages.
+    func headerLine(_ model: ChatModel) -> [Screen.Span] {
+        guard let state = model.currentChannel else { return [] }
+        var spans: [Screen.Span] = [.init(model.displayName(state.channel), .fg(.cyan, bold: true))]
+        if state.channel.kind == .dm {
+            spans.append(.init(" · direct message", .dimmed))
+        } else {
+            if state.channel.kind == .private { spans.append(.init(" (private)", .dimmed)) }
+            if let topic = state.channel.topic?.replacingOccurrences(of: "\n", with: " "), !topic.isEmpty { spans.append(.init(" — " + topic)) }
+        }
+        if let n = state.memberCount { spans.append(.init(" · \(n) member\(n == 1 ? "" : "s")", .dimmed)) }
+        return spans
     }
 
-    func color(for user: String) -> Screen.Style.Color {
-        let palette: [Screen.Style.Color] = [.blue, .green, .cyan, .yellow, .magenta, .red]
-        let n = Int(user.dropFirst()) ?? user.unicodeScalars.reduce(0) { $0 + Int($1.value) }
-        return palette[n % palette.count]
+    /// "09:05" in the renderer's time zone (line mode prints it before each message).
+    func time(_ rfc3339: String) -> String {
+        LocalTime(timeZone: timeZone).parts(rfc3339)?.clock ?? "--:--"
     }
 }

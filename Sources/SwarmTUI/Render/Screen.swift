@@ -2,7 +2,24 @@
 /// from the model; `ANSI` turns it into escape sequences; tests read `lines`.
 public struct Screen: Equatable, Sendable {
     public struct Style: Equatable, Hashable, Sendable {
-        public enum Color: Int, Sendable { case red = 31, green = 32, yellow = 33, blue = 34, magenta = 35, cyan = 36 }
+        public enum Color: Hashable, Sendable {
+            case red, green, yellow, blue, magenta, cyan
+            /// One of the 256-colour palette's entries (nick colours: mid-tones readable on dark and light themes).
+            case indexed(UInt8)
+
+            /// The SGR parameters that select it as the foreground.
+            var sgr: String {
+                switch self {
+                case .red: "31"
+                case .green: "32"
+                case .yellow: "33"
+                case .blue: "34"
+                case .magenta: "35"
+                case .cyan: "36"
+                case .indexed(let n): "38;5;\(n)"
+                }
+            }
+        }
         public var color: Color?
         public var bold = false
         public var dim = false
@@ -18,9 +35,12 @@ public struct Screen: Equatable, Sendable {
     public struct Span: Equatable, Sendable {
         public var text: String
         public var style: Style
-        public init(_ text: String, _ style: Style = .plain) {
+        /// A hyperlink target (OSC 8): drawn around the text, taking no cells, so widths are unchanged.
+        public var link: String?
+        public init(_ text: String, _ style: Style = .plain, link: String? = nil) {
             self.text = text
             self.style = style
+            self.link = link
         }
     }
 
@@ -48,7 +68,7 @@ public struct Screen: Equatable, Sendable {
             // tear the status line: they are drawn as visible symbols instead.
             let clipped = TextWidth.prefix(TextWidth.printable(span.text), cells: available - used)
             used += TextWidth.of(clipped)
-            if !clipped.isEmpty { out.append(Span(clipped, span.style)) }
+            if !clipped.isEmpty { out.append(Span(clipped, span.style, link: span.link)) }
         }
         if used < available { out.append(Span(String(repeating: " ", count: available - used), fill ?? .plain)) }
         // Cells before `column` must already hold exactly `column` cells.
@@ -58,7 +78,7 @@ public struct Screen: Equatable, Sendable {
         for span in existing where cells < column {
             let part = TextWidth.prefix(span.text, cells: column - cells)
             cells += TextWidth.of(part)
-            prefix.append(Span(part, span.style))
+            prefix.append(Span(part, span.style, link: span.link))
         }
         if cells < column { prefix.append(Span(String(repeating: " ", count: column - cells))) }
         rows[row] = prefix + out

@@ -9,6 +9,16 @@ extension ChatController {
         changed()
         if model.channels[id]?.historyLoaded == false { try? await loadHistory(id) }
         markRead()
+        // Not awaited: the key that opened the channel is not held up by a second round trip.
+        if model.channels[id]?.memberCount == nil { Task { await self.countMembers(id) } }
+    }
+
+    /// The header line's member count, from `channel.members`; asked when a channel is first
+    /// opened and again when someone joins or leaves it (never on the way to the first screen).
+    func countMembers(_ id: String) async {
+        guard let reply = try? await request(.channelMembers, ChannelRef(channel: id), as: ChannelMembersReply.self) else { return }
+        model.channels[id]?.memberCount = reply.members.count
+        changed()
     }
 
     public func select(index: Int) async {

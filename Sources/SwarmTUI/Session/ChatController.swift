@@ -144,6 +144,8 @@ public actor ChatController {
                 loadedOnce = true
                 model.loaded = true
                 await announceInbox()
+                // After the first screen is up: the header's member count of the channel it opened on.
+                if let current = model.current { Task { await self.countMembers(current) } }
             } else {
                 try await refreshChannels(connection)
             }
@@ -207,6 +209,10 @@ public actor ChatController {
         }
         if frame.ev == EventName.messageNew.rawValue, let ch = frame.data?["channel"]?.string, ch == model.current {
             markRead()
+        }
+        if frame.ev == EventName.memberJoined.rawValue || frame.ev == EventName.memberLeft.rawValue,
+           let ch = frame.data?["channel"]?.string, model.channels[ch]?.memberCount != nil {
+            Task { await self.countMembers(ch) }
         }
         if redraw { changed() }
     }

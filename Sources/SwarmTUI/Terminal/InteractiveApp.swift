@@ -13,11 +13,16 @@ public struct InteractiveApp: Sendable {
     let controller: ChatController
     let colors: Bool
     let bell: Bool
+    let notify: Bool
+    let environment: [String: String]
 
-    public init(url: String, token: String, outbox: OutboxFile? = nil, colors: Bool, bell: Bool) {
+    public init(url: String, token: String, outbox: OutboxFile? = nil, colors: Bool, bell: Bool, notify: Bool = true,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.controller = ChatController(url: url, token: token, outbox: outbox)
         self.colors = colors
         self.bell = bell
+        self.notify = notify
+        self.environment = environment
     }
 
     public func run() async {
@@ -62,6 +67,8 @@ public struct InteractiveApp: Sendable {
                 // A terminal writes an escape sequence in one go, so an ESC read on its own is the Esc key.
                 if bytes == [0x1B] { keys += decoder.flushEscape() }
                 for key in keys {
+                    // The wheel is not an answer to a y/N question.
+                    if asking != nil, key == .wheelUp || key == .wheelDown { continue }
                     if let question = asking {
                         asking = nil
                         await controller.ask(nil)
@@ -83,10 +90,15 @@ public struct InteractiveApp: Sendable {
                 await controller.inputChanged(String(editor.text))
             }
             let model = await controller.model
-            if bell, !(await controller.takeAlerts()).isEmpty { terminal.write(ANSI.bell) }
+            let alerts = await controller.takeAlerts()
+            if bell, !alerts.isEmpty { terminal.write(ANSI.bell) }
+            if notify {
+                for alert in alerts { if let title = alert.desktopTitle { terminal.write(DesktopNotification.sequence(title: title, body: alert.text, environment: environment)) } }
+            }
             let size = terminal.size()
             let screen = ChatRenderer().render(model, editor: editor, width: size.width, height: size.height)
-            terminal.write(ANSI.frame(screen, previous: previous, colors: colors))
+            // Hyperlinks with escapes on only: NO_COLOR / --no-color asks for a plain terminal.
+            terminal.write(ANSI.frame(screen, previous: previous, colors: colors, links: colors))
             previous = screen
         }
         await controller.stop()
@@ -127,6 +139,12 @@ public struct InteractiveApp: Sendable {
                 await controller.scrollOutput(by: -pages * 10)
             } else {
                 await controller.scroll(by: pages * 10)
+            }
+        case .scrollLines(let lines):
+            if await controller.model.output != nil {
+                await controller.scrollOutput(by: -lines)
+            } else {
+                await controller.scroll(by: lines)
             }
         case .dismiss: await controller.clearOutput()
         }

@@ -13,6 +13,12 @@ struct Chat: AsyncParsableCommand {
     @Flag(name: .customLong("no-bell"), help: "Do not ring the terminal bell on mentions, direct messages and invitations.")
     var noBell = false
 
+    @Flag(name: .customLong("no-notify"), help: "Do not ask the terminal for desktop notifications (OSC 9, or OSC 777 where the terminal reads it) on direct messages and mentions in other channels.")
+    var noNotify = false
+
+    @Flag(name: .customLong("no-color"), help: "No colours, bold or hyperlinks, as with NO_COLOR set or color = \"never\" in the config file.")
+    var noColor = false
+
     @OptionGroup(title: "Connection and output options") var options: GlobalOptions
 
     func run() async throws {
@@ -31,7 +37,7 @@ struct Chat: AsyncParsableCommand {
         if plain || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 {
             await PlainMode(url: settings.url, token: token, outbox: outbox).run()
         } else {
-            await InteractiveApp(url: settings.url, token: token, outbox: outbox, colors: settings.colors, bell: !noBell).run()
+            await InteractiveApp(url: settings.url, token: token, outbox: outbox, colors: settings.colors && !noColor, bell: !noBell, notify: !noNotify).run()
         }
     }
 }

@@ -10,7 +10,9 @@ final class SwarmInTmux: Sendable {
     /// one made here is removed by `close()`.
     private let ownsHome: Bool
 
-    init(url: String, token: String, home given: URL? = nil, arguments: [String] = [], width: Int = 120, height: Int = 32) throws {
+    /// `environment` adds to (or overrides) the client's variables, e.g. `NO_COLOR: ""` where the
+    /// test runner's own environment may turn colours off.
+    init(url: String, token: String, home given: URL? = nil, arguments: [String] = [], environment: [String: String] = [:], width: Int = 120, height: Int = 32) throws {
         home = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tmux-home-\(UUID().uuidString)")
         ownsHome = given == nil
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -18,7 +20,7 @@ final class SwarmInTmux: Sendable {
             // XDG_CONFIG_HOME too: the client keeps its outbox beside its config, never in the machine's.
             tmux = try TmuxSession(command: [try ChildServer.binary("swarm").path] + arguments,
                                    environment: ["SWARM_URL": url, "SWARM_TOKEN": token, "HOME": home.path, "XDG_CONFIG_HOME": home.path + "/.config",
-                                                 "TERM": "xterm-256color"],
+                                                 "TERM": "xterm-256color"].merging(environment) { _, given in given },
                                    width: width, height: height)
         } catch {
             if ownsHome { try? FileManager.default.removeItem(at: home) }

@@ -13,6 +13,11 @@ final class TmuxSession: Sendable {
     /// BEL bytes the program wrote (the terminal bell), counted from the raw output.
     private let bellCount = Locked(0)
     var bells: Int { bellCount.withLock { $0 } }
+    /// The program's raw output (escape sequences and all), its last `rawLimit` bytes: for checks
+    /// on what a screen dump cannot show (hyperlinks, notifications, terminal modes).
+    private let raw = Locked([UInt8]())
+    static let rawLimit = 1 << 20
+    var rawOutput: String { String(decoding: raw.withLock { $0 }, as: UTF8.self) }
 
     static var available: Bool { (try? run(["tmux", "-V"]))?.status == 0 }
 
@@ -50,7 +55,7 @@ final class TmuxSession: Sendable {
             unlink(fifo)
             throw error
         }
-        let (fd, stopping, bellCount) = (self.fd, self.stopping, self.bellCount)
+        let (fd, stopping, bellCount, raw) = (self.fd, self.stopping, self.bellCount, self.raw)
         Thread {
             var buffer = [UInt8](repeating: 0, count: 8192)
             while !stopping.withLock({ $0 }) {
@@ -59,6 +64,10 @@ final class TmuxSession: Sendable {
                 if n <= 0 { break }
                 let rung = buffer[0..<n].reduce(0) { $0 + ($1 == 0x07 ? 1 : 0) }
                 if rung > 0 { bellCount.withLock { $0 += rung } }
+                raw.withLock {
+                    $0 += buffer[0..<n]
+                    if $0.count > TmuxSession.rawLimit { $0.removeFirst($0.count - TmuxSession.rawLimit) }
+                }
                 sink.yield()
             }
             sink.finish()
@@ -83,6 +92,11 @@ final class TmuxSession: Sendable {
     }
 
     func press(_ key: String) throws { try tmux(["send-keys", "-t", name, key]) }
+
+    /// Bytes as the terminal would send them (a mouse report), bypassing tmux's key names.
+    func sendBytes(_ bytes: String) throws {
+        try check(["send-keys", "-t", name, "-H"] + bytes.utf8.map { String(format: "%02x", $0) })
+    }
 
     /// Waits until the screen satisfies `predicate`, re-checking whenever the program draws.
     @discardableResult
