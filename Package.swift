@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "brief-bench", targets: ["brief-bench"]),
         .executable(name: "kb-bench", targets: ["kb-bench"]),
         .executable(name: "tui-bench", targets: ["tui-bench"]),
+        .executable(name: "dupes-bench", targets: ["dupes-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -121,6 +122,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/kb-bench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "dupes-bench",
+            dependencies: [
+                "BenchSupport", "SwarmStore", "SwarmCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/dupes-bench",
             swiftSettings: strict
         ),
         .executableTarget(

@@ -136,9 +136,11 @@ public struct Case: Codable, Sendable, Equatable {
     public var account: String?
     public var reach: Int?
     public var verified: Bool?
+    /// Topic tags (PROTOCOL §23): from the keyword rules over the inbound texts and set by hand.
+    public var topics: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, customer, channel, thread, status, priority, owner, summary, tags, tickets, sla, account, reach, verified
+        case id, title, customer, channel, thread, status, priority, owner, summary, tags, tickets, sla, account, reach, verified, topics
         case isPublic = "public"
         case customerName = "customer_name"
         case channelName = "channel_name"
@@ -152,11 +154,12 @@ public struct Case: Codable, Sendable, Equatable {
     public init(id: String, title: String, customer: String, customerName: String, channel: String, channelName: String, thread: String,
                 status: CaseStatus, priority: CasePriority, owner: String?, ownerName: String?, sourceChannel: ContactChannel?,
                 summary: String?, tags: [String], tickets: [TicketLink], sla: SLAState, openedBy: String, createdAt: String, updatedAt: String,
-                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil) {
+                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil, topics: [String]? = nil) {
         self.isPublic = isPublic
         self.account = account
         self.reach = reach
         self.verified = verified
+        self.topics = topics
         self.id = id
         self.title = title
         self.customer = customer
@@ -203,17 +206,22 @@ public struct TimelineEntry: Codable, Sendable, Equatable {
     public var dedicated: Bool?
     public var reach: Int?
     public var verified: Bool?
+    /// The earlier inbound entry of the same customer this contact repeats (PROTOCOL §23).
+    public var duplicateOf: String?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, customer, at, channel, direction, author, text, by, data, account, dedicated, reach, verified
         case caseId = "case"
         case externalId = "external_id"
+        case duplicateOf = "duplicate_of"
         case isPublic = "public"
     }
 
     public init(id: String, kind: String, customer: String, caseId: String?, at: String, channel: ContactChannel?, direction: Direction?,
                 author: String?, text: String, externalId: String?, by: String?, data: JSONValue?,
-                isPublic: Bool? = nil, account: String? = nil, dedicated: Bool? = nil, reach: Int? = nil, verified: Bool? = nil) {
+                isPublic: Bool? = nil, account: String? = nil, dedicated: Bool? = nil, reach: Int? = nil, verified: Bool? = nil,
+                duplicateOf: String? = nil) {
+        self.duplicateOf = duplicateOf
         self.isPublic = isPublic
         self.account = account
         self.dedicated = dedicated

@@ -22,6 +22,8 @@ final class ServerCore: Sendable {
     let limiter: RateLimiter
     /// `intake.dedicated_accounts`, normalized once.
     let dedicatedAccounts: Set<String>
+    /// Duplicate, noise and topic rules from `[duplicates]`, `[noise]`, `[topics]`, built once.
+    let triage: TriageSettings
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store
@@ -30,6 +32,8 @@ final class ServerCore: Sendable {
         self.logger = logger
         self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
         self.dedicatedAccounts = ContactSignals.normalizedAccounts(config.dedicatedAccounts)
+        self.triage = TriageSettings(duplicates: config.duplicateRule, noise: config.noiseFilter, topics: config.topicRules,
+                                     spike: config.topicSpikeRule, alertChannel: config.topicsAlertChannel.isEmpty ? nil : config.topicsAlertChannel)
         self.gate = ConnectionGate(limits: .init(perAddress: config.maxConnectionsWithoutHelloPerAddress, total: config.maxConnectionsWithoutHello), logger: logger)
     }
 

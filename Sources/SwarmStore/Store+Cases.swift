@@ -218,7 +218,7 @@ extension SQLiteStore {
                     tags: tags, tickets: tickets, sla: sla(row), openedBy: Ids.make(.user, row["opened_by"]),
                     createdAt: row["created_at"], updatedAt: row["updated_at"],
                     isPublic: row["public"] as Bool? ?? false, account: row["account"], reach: row["reach"] as Int? ?? 0,
-                    verified: row["verified"] as Bool? ?? false)
+                    verified: row["verified"] as Bool? ?? false, topics: try caseTopics(db, caseId: id))
     }
 
     static func sla(_ row: Row) -> SLAState {

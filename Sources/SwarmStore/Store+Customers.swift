@@ -229,7 +229,8 @@ extension SQLiteStore {
             direction: (row["direction"] as String?).flatMap(Direction.init(rawValue:)), author: row["author"], text: row["text"],
             externalId: row["external_id"], by: by.map { Ids.make(.user, $0) },
             data: (row["data"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) },
-            isPublic: row["public"], account: row["account"], dedicated: row["dedicated"], reach: row["reach"], verified: row["verified"])
+            isPublic: row["public"], account: row["account"], dedicated: row["dedicated"], reach: row["reach"], verified: row["verified"],
+            duplicateOf: (row["duplicate_of"] as Int64?).map { Ids.make(.timeline, $0) })
     }
 
     static func validText(_ text: String, field: String, max: Int) throws -> String {

@@ -21,6 +21,7 @@ struct MigrationHistoryTests {
         ("v5-kb-search-head-and-terms", "3922cc5002d7da5fd2f128ccc2b7eec0ef1b07cd4c311872601bd9be0361294c"),
         ("v6-kb-versions-body-once", "434951aa485c47a135d18a58affdc6edaaf68579dcb64fa4b50ebf16c658aeec"),
         ("v7-intake-signals", "72b4875f5362e8e203716fdf3910d52df86ee3dac49fdb021b9dc34472ca3267"),
+        ("v8-duplicates-topics", "44e2083c56ddff93d55337120d84d2299a6f40f020cbb47f83fc29e1092a5bf8"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.

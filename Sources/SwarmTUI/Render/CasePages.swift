@@ -26,6 +26,7 @@ public enum CasePages {
         if let summary = c.summary { lines.append("  summary: \(summary)") }
         if !c.tickets.isEmpty { lines.append("  tickets: " + c.tickets.map { "\($0.system) \($0.key)" }.joined(separator: ", ")) }
         if !c.tags.isEmpty { lines.append("  tags: " + c.tags.joined(separator: ", ")) }
+        if let topics = c.topics, !topics.isEmpty { lines.append("  topics: " + topics.joined(separator: ", ")) }
         lines.append("  thread: \(c.thread) in #\(c.channelName) (/thread \(c.thread))")
         return lines
     }
@@ -73,7 +74,8 @@ public enum CasePages {
     public static func timelineLine(_ e: TimelineEntry) -> String {
         if e.kind == "interaction" {
             let arrow = e.direction == .outbound ? "→" : "←"
-            return "\(short(e.at)) \(e.channel?.rawValue ?? "?") \(arrow) \(e.author ?? "?"): \(e.text)"
+            let repeats = e.duplicateOf.map { " (repeats \($0))" } ?? ""
+            return "\(short(e.at)) \(e.channel?.rawValue ?? "?") \(arrow) \(e.author ?? "?"): \(e.text)\(repeats)"
         }
         return "\(short(e.at)) · \(e.text)"
     }
