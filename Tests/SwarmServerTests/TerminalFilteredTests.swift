@@ -26,6 +26,7 @@ struct TerminalFilteredTests {
             defer { client.close() }
             let tmux = client.tmux
             try await tmux.showingScreen {
+                try await tmux.waitFor("the client to connect") { $0.contains("live") && $0.contains("#support>") }
                 try tmux.type("/filtered")
                 let page = try await tmux.waitFor("the bin") { $0.contains("FL2 [filtered]") && $0.contains("— phrase:follow back") }
                 #expect(page.contains("FL1 [filtered]") && page.contains("— link:bit.ly/free"))
