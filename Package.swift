@@ -127,9 +127,10 @@ let package = Package(
         .executableTarget(
             name: "dupes-bench",
             dependencies: [
-                "BenchSupport", "SwarmStore", "SwarmCore",
+                "SwarmStore", "SwarmCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/dupes-bench",
             swiftSettings: strict

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BenchSupport
 import Foundation
 import GRDB
 import SwarmCore
@@ -52,15 +51,24 @@ struct DupesBench: AsyncParsableCommand {
         print("seeded \(customers) customers, \(rows) inbound contacts in \(ContinuousClock.now - started)")
         let store = try SQLiteStore.open(StoreOptions(path: path, synchronous: "normal"))
         let rule = DuplicateRule()
-        var hits = 0
         for (label, pick) in [("typical customer", { (i: Int) in 11 + (i * 7919) % (customers - 11) }), ("busiest customers", { (i: Int) in 1 + i % 10 })] {
-            hits = 0
-            let stats = try await LatencyStats.measure(runs, warm: 200) { i in
+            var hits = 0
+            var samples: [Double] = []
+            for i in 0..<(runs + 200) {
                 let c = pick(i)
                 let text = String(format: texts[c % texts.count], 1000)
-                if try await store.duplicateCheck(customer: "CU\(c)", text: text, at: now, rule: rule) != nil { hits += 1 }
+                let start = ContinuousClock.now
+                let found = try await store.duplicateCheck(customer: "CU\(c)", text: text, at: now, rule: rule) != nil
+                let elapsed = ContinuousClock.now - start
+                // The first 200 warm the caches and prepared statements.
+                guard i >= 200 else { continue }
+                samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                if found { hits += 1 }
             }
-            print("duplicate check, \(label): \(stats)   (\(hits) of \(runs) found a duplicate)")
+            samples.sort()
+            func q(_ f: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * f))] }
+            print(String(format: "duplicate check, %@: p50 %.3f ms   p99 %.3f ms   max %.3f ms   (%d of %d found a duplicate)",
+                         label, q(0.5), q(0.99), samples.last ?? 0, hits, runs))
         }
         await store.close()
     }
