@@ -9,6 +9,8 @@ extension SQLiteStore {
     /// Which case: `case`; else the open case linked to `ticket`; else the identity's customer's
     /// most recently updated open case; else its case solved within `followupHours` before the
     /// contact (`CaseFollowUp`), reopened; else a new case in `intakeChannel`. `now` is the clock.
+    /// An inbound repeat of the customer's own recent contact (`triage.duplicates`) joins that
+    /// contact's open case and is marked `duplicate_of` it; inbound texts tag the case's topics.
     public func interaction(_ p: Principal, _ req: InteractionRequest, intakeChannel: String, slaHours: Int, followupHours: Int = 72,
                             dedicatedAccounts: Set<String> = [], triage: TriageSettings = .off, now: Date = Date()) async throws -> InteractionReply {
         let text = try Self.validText(req.text, field: "text", max: 16_000)
