@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "kb-bench", targets: ["kb-bench"]),
         .executable(name: "tui-bench", targets: ["tui-bench"]),
         .executable(name: "triage-bench", targets: ["triage-bench"]),
+        .executable(name: "dupes-bench", targets: ["dupes-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -122,6 +123,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/kb-bench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "dupes-bench",
+            dependencies: [
+                "SwarmStore", "SwarmCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/dupes-bench",
             swiftSettings: strict
         ),
         .executableTarget(

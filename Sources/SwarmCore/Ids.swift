@@ -12,6 +12,8 @@ public enum IdKind: String, Sendable {
     case `case` = "CS"
     case timeline = "TL"
     case article = "KB"
+    /// A contact held in the noise bin (PROTOCOL §23).
+    case filtered = "FL"
 }
 
 public enum Ids {

@@ -204,9 +204,11 @@ public struct Case: Codable, Sendable, Equatable {
     public var verified: Bool?
     /// The customer's satisfaction score, once given (`case.csat`, PROTOCOL §25).
     public var csat: CaseCSAT?
+    /// Topic tags (PROTOCOL §23): from the keyword rules over the inbound texts and set by hand.
+    public var topics: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, customer, channel, thread, status, priority, owner, summary, tags, tickets, sla, account, reach, verified, csat
+        case id, title, customer, channel, thread, status, priority, owner, summary, tags, tickets, sla, account, reach, verified, csat, topics
         case isPublic = "public"
         case customerName = "customer_name"
         case channelName = "channel_name"
@@ -220,12 +222,14 @@ public struct Case: Codable, Sendable, Equatable {
     public init(id: String, title: String, customer: String, customerName: String, channel: String, channelName: String, thread: String,
                 status: CaseStatus, priority: CasePriority, owner: String?, ownerName: String?, sourceChannel: ContactChannel?,
                 summary: String?, tags: [String], tickets: [TicketLink], sla: SLAState, openedBy: String, createdAt: String, updatedAt: String,
-                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil, csat: CaseCSAT? = nil) {
+                isPublic: Bool? = nil, account: String? = nil, reach: Int? = nil, verified: Bool? = nil, csat: CaseCSAT? = nil,
+                topics: [String]? = nil) {
         self.isPublic = isPublic
         self.account = account
         self.reach = reach
         self.verified = verified
         self.csat = csat
+        self.topics = topics
         self.id = id
         self.title = title
         self.customer = customer
@@ -275,11 +279,14 @@ public struct TimelineEntry: Codable, Sendable, Equatable {
     /// A redirect (an outbound interaction sent with `kind: "redirect"`): the contact channel the
     /// customer was sent to (PROTOCOL §25).
     public var redirectTo: ContactChannel?
+    /// The earlier inbound entry of the same customer this contact repeats (PROTOCOL §23).
+    public var duplicateOf: String?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, customer, at, channel, direction, author, text, by, data, account, dedicated, reach, verified
         case caseId = "case"
         case externalId = "external_id"
+        case duplicateOf = "duplicate_of"
         case isPublic = "public"
         case redirectTo = "redirect_to"
     }
@@ -287,8 +294,9 @@ public struct TimelineEntry: Codable, Sendable, Equatable {
     public init(id: String, kind: String, customer: String, caseId: String?, at: String, channel: ContactChannel?, direction: Direction?,
                 author: String?, text: String, externalId: String?, by: String?, data: JSONValue?,
                 isPublic: Bool? = nil, account: String? = nil, dedicated: Bool? = nil, reach: Int? = nil, verified: Bool? = nil,
-                redirectTo: ContactChannel? = nil) {
+                redirectTo: ContactChannel? = nil, duplicateOf: String? = nil) {
         self.redirectTo = redirectTo
+        self.duplicateOf = duplicateOf
         self.isPublic = isPublic
         self.account = account
         self.dedicated = dedicated

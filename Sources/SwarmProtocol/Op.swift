@@ -69,6 +69,11 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case kbRender = "kb.render"
     // inbox
     case inboxList = "inbox.list"
+    // duplicates, noise and topics (PROTOCOL §23)
+    case filteredList = "filtered.list"
+    case filteredRestore = "filtered.restore"
+    case filteredConfirm = "filtered.confirm"
+    case caseTopics = "case.topics"
 }
 
 /// Event names (`ev` field of an event frame).

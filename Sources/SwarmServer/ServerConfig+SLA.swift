@@ -103,17 +103,4 @@ extension TOMLSubset.Value {
         }
     }
 
-    func doubleValue(in range: ClosedRange<Double>) throws -> Double {
-        let d: Double
-        switch self {
-        case .double(let x): d = x
-        case .integer(let i): d = Double(i)
-        case .string(let s):
-            guard let x = Double(s) else { throw ServerConfig.ConfigError(description: "expected a number") }
-            d = x
-        default: throw ServerConfig.ConfigError(description: "expected a number")
-        }
-        guard range.contains(d) else { throw ServerConfig.ConfigError(description: "must be in \(range.lowerBound)…\(range.upperBound)") }
-        return d
-    }
 }

@@ -70,6 +70,18 @@ public struct ServerConfig: Sendable, Equatable {
     /// `[sla.policy.NAME]` and `[sla.calendar.NAME]` as written, and the policies built from them.
     public var slaSettings: [String: TOMLSubset.Value] = [:]
     public var slaPolicies: [SLAPolicy] = []
+    /// Duplicates, noise and topics (PROTOCOL §23): keys and checks in ServerConfig+Dupes.swift.
+    public var duplicatesWindowHours = 24
+    public var duplicatesThreshold = 0.8
+    public var noiseLinks: [String] = []
+    public var noisePhrases = ServerConfig.defaultNoisePhrases
+    public var noisePatterns: [String] = []
+    /// `topic_language` → keywords (`billing_en`), from `topics.keywords_billing_en`.
+    public var topicKeywords = ServerConfig.defaultTopicKeywords
+    public var topicsAlertChannel = ""
+    public var topicsSpikeFactor = 3.0
+    public var topicsSpikeMinCount = 10
+    public var topicsBaselineHours = 168
 
     public init() {}
 
@@ -85,7 +97,8 @@ public struct ServerConfig: Sendable, Equatable {
     }
 
     /// The keys of the TOML file and the environment, each with how to apply it.
-    static let keys: [String: @Sendable (inout ServerConfig, TOMLSubset.Value) throws -> Void] = [
+    static let keys = coreKeys.merging(dupesKeys) { first, _ in first }
+    static let coreKeys: [String: @Sendable (inout ServerConfig, TOMLSubset.Value) throws -> Void] = [
         "server.host": { c, v in c.host = try v.stringValue() },
         "server.port": { c, v in c.port = try v.intValue(in: 0...65535) },
         "server.max_frame_bytes": { c, v in c.maxFrameBytes = try v.intValue(in: 1024...(64 << 20)) },
@@ -133,7 +146,7 @@ public struct ServerConfig: Sendable, Equatable {
         do { values = try TOMLSubset.parse(text) } catch { throw ConfigError(description: "\(source): \(error)") }
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
             if Self.isSLASetting(key) { slaSettings[key] = value; continue }
-            guard let setter = Self.keys[key] else { throw ConfigError(description: "\(source): unknown key \(key)") }
+            guard let setter = Self.keys[key] ?? Self.topicKeywordsSetter(key) else { throw ConfigError(description: "\(source): unknown key \(key)") }
             do { try setter(&self, value) } catch { throw ConfigError(description: "\(source): \(key): \(error)") }
         }
         do { slaPolicies = try Self.buildSLAPolicies(from: slaSettings) } catch { throw ConfigError(description: "\(source): \(error)") }
@@ -153,6 +166,7 @@ public struct ServerConfig: Sendable, Equatable {
         guard hardFrameBytes >= maxFrameBytes else { throw ConfigError(description: "server.hard_frame_bytes must be ≥ server.max_frame_bytes") }
         guard ["full", "normal", "extra"].contains(synchronous.lowercased()) else { throw ConfigError(description: "storage.synchronous must be full, normal or extra") }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else { throw ConfigError(description: "log.level is not a log level") }
+        try validateDupes()
     }
 }
 
@@ -169,6 +183,20 @@ extension TOMLSubset.Value {
         case .string(let s): return s.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         default: throw ServerConfig.ConfigError(description: "expected an array of strings")
         }
+    }
+
+    func doubleValue(in range: ClosedRange<Double>) throws -> Double {
+        let d: Double
+        switch self {
+        case .double(let x): d = x
+        case .integer(let i): d = Double(i)
+        case .string(let s):
+            guard let x = Double(s) else { throw ServerConfig.ConfigError(description: "expected a number") }
+            d = x
+        default: throw ServerConfig.ConfigError(description: "expected a number")
+        }
+        guard range.contains(d) else { throw ServerConfig.ConfigError(description: "must be in \(range.lowerBound)…\(range.upperBound)") }
+        return d
     }
 
     func intValue(in range: ClosedRange<Int>) throws -> Int {

@@ -26,6 +26,8 @@ final class ServerCore: Sendable {
     let tone: ToneRules
     /// Fires SLA warnings and breaches; ops that move a case's clocks wake it.
     let slaScheduler: SLAScheduler
+    /// Duplicate, noise and topic rules from `[duplicates]`, `[noise]`, `[topics]`, built once.
+    let triage: TriageSettings
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store
@@ -36,6 +38,8 @@ final class ServerCore: Sendable {
         self.dedicatedAccounts = ContactSignals.normalizedAccounts(config.dedicatedAccounts)
         self.tone = config.toneRules
         self.slaScheduler = SLAScheduler(store: store, leadsChannel: config.slaLeadsChannel, logger: logger)
+        self.triage = TriageSettings(duplicates: config.duplicateRule, noise: config.noiseFilter, topics: config.topicRules,
+                                     spike: config.topicSpikeRule, alertChannel: config.topicsAlertChannel.isEmpty ? nil : config.topicsAlertChannel)
         self.gate = ConnectionGate(limits: .init(perAddress: config.maxConnectionsWithoutHelloPerAddress, total: config.maxConnectionsWithoutHello), logger: logger)
     }
 

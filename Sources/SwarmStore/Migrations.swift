@@ -105,6 +105,7 @@ enum Migrations {
         m.registerMigration("v5-kb-search-head-and-terms", migrate: KBSearchSchema.create)
         m.registerMigration("v6-kb-versions-body-once", migrate: KBVersionsSchema.create)
         m.registerMigration("v7-intake-signals", migrate: IntakeSchema.create)
+        m.registerMigration("v8-duplicates-topics", migrate: DupesSchema.create)
         m.registerMigration("v9-sla-clocks", migrate: SLASchema.create)
         m.registerMigration("v10-care", migrate: CareSchema.create)
         return m

@@ -9,8 +9,10 @@ extension SQLiteStore {
     /// Which case: `case`; else the open case linked to `ticket`; else the identity's customer's
     /// most recently updated open case; else its case solved within `followupHours` before the
     /// contact (`CaseFollowUp`), reopened; else a new case in `intakeChannel`. `now` is the clock.
+    /// An inbound repeat of the customer's own recent contact (`triage.duplicates`) joins that
+    /// contact's open case and is marked `duplicate_of` it; inbound texts tag the case's topics.
     public func interaction(_ p: Principal, _ req: InteractionRequest, intakeChannel: String, slaHours: Int, followupHours: Int = 72,
-                            dedicatedAccounts: Set<String> = [], now clock: Date? = nil) async throws -> InteractionReply {
+                            dedicatedAccounts: Set<String> = [], triage: TriageSettings = .off, now clock: Date? = nil) async throws -> InteractionReply {
         let now = clock ?? sla.now()
         let text = try Self.validText(req.text, field: "text", max: 16_000)
         let signals = try Self.signals(isPublic: req.isPublic, account: req.account, reach: req.reach, verified: req.verified)
@@ -27,7 +29,22 @@ extension SQLiteStore {
         }
         let settings = sla.settings
         return try await write { tx in
+            try Self.recordInteraction(tx, p, req, text: text, signals: signals, redirect: redirect, personal: personal, at: at,
+                                       intakeChannel: intakeChannel, slaHours: slaHours, followupHours: followupHours,
+                                       dedicatedAccounts: dedicatedAccounts, triage: triage, sla: settings, now: now)
+        }
+    }
+
+    /// The write half of `interaction`, also used by `filtered.restore` (one transaction with
+    /// marking the bin entry restored). `at` is the checked, formatted contact time.
+    static func recordInteraction(_ tx: WriteTx, _ p: Principal, _ req: InteractionRequest, text: String, signals: ContactSignals,
+                                  redirect: ContactChannel?, personal: (kinds: [PersonalData.Kind], warnings: [ContactWarning]?), at: String?,
+                                  intakeChannel: String, slaHours: Int, followupHours: Int, dedicatedAccounts: Set<String>,
+                                  triage: TriageSettings, sla settings: SLASettings, now: Date) throws -> InteractionReply {
+        do {  // the former write closure's body, at its old indentation so the change stays reviewable
             let db = tx.db
+            let contactAt = at.flatMap(Timestamp.parse) ?? now
+            var duplicate: (entry: Int64, caseId: Int64?)?
             if let ext = req.externalId, let seen = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM timeline WHERE channel = ? AND external_id = ?"),
                                                                      arguments: [req.channel.rawValue, ext]) {
                 let caseId: Int64 = seen["case_id"]
@@ -51,7 +68,14 @@ extension SQLiteStore {
             } else if let identity = req.identity {
                 let cid = try Self.customerFor(tx, identity: identity, name: req.customerName)
                 customer = cid
-                if let open = try Int64.fetchOne(db, sql: """
+                if req.direction == .inbound {
+                    // The same complaint again (any identity, any contact channel) joins the earlier one's case while it is open.
+                    duplicate = try Self.duplicateOf(db, rule: triage.duplicates, customer: cid, text: text, at: contactAt)
+                    if let row = try Self.openCaseRow(db, duplicate?.caseId), (try? Self.authorize(db, p, caseRow: row, .caseInteraction)) != nil {
+                        caseRow = row
+                    }
+                }
+                if caseRow == nil, let open = try Int64.fetchOne(db, sql: """
                     SELECT id FROM cases WHERE customer_id = ? AND status IN ('new','open','pending') ORDER BY updated_at DESC, id DESC LIMIT 1
                     """, arguments: [cid]) {
                     caseRow = try Self.caseRow(db, ref: Ids.make(.case, open))
@@ -60,7 +84,7 @@ extension SQLiteStore {
             var opened = false
             var reopened = false
             if caseRow == nil, let customer,
-               let row = try Self.followUpCase(db, p, customer: customer, contactAt: at.flatMap(Timestamp.parse) ?? now, windowHours: followupHours) {
+               let row = try Self.followUpCase(db, p, customer: customer, contactAt: contactAt, windowHours: followupHours) {
                 try Self.reopen(tx, row, by: p, at: Timestamp.format(now))
                 caseRow = try Self.caseRow(db, ref: Ids.make(.case, row["id"]))
                 reopened = true
@@ -88,12 +112,20 @@ extension SQLiteStore {
                     try Self.attachIdentity(db, identity, to: row["customer_id"])
                 }
             }
+            if req.direction == .inbound, req.identity == nil || req.caseId != nil || req.ticket != nil {
+                duplicate = try Self.duplicateOf(db, rule: triage.duplicates, customer: row["customer_id"], text: text, at: contactAt)
+            }
             let author = req.author ?? (req.direction == .inbound ? row["customer_name"] : p.name)
-            let entry = try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "interaction", text: text, at: at ?? Timestamp.format(now),
+            var entry = try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "interaction", text: text, at: at ?? Timestamp.format(now),
                                              channel: req.channel, direction: req.direction, author: author, externalId: req.externalId, by: p.id,
                                              signals: signals, dedicated: ContactSignals.isDedicated(signals.account, in: dedicatedAccounts),
                                              redirectTo: redirect)
             try Self.recordCaseSignals(tx, caseId: caseId, signals, direction: req.direction)
+            if let duplicate {
+                try db.execute(sql: "UPDATE timeline SET duplicate_of = ? WHERE id = ?",
+                               arguments: [duplicate.entry, try Ids.require(.timeline, entry.id, field: "entry")])
+                entry.duplicateOf = Ids.make(.timeline, duplicate.entry)
+            }
             if req.direction == .outbound {
                 try db.execute(sql: "UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", arguments: [entry.at, caseId])
             }
@@ -114,6 +146,10 @@ extension SQLiteStore {
                 + (personal.kinds.isEmpty ? "" : " ⚠ personal data (\(personal.kinds.map(\.rawValue).joined(separator: ", ")))")
             _ = try Self.insertMessage(tx, channel: ch, author: p, body: "[\(req.channel.rawValue) \(arrow)] \(author)\(via): \(Self.clip(text, 500))",
                                        thread: row["thread_id"], card: .object(card))
+            // After the contact's card, so a spike alert it causes follows it.
+            if req.direction == .inbound {
+                try Self.recordTopics(tx, p, caseId: caseId, text: text, at: contactAt, duplicate: duplicate != nil, settings: triage, now: now)
+            }
             return InteractionReply(entry: entry, caseId: Ids.make(.case, caseId), thread: Ids.make(.message, row["thread_id"]),
                                     openedCase: opened, duplicate: false, reopened: reopened, warnings: personal.warnings)
         }

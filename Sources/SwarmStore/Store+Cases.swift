@@ -225,7 +225,7 @@ extension SQLiteStore {
                     tags: tags, tickets: tickets, sla: try slaState(db, row), openedBy: Ids.make(.user, row["opened_by"]),
                     createdAt: row["created_at"], updatedAt: row["updated_at"],
                     isPublic: row["public"] as Bool? ?? false, account: row["account"], reach: row["reach"] as Int? ?? 0,
-                    verified: row["verified"] as Bool? ?? false, csat: try caseCSAT(db, caseId: id))
+                    verified: row["verified"] as Bool? ?? false, csat: try caseCSAT(db, caseId: id), topics: try caseTopics(db, caseId: id))
     }
 
     /// Checks the per-case part of the permission table (the role × op part ran at dispatch) with

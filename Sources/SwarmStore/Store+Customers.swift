@@ -232,7 +232,8 @@ extension SQLiteStore {
             externalId: row["external_id"], by: by.map { Ids.make(.user, $0) },
             data: (row["data"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) },
             isPublic: row["public"], account: row["account"], dedicated: row["dedicated"], reach: row["reach"], verified: row["verified"],
-            redirectTo: (row["redirect_to"] as String?).flatMap(ContactChannel.init(rawValue:)))
+            redirectTo: (row["redirect_to"] as String?).flatMap(ContactChannel.init(rawValue:)),
+            duplicateOf: (row["duplicate_of"] as Int64?).map { Ids.make(.timeline, $0) })
     }
 
     static func validText(_ text: String, field: String, max: Int) throws -> String {

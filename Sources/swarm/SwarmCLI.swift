@@ -23,8 +23,8 @@ struct SwarmCLI: AsyncParsableCommand {
             4 not found or forbidden, 5 network (cannot connect, connection lost, timeout).
             """,
         version: "0.1.0",
-        subcommands: [Chat.self, Post.self, History.self, Tail.self, Search.self, Channels.self, CaseCommand.self, CustomerCommand.self, Mark.self, KBCommand.self, Inbox.self, Login.self,
-                      Csat.self, ReplyCheck.self],
+        subcommands: [Chat.self, Post.self, History.self, Tail.self, Search.self, Channels.self, CaseCommand.self, CustomerCommand.self, Mark.self, KBCommand.self, Inbox.self,
+                      Filtered.self, Login.self, Csat.self, ReplyCheck.self],
         defaultSubcommand: Chat.self)
 }
 

@@ -21,8 +21,9 @@ struct MigrationHistoryTests {
         ("v5-kb-search-head-and-terms", "3922cc5002d7da5fd2f128ccc2b7eec0ef1b07cd4c311872601bd9be0361294c"),
         ("v6-kb-versions-body-once", "434951aa485c47a135d18a58affdc6edaaf68579dcb64fa4b50ebf16c658aeec"),
         ("v7-intake-signals", "72b4875f5362e8e203716fdf3910d52df86ee3dac49fdb021b9dc34472ca3267"),
-        ("v9-sla-clocks", "81edbb29ed61b7dab3f34860508307a82b013847a8a0e7cfaa53cd40be91d35c"),
-        ("v10-care", "0a02d28e3db677ee16a9252283cda58489033bb4aed282d15dcba743b7b5857e"),
+        ("v8-duplicates-topics", "44e2083c56ddff93d55337120d84d2299a6f40f020cbb47f83fc29e1092a5bf8"),
+        ("v9-sla-clocks", "fa5b24d6f77c192b2d4b49c5e61477af9e2f5e37ce31e6d1944c60963b212c05"),
+        ("v10-care", "746853a77f76b1d48ff9884a085121e1a96d713f5e865183e8841ac31062a405"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.

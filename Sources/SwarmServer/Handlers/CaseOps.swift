@@ -35,16 +35,24 @@ enum CaseOps {
             ctx.reply(try await ctx.store.handoff(ctx.principal, try ctx.decode(CaseHandoffRequest.self), online: ctx.core.hub.availableUsers()))
         }
         t[.caseBrief] = { ctx in ctx.reply(try await ctx.store.brief(ctx.principal, try ctx.decode(CaseBriefRequest.self))) }
+        DupesOps.register(&t)
     }
 
     // The two ops bots also reach over HTTP (BotRoutes): one implementation, so both paths use the
     // same store call with the same settings.
 
-    static func interaction(_ core: ServerCore, _ p: Principal, _ req: InteractionRequest) async throws -> InteractionReply {
+    /// An inbound contact matching a noise rule goes to the filtered bin instead (PROTOCOL §23).
+    static func interaction(_ core: ServerCore, _ p: Principal, _ req: InteractionRequest) async throws -> InteractionOutcome {
+        if req.direction == .inbound, let rule = core.triage.noise.rule(for: req.text) {
+            let held = try await core.store.holdFiltered(p, req, rule: rule)
+            core.logger.info("contact filtered as noise", metadata: ["user": "\(p.name)", "rule": "\(rule)", "filtered": "\(held.filtered.id)"])
+            return .filtered(held)
+        }
         let reply = try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours,
-                                                     followupHours: core.config.followupWindowHours, dedicatedAccounts: core.dedicatedAccounts)
+                                                     followupHours: core.config.followupWindowHours, dedicatedAccounts: core.dedicatedAccounts,
+                                                     triage: core.triage)
         core.slaScheduler.wake()
-        return reply
+        return .recorded(reply)
     }
 
     static func linkTicket(_ core: ServerCore, _ p: Principal, _ req: CaseTicketRequest) async throws -> Case {

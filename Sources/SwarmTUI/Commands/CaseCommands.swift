@@ -79,7 +79,7 @@ public enum CaseCommands {
         case "interaction":
             let contact = try LoggedContact.parse(words)
             let request = InteractionRequest(caseId: try await caseId(), channel: contact.channel, direction: contact.direction, text: contact.text)
-            let reply = try await c.request(.caseInteraction, request, as: InteractionReply.self)
+            let reply = try await c.request(.caseInteraction, request, as: InteractionOutcome.self)
             await c.notice(LoggedContact.recorded(reply))
         case "swarm":
             let targets = words.prefix { $0.hasPrefix("@") || $0.hasPrefix("skill:") }

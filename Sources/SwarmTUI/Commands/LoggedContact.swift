@@ -40,6 +40,15 @@ public struct LoggedContact: Equatable, Sendable {
     public static func recorded(_ reply: InteractionReply) -> String {
         let e = reply.entry
         let what = [e.direction?.rawValue, e.channel?.rawValue].compactMap { $0 }.joined(separator: " ")
-        return reply.duplicate ? "already recorded on \(reply.caseId)" : "recorded \(what.isEmpty ? "the" : what) contact on \(reply.caseId)"
+        let repeats = e.duplicateOf.map { " (repeats \($0))" } ?? ""
+        return reply.duplicate ? "already recorded on \(reply.caseId)" : "recorded \(what.isEmpty ? "the" : what) contact on \(reply.caseId)\(repeats)"
+    }
+
+    /// Either reply: recorded on a case, or held in the filtered bin (PROTOCOL §23).
+    public static func recorded(_ outcome: InteractionOutcome) -> String {
+        switch outcome {
+        case .recorded(let reply): recorded(reply)
+        case .filtered(let f): "filtered as noise (\(f.filtered.rule)): held as \(f.filtered.id), no case opened"
+        }
     }
 }

@@ -27,6 +27,7 @@ public enum CasePages {
         if !c.tickets.isEmpty { lines.append("  tickets: " + c.tickets.map { "\($0.system) \($0.key)" }.joined(separator: ", ")) }
         if !c.tags.isEmpty { lines.append("  tags: " + c.tags.joined(separator: ", ")) }
         if let csat = c.csat { lines.append("  CSAT: \(csat.score)/5" + (csat.comment.map { " — \($0)" } ?? "")) }
+        if let topics = c.topics, !topics.isEmpty { lines.append("  topics: " + topics.joined(separator: ", ")) }
         lines.append("  thread: \(c.thread) in #\(c.channelName) (/thread \(c.thread))")
         lines += SLAPages.lines(c.sla)
         return lines
@@ -76,7 +77,8 @@ public enum CasePages {
         if e.kind == "interaction" {
             let arrow = e.direction == .outbound ? "→" : "←"
             let via = e.redirectTo.map { " ↪ redirected to \($0.rawValue)" } ?? ""
-            return "\(short(e.at)) \(e.channel?.rawValue ?? "?") \(arrow) \(e.author ?? "?")\(via): \(e.text)"
+            let repeats = e.duplicateOf.map { " (repeats \($0))" } ?? ""
+            return "\(short(e.at)) \(e.channel?.rawValue ?? "?") \(arrow) \(e.author ?? "?")\(via): \(e.text)\(repeats)"
         }
         return "\(short(e.at)) · \(e.text)"
     }

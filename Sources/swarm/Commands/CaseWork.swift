@@ -42,7 +42,7 @@ extension CaseCommand {
         func run() async throws {
             let request = InteractionRequest(caseId: caseId, channel: ContactChannel(rawValue: channel)!, direction: Direction(rawValue: direction)!,
                                              text: text, externalId: externalId)
-            try await CaseCommand.call(options, .caseInteraction, request, as: InteractionReply.self) { [LoggedContact.recorded($0)] }
+            try await CaseCommand.call(options, .caseInteraction, request, as: InteractionOutcome.self) { [LoggedContact.recorded($0)] }
         }
     }
 }
