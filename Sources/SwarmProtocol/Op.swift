@@ -66,6 +66,9 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case kbRender = "kb.render"
     // inbox
     case inboxList = "inbox.list"
+    // triage queue
+    case queueList = "queue.list"
+    case queueNext = "queue.next"
 }
 
 /// Event names (`ev` field of an event frame).

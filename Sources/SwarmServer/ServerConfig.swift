@@ -55,11 +55,14 @@ public struct ServerConfig: Sendable, Equatable {
     /// kb.search ranks at most this many of the newest matches (plus articles that solved cases);
     /// 0 ranks every match.
     public var kbSearchCandidates = 500
+    /// `[queue]`: the triage score's weights and urgency words (ServerConfig+Queue.swift).
+    public var queue = QueueConfig()
 
     public init() {}
 
     /// The keys of the TOML file and the environment, each with how to apply it.
-    static let keys: [String: @Sendable (inout ServerConfig, TOMLSubset.Value) throws -> Void] = [
+    static let keys: [String: ConfigSetter] = coreKeys.merging(queueKeys) { own, _ in own }
+    static let coreKeys: [String: ConfigSetter] = [
         "server.host": { c, v in c.host = try v.stringValue() },
         "server.port": { c, v in c.port = try v.intValue(in: 0...65535) },
         "server.max_frame_bytes": { c, v in c.maxFrameBytes = try v.intValue(in: 1024...(64 << 20)) },

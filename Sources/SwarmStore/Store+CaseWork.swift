@@ -90,6 +90,7 @@ extension SQLiteStore {
             if req.direction == .outbound {
                 try db.execute(sql: "UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", arguments: [entry.at, caseId])
             }
+            try Self.queueContact(tx, caseId: caseId, direction: req.direction, at: entry.at, text: text)
             try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [Timestamp.now(), caseId])
             let arrow = req.direction == .inbound ? "←" : "→"
             let card: JSONValue = .object(["type": .string("interaction"), "case": .string(Ids.make(.case, caseId)), "entry": .string(entry.id),

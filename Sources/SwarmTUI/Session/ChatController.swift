@@ -208,6 +208,7 @@ public actor ChatController {
         if frame.ev == EventName.messageNew.rawValue, let ch = frame.data?["channel"]?.string, ch == model.current {
             markRead()
         }
+        if QueueWatch.refreshes(on: frame) { await queueChanged() }
         if redraw { changed() }
     }
 
