@@ -159,8 +159,10 @@ extension SQLiteStore {
         }
         let base = [filter.reader.id, filter.reader.id] + args
         // Seeds: the longest waits and the nearest deadlines carry the biggest time parts.
-        for order in ["q.waiting_since IS NULL, q.waiting_since", "c.sla_due_at IS NULL, c.sla_due_at"] {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: queueSelect + " WHERE \(conditions) ORDER BY \(order) LIMIT ?"),
+        // Each walks its own index (`case_queue_waiting`, `cases_open_due`) for `limit` rows.
+        let seeds = ["q.waiting_since IS NOT NULL ORDER BY q.waiting_since", "c.status IN ('new', 'open', 'pending') ORDER BY c.sla_due_at"]
+        for seed in seeds {
+            let rows = try Row.fetchAll(db.cachedStatement(sql: queueSelect + " WHERE \(conditions) AND \(seed) LIMIT ?"),
                                         arguments: StatementArguments(base + [limit]))
             for row in rows { try consider(row) }
         }
