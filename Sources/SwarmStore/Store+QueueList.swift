@@ -122,7 +122,9 @@ extension SQLiteStore {
         """
 
     struct Scored {
-        var parts: [QueueScorePart]
+        /// The stored parts as JSON, decoded only for the cases that make the top.
+        var storedParts: String
+        var timed: [QueueScorePart]
         var waitingSince: String?
         var waitingSeconds: Int
         var slaDue: String?
@@ -145,25 +147,28 @@ extension SQLiteStore {
                 let tags = decodeList(row["tags"])
                 guard QueueRouting.skillAllows(caseTags: tags, callerSkills: filter.callerSkills, knownSkills: filter.knownSkills) else { return }
             }
-            let stored = (try? decoder.decode([QueueScorePart].self, from: Data((row["parts"] as String).utf8))) ?? []
+            let stored: Int = row["stored"]
             let waitingSince: String? = row["waiting_since"]
             let due: String? = row["sla_due_at"]
             let dueDate = due.flatMap(Timestamp.parse)
             let clock = QueueScore.Clock(waitingSince: waitingSince.flatMap(Timestamp.parse), slaDue: dueDate,
                                          firstResponsePending: (row["first_response_at"] as String?) == nil, paused: row["paused"])
-            let parts = QueueScore.ordered(stored + QueueScore.timed(clock, now: now, rules.weights))
+            let timed = QueueScore.timed(clock, now: now, rules.weights)
             let waited = clock.paused ? 0 : clock.waitingSince.map { max(0, Int(now.timeIntervalSince($0))) } ?? 0
-            ranking.offer(caseId: id, score: QueueScore.total(parts), waitingSeconds: waited,
-                          payload: Scored(parts: parts, waitingSince: waitingSince, waitingSeconds: waited, slaDue: due,
+            // `stored` is the sum of the stored parts (refreshQueue keeps them together).
+            ranking.offer(caseId: id, score: stored + QueueScore.total(timed), waitingSeconds: waited,
+                          payload: Scored(storedParts: row["parts"], timed: timed, waitingSince: waitingSince, waitingSeconds: waited, slaDue: due,
                                           slaSecondsLeft: dueDate.map { Int($0.timeIntervalSince(now).rounded(.down)) }))
         }
         let base = [filter.reader.id, filter.reader.id] + args
         // Seeds: the longest waits and the nearest deadlines carry the biggest time parts.
-        // Each walks its own index (`case_queue_waiting`, `cases_open_due`) for `limit` rows.
-        let seeds = ["q.waiting_since IS NOT NULL ORDER BY q.waiting_since", "c.status IN ('new', 'open', 'pending') ORDER BY c.sla_due_at"]
+        // Each walks its own index (`case_queue_waiting`, `cases_open_due`) for a few rows; the
+        // nearest deadlines are taken before the filters (seeds only raise the bar early).
+        let seeds = ["q.waiting_since IS NOT NULL ORDER BY q.waiting_since LIMIT ?",
+                     "q.case_id IN (SELECT id FROM cases INDEXED BY cases_open_due WHERE status IN ('new', 'open', 'pending') ORDER BY sla_due_at LIMIT ?)"]
         for seed in seeds {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: queueSelect + " WHERE \(conditions) AND \(seed) LIMIT ?"),
-                                        arguments: StatementArguments(base + [limit]))
+            let rows = try Row.fetchAll(db.cachedStatement(sql: queueSelect + " WHERE \(conditions) AND \(seed)"),
+                                        arguments: StatementArguments(base + [limit * 4]))
             for row in rows { try consider(row) }
         }
         let cursor = try Row.fetchCursor(db.cachedStatement(sql: queueSelect + " WHERE \(conditions) ORDER BY q.stored DESC, q.case_id"),
@@ -175,7 +180,9 @@ extension SQLiteStore {
         return try ranking.entries.map { entry in
             let model = try caseModel(db, try caseRow(db, ref: Ids.make(.case, entry.caseId)))
             let s = entry.payload
-            return QueueItem(caseInfo: model, score: entry.score, parts: s.parts, why: QueueScore.explain(s.parts), waitingSince: s.waitingSince,
+            let stored = (try? decoder.decode([QueueScorePart].self, from: Data(s.storedParts.utf8))) ?? []
+            let parts = QueueScore.ordered(stored + s.timed)
+            return QueueItem(caseInfo: model, score: entry.score, parts: parts, why: QueueScore.explain(parts), waitingSince: s.waitingSince,
                              waitingSeconds: s.waitingSeconds, slaDue: s.slaDue, slaSecondsLeft: s.slaSecondsLeft)
         }
     }

@@ -16,6 +16,7 @@ struct QueueScaleMeasure {
             let lead = try await server.client("lena", role: .lead)
             _ = try await lead.createChannel("support")
             let now = Date()
+            let seeding = ContinuousClock.now
             try await server.store.pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 try db.inTransaction {
@@ -30,7 +31,7 @@ struct QueueScaleMeasure {
                         VALUES (?, 'bench case', 1000000, ?, ?, 'new', 'normal', ?, ?, ?, ?)
                         """)
                     let queueRow = try db.makeStatement(sql: """
-                        INSERT INTO case_queue(case_id, queued, channel_id, stored, parts, waiting_since, fingerprint) VALUES (?, 1, ?, ?, '[]', ?, 'bench')
+                        INSERT INTO case_queue(case_id, queued, channel_id, stored, parts, waiting_since, fingerprint) VALUES (?, 1, ?, ?, ?, ?, 'bench')
                         """)
                     func stamp(_ seconds: Double) -> String {
                         ISO8601DateFormatter.string(from: now.addingTimeInterval(seconds), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
@@ -40,12 +41,15 @@ struct QueueScaleMeasure {
                         try message.execute(arguments: [id, channel, user, at])
                         let opened = -Double(rng.next() % (30 * 86_400))
                         try caseRow.execute(arguments: [id, channel, id, user, stamp(opened), at, stamp(opened + 86_400)])
-                        try queueRow.execute(arguments: [id, channel, Int(rng.next() % 150), stamp(opened)])
+                        // The stored score is the sum of its stored parts, as refreshQueue keeps it.
+                        let stored = Int(rng.next() % 150)
+                        try queueRow.execute(arguments: [id, channel, stored, "[{\"points\":\(stored),\"kind\":\"priority\",\"label\":\"bench\"}]", stamp(opened)])
                     }
                     return .commit
                 }
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
             }
+            print("seeded \(count) open cases in \(ContinuousClock.now - seeding)")
             var times: [Double] = []
             for _ in 0..<200 {
                 let start = ContinuousClock.now
