@@ -74,6 +74,9 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case filteredRestore = "filtered.restore"
     case filteredConfirm = "filtered.confirm"
     case caseTopics = "case.topics"
+    // triage queue
+    case queueList = "queue.list"
+    case queueNext = "queue.next"
 }
 
 /// Event names (`ev` field of an event frame).

@@ -82,6 +82,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var topicsSpikeFactor = 3.0
     public var topicsSpikeMinCount = 10
     public var topicsBaselineHours = 168
+    /// `[queue]`: the triage score's weights and urgency words (ServerConfig+Queue.swift).
+    public var queue = QueueConfig()
 
     public init() {}
 
@@ -97,8 +99,8 @@ public struct ServerConfig: Sendable, Equatable {
     }
 
     /// The keys of the TOML file and the environment, each with how to apply it.
-    static let keys = coreKeys.merging(dupesKeys) { first, _ in first }
-    static let coreKeys: [String: @Sendable (inout ServerConfig, TOMLSubset.Value) throws -> Void] = [
+    static let keys: [String: ConfigSetter] = coreKeys.merging(dupesKeys) { own, _ in own }.merging(queueKeys) { own, _ in own }
+    static let coreKeys: [String: ConfigSetter] = [
         "server.host": { c, v in c.host = try v.stringValue() },
         "server.port": { c, v in c.port = try v.intValue(in: 0...65535) },
         "server.max_frame_bytes": { c, v in c.maxFrameBytes = try v.intValue(in: 1024...(64 << 20)) },

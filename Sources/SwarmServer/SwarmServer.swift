@@ -36,6 +36,8 @@ public final class SwarmServer: Sendable {
             ServerMetrics.commitBatch.record(batch.jobs)
         }
         let core = ServerCore(store: store, hub: hub, config: config, logger: logger)
+        let rescored = try await store.configureQueue(config.queue.rules(dedicatedAccounts: core.dedicatedAccounts))
+        if rescored > 0 { logger.notice("queue: re-scored cases for the current [queue] settings", metadata: ["cases": "\(rescored)"]) }
 
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = Application(

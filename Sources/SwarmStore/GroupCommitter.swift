@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import Synchronization
+import SwarmCore
 
 /// Runs write jobs in shared transactions ("group commit"): while one batch commits, new jobs
 /// queue up and go together in the next, so many concurrent posts share one fsync. Each job runs
@@ -39,6 +40,8 @@ public final class GroupCommitter: Sendable {
     let logger: Logger
     /// Learns from each batch whether the disk takes writes; maps storage failures to `unavailable`.
     public let health: StorageHealth
+    /// The triage score's rules, handed to every write transaction (set by `SQLiteStore.configureQueue`).
+    let queueRules = Mutex(QueueRules())
     let state: Mutex<State>
     let wake: AsyncStream<Void>.Continuation
     let wakeups: AsyncStream<Void>
@@ -104,6 +107,7 @@ public final class GroupCommitter: Sendable {
                 // Events another process appended since our last batch come first, in log order.
                 let foreign = try Row.fetchAll(db, sql: "SELECT seq, type, channel_id, user_id, data FROM events WHERE seq > ? ORDER BY seq", arguments: [lastSeq]).map(LoggedEvent.init(row:))
                 let tx = WriteTx(db: db, encoder: JSONCoding.encoder())
+                tx.queueRules = self.queueRules.withLock { $0 }
                 tx.events = foreign
                 var outcomes = [Error?](repeating: nil, count: batch.count)
                 for (i, job) in batch.enumerated() {

@@ -71,6 +71,8 @@ public final class WriteTx {
     public let db: Database
     var events: [LoggedEvent] = []
     let encoder: JSONEncoder
+    /// The triage score's rules (`SQLiteStore.configureQueue`), for re-scoring a case as it changes.
+    var queueRules = QueueRules()
 
     init(db: Database, encoder: JSONEncoder) {
         self.db = db

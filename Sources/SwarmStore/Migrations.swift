@@ -108,6 +108,7 @@ enum Migrations {
         m.registerMigration("v8-duplicates-topics", migrate: DupesSchema.create)
         m.registerMigration("v9-sla-clocks", migrate: SLASchema.create)
         m.registerMigration("v10-care", migrate: CareSchema.create)
+        m.registerMigration("v11-queue", migrate: QueueSchema.create)
         return m
     }
 }

@@ -129,6 +129,7 @@ extension SQLiteStore {
             if req.direction == .outbound {
                 try db.execute(sql: "UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", arguments: [entry.at, caseId])
             }
+            try Self.queueContact(tx, caseId: caseId, direction: req.direction, at: entry.at, text: text)
             try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [Timestamp.format(now), caseId])
             // Every contact starts, answers or extends a wait: the clocks are reread from the timeline.
             try Self.refreshSLA(tx, caseId: caseId, settings: settings, now: now)

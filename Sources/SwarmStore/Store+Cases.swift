@@ -328,6 +328,7 @@ extension SQLiteStore {
         let model = try caseModel(tx.db, row)
         try tx.append(.caseUpdated, channel: row["channel_id"], user: nil, audience: try caseAudience(tx.db, caseRow: row),
                       CaseUpdatedEvent(change: change, caseInfo: model, by: p.userId))
+        try refreshQueue(tx, caseId: caseId)
         return model
     }
 }

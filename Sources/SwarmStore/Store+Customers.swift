@@ -61,6 +61,7 @@ extension SQLiteStore {
                 throw SwarmError.conflict("crm_id \(req.crmId ?? "") belongs to another customer")
             }
             for identity in req.addIdentities ?? [] { try Self.attachIdentity(db, identity, to: id) }
+            if req.tier != nil || req.vip != nil { try Self.refreshCustomerQueue(tx, customer: id) }
             return try Self.customerModel(db, id: id)
         }
     }

@@ -24,6 +24,7 @@ struct MigrationHistoryTests {
         ("v8-duplicates-topics", "44e2083c56ddff93d55337120d84d2299a6f40f020cbb47f83fc29e1092a5bf8"),
         ("v9-sla-clocks", "fa5b24d6f77c192b2d4b49c5e61477af9e2f5e37ce31e6d1944c60963b212c05"),
         ("v10-care", "746853a77f76b1d48ff9884a085121e1a96d713f5e865183e8841ac31062a405"),
+        ("v11-queue", "5f5301ae607f7008245e3713a2481d99db592f47fd60eba847ad8a1747d6bee4"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.

@@ -31,6 +31,7 @@ enum Handlers {
         MessageOps.register(&t)
         CustomerOps.register(&t)
         CaseOps.register(&t)
+        QueueOps.register(&t)
         KBOps.register(&t)
         InboxOps.register(&t)
         CareOps.register(&t)

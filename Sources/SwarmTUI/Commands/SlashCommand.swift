@@ -36,7 +36,7 @@ public enum CommandTable {
     /// Adding a family: write its file with a `commands` list and add it here.
     public static let all: [SlashCommand] = SessionCommands.commands + ChannelCommands.commands + MessageCommands.commands + CaseCommands.commands
         + CustomerCommands.commands + KBCommands.commands + MarkCommands.commands + InboxCommands.commands + BufferCommands.commands
-        + FilteredCommands.commands
+        + FilteredCommands.commands + QueueCommands.commands
 
     public static func named(_ name: String) -> SlashCommand? { all.first { $0.name == name } }
 }
@@ -97,9 +97,13 @@ public enum CommandParser {
             guard let c = table.first(where: { $0.name == n }) else { return "no command /\(n); /help lists commands" }
             return (["\(c.usage)", "  \(c.summary)"] + c.details.map { "  " + $0 }).joined(separator: "\n")
         }
-        let width = (table.map(\.usage.count).max() ?? 0) + 2
+        // The usage column stays narrow so summaries fit beside it in the output pane; a longer
+        // usage gets a line of its own, its summary under it in the column.
+        let column = min(table.map(\.usage.count).max() ?? 0, 24) + 2
         return (["Commands (Tab completes /commands and sub-commands, #channels, @names, CS case ids; Tab again: next, Shift-Tab: back):"] + table.map {
-            "  " + $0.usage.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary
+            $0.usage.count + 2 <= column
+                ? "  " + $0.usage.padding(toLength: column, withPad: " ", startingAt: 0) + $0.summary
+                : "  " + $0.usage + "\n  " + String(repeating: " ", count: column) + $0.summary
         } + ["Keys: Alt-1..9 or Ctrl-N/Ctrl-P switch channel, Alt-A goes to the next channel with unread messages (mentions first),",
             "      PgUp/PgDn or the mouse wheel scroll (PgUp/PgDn: this pane while it is open), Esc closes it,",
             "      Up/Down history, Ctrl-C quits (asks first while lines wait to be sent)."]).joined(separator: "\n")

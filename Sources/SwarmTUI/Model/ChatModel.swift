@@ -79,6 +79,8 @@ public struct ChatModel: Sendable {
     public var notices: [Notice] = []
     /// The full-screen client's pane for command output; nil when closed.
     public var output: OutputPane?
+    /// The `/queue` pane's data while it is open (Queue/QueueCommands.swift).
+    public var queue: QueuePaneState?
     /// Mentions and other alerts since the last render, for the bell and the status line.
     public var alerts: [Notice] = []
     /// The newest alert and when it came, shown on the status line for a few seconds.

@@ -214,6 +214,7 @@ public actor ChatController {
            let ch = frame.data?["channel"]?.string, model.channels[ch]?.memberCount != nil {
             Task { await self.countMembers(ch) }
         }
+        if QueueWatch.refreshes(on: frame) { await queueChanged() }
         if redraw { changed() }
     }
 

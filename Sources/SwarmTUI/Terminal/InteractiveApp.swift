@@ -75,6 +75,11 @@ public struct InteractiveApp: Sendable {
                         if await !answer(question, yes: key == .char("y") || key == .char("Y"), editor: &editor) { break loop }
                         continue
                     }
+                    // The /queue pane's keys (Enter, a digit, n) while nothing is typed.
+                    if editor.text.isEmpty, let line = await controller.queueKey(key) {
+                        if await !submit(line) { break loop }
+                        continue
+                    }
                     let action = editor.handle(key)
                     if case .char = key { await controller.userTyped() }
                     // Ctrl-L repaints everything (after another program scribbled on the screen).
