@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "brief-bench", targets: ["brief-bench"]),
         .executable(name: "kb-bench", targets: ["kb-bench"]),
         .executable(name: "tui-bench", targets: ["tui-bench"]),
+        .executable(name: "report-bench", targets: ["report-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -130,6 +131,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/tui-bench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "report-bench",
+            dependencies: [
+                "BenchSupport", "SwarmStore", "SwarmProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/report-bench",
             swiftSettings: strict
         ),
         .testTarget(

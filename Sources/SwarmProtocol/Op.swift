@@ -66,6 +66,8 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     case kbRender = "kb.render"
     // inbox
     case inboxList = "inbox.list"
+    // reports
+    case reportGet = "report.get"
 }
 
 /// Event names (`ev` field of an event frame).

@@ -105,6 +105,7 @@ enum Migrations {
         m.registerMigration("v5-kb-search-head-and-terms", migrate: KBSearchSchema.create)
         m.registerMigration("v6-kb-versions-body-once", migrate: KBVersionsSchema.create)
         m.registerMigration("v7-intake-signals", migrate: IntakeSchema.create)
+        m.registerMigration("v12-reports", migrate: ReportSchema.create)
         return m
     }
 }

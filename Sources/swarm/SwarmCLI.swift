@@ -17,7 +17,7 @@ struct SwarmCLI: AsyncParsableCommand {
             4 not found or forbidden, 5 network (cannot connect, connection lost, timeout).
             """,
         version: "0.1.0",
-        subcommands: [Chat.self, Post.self, History.self, Tail.self, Search.self, Channels.self, CaseCommand.self, CustomerCommand.self, Mark.self, KBCommand.self, Inbox.self, Login.self],
+        subcommands: [Chat.self, Post.self, History.self, Tail.self, Search.self, Channels.self, CaseCommand.self, CustomerCommand.self, Mark.self, KBCommand.self, Inbox.self, ReportCommand.self, Login.self],
         defaultSubcommand: Chat.self)
 }
 

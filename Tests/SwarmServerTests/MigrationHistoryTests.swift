@@ -21,6 +21,7 @@ struct MigrationHistoryTests {
         ("v5-kb-search-head-and-terms", "3922cc5002d7da5fd2f128ccc2b7eec0ef1b07cd4c311872601bd9be0361294c"),
         ("v6-kb-versions-body-once", "434951aa485c47a135d18a58affdc6edaaf68579dcb64fa4b50ebf16c658aeec"),
         ("v7-intake-signals", "72b4875f5362e8e203716fdf3910d52df86ee3dac49fdb021b9dc34472ca3267"),
+        ("v12-reports", "70c5c27e070494bc99a63fd7659605088a1348dbe8047970ae9bc603b1b3376f"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.

@@ -10,7 +10,7 @@ struct TranscriptReplayTests {
         "hello.jsonl", "channels-and-messages.jsonl", "threads-and-edits.jsonl", "errors.jsonl",
         "resume.jsonl", "idempotency.jsonl", "unread-and-search.jsonl",
         "customers.jsonl", "cases.jsonl", "swarm-and-handoff.jsonl", "kb.jsonl", "kb-capture.jsonl",
-        "case-privacy.jsonl", "case-take.jsonl", "inbox.jsonl", "intake-signals.jsonl",
+        "case-privacy.jsonl", "case-take.jsonl", "inbox.jsonl", "intake-signals.jsonl", "reports.jsonl",
     ]
 
     @Test("the examples directory holds the required transcripts")

@@ -35,8 +35,10 @@ enum CaseOps {
     // same store call with the same settings.
 
     static func interaction(_ core: ServerCore, _ p: Principal, _ req: InteractionRequest) async throws -> InteractionReply {
-        try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours,
-                                         followupHours: core.config.followupWindowHours, dedicatedAccounts: core.dedicatedAccounts)
+        let reply = try await core.store.interaction(p, req, intakeChannel: core.config.intakeChannel, slaHours: core.config.slaHours,
+                                                     followupHours: core.config.followupWindowHours, dedicatedAccounts: core.dedicatedAccounts)
+        await ReportMetrics.recorded(req, reply, store: core.store)
+        return reply
     }
 
     static func linkTicket(_ core: ServerCore, _ p: Principal, _ req: CaseTicketRequest) async throws -> Case {

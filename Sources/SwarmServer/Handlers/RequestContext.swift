@@ -33,6 +33,7 @@ enum Handlers {
         CaseOps.register(&t)
         KBOps.register(&t)
         InboxOps.register(&t)
+        ReportOps.register(&t)
         return t
     }()
 }
