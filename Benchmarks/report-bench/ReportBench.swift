@@ -39,28 +39,30 @@ struct ReportBench: AsyncParsableCommand {
     /// i × (30 days / cases); its 10 contacts alternate inbound and outbound 7 minutes apart on
     /// channel i % 4; two cases in three are solved, one in three closed, one in five handed off.
     func seed(_ store: SQLiteStore, cases: Int, start: Date) async throws -> Principal {
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-        @Sendable func at(_ seconds: Double) -> String { style.format(start.addingTimeInterval(seconds)) }
+        // Seconds since 1970; SQLite formats them (`T(?)` below) in the stored RFC 3339 form.
+        let origin = start.timeIntervalSince1970
+        @Sendable func at(_ seconds: Double) -> Double { origin + seconds }
         let channels = ["email", "twitter", "whatsapp", "webchat"]
+        let T = "strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch')"
         return try await store.pool.write { db in
-            let now = at(0)
+            let now = "2026-03-01T00:00:00.000Z"
             try db.execute(sql: "INSERT INTO users(id, name, role, created_at) VALUES (1, 'lead', 'lead', ?)", arguments: [now])
             for a in 0..<20 { try db.execute(sql: "INSERT INTO users(id, name, role, created_at) VALUES (?, ?, 'agent', ?)", arguments: [a + 2, "agent\(a)", now]) }
             try db.execute(sql: "INSERT INTO channels(id, name, kind, created_at) VALUES (1, 'support', 'public', ?)", arguments: [now])
             let customers = min(cases, 20_000)
             for c in 0..<customers { try db.execute(sql: "INSERT INTO customers(id, name, created_at, updated_at) VALUES (?, ?, ?, ?)", arguments: [c + 1, "c\(c)", now, now]) }
             let step = 30 * 86_400.0 / Double(cases)
-            let message = try db.makeStatement(sql: "INSERT INTO messages(id, channel_id, author_id, body, created_at) VALUES (?, 1, 1, 'case', ?)")
+            let message = try db.makeStatement(sql: "INSERT INTO messages(id, channel_id, author_id, body, created_at) VALUES (?, 1, 1, 'case', \(T))")
             let caseRow = try db.makeStatement(sql: """
                 INSERT INTO cases(id, title, customer_id, channel_id, thread_id, status, priority, owner_id, opened_by, created_at, updated_at, sla_due_at,
                                   first_response_at, solved_at)
-                VALUES (?, 't', ?, 1, ?, ?, 'normal', ?, 1, ?, ?, ?, ?, ?)
+                VALUES (?, 't', ?, 1, ?, ?, 'normal', ?, 1, \(T), \(T), \(T), \(T), \(T))
                 """)
             let contact = try db.makeStatement(sql: """
                 INSERT INTO timeline(customer_id, case_id, kind, at, channel, direction, author, text, by_user, account, dedicated)
-                VALUES (?, ?, 'interaction', ?, ?, ?, 'x', 'text', ?, ?, ?)
+                VALUES (?, ?, 'interaction', \(T), ?, ?, 'x', 'text', ?, ?, ?)
                 """)
-            let status = try db.makeStatement(sql: "INSERT INTO timeline(customer_id, case_id, kind, at, text, by_user, data) VALUES (?, ?, 'status', ?, 'status', ?, ?)")
+            let status = try db.makeStatement(sql: "INSERT INTO timeline(customer_id, case_id, kind, at, text, by_user, data) VALUES (?, ?, 'status', \(T), 'status', ?, ?)")
             for i in 0..<cases {
                 let id = i + 1, customer = i % customers + 1, owner = i % 20 + 2
                 let t0 = Double(i) * step
@@ -77,7 +79,7 @@ struct ReportBench: AsyncParsableCommand {
                     try status.execute(arguments: [customer, id, at(t0 + 90_000), owner, #"{"from":"solved","to":"closed"}"#])
                 }
                 if i % 5 == 0 {
-                    try db.execute(sql: "INSERT INTO handoffs(case_id, from_user, to_user, note, at) VALUES (?, ?, ?, 'n', ?)", arguments: [id, owner, owner, at(t0 + 600)])
+                    try db.execute(sql: "INSERT INTO handoffs(case_id, from_user, to_user, note, at) VALUES (?, ?, ?, 'n', \(T))", arguments: [id, owner, owner, at(t0 + 600)])
                 }
             }
             return Principal(id: 1, name: "lead", role: .lead)
