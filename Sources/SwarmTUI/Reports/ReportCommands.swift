@@ -7,9 +7,10 @@ public enum ReportCommands {
 
     public static let commands: [SlashCommand] = [
         SlashCommand("report", [.optional(.choice(periods)), .optional(.choice(ReportGrouping.allCases.map(\.rawValue)))],
-                     usage: "/report [today|24h|7d|30d] [hour|day|channel|owner|topic|account]",
+                     usage: "/report [period] [group]",
                      summary: "Service figures: volumes, response rate, first response, resolution, SLA",
-                     details: ["Default: the last 7 days by day. Leads see the team, agents their own figures.",
+                     details: ["period: today, 24h, 7d or 30d; group: hour, day, channel, owner, topic or account.",
+                               "Default: the last 7 days by day. Leads see the team, agents their own figures.",
                                "Hours and days are drawn as charts; other groups as a table. `swarm report --csv` for spreadsheets."]) { c, args in
             let (from, to, defaultGroup) = period(args.first ?? "7d", now: Date())
             let group = args.count > 1 ? ReportGrouping(rawValue: args[1]) : defaultGroup
