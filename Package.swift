@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "tui-bench", targets: ["tui-bench"]),
         .executable(name: "triage-bench", targets: ["triage-bench"]),
         .executable(name: "dupes-bench", targets: ["dupes-bench"]),
+        .executable(name: "report-bench", targets: ["report-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -152,6 +153,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/triage-bench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "report-bench",
+            dependencies: [
+                "BenchSupport", "SwarmStore", "SwarmProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/report-bench",
             swiftSettings: strict
         ),
         .testTarget(

@@ -77,6 +77,8 @@ public enum Op: String, Codable, Sendable, CaseIterable {
     // triage queue
     case queueList = "queue.list"
     case queueNext = "queue.next"
+    // reports
+    case reportGet = "report.get"
 }
 
 /// Event names (`ev` field of an event frame).

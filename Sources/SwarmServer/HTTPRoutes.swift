@@ -24,7 +24,8 @@ enum HTTPRoutes {
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
         }
         router.get("/metrics") { _, _ -> Response in
-            Response(
+            await ReportMetrics.refresh(store: core.store)
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))

@@ -65,6 +65,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var toneDefaultLanguage = "en"
     /// SLA (ServerConfig+SLA.swift): the warning comes when this share of a target has run.
     public var slaWarningShare = 0.8
+    /// Alerts found this many hours after their time are recorded without being announced.
+    public var slaStaleAlertHours = 24
     /// Team channel whose members (who may see the case) also get `sla.warning`/`sla.breached`; "" none.
     public var slaLeadsChannel = ""
     /// `[sla.policy.NAME]` and `[sla.calendar.NAME]` as written, and the policies built from them.
@@ -135,6 +137,7 @@ public struct ServerConfig: Sendable, Equatable {
         "tone.signature_pattern": { c, v in c.toneSignaturePattern = try v.stringValue(); try ServerConfig.checkTone(signature: c.toneSignaturePattern) },
         "tone.default_language": { c, v in c.toneDefaultLanguage = try v.stringValue(); try ServerConfig.checkTone(language: c.toneDefaultLanguage) },
         "sla.warning_share": { c, v in c.slaWarningShare = try v.doubleValue(in: 0.05...0.99) },
+        "sla.stale_alert_hours": { c, v in c.slaStaleAlertHours = try v.intValue(in: 0...876_000) },
         "sla.leads_channel": { c, v in c.slaLeadsChannel = try v.stringValue() },
     ]
 

@@ -13,6 +13,7 @@ public enum ServerMetrics {
             .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
             .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
         ]
+        factory.valueHistogramBuckets[ReportMetrics.firstResponseLabel] = ReportMetrics.firstResponseBuckets
         MetricsSystem.bootstrap(factory)
     }()
 

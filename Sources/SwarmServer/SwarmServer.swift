@@ -27,7 +27,8 @@ public final class SwarmServer: Sendable {
             StoreOptions(path: config.databasePath, synchronous: config.synchronous, readers: config.readers, maxBatch: config.maxBatch,
                          kbSearchCandidates: config.kbSearchCandidates),
             logger: logger)
-        store.sla.configure(SLASettings(policies: config.slaPolicies, slaHours: config.slaHours, warningShare: config.slaWarningShare))
+        store.sla.configure(SLASettings(policies: config.slaPolicies, slaHours: config.slaHours, warningShare: config.slaWarningShare,
+                                        staleAlertHours: config.slaStaleAlertHours))
         if let slaClock { store.sla.setClock(slaClock) }
         let hub = Hub(memberships: try await store.allMemberships(), logger: logger)
         store.committer.setOnCommit { batch in

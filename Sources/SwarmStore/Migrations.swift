@@ -109,6 +109,7 @@ enum Migrations {
         m.registerMigration("v9-sla-clocks", migrate: SLASchema.create)
         m.registerMigration("v10-care", migrate: CareSchema.create)
         m.registerMigration("v11-queue", migrate: QueueSchema.create)
+        m.registerMigration("v12-reports", migrate: ReportSchema.create)
         return m
     }
 }

@@ -34,7 +34,10 @@ extension SQLiteStore {
 
     /// Records a case's CSAT answer: once, on a solved or closed case (`CSATRule`); a timeline
     /// entry `csat` and `case.updated` with change `csat`. Returns the Case.
-    public func csat(_ p: Principal, _ req: CaseCSATRequest, now: Date = Date()) async throws -> Case {
+    /// `now`: default the store's clock (the one SLA and case moves read), so reports place the
+    /// answer in the same time line as the solve.
+    public func csat(_ p: Principal, _ req: CaseCSATRequest, now clock: Date? = nil) async throws -> Case {
+        let now = clock ?? sla.now()
         let (score, comment): (Int, String?)
         do { (score, comment) = try CSATRule.checked(score: req.score, comment: req.comment) } catch { throw SwarmError.badRequest(error.description) }
         return try await write { tx in

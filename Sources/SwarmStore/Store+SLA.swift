@@ -99,7 +99,8 @@ extension SQLiteStore {
     }
 
     /// Fires every alert due at the SLA clock's now, each in the transaction that marks it fired,
-    /// so a crash either fires and marks it or does neither. Returns how many fired.
+    /// so a crash either fires and marks it or does neither. An alert older than
+    /// `staleAlertHours` is marked without an event (`SLASettings.isStale`). Returns how many fired.
     @discardableResult
     public func fireDueSLAAlerts(leadsChannel: String) async throws -> Int {
         let now = sla.now()
@@ -121,6 +122,13 @@ extension SQLiteStore {
                       try Bool.fetchOne(db, sql: """
                     SELECT 1 FROM sla_alerts WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ? AND fired_at IS NULL AND due_at <= ?
                     """, arguments: StatementArguments(key + [dueAt])) == true else { continue }
+                if let alertDue = Timestamp.parse(try String.fetchOne(db, sql: """
+                    SELECT due_at FROM sla_alerts WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?
+                    """, arguments: StatementArguments(key)) ?? dueAt), settings.isStale(alertDue: alertDue, now: now) {
+                    try db.execute(sql: "UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?",
+                                   arguments: StatementArguments([dueAt as (any DatabaseValueConvertible)?] + key))
+                    continue
+                }
                 // The event names the clock's deadline (a warning's own time is earlier).
                 let deadline = try String.fetchOne(db, sql: "SELECT \(kind.rawValue)_due FROM case_sla WHERE case_id = ?", arguments: [caseId]) ?? dueAt
                 try db.execute(sql: "UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?",

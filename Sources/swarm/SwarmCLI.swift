@@ -24,7 +24,7 @@ struct SwarmCLI: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Chat.self, Post.self, History.self, Tail.self, Search.self, Channels.self, CaseCommand.self, CustomerCommand.self, Mark.self, KBCommand.self, Inbox.self,
-                      QueueCommand.self, Filtered.self, Login.self, Csat.self, ReplyCheck.self],
+                      QueueCommand.self, ReportCommand.self, Filtered.self, Login.self, Csat.self, ReplyCheck.self],
         defaultSubcommand: Chat.self)
 }
 

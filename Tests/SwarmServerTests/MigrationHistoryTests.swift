@@ -25,6 +25,7 @@ struct MigrationHistoryTests {
         ("v9-sla-clocks", "fa5b24d6f77c192b2d4b49c5e61477af9e2f5e37ce31e6d1944c60963b212c05"),
         ("v10-care", "746853a77f76b1d48ff9884a085121e1a96d713f5e865183e8841ac31062a405"),
         ("v11-queue", "5f5301ae607f7008245e3713a2481d99db592f47fd60eba847ad8a1747d6bee4"),
+        ("v12-reports", "2d48186b637b356e6d6e23a12e0a00abe60c49d482f5b17d7139b26f084d8af5"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.

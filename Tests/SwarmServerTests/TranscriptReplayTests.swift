@@ -11,7 +11,7 @@ struct TranscriptReplayTests {
         "resume.jsonl", "idempotency.jsonl", "unread-and-search.jsonl",
         "customers.jsonl", "cases.jsonl", "swarm-and-handoff.jsonl", "kb.jsonl", "kb-capture.jsonl",
         "case-privacy.jsonl", "case-take.jsonl", "inbox.jsonl", "intake-signals.jsonl", "care.jsonl", "sla.jsonl", "duplicates-and-topics.jsonl",
-        "queue.jsonl",
+        "queue.jsonl", "reports.jsonl",
     ]
 
     @Test("the examples directory holds the required transcripts")

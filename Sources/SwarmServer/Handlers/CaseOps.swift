@@ -52,6 +52,7 @@ enum CaseOps {
                                                      followupHours: core.config.followupWindowHours, dedicatedAccounts: core.dedicatedAccounts,
                                                      triage: core.triage)
         core.slaScheduler.wake()
+        await ReportMetrics.recorded(req, reply, store: core.store)
         return .recorded(reply)
     }
 

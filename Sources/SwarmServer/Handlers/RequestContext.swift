@@ -35,6 +35,7 @@ enum Handlers {
         KBOps.register(&t)
         InboxOps.register(&t)
         CareOps.register(&t)
+        ReportOps.register(&t)
         return t
     }()
 }

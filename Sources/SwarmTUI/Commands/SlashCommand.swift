@@ -36,7 +36,7 @@ public enum CommandTable {
     /// Adding a family: write its file with a `commands` list and add it here.
     public static let all: [SlashCommand] = SessionCommands.commands + ChannelCommands.commands + MessageCommands.commands + CaseCommands.commands
         + CustomerCommands.commands + KBCommands.commands + MarkCommands.commands + InboxCommands.commands + BufferCommands.commands
-        + FilteredCommands.commands + QueueCommands.commands
+        + FilteredCommands.commands + QueueCommands.commands + ReportCommands.commands
 
     public static func named(_ name: String) -> SlashCommand? { all.first { $0.name == name } }
 }

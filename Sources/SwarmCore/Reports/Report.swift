@@ -1,0 +1,127 @@
+import SwarmProtocol
+
+/// The report figures (PROTOCOL §26) as pure functions of contacts and cases. The caller passes
+/// every contact of the period and every case those contacts belong to or that started, was
+/// solved, closed or rated in it; each figure picks the records its own definition counts.
+public enum Report {
+    public static let topTopicsLimit = 10
+
+    /// The whole report: totals over the period and, with `groupBy`, one set of figures per group.
+    public static func make(contacts: [ReportContact], cases: [ReportCase], query q: ReportQuery,
+                            sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
+        let byId = Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let keptCases = cases.filter { matches($0, q) }
+        let keptIds = Set(keptCases.map(\.id))
+        let keptContacts = markAnswered(contacts, before: q.to).filter { c in
+            if let channel = q.channel, c.channel != channel { return false }
+            guard q.team != nil || q.owner != nil else { return true }
+            return c.caseId.map { keptIds.contains($0) || (byId[$0].map { matches($0, q, ignoringChannel: true) } ?? false) } ?? false
+        }
+        let total = figures(contacts: keptContacts, cases: keptCases, from: q.from, to: q.to, sources: sources)
+        guard let groupBy = q.groupBy else { return (total, nil) }
+        return (total, groups(groupBy, contacts: keptContacts, cases: keptCases, byId: byId, query: q, sources: sources))
+    }
+
+    static func matches(_ c: ReportCase, _ q: ReportQuery, ignoringChannel: Bool = false) -> Bool {
+        if !ignoringChannel, let channel = q.channel, c.firstInboundChannel != channel { return false }
+        if let team = q.team, c.team != team { return false }
+        if let owner = q.owner, c.owner != owner { return false }
+        return true
+    }
+
+    /// An inbound contact is answered when a response on the same case was sent at or after it and
+    /// before the end of the period.
+    static func markAnswered(_ contacts: [ReportContact], before end: Double) -> [ReportContact] {
+        var lastResponse: [Int64: Double] = [:]
+        for c in contacts where c.direction == .outbound && c.at < end {
+            if let id = c.caseId, c.at > (lastResponse[id] ?? -.infinity) { lastResponse[id] = c.at }
+        }
+        return contacts.map { c in
+            var c = c
+            if c.direction == .inbound, let id = c.caseId, let last = lastResponse[id] { c.answered = last >= c.at }
+            return c
+        }
+    }
+
+    /// The figures over one period (the report's, or one hour or day of it).
+    public static func figures(contacts: [ReportContact], cases: [ReportCase], from: Double, to: Double, sources: ReportSources) -> ReportFigures {
+        func inPeriod(_ t: Double?) -> Bool { t.map { $0 >= from && $0 < to } ?? false }
+        var f = ReportFigures()
+
+        // Contacts: volume, duplicates, responses, response rate, agent-hours.
+        var byChannel: [String: Int] = [:]
+        var byAccount: [String: (dedicated: Bool, count: Int)] = [:]
+        var duplicates = 0, answered = 0, credited = 0
+        var agentHours = Set<AgentHour>()
+        for c in contacts where inPeriod(c.at) {
+            switch c.direction {
+            case .inbound:
+                if c.isDuplicate { duplicates += 1; continue }
+                f.inbound += 1
+                byChannel[c.channel, default: 0] += 1
+                if let account = c.account {
+                    let old = byAccount[account] ?? (false, 0)
+                    byAccount[account] = (old.dedicated || c.dedicated, old.count + 1)
+                }
+                if c.answered { answered += 1 }
+            case .outbound:
+                f.responses += 1
+                if let who = c.responder {
+                    credited += 1
+                    agentHours.insert(AgentHour(agent: who, hour: Int64((c.at / 3600).rounded(.down))))
+                }
+            }
+        }
+        f.inboundByChannel = byChannel.map { ChannelVolume(channel: $0.key, count: $0.value) }
+            .sorted { ($0.count, $1.channel) > ($1.count, $0.channel) }
+        f.inboundByAccount = byAccount.map { AccountVolume(account: $0.key, dedicated: $0.value.dedicated, count: $0.value.count) }
+            .sorted { ($0.count, $1.account) > ($1.count, $0.account) }
+        f.duplicates = sources.duplicates ? duplicates : nil
+        f.responseRate = ReportStats.ratio(answered, of: f.inbound)
+        f.agentHours = agentHours.count
+
+        // Cases that started in the period: first response, SLA, hand-offs, topics.
+        let started = cases.filter { inPeriod($0.start) }
+        f.cases = started.count
+        let firstResponses = started.compactMap { c in c.firstResponseAt.map { max(0, $0 - c.start) } }
+        f.firstResponse = ReportStats.summary(firstResponses)
+        f.within24h = ReportStats.ratio(firstResponses.filter { $0 <= 86_400 }.count, of: firstResponses.count)
+        if sources.businessHours { f.firstResponseBusiness = ReportStats.summary(started.compactMap(\.firstResponseBusinessSeconds)) }
+        let verdicts = started.compactMap(\.firstResponseMet)
+        f.withinSLA = ReportStats.ratio(verdicts.filter { $0 }.count, of: verdicts.count)
+        f.handoffsPerCase = ReportStats.per(started.reduce(0) { $0 + $1.handoffs }, started.count)
+        if sources.topics {
+            var counts: [String: Int] = [:]
+            for c in started { for t in Set(c.topics) { counts[t, default: 0] += 1 } }
+            f.topTopics = Array(counts.map { TopicCount(topic: $0.key, cases: $0.value) }
+                .sorted { ($0.cases, $1.topic) > ($1.cases, $0.topic) }.prefix(topTopicsLimit))
+        }
+
+        // Cases solved in the period: resolution, productivity, channel of resolution.
+        let solved = cases.filter { inPeriod($0.solvedAt) }
+        f.solved = solved.count
+        f.resolution = ReportStats.summary(solved.compactMap { c in c.solvedAt.map { max(0, $0 - c.start) } })
+        f.responsesPerAgentHour = ReportStats.per(credited, f.agentHours)
+        f.solvedPerAgentHour = ReportStats.per(f.solved, f.agentHours)
+        let withChannel = solved.filter { $0.firstInboundChannel != nil }
+        let inFirst = withChannel.filter { c in c.redirected != true && (c.resolvedChannel == nil || c.resolvedChannel == c.firstInboundChannel) }
+        f.resolvedInFirstChannel = ReportStats.ratio(inFirst.count, of: withChannel.count)
+        if sources.redirects { f.redirected = ReportStats.ratio(withChannel.filter { $0.redirected == true }.count, of: withChannel.count) }
+
+        // Cases closed (archived) in the period, and ratings given in it.
+        let closed = cases.filter { inPeriod($0.closedAt) }
+        f.closed = closed.count
+        f.timeToArchive = ReportStats.summary(closed.compactMap { c in c.solvedAt.flatMap { s in c.closedAt.map { max(0, $0 - s) } } })
+        if sources.csat {
+            let scores = cases.filter { inPeriod($0.csatAt) }.compactMap(\.csat)
+            f.csat = CSATFigure(ratings: scores.count, mean: scores.isEmpty ? nil : ReportStats.round(Double(scores.reduce(0, +)) / Double(scores.count), 2),
+                                satisfied: ReportStats.ratio(scores.filter { $0 >= 4 }.count, of: scores.count).share)
+        }
+        return f
+    }
+
+    struct AgentHour: Hashable {
+        var agent: String
+        var hour: Int64
+    }
+}
