@@ -149,7 +149,7 @@ let package = Package(
         .executableTarget(
             name: "triage-bench",
             dependencies: [
-                "BenchSupport", "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol",
+                "BenchSupport", "SwarmServer", "SwarmStore", "SwarmClient", "SwarmProtocol", "SwarmCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/triage-bench",

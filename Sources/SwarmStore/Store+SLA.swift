@@ -105,6 +105,9 @@ extension SQLiteStore {
     public func fireDueSLAAlerts(leadsChannel: String) async throws -> Int {
         let now = sla.now()
         let settings = sla.settings
+        // The scheduler wakes after every contact; most wakes find nothing due. A read of the
+        // index's head answers that without taking the writer.
+        guard let next = try await nextSLAAlert(), next <= now else { return 0 }
         return try await write { tx in
             let db = tx.db
             let dueAt = Timestamp.format(now)
