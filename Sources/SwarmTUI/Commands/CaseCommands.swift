@@ -1,12 +1,13 @@
 import Foundation
 import SwarmProtocol
 
-/// /case open|show|list|take|rename|status|priority|link|note|fact|interaction|swarm|helpers|join|handoff|brief.
+/// /case open|show|list|take|rename|status|priority|link|note|fact|interaction|swarm|helpers|join|handoff|brief|
+/// reply|redirect|csat|topics.
 /// Commands that act on a case take its id (`CS12`) as their first argument, or use the case whose
 /// thread is open.
 public enum CaseCommands {
     public static let subcommands = ["open", "show", "list", "take", "rename", "status", "priority", "link", "note", "fact", "interaction", "swarm", "helpers", "join", "handoff", "brief",
-                                             "reply", "redirect", "csat"]
+                                             "reply", "redirect", "csat", "topics"]
 
     public static let commands: [SlashCommand] = [
         SlashCommand("case", [.choice(subcommands), .optionalText], usage: "/case sub [CS12] …",
@@ -14,6 +15,7 @@ public enum CaseCommands {
                          + "interaction phone|email [in|out] text, swarm @u|skill:s why, helpers [skill], join, handoff @u|skill:s|#ch note, brief, take, rename title (/help case)",
                      details: CaseListFilter.help + ["/case take [CS12]           make an unassigned case yours (new becomes open)",
                                                      "/case rename [CS12] title   give the case a new title",
+                                                     "/case topics [CS12] [+t] [-t]  show the case's topics, add (+billing) or remove (-refund) them",
                                                      "/case interaction [CS12] phone|email|… [in|out] text",
                                                      "                            log a contact made outside Swarm (a reply by phone or mail: out, the default)"]
                          + CareCommands.details) { c, args in
@@ -109,6 +111,8 @@ public enum CaseCommands {
             try await CareCommands.redirect(c, caseId: try await caseId(), words: words, line: "/case redirect " + rest)
         case "csat":
             try await CareCommands.csat(c, caseId: try await caseId(), words: words)
+        case "topics":
+            try await TopicEdit.run(c, caseId: try await caseId(), words: words)
         case "brief":
             let brief = try await c.request(.caseBrief, CaseBriefRequest(caseId: try await caseId(), timelineLimit: 50), as: CaseBrief.self)
             await c.remember(brief.caseInfo)
