@@ -1,0 +1,35 @@
+import Foundation
+@testable import SwarmCore
+import Testing
+
+/// The hand-read canonical form must give exactly the Date Foundation's parser gives, and leave
+/// everything else to it.
+@Suite("Timestamp parsing")
+struct TimestampParseTests {
+    static let foundation = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
+    @Test("canonical times from 1970 to 2100 parse to Foundation's exact Date (before 2002 by Foundation itself)")
+    func sameAsFoundation() throws {
+        var state: UInt64 = 20261205
+        for _ in 0..<100_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let millis = Int64(state >> 24) % 4_102_444_800_000  // up to 2100-01-01
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            let text = Timestamp.format(date)
+            #expect(Timestamp.parse(text) == (try Self.foundation.parse(text)), "\(text)")
+            #expect((Timestamp.canonical(text) != nil) == (text >= "2002"), "\(text)")
+        }
+        for text in ["2024-02-29T23:59:59.999Z", "2002-01-01T00:00:00.000Z", "2026-12-31T12:00:00.001Z", "2099-12-31T23:59:59.999Z"] {
+            #expect(Timestamp.canonical(text) == (try Self.foundation.parse(text)), "\(text)")
+        }
+    }
+
+    @Test("other forms and impossible dates go to Foundation")
+    func fallback() {
+        for text in ["2026-03-02T09:00:00Z", "2026-03-02T09:00:00.5Z", "2026-03-02T09:00:00.000+01:00", "2026-02-30T00:00:00.000Z",
+                     "2025-02-29T00:00:00.000Z", "2026-13-01T00:00:00.000Z", "2026-03-02T24:00:00.000Z", "2026-03-02 09:00:00.000Z", "x"] {
+            #expect(Timestamp.canonical(text) == nil, "\(text)")
+            #expect(Timestamp.parse(text) == (try? Self.foundation.parse(text)), "\(text)")
+        }
+    }
+}
