@@ -1,25 +1,5 @@
+import BenchSupport
 import SwarmStore
-
-/// SplitMix64: a tiny seeded PRNG, so every run (and every machine) builds the same corpus.
-/// Foundation's random is seeded from the system and would make runs incomparable.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in `range`.
-    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-    /// Skewed towards the start of `list` (u² picks low indices more often), like word frequencies.
-    mutating func skewed<T>(_ list: [T]) -> T {
-        let u = Double(next() >> 11) / Double(1 << 53)
-        return list[min(list.count - 1, Int(u * u * Double(list.count)))]
-    }
-    mutating func pick<T>(_ list: [T]) -> T { list[int(0...(list.count - 1))] }
-}
 
 /// Customer-care articles in Italian and English: each has a topic whose words are frequent in
 /// it and rare elsewhere (as in a real base, where "fattura" is common only in billing articles),

@@ -24,7 +24,7 @@ extension TriageBench {
             _ = try await store.report(lead, month)
         }))
 
-        var rng = TriageData.Random(state: 42)
+        var rng = SplitMix64(state: 42)
         let rule = DuplicateRule()
         let texts = ["my order 1234 never arrived, I want a refund", "il pacco 4321 non è mai arrivato, voglio il rimborso",
                      "the app crashes at login since the update"]

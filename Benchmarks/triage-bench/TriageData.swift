@@ -1,4 +1,6 @@
+import BenchSupport
 import Foundation
+import SwarmCore
 import SwarmProtocol
 
 /// A deterministic month of social-care traffic: `cases` cases over `days` days, `interactions`
@@ -32,23 +34,9 @@ struct TriageData {
         "The refund for %d is on its way.", "Il rimborso per %d è stato disposto.",
     ]
 
-    /// SplitMix64: small, fast and the same on every machine.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
-
     /// The contacts of case `index`, in time order: an inbound that opens it, then turns.
     func contacts(ofCase index: Int) -> [Contact] {
-        var rng = Random(state: UInt64(index) &* 2_654_435_761 &+ 17)
+        var rng = SplitMix64(state: UInt64(index) &* 2_654_435_761 &+ 17)
         let perCase = interactions / cases + (index < interactions % cases ? 1 : 0)
         let customer = index
         let channel = Self.channels[rng.below(Self.channels.count)]
@@ -66,17 +54,11 @@ struct TriageData {
             let handle = "\(channel.rawValue)-customer-\(customer)"
             var req = InteractionRequest(identity: Identity(channel: channel, handle: handle), customerName: "Customer \(customer)",
                                          channel: channel, direction: inbound ? .inbound : .outbound, text: text,
-                                         at: Self.format(at), externalId: "bench-\(index)-\(turn)")
+                                         at: Timestamp.format(at), externalId: "bench-\(index)-\(turn)")
             if inbound { req.isPublic = isPublic; req.account = account; req.reach = reach }
             result.append(Contact(caseIndex: index, customer: customer, request: req))
             at = at.addingTimeInterval(60 + rng.unit() * 4 * 3600)
         }
         return result
-    }
-
-    static func format(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
     }
 }

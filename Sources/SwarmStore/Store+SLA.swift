@@ -121,13 +121,12 @@ extension SQLiteStore {
                 // Reread the clocks first: a response or a pause may have cancelled the alert.
                 if refreshed.insert(caseId).inserted { try Self.refreshSLA(tx, caseId: caseId, settings: settings, now: now) }
                 let key: [(any DatabaseValueConvertible)?] = [caseId, alert["clock"] as String, alert["level"] as String, alert["cycle"] as String]
+                // Still pending and due after the refresh (its time may have moved)?
                 guard let kind = SLAClock.Kind(rawValue: alert["clock"]),
-                      try Bool.fetchOne(db, sql: """
-                    SELECT 1 FROM sla_alerts WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ? AND fired_at IS NULL AND due_at <= ?
-                    """, arguments: StatementArguments(key + [dueAt])) == true else { continue }
-                if let alertDue = Timestamp.parse(try String.fetchOne(db, sql: """
-                    SELECT due_at FROM sla_alerts WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?
-                    """, arguments: StatementArguments(key)) ?? dueAt), settings.isStale(alertDue: alertDue, now: now) {
+                      let stillDue = try String.fetchOne(db, sql: """
+                    SELECT due_at FROM sla_alerts WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ? AND fired_at IS NULL AND due_at <= ?
+                    """, arguments: StatementArguments(key + [dueAt])) else { continue }
+                if let alertDue = Timestamp.parse(stillDue), settings.isStale(alertDue: alertDue, now: now) {
                     try db.execute(sql: "UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?",
                                    arguments: StatementArguments([dueAt as (any DatabaseValueConvertible)?] + key))
                     continue

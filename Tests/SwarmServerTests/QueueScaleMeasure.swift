@@ -20,7 +20,7 @@ struct QueueScaleMeasure {
             try await server.store.pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 try db.inTransaction {
-                    var rng = SplitMix(seed: 42)
+                    var rng = SeededRandom(seed: 42)
                     let channel = try Int64.fetchOne(db, sql: "SELECT id FROM channels WHERE name = 'support'")!
                     let user = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = 'lena'")!
                     let at = ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
@@ -61,18 +61,5 @@ struct QueueScaleMeasure {
             times.sort()
             print("queue.list top 50 over \(count) open cases: p50 \(times[100]) ms, p99 \(times[197]) ms, max \(times[199]) ms")
         }
-    }
-}
-
-/// A small seeded generator, so every run measures the same data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -53,17 +53,7 @@ struct SLAFlowTests {
     /// A server on `directory` (a fresh one when nil) whose SLA clock is `clock`.
     static func start(_ clock: ManualClock, toml: String, directory: URL? = nil) async throws -> TestServer {
         let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("swarm-sla-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var config = ServerConfig()
-        config.port = 0
-        config.databasePath = dir.appendingPathComponent("swarm.sqlite").path
-        config.synchronous = "normal"
-        config.logLevel = "warning"
-        try config.apply(toml: toml, source: "test")
-        var logger = Logger(label: "swarmd-test")
-        logger.logLevel = .warning
-        let server = try await SwarmServer.start(config, logger: logger, slaClock: clock.source)
-        return TestServer(server: server, directory: dir, config: config)
+        return try await TestServer.start(directory: dir, configure: { try $0.apply(toml: toml, source: "test") }, slaClock: clock.source)
     }
 
     static func contact(_ text: String, at: Date, id: String, isPublic: Bool = true) -> InteractionRequest {

@@ -13,18 +13,21 @@ final class TestServer: Sendable {
     let directory: URL
     let config: ServerConfig
 
-    static func start(configure: (inout ServerConfig) -> Void = { _ in }) async throws -> TestServer {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-test-\(UUID().uuidString)")
+    /// `directory`: reuse a database (a restart); `slaClock`: the store's clock (SLA tests).
+    /// (`configure` comes before `slaClock` so that a trailing closure is the configuration.)
+    static func start(directory: URL? = nil, configure: (inout ServerConfig) throws -> Void = { _ in },
+                      slaClock: (@Sendable () -> Date)? = nil) async throws -> TestServer {
+        let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("swarm-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var config = ServerConfig()
         config.port = 0
         config.databasePath = dir.appendingPathComponent("swarm.sqlite").path
         config.synchronous = "normal"
         config.logLevel = "warning"
-        configure(&config)
+        try configure(&config)
         var logger = Logger(label: "swarmd-test")
         logger.logLevel = .warning
-        let server = try await SwarmServer.start(config, logger: logger)
+        let server = try await SwarmServer.start(config, logger: logger, slaClock: slaClock)
         return TestServer(server: server, directory: dir, config: config)
     }
 
