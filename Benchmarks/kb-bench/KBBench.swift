@@ -124,10 +124,10 @@ struct KBBench: AsyncParsableCommand {
     /// Database file, and the FTS index alone when SQLite has the dbstat table.
     func printSizes(_ store: SQLiteStore, _ dbPath: String) async throws {
         let file = (try? FileManager.default.attributesOfItem(atPath: dbPath)[.size] as? Int) ?? 0
-        let fts = try? await store.pool.read { db in
+        let fts = try? await store.sqlitePool!.read { db in
             try Int.fetchOne(db, sql: "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'kb_fts%' OR name LIKE 'kb_head%'")
         }
-        let articles = try? await store.pool.read { db in
+        let articles = try? await store.sqlitePool!.read { db in
             try Int.fetchOne(db, sql: "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('kb_articles', 'kb_versions')")
         }
         print(String(format: "sizes: database file %.0f MB", Double(file) / 1e6)

@@ -44,7 +44,7 @@ struct ReportBench: AsyncParsableCommand {
         @Sendable func at(_ seconds: Double) -> Double { origin + seconds }
         let channels = ["email", "twitter", "whatsapp", "webchat"]
         let T = "strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch')"
-        return try await store.pool.write { db in
+        return try await store.sqlitePool!.write { db in
             let now = "2026-03-01T00:00:00.000Z"
             try db.execute(sql: "INSERT INTO users(id, name, role, created_at) VALUES (1, 'lead', 'lead', ?)", arguments: [now])
             for a in 0..<20 { try db.execute(sql: "INSERT INTO users(id, name, role, created_at) VALUES (?, ?, 'agent', ?)", arguments: [a + 2, "agent\(a)", now]) }

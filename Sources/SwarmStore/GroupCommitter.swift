@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import Synchronization
 import SwarmCore
@@ -35,7 +34,7 @@ public final class GroupCommitter: Sendable {
         var onCommit: (@Sendable (BatchInfo) -> Void)?
     }
 
-    let pool: DatabasePool
+    let backend: any SQLBackend
     let maxBatch: Int
     let logger: Logger
     /// Learns from each batch whether the disk takes writes; maps storage failures to `unavailable`.
@@ -46,8 +45,8 @@ public final class GroupCommitter: Sendable {
     let wake: AsyncStream<Void>.Continuation
     let wakeups: AsyncStream<Void>
 
-    init(pool: DatabasePool, maxBatch: Int, startSeq: Int64, logger: Logger) {
-        self.pool = pool
+    init(backend: any SQLBackend, maxBatch: Int, startSeq: Int64, logger: Logger) {
+        self.backend = backend
         self.maxBatch = max(1, maxBatch)
         self.logger = logger
         self.health = StorageHealth(logger: logger)
@@ -103,9 +102,9 @@ public final class GroupCommitter: Sendable {
         var outcomes = [Error?](repeating: nil, count: batch.count)
         var events: [LoggedEvent] = []
         do {
-            (outcomes, events) = try await pool.write { db in
+            (outcomes, events) = try await backend.write { db in
                 // Events another process appended since our last batch come first, in log order.
-                let foreign = try Row.fetchAll(db, sql: "SELECT seq, type, channel_id, user_id, data FROM events WHERE seq > ? ORDER BY seq", arguments: [lastSeq]).map(LoggedEvent.init(row:))
+                let foreign = try db.fetchAll("SELECT seq, type, channel_id, user_id, data FROM events WHERE seq > ? ORDER BY seq", [lastSeq]).map(LoggedEvent.init(row:))
                 let tx = WriteTx(db: db, encoder: JSONCoding.encoder())
                 tx.queueRules = self.queueRules.withLock { $0 }
                 tx.events = foreign
@@ -115,7 +114,6 @@ public final class GroupCommitter: Sendable {
                     do {
                         try db.inSavepoint {
                             try job.execute(tx)
-                            return .commit
                         }
                     } catch where StorageHealth.isStorageFailure(error) {
                         // SQLite may have rolled back the whole transaction: running the next

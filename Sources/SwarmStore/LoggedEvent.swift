@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -23,7 +22,7 @@ public struct LoggedEvent: Sendable, Equatable {
         "{\"ev\":\"\(type)\",\"seq\":\(seq),\"data\":\(data)}"
     }
 
-    init(row: Row) {
+    init(row: SQLRow) {
         seq = row["seq"]
         type = row["type"]
         channelId = row["channel_id"]
@@ -68,13 +67,13 @@ public struct CaseAudience: Sendable, Equatable {
 
 /// The open write transaction handed to each job. Not Sendable: it lives on the writer queue.
 public final class WriteTx {
-    public let db: Database
+    public let db: SQLDB
     var events: [LoggedEvent] = []
     let encoder: JSONEncoder
     /// The triage score's rules (`SQLiteStore.configureQueue`), for re-scoring a case as it changes.
     var queueRules = QueueRules()
 
-    init(db: Database, encoder: JSONEncoder) {
+    init(db: SQLDB, encoder: JSONEncoder) {
         self.db = db
         self.encoder = encoder
     }
@@ -84,8 +83,8 @@ public final class WriteTx {
     func append<T: Encodable>(_ name: EventName, channel: Int64?, user: Int64?, message: Int64? = nil, audience: CaseAudience? = nil,
                               _ payload: T) throws -> LoggedEvent {
         let data = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        try db.cachedStatement(sql: "INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [name.rawValue, channel, user, message, data, Timestamp.now()])
-        let event = LoggedEvent(seq: db.lastInsertedRowID, type: name.rawValue, channelId: channel, userId: user, data: data, caseAudience: audience)
+        try db.execute("INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)", [name.rawValue, channel, user, message, data, Timestamp.now()])
+        let event = LoggedEvent(seq: try db.lastInsertedRowID, type: name.rawValue, channelId: channel, userId: user, data: data, caseAudience: audience)
         events.append(event)
         return event
     }

@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
-/// Row → wire model conversions and the lookups every family needs.
+/// SQLRow → wire model conversions and the lookups every family needs.
 struct ChannelRow: Sendable {
     var id: Int64
     var name: String
@@ -21,7 +20,7 @@ struct ChannelRow: Sendable {
         self.createdAt = createdAt
     }
 
-    init(row: Row) {
+    init(row: SQLRow) {
         id = row["id"]
         name = row["name"]
         kind = ChannelKind(rawValue: row["kind"]) ?? .private
@@ -43,13 +42,13 @@ enum Rows {
         FROM messages m JOIN users u ON u.id = m.author_id
         """
 
-    static func user(_ row: Row) -> User {
+    static func user(_ row: SQLRow) -> User {
         let skills = (try? JSONDecoder().decode([String].self, from: Data((row["skills"] as String? ?? "[]").utf8))) ?? []
         return User(id: Ids.make(.user, row["id"]), name: row["name"], displayName: row["display_name"],
                     role: Role(rawValue: row["role"]) ?? .agent, skills: skills)
     }
 
-    static func message(_ row: Row) -> Message {
+    static func message(_ row: SQLRow) -> Message {
         let mentions = (try? JSONDecoder().decode([String].self, from: Data((row["mentions"] as String).utf8))) ?? []
         let threadId: Int64? = row["thread_id"]
         return Message(
@@ -60,23 +59,23 @@ enum Rows {
             card: (row["card"] as String?).flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }, mark: row["mark"])
     }
 
-    static func channel(_ db: Database, ref: String) throws -> ChannelRow {
-        let row: Row?
+    static func channel(_ db: SQLDB, ref: String) throws -> ChannelRow {
+        let row: SQLRow?
         if let id = Ids.parse(.channel, ref) {
-            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM channels WHERE id = ?"), arguments: [id])
+            row = try db.fetchOne("SELECT * FROM channels WHERE id = ?", [id])
         } else {
-            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM channels WHERE name = ?"), arguments: [Names.strip(ref).lowercased()])
+            row = try db.fetchOne("SELECT * FROM channels WHERE name = ?", [Names.strip(ref).lowercased()])
         }
         guard let row else { throw SwarmError.notFound("no such channel: \(ref.prefix(64))") }
         return ChannelRow(row: row)
     }
 
-    static func isMember(_ db: Database, channel: Int64, user: Int64) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM members WHERE channel_id = ? AND user_id = ?"), arguments: [channel, user]) ?? false
+    static func isMember(_ db: SQLDB, channel: Int64, user: Int64) throws -> Bool {
+        try db.fetchOne(Bool.self, "SELECT 1 FROM members WHERE channel_id = ? AND user_id = ?", [channel, user]) ?? false
     }
 
     /// The channel, if the principal may read it; `forbidden` otherwise.
-    static func readableChannel(_ db: Database, ref: String, by p: Principal) throws -> ChannelRow {
+    static func readableChannel(_ db: SQLDB, ref: String, by p: Principal) throws -> ChannelRow {
         let ch = try channel(db, ref: ref)
         guard Permissions.mayRead(kind: ch.kind, isMember: try isMember(db, channel: ch.id, user: p.id)) else {
             throw SwarmError.forbidden("not a member of this channel")
@@ -84,20 +83,20 @@ enum Rows {
         return ch
     }
 
-    static func userRow(_ db: Database, ref: String) throws -> Row {
-        let row: Row?
+    static func userRow(_ db: SQLDB, ref: String) throws -> SQLRow {
+        let row: SQLRow?
         if let id = Ids.parse(.user, ref) {
-            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ? AND deactivated_at IS NULL"), arguments: [id])
+            row = try db.fetchOne("SELECT * FROM users WHERE id = ? AND deactivated_at IS NULL", [id])
         } else {
-            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE name = ? AND deactivated_at IS NULL"), arguments: [Names.strip(ref).lowercased()])
+            row = try db.fetchOne("SELECT * FROM users WHERE name = ? AND deactivated_at IS NULL", [Names.strip(ref).lowercased()])
         }
         guard let row else { throw SwarmError.notFound("no such user: \(ref.prefix(64))") }
         return row
     }
 
-    static func messageRow(_ db: Database, ref: String) throws -> Row {
+    static func messageRow(_ db: SQLDB, ref: String) throws -> SQLRow {
         let id = try Ids.require(.message, ref, field: "message")
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: Rows.messageSelect + " WHERE m.id = ?"), arguments: [id]) else {
+        guard let row = try db.fetchOne(Rows.messageSelect + " WHERE m.id = ?", [id]) else {
             throw SwarmError.notFound("no such message: \(ref.prefix(64))")
         }
         return row

@@ -50,7 +50,9 @@ public struct StoreOptions: Sendable {
 /// in WAL mode. Every state change goes through `committer.write`, which appends its events to the
 /// log in the same transaction.
 public final class SQLiteStore: Sendable {
-    public let pool: DatabasePool
+    /// Where transactions come from: SQLite (GRDB) or PostgreSQL. The store's rules and statements
+    /// are the same for both; `SQLDB.dialect` picks the few statements that differ.
+    public let backend: any SQLBackend
     public let committer: GroupCommitter
     let logger: Logger
     let kbSearchCandidates: Int
@@ -76,12 +78,17 @@ public final class SQLiteStore: Sendable {
         try Migrations.migrator.migrate(pool)
         try pool.write(KBTerms.refreshIfStale)
         let head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0 }
-        return SQLiteStore(pool: pool, committer: GroupCommitter(pool: pool, maxBatch: options.maxBatch, startSeq: head, logger: logger), logger: logger,
-                           kbSearchCandidates: max(0, options.kbSearchCandidates))
+        let backend = SQLiteBackend(pool: pool)
+        return SQLiteStore(backend: backend, committer: GroupCommitter(backend: backend, maxBatch: options.maxBatch, startSeq: head, logger: logger),
+                           logger: logger, kbSearchCandidates: max(0, options.kbSearchCandidates))
     }
 
-    init(pool: DatabasePool, committer: GroupCommitter, logger: Logger, kbSearchCandidates: Int) {
-        self.pool = pool
+    /// The GRDB pool under the SQLite backend, for SQLite-only tools (benchmarks, tests that build
+    /// old schemas); nil on other backends.
+    public var sqlitePool: DatabasePool? { (backend as? SQLiteBackend)?.pool }
+
+    init(backend: any SQLBackend, committer: GroupCommitter, logger: Logger, kbSearchCandidates: Int) {
+        self.backend = backend
         self.committer = committer
         self.logger = logger
         self.kbSearchCandidates = kbSearchCandidates
@@ -92,14 +99,15 @@ public final class SQLiteStore: Sendable {
     public func close() async {
         committer.close()
         await runner.value
+        await backend.shutdown()
     }
 
     /// Whether writes currently succeed (`/readyz`).
     public var health: StorageHealth { committer.health }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
         do {
-            return try await pool.read(body)
+            return try await backend.read(body)
         } catch {
             throw StorageHealth.wire(error)
         }
@@ -114,7 +122,7 @@ public final class SQLiteStore: Sendable {
     func idempotent<T: Codable>(_ tx: WriteTx, user: Int64, key: String?, op: Op, _ body: () throws -> T) throws -> T {
         guard let key else { return try body() }
         guard !key.isEmpty, key.utf8.count <= 128 else { throw SwarmError.badRequest("idempotency_key must be 1–128 bytes") }
-        if let row = try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT op, result FROM idempotency WHERE user_id = ? AND key = ?"), arguments: [user, key]) {
+        if let row = try tx.db.fetchOne("SELECT op, result FROM idempotency WHERE user_id = ? AND key = ?", [user, key]) {
             guard (row["op"] as String) == op.rawValue else {
                 throw SwarmError.conflict("idempotency_key was already used for \(row["op"] as String)")
             }
@@ -122,7 +130,7 @@ public final class SQLiteStore: Sendable {
         }
         let value = try body()
         let json = String(decoding: try tx.encoder.encode(value), as: UTF8.self)
-        try tx.db.cachedStatement(sql: "INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [user, key, op.rawValue, json, Timestamp.now()])
+        try tx.db.execute("INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)", [user, key, op.rawValue, json, Timestamp.now()])
         return value
     }
 }

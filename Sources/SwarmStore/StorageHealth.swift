@@ -91,8 +91,8 @@ extension SQLiteStore {
         // 16 KiB spans several overflow pages: a database that cannot grow refuses it.
         let filler = String(repeating: "probe", count: 3300)
         _ = try? await write { tx in
-            try tx.db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('write_probe', ?)", arguments: [filler])
-            try tx.db.execute(sql: "DELETE FROM meta WHERE key = 'write_probe'")
+            try tx.db.execute("INSERT INTO meta(key, value) VALUES ('write_probe', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [filler])
+            try tx.db.execute("DELETE FROM meta WHERE key = 'write_probe'")
         }
         return health.writable
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -29,8 +28,7 @@ extension SQLiteStore {
             let row = try Rows.userRow(tx.db, ref: name)
             let user = Rows.user(row)
             guard user.role == .bot else { throw SwarmError.badRequest("\(user.name) is a \(user.role.rawValue), not a bot; only bot tokens carry scopes") }
-            try tx.db.execute(sql: "UPDATE tokens SET scopes = ?, channel_patterns = ? WHERE user_id = ? AND revoked_at IS NULL",
-                              arguments: [ops, patterns, row["id"]])
+            try tx.db.execute("UPDATE tokens SET scopes = ?, channel_patterns = ? WHERE user_id = ? AND revoked_at IS NULL", [ops, patterns, row["id"]])
             return (user, tx.db.changesCount)
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -45,15 +44,14 @@ extension SQLiteStore {
             let row = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: row, .caseCsat)
             let caseId: Int64 = row["id"]
-            let rated = try Int64.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM case_csat WHERE case_id = ?"), arguments: [caseId]) != nil
+            let rated = try db.fetchOne(Int64.self, "SELECT 1 FROM case_csat WHERE case_id = ?", [caseId]) != nil
             do {
                 try CSATRule.mayRecord(status: CaseStatus(rawValue: row["status"]) ?? .open, alreadyRated: rated)
             } catch {
                 throw SwarmError.conflict("\(error)")
             }
             let at = Timestamp.format(now)
-            try db.execute(sql: "INSERT INTO case_csat(case_id, score, comment, at, by_user) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [caseId, score, comment, at, p.id])
+            try db.execute("INSERT INTO case_csat(case_id, score, comment, at, by_user) VALUES (?, ?, ?, ?, ?)", [caseId, score, comment, at, p.id])
             var data: [String: JSONValue] = ["score": .number(Double(score))]
             if let comment { data["comment"] = .string(comment) }
             try Self.addTimeline(tx, customer: row["customer_id"], caseId: caseId, kind: "csat",
@@ -63,8 +61,8 @@ extension SQLiteStore {
     }
 
     /// A case's CSAT answer, if any (for the Case shape).
-    static func caseCSAT(_ db: Database, caseId: Int64) throws -> CaseCSAT? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT score, comment, at FROM case_csat WHERE case_id = ?"), arguments: [caseId]).map {
+    static func caseCSAT(_ db: SQLDB, caseId: Int64) throws -> CaseCSAT? {
+        try db.fetchOne("SELECT score, comment, at FROM case_csat WHERE case_id = ?", [caseId]).map {
             CaseCSAT(score: $0["score"], comment: $0["comment"], at: $0["at"])
         }
     }
@@ -76,7 +74,7 @@ extension SQLiteStore {
         let language: String? = try await read { db in
             let row = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: row, .replyCheck)
-            return try String.fetchOne(db.cachedStatement(sql: "SELECT language FROM customers WHERE id = ?"), arguments: [row["customer_id"]])
+            return try db.fetchOne(String.self, "SELECT language FROM customers WHERE id = ?", [row["customer_id"]])
         }
         let lang = rules.language(forCustomer: language)
         let findings = rules.check(text, language: lang).map {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -11,11 +10,11 @@ extension SQLiteStore {
     }
 
     /// The facts about one case (a row of `caseSelect`) as seen by `p`, in one indexed query.
-    static func visibilityFacts(_ db: Database, _ p: Principal, caseRow row: Row) throws -> CaseVisibility.Facts {
-        let flags = try Row.fetchOne(db.cachedStatement(sql: """
+    static func visibilityFacts(_ db: SQLDB, _ p: Principal, caseRow row: SQLRow) throws -> CaseVisibility.Facts {
+        let flags = try db.fetchOne("""
             SELECT EXISTS(SELECT 1 FROM members WHERE channel_id = ?1 AND user_id = ?3) AS member,
                    EXISTS(SELECT 1 FROM case_swarm WHERE case_id = ?2 AND user_id = ?3) AS swarmed
-            """), arguments: [row["channel_id"], row["id"], p.id])
+            """, [row["channel_id"], row["id"], p.id])
         return CaseVisibility.Facts(channelKind: ChannelKind(rawValue: row["channel_kind"]) ?? .private, channelName: row["channel_name"],
                                     isMember: flags?["member"] ?? false, isSwarmed: flags?["swarmed"] ?? false)
     }
@@ -32,25 +31,25 @@ extension SQLiteStore {
     /// Every case of the customer, newest first, each with the rule's answer for `p`. One query on
     /// `cases_customer`; the customer-wide views then filter their own indexed query with it (and
     /// run unchanged when nothing is hidden, the usual case).
-    static func customerCases(_ db: Database, _ p: Principal, customer: Int64) throws -> [CustomerCase] {
+    static func customerCases(_ db: SQLDB, _ p: Principal, customer: Int64) throws -> [CustomerCase] {
         let who = Self.reader(p)
-        return try Row.fetchAll(db.cachedStatement(sql: """
+        return try db.fetchAll("""
             SELECT c.id, c.title, c.status, c.created_at, \(factColumns)
             FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.customer_id = ?1 ORDER BY c.id DESC
-            """), arguments: [customer, p.id]).map { r in
+            """, [customer, p.id]).map { r in
             CustomerCase(id: r["id"], title: r["title"], status: r["status"], createdAt: r["created_at"],
                          visible: CaseVisibility.maySee(who, facts(r)))
         }
     }
 
     /// Which of `ids` `p` may see, in one query (for lists that name cases, such as an article's).
-    static func visibleCases(_ db: Database, _ p: Principal, among ids: [Int64]) throws -> Set<Int64> {
+    static func visibleCases(_ db: SQLDB, _ p: Principal, among ids: [Int64]) throws -> Set<Int64> {
         guard !ids.isEmpty else { return [] }
         let who = Self.reader(p)
-        return Set(try Row.fetchAll(db.cachedStatement(sql: """
+        return Set(try db.fetchAll("""
             SELECT c.id, \(factColumns)
             FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id IN (SELECT value FROM json_each(?1))
-            """), arguments: [jsonIds(ids), p.id]).filter { CaseVisibility.maySee(who, facts($0)) }.map { $0["id"] as Int64 })
+            """, [jsonIds(ids), p.id]).filter { CaseVisibility.maySee(who, facts($0)) }.map { $0["id"] as Int64 })
     }
 
     /// The columns `facts(_:)` reads, for a query over `cases c JOIN channels ch` with the reader's
@@ -61,7 +60,7 @@ extension SQLiteStore {
         EXISTS(SELECT 1 FROM case_swarm s WHERE s.case_id = c.id AND s.user_id = ?2) AS swarmed
         """
 
-    private static func facts(_ r: Row) -> CaseVisibility.Facts {
+    private static func facts(_ r: SQLRow) -> CaseVisibility.Facts {
         CaseVisibility.Facts(channelKind: ChannelKind(rawValue: r["channel_kind"]) ?? .private, channelName: r["channel_name"],
                              isMember: r["member"], isSwarmed: r["swarmed"])
     }
@@ -74,20 +73,20 @@ extension SQLiteStore {
 
     /// Who a case event may reach, taken in the transaction that logs it, so the hub can apply the
     /// rule to each live recipient (membership it tracks itself, in log order).
-    static func caseAudience(_ db: Database, caseRow row: Row) throws -> CaseAudience {
+    static func caseAudience(_ db: SQLDB, caseRow row: SQLRow) throws -> CaseAudience {
         let caseId: Int64 = row["id"]
-        let swarmed = try Int64.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM case_swarm WHERE case_id = ?"), arguments: [caseId])
+        let swarmed = try db.fetchAll(Int64.self, "SELECT user_id FROM case_swarm WHERE case_id = ?", [caseId])
         return CaseAudience(caseId: caseId, channelId: row["channel_id"], channelKind: ChannelKind(rawValue: row["channel_kind"]) ?? .private,
                             channelName: row["channel_name"], swarmed: Set(swarmed))
     }
 
     /// Whether `p` may see the case `ref` (a `CS…` id from a logged event) now; unknown cases are
     /// not shown. `cache` keeps one answer per case for a replay page.
-    static func maySeeCase(_ db: Database, _ p: Principal, ref: String, cache: inout [String: Bool]) throws -> Bool {
+    static func maySeeCase(_ db: SQLDB, _ p: Principal, ref: String, cache: inout [String: Bool]) throws -> Bool {
         if let known = cache[ref] { return known }
         var answer = false
         if let id = Ids.parse(.case, ref),
-           let row = try Row.fetchOne(db.cachedStatement(sql: caseSelect + " WHERE c.id = ?"), arguments: [id]) {
+           let row = try db.fetchOne(caseSelect + " WHERE c.id = ?", [id]) {
             answer = CaseVisibility.maySee(reader(p), try visibilityFacts(db, p, caseRow: row))
         }
         cache[ref] = answer

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -45,8 +44,7 @@ extension SQLiteStore {
             let db = tx.db
             let contactAt = at.flatMap(Timestamp.parse) ?? now
             var duplicate: (entry: Int64, caseId: Int64?)?
-            if let ext = req.externalId, let seen = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM timeline WHERE channel = ? AND external_id = ?"),
-                                                                     arguments: [req.channel.rawValue, ext]) {
+            if let ext = req.externalId, let seen = try db.fetchOne("SELECT * FROM timeline WHERE channel = ? AND external_id = ?", [req.channel.rawValue, ext]) {
                 let caseId: Int64 = seen["case_id"]
                 // The retry is answered only to someone who may see that case.
                 let row = try Self.caseRow(db, ref: Ids.make(.case, caseId))
@@ -54,16 +52,16 @@ extension SQLiteStore {
                 return InteractionReply(entry: Self.timelineEntry(seen), caseId: Ids.make(.case, caseId), thread: Ids.make(.message, row["thread_id"]),
                                         openedCase: false, duplicate: true)
             }
-            var caseRow: Row?
+            var caseRow: SQLRow?
             var customer: Int64?
             if let ref = req.caseId {
                 caseRow = try Self.caseRow(db, ref: ref)
             } else if let ticket = req.ticket {
                 let (system, key) = try Self.ticketKey(ticket.system, ticket.key)
-                guard let id = try Int64.fetchOne(db, sql: """
+                guard let id = try db.fetchOne(Int64.self, """
                     SELECT t.case_id FROM case_tickets t JOIN cases c ON c.id = t.case_id
                     WHERE t.system = ? AND t.key = ? AND t.unlinked_at IS NULL AND c.status IN ('new','open','pending')
-                    """, arguments: [system, key]) else { throw SwarmError.notFound("no open case is linked to \(system) \(key)") }
+                    """, [system, key]) else { throw SwarmError.notFound("no open case is linked to \(system) \(key)") }
                 caseRow = try Self.caseRow(db, ref: Ids.make(.case, id))
             } else if let identity = req.identity {
                 let cid = try Self.customerFor(tx, identity: identity, name: req.customerName)
@@ -75,9 +73,9 @@ extension SQLiteStore {
                         caseRow = row
                     }
                 }
-                if caseRow == nil, let open = try Int64.fetchOne(db, sql: """
+                if caseRow == nil, let open = try db.fetchOne(Int64.self, """
                     SELECT id FROM cases WHERE customer_id = ? AND status IN ('new','open','pending') ORDER BY updated_at DESC, id DESC LIMIT 1
-                    """, arguments: [cid]) {
+                    """, [cid]) {
                     caseRow = try Self.caseRow(db, ref: Ids.make(.case, open))
                 }
             }
@@ -108,7 +106,7 @@ extension SQLiteStore {
             if let identity = req.identity, req.caseId != nil || req.ticket != nil {
                 // A contact from a new handle on a known case: remember the handle for next time.
                 let handle = try Self.normalizedHandle(identity)
-                if try Int64.fetchOne(db, sql: "SELECT 1 FROM customer_identities WHERE channel = ? AND handle = ?", arguments: [identity.channel.rawValue, handle]) == nil {
+                if try db.fetchOne(Int64.self, "SELECT 1 FROM customer_identities WHERE channel = ? AND handle = ?", [identity.channel.rawValue, handle]) == nil {
                     try Self.attachIdentity(db, identity, to: row["customer_id"])
                 }
             }
@@ -122,15 +120,14 @@ extension SQLiteStore {
                                              redirectTo: redirect)
             try Self.recordCaseSignals(tx, caseId: caseId, signals, direction: req.direction)
             if let duplicate {
-                try db.execute(sql: "UPDATE timeline SET duplicate_of = ? WHERE id = ?",
-                               arguments: [duplicate.entry, try Ids.require(.timeline, entry.id, field: "entry")])
+                try db.execute("UPDATE timeline SET duplicate_of = ? WHERE id = ?", [duplicate.entry, try Ids.require(.timeline, entry.id, field: "entry")])
                 entry.duplicateOf = Ids.make(.timeline, duplicate.entry)
             }
             if req.direction == .outbound {
-                try db.execute(sql: "UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", arguments: [entry.at, caseId])
+                try db.execute("UPDATE cases SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?", [entry.at, caseId])
             }
             try Self.queueContact(tx, caseId: caseId, direction: req.direction, at: entry.at, text: text)
-            try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [Timestamp.format(now), caseId])
+            try db.execute("UPDATE cases SET updated_at = ? WHERE id = ?", [Timestamp.format(now), caseId])
             // Every contact starts, answers or extends a wait: the clocks are reread from the timeline.
             try Self.refreshSLA(tx, caseId: caseId, settings: settings, now: now)
             let arrow = req.direction == .inbound ? "←" : "→"
@@ -183,10 +180,10 @@ extension SQLiteStore {
             let row = try Self.caseRow(tx.db, ref: req.caseId)
             try Self.authorize(tx.db, p, caseRow: row, .caseFact)
             let now = Timestamp.now()
-            try tx.db.execute(sql: """
+            try tx.db.execute("""
                 INSERT INTO case_facts(case_id, key, value, source, by_user, at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(case_id, key) DO UPDATE SET value = excluded.value, source = excluded.source, by_user = excluded.by_user, at = excluded.at
-                """, arguments: [row["id"], key, value, source, p.id, now])
+                """, [row["id"], key, value, source, p.id, now])
             try Self.addTimeline(tx, customer: row["customer_id"], caseId: row["id"], kind: "fact", text: "\(key) = \(value)", by: p.id,
                                  data: .object(["key": .string(key), "value": .string(value), "source": .string(source)]))
             return CaseFact(key: key, value: value, source: source, caseId: Ids.make(.case, row["id"]), by: p.userId, at: now)
@@ -209,7 +206,7 @@ extension SQLiteStore {
                 guard (question["channel_id"] as Int64) == (row["channel_id"] as Int64) else { throw SwarmError.badRequest("the question is in another channel") }
                 answers = question["id"]
             }
-            try db.execute(sql: "UPDATE messages SET mark = ?, answers = ? WHERE id = ?", arguments: [req.mark == "none" ? nil : req.mark, answers, row["id"]])
+            try db.execute("UPDATE messages SET mark = ?, answers = ? WHERE id = ?", [req.mark == "none" ? nil : req.mark, answers, row["id"]])
             var message = Rows.message(try Rows.messageRow(db, ref: req.message))
             message.mark = req.mark == "none" ? nil : req.mark
             try tx.append(.messageMarked, channel: row["channel_id"], user: nil, message: row["id"], message)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -46,7 +45,7 @@ extension SQLiteStore {
         let limit = req.limit ?? 50
         return try await read { db in
             var conditions: [String] = ["c.id < ?"]
-            var args: [(any DatabaseValueConvertible)?] = [try req.before.map { try Ids.require(.case, $0, field: "before") } ?? Int64.max]
+            var args: [(any SQLBindable)?] = [try req.before.map { try Ids.require(.case, $0, field: "before") } ?? Int64.max]
             if let statuses = req.status, !statuses.isEmpty {
                 conditions.append("c.status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))")
                 args += statuses.map(\.rawValue)
@@ -76,8 +75,8 @@ extension SQLiteStore {
             default: break
             }
             args.append(limit + 1)
-            let rows = try Row.fetchAll(db, sql: Self.caseSelect + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.id DESC LIMIT ?",
-                                        arguments: StatementArguments(args))
+            let rows = try db.fetchAll(Self.caseSelect + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.id DESC LIMIT ?",
+                                       SQLArguments(args))
             // The rule itself decides; the SQL above only keeps pages from being mostly filtered.
             let cases = try rows.prefix(limit).filter { row in
                 CaseVisibility.maySee(Self.reader(p), try Self.visibilityFacts(db, p, caseRow: row))
@@ -111,8 +110,7 @@ extension SQLiteStore {
                     guard CaseLifecycle.mayMove(from: from, to: status) else {
                         throw SwarmError.conflict("a \(from.rawValue) case cannot become \(status.rawValue)")
                     }
-                    try db.execute(sql: "UPDATE cases SET status = ?, solved_at = CASE WHEN ? = 'solved' THEN ? ELSE solved_at END WHERE id = ?",
-                                   arguments: [status.rawValue, status.rawValue, now, id])
+                    try db.execute("UPDATE cases SET status = ?, solved_at = CASE WHEN ? = 'solved' THEN ? ELSE solved_at END WHERE id = ?", [status.rawValue, status.rawValue, now, id])
                     let verb = CaseLifecycle.isReopen(from: from, to: status) ? "reopened" : "\(from.rawValue) → \(status.rawValue)"
                     try Self.addTimeline(tx, customer: customer, caseId: id, kind: "status", text: "status \(verb)", at: now, by: p.id,
                                          data: .object(["from": .string(from.rawValue), "to": .string(status.rawValue)]))
@@ -120,7 +118,7 @@ extension SQLiteStore {
                 }
             }
             if let priority = req.priority, priority.rawValue != (row["priority"] as String) {
-                try db.execute(sql: "UPDATE cases SET priority = ? WHERE id = ?", arguments: [priority.rawValue, id])
+                try db.execute("UPDATE cases SET priority = ? WHERE id = ?", [priority.rawValue, id])
                 try Self.addTimeline(tx, customer: customer, caseId: id, kind: "priority", text: "priority \(row["priority"] as String) → \(priority.rawValue)", by: p.id)
                 changes.append("priority")
             }
@@ -129,11 +127,11 @@ extension SQLiteStore {
                 changes.append("tags")
             }
             if let title {
-                try db.execute(sql: "UPDATE cases SET title = ? WHERE id = ?", arguments: [title, id])
+                try db.execute("UPDATE cases SET title = ? WHERE id = ?", [title, id])
                 changes.append("title")
             }
             if let summary {
-                try db.execute(sql: "UPDATE cases SET summary = ? WHERE id = ?", arguments: [summary, id])
+                try db.execute("UPDATE cases SET summary = ? WHERE id = ?", [summary, id])
                 changes.append("summary")
             }
             if let owner = req.owner {
@@ -142,7 +140,7 @@ extension SQLiteStore {
                 if taken.changed { changes.append("owner") }
             }
             guard !changes.isEmpty else { return try Self.caseModel(db, row) }
-            try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [now, id])
+            try db.execute("UPDATE cases SET updated_at = ? WHERE id = ?", [now, id])
             // A status move pauses, stops or resumes the clocks; a priority change may change the policy.
             if changes.contains("status") || changes.contains("priority") { try Self.refreshSLA(tx, caseId: id, settings: settings, now: clock) }
             return try Self.announce(tx, caseId: id, change: changes.joined(separator: ","), by: p)
@@ -166,8 +164,7 @@ extension SQLiteStore {
             try Self.authorize(db, p, caseRow: row, .caseUnlinkTicket)
             let id: Int64 = row["id"]
             let (system, key) = try Self.ticketKey(req.system, req.key)
-            try db.execute(sql: "UPDATE case_tickets SET unlinked_at = ? WHERE case_id = ? AND system = ? AND key = ? AND unlinked_at IS NULL",
-                           arguments: [Timestamp.now(), id, system, key])
+            try db.execute("UPDATE case_tickets SET unlinked_at = ? WHERE case_id = ? AND system = ? AND key = ? AND unlinked_at IS NULL", [Timestamp.now(), id, system, key])
             guard db.changesCount > 0 else { throw SwarmError.notFound("\(system) \(key) is not linked to this case") }
             try Self.addTimeline(tx, customer: row["customer_id"], caseId: id, kind: "ticket_unlinked", text: "unlinked \(system) \(key)", by: p.id)
             return try Self.announce(tx, caseId: id, change: "ticket_unlinked", by: p)
@@ -178,11 +175,11 @@ extension SQLiteStore {
         try await read { db in
             let (system, key) = try Self.ticketKey(req.system, req.key)
             // The open case holding the key, else the most recent one that did.
-            guard let caseId = try Int64.fetchOne(db, sql: """
+            guard let caseId = try db.fetchOne(Int64.self, """
                 SELECT t.case_id FROM case_tickets t JOIN cases c ON c.id = t.case_id
                 WHERE t.system = ? AND t.key = ? AND t.unlinked_at IS NULL
                 ORDER BY c.status IN ('new','open','pending') DESC, t.id DESC LIMIT 1
-                """, arguments: [system, key]) else {
+                """, [system, key]) else {
                 throw SwarmError.notFound("no case is linked to \(system) \(key)")
             }
             let row = try Self.caseRow(db, ref: Ids.make(.case, caseId))
@@ -200,19 +197,19 @@ extension SQLiteStore {
         LEFT JOIN users o ON o.id = c.owner_id
         """
 
-    static func caseRow(_ db: Database, ref: String) throws -> Row {
+    static func caseRow(_ db: SQLDB, ref: String) throws -> SQLRow {
         let id = try Ids.require(.case, ref, field: "case")
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: caseSelect + " WHERE c.id = ?"), arguments: [id]) else {
+        guard let row = try db.fetchOne(caseSelect + " WHERE c.id = ?", [id]) else {
             throw SwarmError.notFound("no such case: \(ref.prefix(64))")
         }
         return row
     }
 
-    static func caseModel(_ db: Database, _ row: Row) throws -> Case {
+    static func caseModel(_ db: SQLDB, _ row: SQLRow) throws -> Case {
         let id: Int64 = row["id"]
-        let tickets = try Row.fetchAll(db.cachedStatement(sql: """
+        let tickets = try db.fetchAll("""
             SELECT t.system, t.key, t.url, t.linked_by, t.linked_at FROM case_tickets t WHERE t.case_id = ? AND t.unlinked_at IS NULL ORDER BY t.id
-            """), arguments: [id]).map {
+            """, [id]).map {
             TicketLink(system: $0["system"], key: $0["key"], url: $0["url"], linkedBy: Ids.make(.user, $0["linked_by"]), linkedAt: $0["linked_at"])
         }
         let tags = (try? JSONDecoder().decode([String].self, from: Data((row["tags"] as String).utf8))) ?? []
@@ -230,7 +227,7 @@ extension SQLiteStore {
 
     /// Checks the per-case part of the permission table (the role × op part ran at dispatch) with
     /// the one rule every case-wide and customer-wide view uses (`CaseVisibility`).
-    static func authorize(_ db: Database, _ p: Principal, caseRow row: Row, _ op: Op) throws {
+    static func authorize(_ db: SQLDB, _ p: Principal, caseRow row: SQLRow, _ op: Op) throws {
         let access = CasePermissions.access(p.role, op)
         if access == .none { throw SwarmError.forbidden("\(p.role.rawValue) may not use \(op.rawValue)") }
         guard CaseVisibility.allows(access, reader(p), try visibilityFacts(db, p, caseRow: row)) else {
@@ -261,8 +258,8 @@ extension SQLiteStore {
                            openedAt: String? = nil) throws -> Int64 {
         let db = tx.db
         // One writer: the next id is known before the insert, so the root card can name it.
-        let id = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM cases") ?? 1)
-        let customerName = try String.fetchOne(db, sql: "SELECT name FROM customers WHERE id = ?", arguments: [customer]) ?? "?"
+        let id = (try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases") ?? 1)
+        let customerName = try db.fetchOne(String.self, "SELECT name FROM customers WHERE id = ?", [customer]) ?? "?"
         let caseRef = Ids.make(.case, id)
         let via = source.map { " via \($0.rawValue)" } ?? ""
         let body = "Case \(caseRef): \(title) (customer \(customerName)\(via), priority \(priority.rawValue))"
@@ -274,11 +271,11 @@ extension SQLiteStore {
         let owned = p.role != .bot
         let now = Timestamp.format(date)
         let due = Timestamp.format(date.addingTimeInterval(Double(slaHours) * 3600))
-        try db.execute(sql: """
+        try db.execute("""
             INSERT INTO cases(id, title, customer_id, channel_id, thread_id, status, priority, owner_id, source_channel, summary, tags,
                               opened_by, created_at, updated_at, sla_due_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)
-            """, arguments: [id, title, customer, ch.id, rootId, owned ? CaseStatus.open.rawValue : CaseStatus.new.rawValue, priority.rawValue,
+            """, [id, title, customer, ch.id, rootId, owned ? CaseStatus.open.rawValue : CaseStatus.new.rawValue, priority.rawValue,
                              owned ? p.id : nil, source?.rawValue, summary, p.id, now, now, due])
         try setTags(tx, caseId: id, tags)
         try addTimeline(tx, customer: customer, caseId: id, kind: "opened", text: "case opened: \(title)", at: openedAt ?? now, channel: source, by: p.id)
@@ -286,9 +283,9 @@ extension SQLiteStore {
     }
 
     static func setTags(_ tx: WriteTx, caseId: Int64, _ tags: [String]) throws {
-        try tx.db.execute(sql: "DELETE FROM case_tags WHERE case_id = ?", arguments: [caseId])
-        for tag in tags { try tx.db.execute(sql: "INSERT INTO case_tags(case_id, tag) VALUES (?, ?)", arguments: [caseId, tag]) }
-        try tx.db.execute(sql: "UPDATE cases SET tags = ? WHERE id = ?", arguments: [String(decoding: try tx.encoder.encode(tags), as: UTF8.self), caseId])
+        try tx.db.execute("DELETE FROM case_tags WHERE case_id = ?", [caseId])
+        for tag in tags { try tx.db.execute("INSERT INTO case_tags(case_id, tag) VALUES (?, ?)", [caseId, tag]) }
+        try tx.db.execute("UPDATE cases SET tags = ? WHERE id = ?", [String(decoding: try tx.encoder.encode(tags), as: UTF8.self), caseId])
     }
 
     static func ticketKey(_ system: String, _ key: String) throws -> (String, String) {
@@ -304,19 +301,18 @@ extension SQLiteStore {
         let db = tx.db
         let (system, key) = try ticketKey(ticket.system, ticket.key)
         if let url = ticket.url { guard url.count <= 2048, url.hasPrefix("http") else { throw SwarmError.badRequest("ticket url must be an http(s) URL") } }
-        if let holder = try Int64.fetchOne(db, sql: """
+        if let holder = try db.fetchOne(Int64.self, """
             SELECT t.case_id FROM case_tickets t JOIN cases c ON c.id = t.case_id
             WHERE t.system = ? AND t.key = ? AND t.unlinked_at IS NULL AND c.status IN ('new','open','pending')
-            """, arguments: [system, key]) {
+            """, [system, key]) {
             if holder == caseId { return }
             // Name the other case only to someone who may see it.
             let holderRow = try caseRow(db, ref: Ids.make(.case, holder))
             let named = CaseVisibility.maySee(reader(p), try visibilityFacts(db, p, caseRow: holderRow)) ? "open case \(Ids.make(.case, holder))" : "an open case you cannot see"
             throw SwarmError.conflict("\(system) \(key) is already linked to \(named)")
         }
-        try db.execute(sql: "INSERT INTO case_tickets(case_id, system, key, url, linked_by, linked_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [caseId, system, key, ticket.url, p.id, Timestamp.now()])
-        let customer = try Int64.fetchOne(db, sql: "SELECT customer_id FROM cases WHERE id = ?", arguments: [caseId]) ?? 0
+        try db.execute("INSERT INTO case_tickets(case_id, system, key, url, linked_by, linked_at) VALUES (?, ?, ?, ?, ?, ?)", [caseId, system, key, ticket.url, p.id, Timestamp.now()])
+        let customer = try db.fetchOne(Int64.self, "SELECT customer_id FROM cases WHERE id = ?", [caseId]) ?? 0
         try addTimeline(tx, customer: customer, caseId: caseId, kind: "ticket_linked", text: "linked \(system) \(key)", by: p.id,
                         data: .object(["system": .string(system), "key": .string(key), "url": ticket.url.map(JSONValue.string) ?? .null]))
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -16,7 +15,7 @@ extension SQLiteStore {
         return try await write { tx in
             try self.idempotent(tx, user: p.id, key: req.idempotencyKey, op: .channelCreate) {
                 let db = tx.db
-                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM channels WHERE name = ?"), arguments: [name]) == true {
+                if try db.fetchOne(Bool.self, "SELECT 1 FROM channels WHERE name = ?", [name]) == true {
                     throw SwarmError.conflict("channel \(name) exists")
                 }
                 let row = try Self.insertChannel(tx, name: name, kind: kind, topic: req.topic, by: p.id)
@@ -33,11 +32,11 @@ extension SQLiteStore {
     /// Public channels and every channel the caller is in.
     public func listChannels(_ p: Principal) async throws -> [Channel] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
+            try db.fetchAll("""
                 SELECT c.*, (m.user_id IS NOT NULL) AS is_member FROM channels c
                 LEFT JOIN members m ON m.channel_id = c.id AND m.user_id = ?
                 WHERE c.kind = 'public' OR m.user_id IS NOT NULL ORDER BY c.name
-                """, arguments: [p.id]).map { ChannelRow(row: $0).model(member: $0["is_member"]) }
+                """, [p.id]).map { ChannelRow(row: $0).model(member: $0["is_member"]) }
         }
     }
 
@@ -58,7 +57,7 @@ extension SQLiteStore {
             guard try Rows.isMember(tx.db, channel: ch.id, user: p.id) else { throw SwarmError.notFound("not a member") }
             // Appended before the row goes, so the leaver's own sessions still receive it.
             try tx.append(.memberLeft, channel: ch.id, user: p.id, MemberEvent(channel: Ids.make(.channel, ch.id), user: p.userId, by: p.userId))
-            try tx.db.cachedStatement(sql: "DELETE FROM members WHERE channel_id = ? AND user_id = ?").execute(arguments: [ch.id, p.id])
+            try tx.db.execute("DELETE FROM members WHERE channel_id = ? AND user_id = ?", [ch.id, p.id])
         }
     }
 
@@ -80,9 +79,9 @@ extension SQLiteStore {
     public func members(_ p: Principal, channel ref: String) async throws -> [User] {
         try await read { db in
             let ch = try Rows.readableChannel(db, ref: ref, by: p)
-            return try Row.fetchAll(db, sql: """
+            return try db.fetchAll("""
                 SELECT u.* FROM members m JOIN users u ON u.id = m.user_id WHERE m.channel_id = ? ORDER BY u.name
-                """, arguments: [ch.id]).map(Rows.user)
+                """, [ch.id]).map(Rows.user)
         }
     }
 
@@ -92,7 +91,7 @@ extension SQLiteStore {
             let other: Int64 = try Rows.userRow(tx.db, ref: userRef)["id"]
             let (a, b) = (min(p.id, other), max(p.id, other))
             let name = "dm.\(a).\(b)"
-            if let row = try Row.fetchOne(tx.db.cachedStatement(sql: "SELECT * FROM channels WHERE name = ? AND kind = 'dm'"), arguments: [name]) {
+            if let row = try tx.db.fetchOne("SELECT * FROM channels WHERE name = ? AND kind = 'dm'", [name]) {
                 return ChannelRow(row: row).model(member: true)
             }
             let ch = try Self.insertChannel(tx, name: name, kind: .dm, topic: nil, by: p.id)
@@ -105,20 +104,19 @@ extension SQLiteStore {
     /// All (channel, user) pairs, for the hub's routing table at start-up.
     public func allMemberships() async throws -> [(channel: Int64, user: Int64)] {
         try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT channel_id, user_id FROM members")).map { ($0["channel_id"], $0["user_id"]) }
+            try db.fetchAll("SELECT channel_id, user_id FROM members").map { ($0["channel_id"], $0["user_id"]) }
         }
     }
 
     static func insertChannel(_ tx: WriteTx, name: String, kind: ChannelKind, topic: String?, by: Int64) throws -> ChannelRow {
         let now = Timestamp.now()
-        try tx.db.cachedStatement(sql: "INSERT INTO channels(name, kind, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [name, kind.rawValue, topic, by, now])
-        return ChannelRow(id: tx.db.lastInsertedRowID, name: name, kind: kind, topic: topic, createdBy: by, createdAt: now)
+        try tx.db.execute("INSERT INTO channels(name, kind, topic, created_by, created_at) VALUES (?, ?, ?, ?, ?)", [name, kind.rawValue, topic, by, now])
+        return ChannelRow(id: try tx.db.lastInsertedRowID, name: name, kind: kind, topic: topic, createdBy: by, createdAt: now)
     }
 
     static func addMember(_ tx: WriteTx, channel: ChannelRow, user: Int64, by: Int64) throws {
-        let last = try Int64.fetchOne(tx.db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?"), arguments: [channel.id]) ?? 0
-        try tx.db.cachedStatement(sql: "INSERT OR IGNORE INTO members(channel_id, user_id, joined_at, last_read) VALUES (?, ?, ?, ?)").execute(arguments: [channel.id, user, Timestamp.now(), last])
+        let last = try tx.db.fetchOne(Int64.self, "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?", [channel.id]) ?? 0
+        try tx.db.execute("INSERT OR IGNORE INTO members(channel_id, user_id, joined_at, last_read) VALUES (?, ?, ?, ?)", [channel.id, user, Timestamp.now(), last])
         guard tx.db.changesCount > 0 else { return }   // already a member: nothing happened
         try tx.append(.memberJoined, channel: channel.id, user: user,
                       MemberEvent(channel: Ids.make(.channel, channel.id), user: Ids.make(.user, user), by: Ids.make(.user, by)))

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -20,17 +19,16 @@ extension SQLiteStore {
         return try await read { db in
             var ids: [Int64] = []
             if let identity = req.identity {
-                ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?"),
-                                         arguments: [identity.channel.rawValue, Self.normalizedHandle(identity)])
+                ids = try db.fetchAll(Int64.self, "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?", [identity.channel.rawValue, Self.normalizedHandle(identity)])
             } else if let crm = req.crmId {
-                ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM customers WHERE crm_id = ? AND merged_into IS NULL"), arguments: [crm])
+                ids = try db.fetchAll(Int64.self, "SELECT id FROM customers WHERE crm_id = ? AND merged_into IS NULL", [crm])
             } else if let ref = req.customer {
                 ids = [try Self.customerId(db, ref: ref)]
             } else if let q = req.query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
                 let pattern = q.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-                ids = try Int64.fetchAll(db, sql: """
+                ids = try db.fetchAll(Int64.self, """
                     SELECT id FROM customers WHERE merged_into IS NULL AND (name LIKE ?1 OR name LIKE '% ' || ?1) ORDER BY name LIMIT 50
-                    """, arguments: [pattern])
+                    """, [pattern])
             }
             return CustomerFindReply(customers: try ids.map { try Self.customerModel(db, id: $0) })
         }
@@ -42,8 +40,8 @@ extension SQLiteStore {
             let db = tx.db
             let id = try Self.customerId(db, ref: req.customer)
             var sets: [String] = []
-            var args: [(any DatabaseValueConvertible)?] = []
-            func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
+            var args: [(any SQLBindable)?] = []
+            func set(_ column: String, _ value: (any SQLBindable)?) {
                 sets.append("\(column) = ?")
                 args.append(value)
             }
@@ -56,8 +54,8 @@ extension SQLiteStore {
             set("updated_at", Timestamp.now())
             do {
                 args.append(id)
-                try db.execute(sql: "UPDATE customers SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(args))
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                try db.execute("UPDATE customers SET \(sets.joined(separator: ", ")) WHERE id = ?", SQLArguments(args))
+            } catch is SQLConstraintViolation {
                 throw SwarmError.conflict("crm_id \(req.crmId ?? "") belongs to another customer")
             }
             for identity in req.addIdentities ?? [] { try Self.attachIdentity(db, identity, to: id) }
@@ -77,35 +75,34 @@ extension SQLiteStore {
             let source = try Self.customerModel(db, id: from)
             let target = try Self.customerModel(db, id: into)
             let moved = (
-                identities: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer_identities WHERE customer_id = ?", arguments: [from]) ?? 0,
-                cases: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE customer_id = ?", arguments: [from]) ?? 0,
-                timeline: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timeline WHERE customer_id = ?", arguments: [from]) ?? 0)
-            try db.execute(sql: "UPDATE customer_identities SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
-            try db.execute(sql: "UPDATE cases SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
-            try db.execute(sql: "UPDATE timeline SET customer_id = ? WHERE customer_id = ?", arguments: [into, from])
+                identities: try db.fetchOne(Int.self, "SELECT COUNT(*) FROM customer_identities WHERE customer_id = ?", [from]) ?? 0,
+                cases: try db.fetchOne(Int.self, "SELECT COUNT(*) FROM cases WHERE customer_id = ?", [from]) ?? 0,
+                timeline: try db.fetchOne(Int.self, "SELECT COUNT(*) FROM timeline WHERE customer_id = ?", [from]) ?? 0)
+            try db.execute("UPDATE customer_identities SET customer_id = ? WHERE customer_id = ?", [into, from])
+            try db.execute("UPDATE cases SET customer_id = ? WHERE customer_id = ?", [into, from])
+            try db.execute("UPDATE timeline SET customer_id = ? WHERE customer_id = ?", [into, from])
             // Fill blanks of the surviving profile from the merged one; never overwrite.
-            try db.execute(sql: """
+            try db.execute("""
                 UPDATE customers SET
                   tier = COALESCE(tier, ?), language = COALESCE(language, ?),
                   notes = CASE WHEN ? IS NULL THEN notes WHEN notes IS NULL THEN ? ELSE notes || char(10) || ? END,
                   vip = MAX(vip, ?), updated_at = ?
                 WHERE id = ?
-                """, arguments: [source.tier, source.language, source.notes, source.notes, source.notes, source.vip, Timestamp.now(), into])
+                """, [source.tier, source.language, source.notes, source.notes, source.notes, source.vip, Timestamp.now(), into])
             let crm = source.crmId
-            try db.execute(sql: "UPDATE customers SET merged_into = ?, crm_id = NULL, updated_at = ? WHERE id = ?", arguments: [into, Timestamp.now(), from])
+            try db.execute("UPDATE customers SET merged_into = ?, crm_id = NULL, updated_at = ? WHERE id = ?", [into, Timestamp.now(), from])
             if target.crmId == nil, let crm {
-                try db.execute(sql: "UPDATE customers SET crm_id = ? WHERE id = ?", arguments: [crm, into])
+                try db.execute("UPDATE customers SET crm_id = ? WHERE id = ?", [crm, into])
             }
             let audit: JSONValue = .object([
                 "from": .string(source.id), "into": .string(target.id), "from_name": .string(source.name),
                 "from_crm_id": crm.map(JSONValue.string) ?? .null, "reason": req.reason.map(JSONValue.string) ?? .null,
                 "identities": .number(Double(moved.identities)), "cases": .number(Double(moved.cases)), "timeline": .number(Double(moved.timeline)),
             ])
-            try db.execute(sql: "INSERT INTO audit(action, by_user, data, at) VALUES ('customer.merge', ?, ?, ?)",
-                           arguments: [p.id, String(decoding: try tx.encoder.encode(audit), as: UTF8.self), Timestamp.now()])
+            try db.execute("INSERT INTO audit(action, by_user, data, at) VALUES ('customer.merge', ?, ?, ?)", [p.id, String(decoding: try tx.encoder.encode(audit), as: UTF8.self), Timestamp.now()])
             _ = try Self.addTimeline(tx, customer: into, caseId: nil, kind: "merge", text: "merged \(source.name) (\(source.id)) into this profile", by: p.id, data: audit)
             // Members of the moved cases' channels see the new customer on each case.
-            for caseId in try Int64.fetchAll(db, sql: "SELECT id FROM cases WHERE customer_id = ? AND status IN ('new','open','pending')", arguments: [into]) {
+            for caseId in try db.fetchAll(Int64.self, "SELECT id FROM cases WHERE customer_id = ? AND status IN ('new','open','pending')", [into]) {
                 try Self.announce(tx, caseId: caseId, change: "customer_merged", by: p)
             }
             return try Self.customerModel(db, id: into)
@@ -122,7 +119,7 @@ extension SQLiteStore {
     /// Audit entries of one kind (`customer.merge`), oldest first, for admins and tests.
     public func auditEntries(action: String) async throws -> [JSONValue] {
         try await read { db in
-            try String.fetchAll(db, sql: "SELECT data FROM audit WHERE action = ? ORDER BY id", arguments: [action]).map {
+            try db.fetchAll(String.self, "SELECT data FROM audit WHERE action = ? ORDER BY id", [action]).map {
                 try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8))
             }
         }
@@ -133,20 +130,19 @@ extension SQLiteStore {
     static func insertCustomer(_ tx: WriteTx, name: String, crmId: String?, tier: String?, vip: Bool, language: String?, notes: String?) throws -> Int64 {
         let now = Timestamp.now()
         do {
-            try tx.db.cachedStatement(sql: """
+            try tx.db.execute("""
                 INSERT INTO customers(name, crm_id, tier, vip, language, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [name, crmId?.isEmpty == true ? nil : crmId, tier, vip, language, notes, now, now])
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                """, [name, crmId?.isEmpty == true ? nil : crmId, tier, vip, language, notes, now, now])
+        } catch is SQLConstraintViolation {
             throw SwarmError.conflict("crm_id \(crmId ?? "") belongs to another customer")
         }
-        return tx.db.lastInsertedRowID
+        return try tx.db.lastInsertedRowID
     }
 
     /// The customer behind `identity`, created (named `name`, else the handle) when unknown.
     static func customerFor(_ tx: WriteTx, identity: Identity, name: String?) throws -> Int64 {
         let handle = try normalizedHandle(identity)
-        if let id = try Int64.fetchOne(tx.db.cachedStatement(sql: "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?"),
-                                       arguments: [identity.channel.rawValue, handle]) {
+        if let id = try tx.db.fetchOne(Int64.self, "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?", [identity.channel.rawValue, handle]) {
             return id
         }
         let display = try validText(name ?? identity.handle, field: "customer_name", max: 200)
@@ -155,17 +151,15 @@ extension SQLiteStore {
         return id
     }
 
-    static func attachIdentity(_ db: Database, _ identity: Identity, to customer: Int64) throws {
+    static func attachIdentity(_ db: SQLDB, _ identity: Identity, to customer: Int64) throws {
         let handle = try normalizedHandle(identity)
-        if let owner = try Int64.fetchOne(db.cachedStatement(sql: "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?"),
-                                          arguments: [identity.channel.rawValue, handle]) {
+        if let owner = try db.fetchOne(Int64.self, "SELECT customer_id FROM customer_identities WHERE channel = ? AND handle = ?", [identity.channel.rawValue, handle]) {
             guard owner == customer else {
                 throw SwarmError.conflict("\(identity.channel.rawValue) \(handle) belongs to \(Ids.make(.customer, owner)); merge the two customers instead")
             }
             return
         }
-        try db.cachedStatement(sql: "INSERT INTO customer_identities(channel, handle, customer_id, added_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [identity.channel.rawValue, handle, customer, Timestamp.now()])
+        try db.execute("INSERT INTO customer_identities(channel, handle, customer_id, added_at) VALUES (?, ?, ?, ?)", [identity.channel.rawValue, handle, customer, Timestamp.now()])
     }
 
     /// Handles compare case-insensitively; phone-like handles ignore spaces, dashes, dots and brackets.
@@ -179,10 +173,10 @@ extension SQLiteStore {
     }
 
     /// Resolves a customer id, following merges to the surviving profile.
-    static func customerId(_ db: Database, ref: String) throws -> Int64 {
+    static func customerId(_ db: SQLDB, ref: String) throws -> Int64 {
         var id = try Ids.require(.customer, ref, field: "customer")
         for _ in 0..<16 {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT merged_into FROM customers WHERE id = ?"), arguments: [id]) else {
+            guard let row = try db.fetchOne("SELECT merged_into FROM customers WHERE id = ?", [id]) else {
                 throw SwarmError.notFound("no such customer: \(ref.prefix(64))")
             }
             guard let next = row["merged_into"] as Int64? else { return id }
@@ -191,12 +185,11 @@ extension SQLiteStore {
         throw SwarmError(.internal, "customer merge chain too long")
     }
 
-    static func customerModel(_ db: Database, id: Int64) throws -> Customer {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM customers WHERE id = ?"), arguments: [id]) else {
+    static func customerModel(_ db: SQLDB, id: Int64) throws -> Customer {
+        guard let row = try db.fetchOne("SELECT * FROM customers WHERE id = ?", [id]) else {
             throw SwarmError.notFound("no such customer: \(Ids.make(.customer, id))")
         }
-        let identities = try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, handle FROM customer_identities WHERE customer_id = ? ORDER BY added_at, channel"),
-                                          arguments: [id]).compactMap { r -> Identity? in
+        let identities = try db.fetchAll("SELECT channel, handle FROM customer_identities WHERE customer_id = ? ORDER BY added_at, channel", [id]).compactMap { r -> Identity? in
             ContactChannel(rawValue: r["channel"]).map { Identity(channel: $0, handle: r["handle"]) }
         }
         return Customer(id: Ids.make(.customer, id), name: row["name"], crmId: row["crm_id"], tier: row["tier"], vip: row["vip"],
@@ -210,20 +203,20 @@ extension SQLiteStore {
                             redirectTo: ContactChannel? = nil) throws -> TimelineEntry {
         let when = at ?? Timestamp.now()
         let dataJSON = try data.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
-        try tx.db.cachedStatement(sql: """
+        try tx.db.execute("""
             INSERT INTO timeline(customer_id, case_id, kind, at, channel, direction, author, text, external_id, by_user, data,
                                  public, account, dedicated, reach, verified, redirect_to)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [customer, caseId, kind, when, channel?.rawValue, direction?.rawValue, author, text, externalId, by, dataJSON,
+            """, [customer, caseId, kind, when, channel?.rawValue, direction?.rawValue, author, text, externalId, by, dataJSON,
                                      signals.isPublic, signals.account, dedicated, signals.reach, signals.verified, redirectTo?.rawValue])
-        return TimelineEntry(id: Ids.make(.timeline, tx.db.lastInsertedRowID), kind: kind, customer: Ids.make(.customer, customer),
+        return TimelineEntry(id: Ids.make(.timeline, try tx.db.lastInsertedRowID), kind: kind, customer: Ids.make(.customer, customer),
                              caseId: caseId.map { Ids.make(.case, $0) }, at: when, channel: channel, direction: direction, author: author,
                              text: text, externalId: externalId, by: by.map { Ids.make(.user, $0) }, data: data,
                              isPublic: signals.isPublic, account: signals.account, dedicated: dedicated, reach: signals.reach, verified: signals.verified,
                              redirectTo: redirectTo)
     }
 
-    static func timelineEntry(_ row: Row) -> TimelineEntry {
+    static func timelineEntry(_ row: SQLRow) -> TimelineEntry {
         let caseId: Int64? = row["case_id"]
         let by: Int64? = row["by_user"]
         return TimelineEntry(

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -32,13 +31,13 @@ extension SQLiteStore {
     static let duplicateCandidates = 50
 
     /// The earlier inbound contact of `customer` this text repeats, with its case, or nil.
-    static func duplicateOf(_ db: Database, rule: DuplicateRule?, customer: Int64, text: String, at: Date) throws -> (entry: Int64, caseId: Int64?)? {
+    static func duplicateOf(_ db: SQLDB, rule: DuplicateRule?, customer: Int64, text: String, at: Date) throws -> (entry: Int64, caseId: Int64?)? {
         guard let rule, rule.windowSeconds > 0 else { return nil }
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+        let rows = try db.fetchAll("""
             SELECT id, case_id, at, text FROM timeline
             WHERE customer_id = ? AND kind = 'interaction' AND direction = 'inbound' AND at >= ? AND at <= ?
             ORDER BY at DESC LIMIT ?
-            """), arguments: [customer, Timestamp.format(rule.windowStart(for: at)), Timestamp.format(at), duplicateCandidates])
+            """, [customer, Timestamp.format(rule.windowStart(for: at)), Timestamp.format(at), duplicateCandidates])
         var cases: [Int64: Int64?] = [:]
         let candidates = rows.compactMap { row -> DuplicateRule.Candidate? in
             guard let when = Timestamp.parse(row["at"]) else { return nil }
@@ -50,7 +49,7 @@ extension SQLiteStore {
     }
 
     /// An open case (new, open, pending) by row id, or nil.
-    static func openCaseRow(_ db: Database, _ id: Int64?) throws -> Row? {
+    static func openCaseRow(_ db: SQLDB, _ id: Int64?) throws -> SQLRow? {
         guard let id else { return nil }
         let row = try caseRow(db, ref: Ids.make(.case, id))
         return ["new", "open", "pending"].contains(row["status"] as String) ? row : nil
@@ -64,13 +63,12 @@ extension SQLiteStore {
         guard !topics.isEmpty else { return }
         let db = tx.db
         for topic in topics {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_topics(case_id, topic, source) VALUES (?, ?, 'rule')")
-                .execute(arguments: [caseId, topic])
+            try db.execute("INSERT OR IGNORE INTO case_topics(case_id, topic, source) VALUES (?, ?, 'rule')", [caseId, topic])
         }
         guard !duplicate else { return }
         let when = Timestamp.format(at)
         for topic in topics {
-            try db.cachedStatement(sql: "INSERT INTO topic_hits(topic, at, case_id) VALUES (?, ?, ?)").execute(arguments: [topic, when, caseId])
+            try db.execute("INSERT INTO topic_hits(topic, at, case_id) VALUES (?, ?, ?)", [topic, when, caseId])
         }
         // Only a contact of the last hour can make a spike now (a restored old one cannot).
         guard let channel = settings.alertChannel, at >= now.addingTimeInterval(-3600) else { return }
@@ -80,19 +78,16 @@ extension SQLiteStore {
     static func spikeAlert(_ tx: WriteTx, _ p: Principal, topic: String, channel: String, rule: TopicSpikeRule, now: Date) throws {
         let db = tx.db
         let hourAgo = now.addingTimeInterval(-3600)
-        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM topic_hits WHERE topic = ? AND at > ? AND at <= ?"),
-                                     arguments: [topic, Timestamp.format(hourAgo), Timestamp.format(now)]) ?? 0
+        let count = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM topic_hits WHERE topic = ? AND at > ? AND at <= ?", [topic, Timestamp.format(hourAgo), Timestamp.format(now)]) ?? 0
         guard count >= rule.minCount else { return }
         let baselineStart = hourAgo.addingTimeInterval(-Double(rule.baselineHours) * 3600)
-        let baseline = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM topic_hits WHERE topic = ? AND at > ? AND at <= ?"),
-                                        arguments: [topic, Timestamp.format(baselineStart), Timestamp.format(hourAgo)]) ?? 0
+        let baseline = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM topic_hits WHERE topic = ? AND at > ? AND at <= ?", [topic, Timestamp.format(baselineStart), Timestamp.format(hourAgo)]) ?? 0
         guard rule.isSpike(lastHour: count, baselineTotal: baseline) else { return }
-        let last = try String.fetchOne(db.cachedStatement(sql: "SELECT last_at FROM topic_alerts WHERE topic = ?"), arguments: [topic])
+        let last = try db.fetchOne(String.self, "SELECT last_at FROM topic_alerts WHERE topic = ?", [topic])
         guard TopicSpikeRule.mayAlert(now: now, lastAlert: last.flatMap(Timestamp.parse)) else { return }
         // A missing channel must not lose the contact: no card, and the next contact tries again.
         guard let ch = try? Rows.channel(db, ref: channel) else { return }
-        try db.cachedStatement(sql: "INSERT INTO topic_alerts(topic, last_at) VALUES (?, ?) ON CONFLICT(topic) DO UPDATE SET last_at = excluded.last_at")
-            .execute(arguments: [topic, Timestamp.format(now)])
+        try db.execute("INSERT INTO topic_alerts(topic, last_at) VALUES (?, ?) ON CONFLICT(topic) DO UPDATE SET last_at = excluded.last_at", [topic, Timestamp.format(now)])
         let usual = Double(baseline) / Double(max(rule.baselineHours, 1))
         let usualText = String(format: "%.1f", usual)
         let card: JSONValue = .object(["type": .string("topic_spike"), "topic": .string(topic), "count": .number(Double(count)),
@@ -104,8 +99,8 @@ extension SQLiteStore {
     }
 
     /// Sorted topics of a case.
-    static func caseTopics(_ db: Database, caseId: Int64) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: "SELECT topic FROM case_topics WHERE case_id = ? ORDER BY topic"), arguments: [caseId])
+    static func caseTopics(_ db: SQLDB, caseId: Int64) throws -> [String] {
+        try db.fetchAll(String.self, "SELECT topic FROM case_topics WHERE case_id = ? ORDER BY topic", [caseId])
     }
 
     /// `case.topics {case, add?, remove?}`: manual tags; an added rule tag becomes manual.
@@ -120,13 +115,13 @@ extension SQLiteStore {
             try Self.authorize(db, p, caseRow: row, .caseUpdate)
             let id: Int64 = row["id"]
             for topic in add {
-                try db.execute(sql: """
+                try db.execute("""
                     INSERT INTO case_topics(case_id, topic, source) VALUES (?, ?, 'manual')
                     ON CONFLICT(case_id, topic) DO UPDATE SET source = 'manual'
-                    """, arguments: [id, topic])
+                    """, [id, topic])
             }
-            for topic in remove { try db.execute(sql: "DELETE FROM case_topics WHERE case_id = ? AND topic = ?", arguments: [id, topic]) }
-            try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [Timestamp.now(), id])
+            for topic in remove { try db.execute("DELETE FROM case_topics WHERE case_id = ? AND topic = ?", [id, topic]) }
+            try db.execute("UPDATE cases SET updated_at = ? WHERE id = ?", [Timestamp.now(), id])
             return try Self.announce(tx, caseId: id, change: "topics", by: p)
         }
     }

@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
 extension SQLiteStore {
     /// Highest seq in the log (0 when empty).
     public func head() async throws -> Int64 {
-        try await read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+        try await read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
     }
 
     /// Highest seq removed by retention; a resume from before it cannot be served.
@@ -14,8 +13,8 @@ extension SQLiteStore {
         try await read { db in try Self.prunedThrough(db) }
     }
 
-    static func prunedThrough(_ db: Database) throws -> Int64 {
-        Int64(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pruned_through'") ?? "0") ?? 0
+    static func prunedThrough(_ db: SQLDB) throws -> Int64 {
+        Int64(try db.fetchOne(String.self, "SELECT value FROM meta WHERE key = 'pruned_through'") ?? "0") ?? 0
     }
 
     /// One page of a replay: the events to send, and where the next page starts.
@@ -35,7 +34,7 @@ extension SQLiteStore {
     /// replayed (the receiver fetches `case.brief`).
     public func visibleEvents(_ p: Principal, after: Int64, limit: Int) async throws -> ReplayPage {
         try await read { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            let rows = try db.fetchAll("""
                 SELECT seq, type, channel_id, user_id,
                        CASE type WHEN 'case.handoff' THEN json_remove(data, '$.brief') ELSE data END AS data,
                        CASE type WHEN 'case.updated' THEN json_extract(data, '$.case.id')
@@ -45,7 +44,7 @@ extension SQLiteStore {
                 FROM events
                 WHERE seq > ?1 AND (user_id = ?2 OR channel_id IN (SELECT channel_id FROM members WHERE user_id = ?2))
                 ORDER BY seq LIMIT ?3
-                """), arguments: [after, p.id, limit])
+                """, [after, p.id, limit])
             var cache: [String: Bool] = [:]
             var events: [LoggedEvent] = []
             for row in rows {
@@ -61,13 +60,13 @@ extension SQLiteStore {
     public func pruneEvents(olderThan: String, keepLast: Int = 0) async throws -> Int {
         try await write { tx in
             let db = tx.db
-            let head = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
+            let head = try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
             let limitSeq = head - Int64(keepLast)
-            guard let cut = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events WHERE created_at < ? AND seq <= ?", arguments: [olderThan, limitSeq]) else { return 0 }
-            try db.execute(sql: "DELETE FROM events WHERE seq <= ?", arguments: [cut])
+            guard let cut = try db.fetchOne(Int64.self, "SELECT MAX(seq) FROM events WHERE created_at < ? AND seq <= ?", [olderThan, limitSeq]) else { return 0 }
+            try db.execute("DELETE FROM events WHERE seq <= ?", [cut])
             let removed = db.changesCount
-            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('pruned_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [String(cut)])
-            try db.execute(sql: "DELETE FROM idempotency WHERE created_at < ?", arguments: [olderThan])
+            try db.execute("INSERT INTO meta(key, value) VALUES ('pruned_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(cut)])
+            try db.execute("DELETE FROM idempotency WHERE created_at < ?", [olderThan])
             return removed
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -26,17 +25,16 @@ extension SQLiteStore {
         return try await write { tx in
             let db = tx.db
             if let ext = req.externalId,
-               let seen = try Row.fetchOne(db, sql: "SELECT id, rule FROM filtered_contacts WHERE channel = ? AND external_id = ?",
-                                           arguments: [req.channel.rawValue, ext]) {
+               let seen = try db.fetchOne("SELECT id, rule FROM filtered_contacts WHERE channel = ? AND external_id = ?", [req.channel.rawValue, ext]) {
                 return Self.filteredNotice(seen["id"], rule: seen["rule"])
             }
             let identity = try req.identity.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
-            try db.execute(sql: """
+            try db.execute("""
                 INSERT INTO filtered_contacts(rule, at, channel, external_id, identity, author, text, request, by_user, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [rule, at, req.channel.rawValue, req.externalId, identity, req.author, text,
+                """, [rule, at, req.channel.rawValue, req.externalId, identity, req.author, text,
                                  String(decoding: try tx.encoder.encode(stored), as: UTF8.self), p.id, Timestamp.format(now)])
-            return Self.filteredNotice(db.lastInsertedRowID, rule: rule)
+            return Self.filteredNotice(try db.lastInsertedRowID, rule: rule)
         }
     }
 
@@ -60,9 +58,9 @@ extension SQLiteStore {
         let before = try req.before.map { try Ids.require(.filtered, $0, field: "before") } ?? Int64.max
         let limit = req.limit ?? 50
         return try await read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.fetchAll("""
                 SELECT * FROM filtered_contacts WHERE id < ? AND (? = 'all' OR state = ?) ORDER BY id DESC LIMIT ?
-                """, arguments: [before, state, state, limit + 1])
+                """, [before, state, state, limit + 1])
             let items = rows.prefix(limit).map(Self.filteredContact)
             return FilteredListReply(items: items, nextBefore: rows.count > limit ? items.last?.id : nil)
         }
@@ -87,9 +85,9 @@ extension SQLiteStore {
             let reply = try Self.recordInteraction(tx, p, held, text: held.text, signals: signals, redirect: redirect, personal: personal,
                                                    at: held.at, intakeChannel: intakeChannel, slaHours: slaHours, followupHours: followupHours,
                                                    dedicatedAccounts: dedicatedAccounts, triage: triage, sla: settings, now: now)
-            try db.execute(sql: """
+            try db.execute("""
                 UPDATE filtered_contacts SET state = 'restored', decided_by = ?, decided_at = ?, case_id = ?, entry_id = ? WHERE id = ?
-                """, arguments: [p.id, Timestamp.format(now), try Ids.require(.case, reply.caseId, field: "case"),
+                """, [p.id, Timestamp.format(now), try Ids.require(.case, reply.caseId, field: "case"),
                                  try Ids.require(.timeline, reply.entry.id, field: "entry"), id])
             return FilteredRestoreReply(item: Self.filteredContact(try Self.filteredRow(db, id)), interaction: reply)
         }
@@ -102,20 +100,19 @@ extension SQLiteStore {
         return try await write { tx in
             let row = try Self.filteredRow(tx.db, id)
             guard (row["state"] as String) == "filtered" else { throw SwarmError.conflict("\(req.id) was already \(row["state"] as String)") }
-            try tx.db.execute(sql: "UPDATE filtered_contacts SET state = 'confirmed', decided_by = ?, decided_at = ? WHERE id = ?",
-                              arguments: [p.id, Timestamp.format(now), id])
+            try tx.db.execute("UPDATE filtered_contacts SET state = 'confirmed', decided_by = ?, decided_at = ? WHERE id = ?", [p.id, Timestamp.format(now), id])
             return Self.filteredContact(try Self.filteredRow(tx.db, id))
         }
     }
 
-    static func filteredRow(_ db: Database, _ id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM filtered_contacts WHERE id = ?", arguments: [id]) else {
+    static func filteredRow(_ db: SQLDB, _ id: Int64) throws -> SQLRow {
+        guard let row = try db.fetchOne("SELECT * FROM filtered_contacts WHERE id = ?", [id]) else {
             throw SwarmError.notFound("no such filtered contact: \(Ids.make(.filtered, id))")
         }
         return row
     }
 
-    static func filteredContact(_ row: Row) -> FilteredContact {
+    static func filteredContact(_ row: SQLRow) -> FilteredContact {
         let identity = (row["identity"] as String?).flatMap { try? JSONDecoder().decode(Identity.self, from: Data($0.utf8)) }
         return FilteredContact(id: Ids.make(.filtered, row["id"]), rule: row["rule"], state: row["state"], at: row["at"],
                                channel: ContactChannel(rawValue: row["channel"]) ?? .webchat, identity: identity, author: row["author"],

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -9,10 +8,10 @@ extension SQLiteStore {
     /// The customer's solved case a contact at `contactAt` reopens, as a `caseSelect` row; nil
     /// when there is none, or when the caller may not use `case.interaction` on it (a bot whose
     /// channel patterns do not match): then the contact opens a new case as before.
-    static func followUpCase(_ db: Database, _ p: Principal, customer: Int64, contactAt: Date, windowHours: Int) throws -> Row? {
-        let candidates = try Row.fetchAll(db.cachedStatement(sql: """
+    static func followUpCase(_ db: SQLDB, _ p: Principal, customer: Int64, contactAt: Date, windowHours: Int) throws -> SQLRow? {
+        let candidates = try db.fetchAll("""
             SELECT id, status, solved_at FROM cases WHERE customer_id = ? AND status = 'solved'
-            """), arguments: [customer]).map { r in
+            """, [customer]).map { r in
             CaseFollowUp.Candidate(id: r["id"], status: CaseStatus(rawValue: r["status"]) ?? .solved, solvedAt: (r["solved_at"] as String?).flatMap(Timestamp.parse))
         }
         guard let id = CaseFollowUp.caseToReopen(candidates, contactAt: contactAt, windowHours: windowHours) else { return nil }
@@ -22,9 +21,9 @@ extension SQLiteStore {
     }
 
     /// solved → open, as `case.update` would: a `status` timeline entry and `case.updated`.
-    static func reopen(_ tx: WriteTx, _ row: Row, by p: Principal, at: String = Timestamp.now()) throws {
+    static func reopen(_ tx: WriteTx, _ row: SQLRow, by p: Principal, at: String = Timestamp.now()) throws {
         let id: Int64 = row["id"]
-        try tx.db.execute(sql: "UPDATE cases SET status = 'open', updated_at = ? WHERE id = ?", arguments: [at, id])
+        try tx.db.execute("UPDATE cases SET status = 'open', updated_at = ? WHERE id = ?", [at, id])
         // At the SLA clock's time, so the clocks resume when the contact reopened the case.
         try addTimeline(tx, customer: row["customer_id"], caseId: id, kind: "status", text: "status reopened", at: at, by: p.id,
                         data: .object(["from": .string(CaseStatus.solved.rawValue), "to": .string(CaseStatus.open.rawValue)]))

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -22,15 +21,15 @@ extension SQLiteStore {
     /// Active cases the caller owns because of a hand-off to them that they have not opened since:
     /// their read marker in the case's channel is still before the hand-off card. Opening the
     /// channel or thread (which moves the marker) or posting there acknowledges it.
-    static func pendingHandoffs(_ db: Database, _ p: Principal, limit: Int) throws -> [InboxHandoff] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+    static func pendingHandoffs(_ db: SQLDB, _ p: Principal, limit: Int) throws -> [InboxHandoff] {
+        let rows = try db.fetchAll("""
             SELECT c.id FROM cases c
             WHERE c.owner_id = ?1 AND c.status IN ('new','open','pending')
               AND (SELECT h.to_user FROM handoffs h WHERE h.case_id = c.id ORDER BY h.id DESC LIMIT 1) = ?1
               AND COALESCE((SELECT MAX(m.id) FROM messages m WHERE m.thread_id = c.thread_id AND json_extract(m.card, '$.type') = 'handoff'), 0)
                   > COALESCE((SELECT mb.last_read FROM members mb WHERE mb.channel_id = c.channel_id AND mb.user_id = ?1), 0)
             ORDER BY c.updated_at DESC, c.id DESC LIMIT ?2
-            """), arguments: [p.id, limit])
+            """, [p.id, limit])
         return try rows.compactMap { r in
             let id: Int64 = r["id"]
             guard let row = try visibleCaseRow(db, p, id: id), let handoff = try handoffs(db, caseId: id).last else { return nil }
@@ -39,13 +38,13 @@ extension SQLiteStore {
     }
 
     /// Swarm invitations to active cases that the caller has not joined.
-    static func openInvitations(_ db: Database, _ p: Principal, limit: Int) throws -> [InboxInvitation] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+    static func openInvitations(_ db: SQLDB, _ p: Principal, limit: Int) throws -> [InboxInvitation] {
+        let rows = try db.fetchAll("""
             SELECT s.case_id, s.invited_by, s.invited_at, u.name AS by_name FROM case_swarm s
             JOIN cases c ON c.id = s.case_id JOIN users u ON u.id = s.invited_by
             WHERE s.user_id = ? AND s.joined_at IS NULL AND c.status IN ('new','open','pending')
             ORDER BY s.invited_at DESC, s.case_id DESC LIMIT ?
-            """), arguments: [p.id, limit])
+            """, [p.id, limit])
         return try rows.compactMap { r in
             guard let row = try visibleCaseRow(db, p, id: r["case_id"]) else { return nil }
             return InboxInvitation(caseInfo: try caseModel(db, row), invitedBy: Ids.make(.user, r["invited_by"]), invitedByName: r["by_name"],
@@ -55,26 +54,26 @@ extension SQLiteStore {
 
     /// Messages after the caller's read marker that mention them now (as `unread.list` counts
     /// them). A mention in a case thread is shown only to a reader who may see that case.
-    static func unreadMentions(_ db: Database, _ p: Principal, limit: Int) throws -> [Message] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + """
+    static func unreadMentions(_ db: SQLDB, _ p: Principal, limit: Int) throws -> [Message] {
+        let rows = try db.fetchAll(Rows.messageSelect + """
              JOIN mentions x ON x.message_id = m.id AND x.user_id = ?1
              JOIN members mb ON mb.channel_id = x.channel_id AND mb.user_id = ?1
             WHERE m.id > mb.last_read AND m.deleted_at IS NULL
             ORDER BY m.id DESC LIMIT ?2
-            """), arguments: [p.id, limit])
+            """, [p.id, limit])
         var cache: [String: Bool] = [:]
         return try rows.filter { r in
             let reply: Int64? = r["thread_id"]
             let thread: Int64 = reply ?? r["id"]
-            guard let caseId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM cases WHERE thread_id = ?"), arguments: [thread]) else {
+            guard let caseId = try db.fetchOne(Int64.self, "SELECT id FROM cases WHERE thread_id = ?", [thread]) else {
                 return true
             }
             return try maySeeCase(db, p, ref: Ids.make(.case, caseId), cache: &cache)
         }.map(Rows.message)
     }
 
-    private static func visibleCaseRow(_ db: Database, _ p: Principal, id: Int64) throws -> Row? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: caseSelect + " WHERE c.id = ?"), arguments: [id]),
+    private static func visibleCaseRow(_ db: SQLDB, _ p: Principal, id: Int64) throws -> SQLRow? {
+        guard let row = try db.fetchOne(caseSelect + " WHERE c.id = ?", [id]),
               CaseVisibility.maySee(reader(p), try visibilityFacts(db, p, caseRow: row)) else { return nil }
         return row
     }

@@ -1,4 +1,3 @@
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -16,9 +15,9 @@ extension SQLiteStore {
     /// account reached, the largest reach, verified once any author was); outbound ones do not.
     static func recordCaseSignals(_ tx: WriteTx, caseId: Int64, _ s: ContactSignals, direction: Direction) throws {
         guard direction == .inbound, s != ContactSignals() else { return }
-        try tx.db.cachedStatement(sql: """
+        try tx.db.execute("""
             UPDATE cases SET public = MAX(public, ?), account = COALESCE(account, ?), reach = MAX(reach, ?), verified = MAX(verified, ?)
             WHERE id = ?
-            """).execute(arguments: [s.isPublic == true, s.account, s.reach ?? 0, s.verified == true, caseId])
+            """, [s.isPublic == true, s.account, s.reach ?? 0, s.verified == true, caseId])
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -26,13 +25,13 @@ extension SQLiteStore {
                                            audience: req.audience ?? old.audience, replyTemplate: req.replyTemplate ?? old.replyTemplate)
             let version = old.version + 1
             if old.state == .approved {
-                try KBTerms.replace(db, old: (old.title, old.tags.joined(separator: " "), old.body),
+                try KBTerms.replace(try db.sqlite(), old: (old.title, old.tags.joined(separator: " "), old.body),
                                     new: (fields.title, fields.tags.joined(separator: " "), fields.body))
             }
-            try db.execute(sql: """
+            try db.execute("""
                 UPDATE kb_articles SET title = ?, body = ?, tags = ?, tags_json = ?, products = ?, language = ?, audience = ?, reply_template = ?,
                        version = ?, updated_at = ? WHERE id = ?
-                """, arguments: [fields.title, fields.body, fields.tags.joined(separator: " "), try Self.json(tx, fields.tags), try Self.json(tx, fields.products),
+                """, [fields.title, fields.body, fields.tags.joined(separator: " "), try Self.json(tx, fields.tags), try Self.json(tx, fields.products),
                                  fields.language, fields.audience.rawValue, fields.replyTemplate, version, Timestamp.now(), row["id"]])
             try Self.saveArticleVersion(tx, id: row["id"], version: version, fields, author: p.id, previousBody: old.body)
             return try Self.articleModel(db, id: row["id"], for: p)
@@ -49,10 +48,9 @@ extension SQLiteStore {
             }
             if (from == .approved) != (req.state == .approved) {
                 let text = (row["title"] as String, row["tags"] as String, row["body"] as String)
-                try KBTerms.replace(db, old: from == .approved ? text : nil, new: req.state == .approved ? text : nil)
+                try KBTerms.replace(try db.sqlite(), old: from == .approved ? text : nil, new: req.state == .approved ? text : nil)
             }
-            try db.execute(sql: "UPDATE kb_articles SET state = ?, approved_by = CASE WHEN ? = 'approved' THEN ? ELSE approved_by END, updated_at = ? WHERE id = ?",
-                           arguments: [req.state.rawValue, req.state.rawValue, p.id, Timestamp.now(), row["id"]])
+            try db.execute("UPDATE kb_articles SET state = ?, approved_by = CASE WHEN ? = 'approved' THEN ? ELSE approved_by END, updated_at = ? WHERE id = ?", [req.state.rawValue, req.state.rawValue, p.id, Timestamp.now(), row["id"]])
             return try Self.articleModel(db, id: row["id"], for: p)
         }
     }
@@ -61,11 +59,10 @@ extension SQLiteStore {
         try await read { db in
             let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
             var article = try Self.articleModel(db, row, for: p)
-            let versions = try Row.fetchAll(db, sql: """
+            let versions = try db.fetchAll("""
                 SELECT v.version, v.title, COALESCE(v.body, a.body) AS body, v.tags_json, v.at, u.name
                 FROM kb_versions v JOIN kb_articles a ON a.id = v.article_id JOIN users u ON u.id = v.author_id WHERE v.article_id = ? ORDER BY v.version
-                """,
-                                            arguments: [row["id"]]).map { r in
+                """, [row["id"]]).map { r in
                 ArticleVersion(version: r["version"], title: r["title"], body: r["body"], tags: Self.decodeList(r["tags_json"]), author: r["name"], at: r["at"])
             }
             if let v = req.version {
@@ -86,7 +83,7 @@ extension SQLiteStore {
         return try await read { db in
             let editor = try Self.isEditor(db, p, editorSkill: editorSkill)
             var conditions = ["a.id < ?"]
-            var args: [(any DatabaseValueConvertible)?] = [try req.before.map { try Ids.require(.article, $0, field: "before") } ?? Int64.max]
+            var args: [(any SQLBindable)?] = [try req.before.map { try Ids.require(.article, $0, field: "before") } ?? Int64.max]
             if let state = req.state { conditions.append("a.state = ?"); args.append(state.rawValue) }
             if let tag = req.tag { conditions.append("EXISTS (SELECT 1 FROM json_each(a.tags_json) WHERE value = ?)"); args.append(Names.strip(tag).lowercased()) }
             if let language = req.language { conditions.append("a.language = ?"); args.append(language.lowercased()) }
@@ -94,8 +91,8 @@ extension SQLiteStore {
             if let author = req.author { conditions.append("a.author_id = ?"); args.append(try Rows.userRow(db, ref: author)["id"] as Int64) }
             if !editor { conditions.append("(a.state = 'approved' OR a.author_id = ?)"); args.append(p.id) }
             args.append(limit + 1)
-            let rows = try Row.fetchAll(db, sql: Self.articleSelect + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.id DESC LIMIT ?",
-                                        arguments: StatementArguments(args))
+            let rows = try db.fetchAll(Self.articleSelect + " WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.id DESC LIMIT ?",
+                                       SQLArguments(args))
             let next = rows.count > limit ? rows.prefix(limit).last.map { Ids.make(.article, $0["id"]) } : nil
             return KBListReply(articles: try rows.prefix(limit).map { try Self.articleModel(db, $0, for: p) }, nextBefore: next)
         }
@@ -110,7 +107,7 @@ extension SQLiteStore {
             let row = try Self.visibleArticle(db, p, ref: req.article, editorSkill: editorSkill).row
             let article = try Self.articleModel(db, row, for: p)
             guard article.state == .approved else { throw SwarmError.badRequest("only approved articles can be shared") }
-            var caseRow: Row?
+            var caseRow: SQLRow?
             let threadId: Int64
             if let ref = req.caseId {
                 let c = try Self.caseRow(db, ref: ref)
@@ -120,7 +117,7 @@ extension SQLiteStore {
             } else {
                 let root = try Rows.messageRow(db, ref: req.thread!)
                 threadId = (root["thread_id"] as Int64?) ?? (root["id"] as Int64)
-                caseRow = try Row.fetchOne(db, sql: Self.caseSelect + " WHERE c.thread_id = ?", arguments: [threadId])
+                caseRow = try db.fetchOne(Self.caseSelect + " WHERE c.thread_id = ?", [threadId])
                 if let c = caseRow { try Self.authorize(db, p, caseRow: c, .caseNote) }
             }
             let root = try Rows.messageRow(db, ref: Ids.make(.message, threadId))
@@ -135,12 +132,11 @@ extension SQLiteStore {
             let message = try Self.insertMessage(tx, channel: ch, author: p, body: body, thread: threadId, card: card)
             let now = Timestamp.now()
             let caseId: Int64? = caseRow?["id"]
-            try db.execute(sql: "INSERT INTO kb_shares(article_id, version, case_id, message_id, by_user, at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [row["id"], article.version, caseId, try Ids.require(.message, message.id, field: "message"), p.id, now])
-            try db.execute(sql: """
+            try db.execute("INSERT INTO kb_shares(article_id, version, case_id, message_id, by_user, at) VALUES (?, ?, ?, ?, ?, ?)", [row["id"], article.version, caseId, try Ids.require(.message, message.id, field: "message"), p.id, now])
+            try db.execute("""
                 INSERT INTO kb_counts(article_id, shares, last_used) VALUES (?, 1, ?)
                 ON CONFLICT(article_id) DO UPDATE SET shares = shares + 1, last_used = excluded.last_used
-                """, arguments: [row["id"], now])
+                """, [row["id"], now])
             if let c = caseRow {
                 try Self.addTimeline(tx, customer: c["customer_id"], caseId: c["id"], kind: "kb_shared", text: "shared \(article.id): \(article.title)", by: p.id,
                                      data: .object(["article": .string(article.id), "version": .number(Double(article.version)), "message": .string(message.id)]))
@@ -158,13 +154,13 @@ extension SQLiteStore {
             let c = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: c, .caseNote)
             let now = Timestamp.now()
-            try db.execute(sql: "INSERT OR IGNORE INTO kb_solved(article_id, case_id, by_user, at) VALUES (?, ?, ?, ?)", arguments: [row["id"], c["id"], p.id, now])
+            try db.execute("INSERT OR IGNORE INTO kb_solved(article_id, case_id, by_user, at) VALUES (?, ?, ?, ?)", [row["id"], c["id"], p.id, now])
             let recorded = db.changesCount > 0
             if recorded {
-                try db.execute(sql: """
+                try db.execute("""
                     INSERT INTO kb_counts(article_id, solved, last_used) VALUES (?, 1, ?)
                     ON CONFLICT(article_id) DO UPDATE SET solved = solved + 1, last_used = excluded.last_used
-                    """, arguments: [row["id"], now])
+                    """, [row["id"], now])
                 try Self.addTimeline(tx, customer: c["customer_id"], caseId: c["id"], kind: "kb_solved",
                                      text: "solved by \(Ids.make(.article, row["id"])): \(row["title"] as String)", by: p.id,
                                      data: .object(["article": .string(Ids.make(.article, row["id"]))]))
@@ -182,14 +178,14 @@ extension SQLiteStore {
             let root = try Rows.messageRow(db, ref: req.thread)
             let threadId = (root["thread_id"] as Int64?) ?? (root["id"] as Int64)
             _ = try Rows.readableChannel(db, ref: Ids.make(.channel, root["channel_id"]), by: p)
-            let marked = try Row.fetchAll(db, sql: Rows.messageSelect + """
+            let marked = try db.fetchAll(Rows.messageSelect + """
                  WHERE (m.thread_id = ?1 OR m.id = ?1) AND m.mark IS NOT NULL AND m.deleted_at IS NULL ORDER BY m.id
-                """, arguments: [threadId]).map(Rows.message)
+                """, [threadId]).map(Rows.message)
             guard let answer = marked.last(where: { $0.mark == "answer" }) else {
                 throw SwarmError.badRequest("mark the answer in the thread first (message.mark answer)")
             }
             let question = marked.last { $0.mark == "question" && Self.order($0.id) < Self.order(answer.id) }
-            let caseRow = try Row.fetchOne(db, sql: Self.caseSelect + " WHERE c.thread_id = ?", arguments: [threadId])
+            let caseRow = try db.fetchOne(Self.caseSelect + " WHERE c.thread_id = ?", [threadId])
             var body = ""
             if let question { body += "**Question:** \(question.body)\n\n" }
             body += "**Answer:** \(answer.body)\n"

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -89,14 +88,14 @@ extension SQLiteStore {
             imported += try await write { tx in
                 // Until the rebuild below, kb_terms misses this batch's words; if the import
                 // stops half way, the store rebuilds it when it next opens.
-                try KBTerms.markStale(tx.db)
+                try KBTerms.markStale(tx.db.sqlite())
                 for start in stride(from: 0, to: chunk.count, by: Self.kbImportRowsPerStatement) {
                     try Self.insertArticles(tx, chunk[start..<min(chunk.count, start + Self.kbImportRowsPerStatement)], author: author.id)
                 }
                 return chunk.count
             }
         }
-        if imported > 0 { try await write { tx in try KBTerms.refresh(tx.db) } }
+        if imported > 0 { try await write { tx in try KBTerms.refresh(tx.db.sqlite()) } }
         return KBImportResult(imported: imported, rejected: rejected)
     }
 
@@ -108,11 +107,10 @@ extension SQLiteStore {
     /// parameters stay under SQLite's 32,766 bound parameters.
     static let kbImportRowsPerStatement = 1_000
 
-    /// Inserts articles (and their version 1) with one statement per table. Ids are consecutive:
-    /// the writer is alone and `kb_articles.id` is a plain rowid, so each row takes max + 1.
+    /// Inserts articles (and their version 1) with one statement per table.
     static func insertArticles(_ tx: WriteTx, _ rows: ArraySlice<(ArticleFields, KBState)>, author: Int64) throws {
         let now = Timestamp.now()
-        var articleArguments: [(any DatabaseValueConvertible)?] = []
+        var articleArguments: [(any SQLBindable)?] = []
         articleArguments.reserveCapacity(rows.count * 15)
         var versionTags: [String] = []
         for (f, state) in rows {
@@ -121,33 +119,30 @@ extension SQLiteStore {
             articleArguments += [f.title, f.body, f.tags.joined(separator: " "), tags, try json(tx, f.products), f.language, f.audience.rawValue,
                                  state.rawValue, author, f.replyTemplate, state == .approved ? author : nil, now, now]
         }
-        // Full-size statements are cached; a last, shorter one is prepared once and dropped.
-        func statement(_ sql: String) throws -> Statement {
-            rows.count == kbImportRowsPerStatement ? try tx.db.cachedStatement(sql: sql) : try tx.db.makeStatement(sql: sql)
-        }
         let marks = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, NULL, ?, ?, ?)", count: rows.count).joined(separator: ", ")
-        try statement("""
+        // RETURNING gives the ids on both backends (on PostgreSQL another node may take ids between
+        // ours); its row order is unspecified, but ids grow in row order within one statement.
+        let ids = try tx.db.fetchAll(Int64.self, """
             INSERT INTO kb_articles(title, body, tags, tags_json, products, language, audience, state, version, author_id, reply_template,
-                                    source_case, approved_by, created_at, updated_at) VALUES \(marks)
-            """).execute(arguments: StatementArguments(articleArguments))
-        let first = tx.db.lastInsertedRowID - Int64(rows.count) + 1
-        var versionArguments: [(any DatabaseValueConvertible)?] = []
+                                    source_case, approved_by, created_at, updated_at) VALUES \(marks) RETURNING id
+            """, SQLArguments(articleArguments)).sorted()
+        var versionArguments: [(any SQLBindable)?] = []
         versionArguments.reserveCapacity(rows.count * 5)
         for (i, (f, _)) in rows.enumerated() {
-            versionArguments += [first + Int64(i), f.title, versionTags[i], author, now]
+            versionArguments += [ids[i], f.title, versionTags[i], author, now]
         }
         let versionMarks = Array(repeating: "(?, 1, ?, NULL, ?, ?, ?)", count: rows.count).joined(separator: ", ")
-        try statement("INSERT INTO kb_versions(article_id, version, title, body, tags_json, author_id, at) VALUES \(versionMarks)")
-            .execute(arguments: StatementArguments(versionArguments))
+        try tx.db.execute("INSERT INTO kb_versions(article_id, version, title, body, tags_json, author_id, at) VALUES \(versionMarks)",
+                          SQLArguments(versionArguments))
     }
 
     /// Current version of up to `limit` articles with ids above `after`, in id order, every state:
     /// export pages through the whole base without holding it in memory.
     public func exportArticles(after: Int64 = 0, limit: Int = 1_000) async throws -> [KBArticleRecord] {
         try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+            try db.fetchAll("""
                 SELECT id, title, body, tags_json, products, language, audience, reply_template, state FROM kb_articles WHERE id > ? ORDER BY id LIMIT ?
-                """), arguments: [after, limit]).map { r in
+                """, [after, limit]).map { r in
                 KBArticleRecord(id: Ids.make(.article, r["id"]), title: r["title"], body: r["body"], tags: Self.decodeList(r["tags_json"]),
                                 products: Self.decodeList(r["products"]), language: r["language"], audience: r["audience"],
                                 replyTemplate: r["reply_template"], state: r["state"])

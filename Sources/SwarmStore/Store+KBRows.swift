@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -36,15 +35,15 @@ extension SQLiteStore {
     /// kb_terms; bulk import has its own `insertArticles`).
     static func insertArticle(_ tx: WriteTx, author: Int64, _ f: ArticleFields, state: KBState, sourceCase: Int64?) throws -> Int64 {
         let now = Timestamp.now()
-        try tx.db.cachedStatement(sql: """
+        try tx.db.execute("""
             INSERT INTO kb_articles(title, body, tags, tags_json, products, language, audience, state, version, author_id, reply_template,
                                     source_case, approved_by, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [f.title, f.body, f.tags.joined(separator: " "), try json(tx, f.tags), try json(tx, f.products), f.language,
+            """, [f.title, f.body, f.tags.joined(separator: " "), try json(tx, f.tags), try json(tx, f.products), f.language,
                                      f.audience.rawValue, state.rawValue, author, f.replyTemplate, sourceCase, state == .approved ? author : nil, now, now])
-        let id = tx.db.lastInsertedRowID
+        let id = try tx.db.lastInsertedRowID
         if state == .approved {
-            try KBTerms.replace(tx.db, old: nil, new: (f.title, f.tags.joined(separator: " "), f.body))
+            try KBTerms.replace(try tx.db.sqlite(), old: nil, new: (f.title, f.tags.joined(separator: " "), f.body))
         }
         try saveArticleVersion(tx, id: id, version: 1, f, author: author)
         return id
@@ -54,28 +53,26 @@ extension SQLiteStore {
     /// it replaces (`previousBody`) moves into that version's row.
     static func saveArticleVersion(_ tx: WriteTx, id: Int64, version: Int, _ f: ArticleFields, author: Int64, previousBody: String? = nil) throws {
         if let previousBody {
-            try tx.db.cachedStatement(sql: "UPDATE kb_versions SET body = ? WHERE article_id = ? AND version = ?")
-                .execute(arguments: [previousBody, id, version - 1])
+            try tx.db.execute("UPDATE kb_versions SET body = ? WHERE article_id = ? AND version = ?", [previousBody, id, version - 1])
         }
-        try tx.db.cachedStatement(sql: "INSERT INTO kb_versions(article_id, version, title, body, tags_json, author_id, at) VALUES (?, ?, ?, NULL, ?, ?, ?)")
-            .execute(arguments: [id, version, f.title, try json(tx, f.tags), author, Timestamp.now()])
+        try tx.db.execute("INSERT INTO kb_versions(article_id, version, title, body, tags_json, author_id, at) VALUES (?, ?, ?, NULL, ?, ?, ?)", [id, version, f.title, try json(tx, f.tags), author, Timestamp.now()])
     }
 
-    static func articleRow(_ db: Database, ref: String) throws -> Row {
+    static func articleRow(_ db: SQLDB, ref: String) throws -> SQLRow {
         let id = try Ids.require(.article, ref, field: "article")
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: articleSelect + " WHERE a.id = ?"), arguments: [id]) else {
+        guard let row = try db.fetchOne(articleSelect + " WHERE a.id = ?", [id]) else {
             throw SwarmError.notFound("no such article: \(ref.prefix(32))")
         }
         return row
     }
 
-    static func articleModel(_ db: Database, id: Int64, for p: Principal) throws -> Article {
+    static func articleModel(_ db: SQLDB, id: Int64, for p: Principal) throws -> Article {
         try articleModel(db, try articleRow(db, ref: Ids.make(.article, id)), for: p)
     }
 
     /// The article as `p` may see it: the cases it names (`source_case`, `stats.cases`) only when
     /// `p` may see them (CaseVisibility); the counts stay whole, they say nothing about a case.
-    static func articleModel(_ db: Database, _ row: Row, for p: Principal) throws -> Article {
+    static func articleModel(_ db: SQLDB, _ row: SQLRow, for p: Principal) throws -> Article {
         let approvedBy: Int64? = row["approved_by"]
         let source: Int64? = try (row["source_case"] as Int64?).flatMap { try visibleCases(db, p, among: [$0]).contains($0) ? $0 : nil }
         return Article(id: Ids.make(.article, row["id"]), title: row["title"], body: row["body"], tags: decodeList(row["tags_json"]),
@@ -86,24 +83,24 @@ extension SQLiteStore {
                        stats: try articleStats(db, id: row["id"], for: p))
     }
 
-    static func articleStats(_ db: Database, id: Int64, for p: Principal) throws -> ArticleStats {
-        let counts = try Row.fetchOne(db.cachedStatement(sql: "SELECT shares, solved, last_used FROM kb_counts WHERE article_id = ?"), arguments: [id])
-        let cases = try Int64.fetchAll(db.cachedStatement(sql: """
+    static func articleStats(_ db: SQLDB, id: Int64, for p: Principal) throws -> ArticleStats {
+        let counts = try db.fetchOne("SELECT shares, solved, last_used FROM kb_counts WHERE article_id = ?", [id])
+        let cases = try db.fetchAll(Int64.self, """
             SELECT case_id FROM (SELECT case_id, at FROM kb_shares WHERE article_id = ?1 AND case_id IS NOT NULL
                                  UNION ALL SELECT case_id, at FROM kb_solved WHERE article_id = ?1)
             GROUP BY case_id ORDER BY MAX(at) DESC LIMIT 50
-            """), arguments: [id])
+            """, [id])
         let visible = try visibleCases(db, p, among: cases)
         return ArticleStats(shares: counts?["shares"] ?? 0, solved: counts?["solved"] ?? 0, lastUsed: counts?["last_used"],
                             cases: cases.filter(visible.contains).map { Ids.make(.case, $0) })
     }
 
-    static func isEditor(_ db: Database, _ p: Principal, editorSkill: String) throws -> Bool {
-        let skills = decodeList(try String.fetchOne(db.cachedStatement(sql: "SELECT skills FROM users WHERE id = ?"), arguments: [p.id]))
+    static func isEditor(_ db: SQLDB, _ p: Principal, editorSkill: String) throws -> Bool {
+        let skills = decodeList(try db.fetchOne(String.self, "SELECT skills FROM users WHERE id = ?", [p.id]))
         return KBRules.isEditor(role: p.role, skills: skills, editorSkill: editorSkill)
     }
 
-    static func kbAccess(_ db: Database, _ p: Principal, _ row: Row, editorSkill: String) throws -> (read: Bool, write: Bool, editor: Bool, author: Bool) {
+    static func kbAccess(_ db: SQLDB, _ p: Principal, _ row: SQLRow, editorSkill: String) throws -> (read: Bool, write: Bool, editor: Bool, author: Bool) {
         let editor = try isEditor(db, p, editorSkill: editorSkill)
         let author = (row["author_id"] as Int64) == p.id
         let state = KBState(rawValue: row["state"]) ?? .draft
@@ -113,8 +110,8 @@ extension SQLiteStore {
 
     /// The article if this caller may see it. One that exists but is hidden from them (another
     /// author's draft) answers `not_found` like one that does not exist, so drafts do not leak.
-    static func visibleArticle(_ db: Database, _ p: Principal, ref: String, editorSkill: String) throws
-        -> (row: Row, access: (read: Bool, write: Bool, editor: Bool, author: Bool)) {
+    static func visibleArticle(_ db: SQLDB, _ p: Principal, ref: String, editorSkill: String) throws
+        -> (row: SQLRow, access: (read: Bool, write: Bool, editor: Bool, author: Bool)) {
         let row = try articleRow(db, ref: ref)
         let access = try kbAccess(db, p, row, editorSkill: editorSkill)
         guard access.read else { throw SwarmError.notFound("no such article: \(ref.prefix(32))") }

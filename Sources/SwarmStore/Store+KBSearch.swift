@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -53,7 +52,7 @@ extension SQLiteStore {
         guard !words.isEmpty else { throw SwarmError.badRequest("query has no words") }
         if let l = req.limit, l < 1 || l > 100 { throw SwarmError.badRequest("limit must be 1–100") }
         return try await read { db in
-            let tokenizer = try KBTokenizer(db)
+            let tokenizer = try KBTokenizer(db.sqlite())
             let query = KBQuery(words: words, tokenizer: tokenizer, prefixLast: true, anyWord: false)
             return KBSearchReply(results: try Self.kbSearch(db, query, tags: req.tags ?? [], language: req.language, limit: req.limit ?? 10,
                                                             cap: self.kbSearchCandidates, tokenizer: tokenizer))
@@ -66,24 +65,24 @@ extension SQLiteStore {
         return try await read { db in
             let c = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: c, .caseGet)
-            let recent = try String.fetchAll(db, sql: """
+            let recent = try db.fetchAll(String.self, """
                 SELECT text FROM timeline WHERE case_id = ? AND kind = 'interaction' AND direction = 'inbound' ORDER BY id DESC LIMIT 3
-                """, arguments: [c["id"]])
+                """, [c["id"]])
             let words = SearchQuery.suggestionWords(([c["title"] as String] + Self.decodeList(c["tags"]) + recent).joined(separator: " "))
-            let tokenizer = try KBTokenizer(db)
+            let tokenizer = try KBTokenizer(db.sqlite())
             let query = KBQuery(words: words, tokenizer: tokenizer, prefixLast: false, anyWord: true)
             return KBSearchReply(results: try Self.kbSearch(db, query, tags: [], language: nil, limit: req.limit ?? 5,
                                                             cap: self.kbSearchCandidates, tokenizer: tokenizer))
         }
     }
 
-    static func kbSearch(_ db: Database, _ query: KBQuery, tags: [String], language: String?, limit: Int, cap: Int,
+    static func kbSearch(_ db: SQLDB, _ query: KBQuery, tags: [String], language: String?, limit: Int, cap: Int,
                          tokenizer: KBTokenizer) throws -> [KBHit] {
         var query = query
         guard !query.terms.isEmpty else { return [] }
         // While a bulk import runs (or after one stopped half way, until the store next opens)
         // kb_terms lacks the new words: search then asks the indexes alone, slower but whole.
-        let stale = try KBTerms.isStale(db)
+        let stale = try KBTerms.isStale(db.sqlite())
         // The last word as FTS5's own prefix, not a list of words: when the list cannot be trusted,
         // or the last word is a phrase of several tokens.
         let nativePrefix = query.prefixLast && (stale || !query.expandablePrefix)
@@ -100,8 +99,7 @@ extension SQLiteStore {
         let completions = query.expandablePrefix ? try prefixCompletions(db, query.terms.last!, limit: kbPrefixExpansion + 1) : []
         if query.expandablePrefix, completions.isEmpty, !stale { return [] }
         let filter = KBSearchFilter(tags: tags, language: language)
-        let proven = try Int64.fetchAll(db.cachedStatement(sql: "SELECT article_id FROM kb_counts WHERE solved > 0 ORDER BY solved DESC LIMIT ?"),
-                                        arguments: [kbProvenCandidates])
+        let proven = try db.fetchAll(Int64.self, "SELECT article_id FROM kb_counts WHERE solved > 0 ORDER BY solved DESC LIMIT ?", [kbProvenCandidates])
         func quoted<S: Sequence<String>>(_ terms: S, _ separator: String) -> String { terms.map { "\"\($0)\"" }.joined(separator: separator) }
         func phase(_ table: String, _ weights: String, _ match: String, _ docs: [Int]) -> KBRankPhase {
             let marks = Array(repeating: ", ?", count: docs.count).joined()
@@ -151,13 +149,12 @@ extension SQLiteStore {
     /// How many approved articles hold each term (anywhere, and in title or tags); absent terms are in none.
     /// A phrase of several tokens counts as its rarest token (an upper bound on its articles), and
     /// is absent when one of them is.
-    static func termDocs(_ db: Database, _ terms: Set<String>) throws -> [String: KBTermDocs] {
+    static func termDocs(_ db: SQLDB, _ terms: Set<String>) throws -> [String: KBTermDocs] {
         var docs: [String: KBTermDocs] = [:]
-        let statement = try db.cachedStatement(sql: "SELECT docs, head_docs FROM kb_terms WHERE term = ?")
         terms: for term in terms {
             var found: KBTermDocs?
             for token in term.split(separator: " ") {
-                guard let row = try Row.fetchOne(statement, arguments: [String(token)]) else { continue terms }
+                guard let row = try db.fetchOne("SELECT docs, head_docs FROM kb_terms WHERE term = ?", [String(token)]) else { continue terms }
                 let counts = KBTermDocs(all: row[0], head: row[1])
                 found = found.map { KBTermDocs(all: min($0.all, counts.all), head: min($0.head, counts.head)) } ?? counts
             }
@@ -167,21 +164,21 @@ extension SQLiteStore {
     }
 
     /// The words `prefix` begins, the word itself first, then the most common.
-    static func prefixCompletions(_ db: Database, _ prefix: String, limit: Int) throws -> [(term: String, docs: KBTermDocs)] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+    static func prefixCompletions(_ db: SQLDB, _ prefix: String, limit: Int) throws -> [(term: String, docs: KBTermDocs)] {
+        try db.fetchAll("""
             SELECT term, docs, head_docs FROM kb_terms WHERE term >= ? AND term < ? ORDER BY term = ? DESC, docs DESC LIMIT ?
-            """), arguments: [prefix, prefix + "\u{10FFFF}", prefix, limit]).map { (term: $0[0], docs: KBTermDocs(all: $0[1], head: $0[2])) }
+            """, [prefix, prefix + "\u{10FFFF}", prefix, limit]).map { row -> (term: String, docs: KBTermDocs) in (term: row[0], docs: KBTermDocs(all: row[1], head: row[2])) }
     }
 
     /// The page: details of the ranked articles, title highlighted, snippet from the body.
-    static func kbHits(_ db: Database, _ ranked: [(id: Int64, rank: Double)], _ highlighter: KBHighlighter) throws -> [KBHit] {
+    static func kbHits(_ db: SQLDB, _ ranked: [(id: Int64, rank: Double)], _ highlighter: KBHighlighter) throws -> [KBHit] {
         guard !ranked.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
-        var rows: [Int64: Row] = [:]
-        for r in try Row.fetchAll(db.cachedStatement(sql: """
+        var rows: [Int64: SQLRow] = [:]
+        for r in try db.fetchAll("""
             SELECT a.id, a.title, a.body, a.tags, a.language, a.audience, a.version, COALESCE(k.solved, 0) AS solved
             FROM kb_articles a LEFT JOIN kb_counts k ON k.article_id = a.id WHERE a.id IN (\(marks))
-            """), arguments: StatementArguments(ranked.map(\.id))) {
+            """, SQLArguments(ranked.map(\.id))) {
             rows[r["id"]] = r
         }
         return ranked.compactMap { hit in
@@ -205,7 +202,7 @@ struct KBTermDocs {
 struct KBSearchFilter {
     var join = ""
     var conditions = ""
-    var arguments: [any DatabaseValueConvertible] = []
+    var arguments: [any SQLBindable] = []
 
     init(tags: [String], language: String?) {
         for tag in tags {
@@ -233,21 +230,21 @@ struct KBRankPhase {
 
     /// The best `limit` of the newest `cap` matches (every match when `cap` is 0) and of the
     /// proven articles that match, best first.
-    func run(_ db: Database, filter: KBSearchFilter, limit: Int, cap: Int, proven: [Int64]) throws -> [(id: Int64, rank: Double)] {
+    func run(_ db: SQLDB, filter: KBSearchFilter, limit: Int, cap: Int, proven: [Int64]) throws -> [(id: Int64, rank: Double)] {
         // Ranked and cut to `limit` in SQL: only the page's rows come back to Swift.
-        func scored(_ restriction: String, _ extra: [any DatabaseValueConvertible]) throws -> [(id: Int64, rank: Double)] {
-            var arguments = StatementArguments(rankArguments)
+        func scored(_ restriction: String, _ extra: [any SQLBindable]) throws -> [(id: Int64, rank: Double)] {
+            var arguments = SQLArguments(rankArguments)
             arguments += [match]
-            arguments += StatementArguments(filter.arguments)
-            arguments += StatementArguments(extra)
+            arguments += SQLArguments(filter.arguments)
+            arguments += SQLArguments(extra)
             arguments += [limit]
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            var rows = try db.fetchCursor("""
                 SELECT id, rank FROM (
                     SELECT f.rowid AS id, \(rank) - 0.5 * ln(1 + COALESCE(k.solved, 0)) AS rank
                     FROM \(table) f \(filter.join) LEFT JOIN kb_counts k ON k.article_id = f.rowid
                     WHERE \(table) MATCH ? \(filter.conditions) \(restriction)
                 ) ORDER BY rank LIMIT ?
-                """), arguments: arguments)
+                """, arguments)
             var hits: [(id: Int64, rank: Double)] = []
             while let row = try rows.next() { hits.append((id: row[0], rank: row[1])) }
             return hits

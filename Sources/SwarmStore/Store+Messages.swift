@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -36,26 +35,26 @@ extension SQLiteStore {
         let mentionIds = mentioned.map { Ids.make(.user, $0) }
         let now = Timestamp.now()
         let cardJSON = try card.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
-        try db.cachedStatement(sql: """
+        try db.execute("""
             INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now, cardJSON])
-        let id = db.lastInsertedRowID
+            """, [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now, cardJSON])
+        let id = try db.lastInsertedRowID
         if let threadId {
-            try db.cachedStatement(sql: "UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?").execute(arguments: [threadId])
+            try db.execute("UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?", [threadId])
             // Swarm members who post in a case thread are recorded as contributors.
-            try db.cachedStatement(sql: """
+            try db.execute("""
                 UPDATE case_swarm SET contributions = contributions + 1
                 WHERE user_id = ? AND case_id = (SELECT id FROM cases WHERE thread_id = ?)
-                """).execute(arguments: [p.id, threadId])
+                """, [p.id, threadId])
         }
         // The author has read their own message.
-        try db.cachedStatement(sql: "UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?").execute(arguments: [id, ch.id, p.id])
+        try db.execute("UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", [id, ch.id, p.id])
         let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
                               body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
                               createdAt: now, editedAt: nil, deleted: false, card: card)
         try tx.append(.messageNew, channel: ch.id, user: nil, message: id, message)
         for uid in mentioned {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)").execute(arguments: [id, uid, ch.id])
+            try db.execute("INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", [id, uid, ch.id])
             try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
         }
         return message
@@ -73,7 +72,7 @@ extension SQLiteStore {
             let ch = try Rows.channel(db, ref: old.channel)
             let mentioned = try Self.resolveMentions(db, body: body, channel: ch)
             let mentionIds = mentioned.map { Ids.make(.user, $0) }
-            try db.cachedStatement(sql: "UPDATE messages SET body = ?, edited_at = ?, mentions = ? WHERE id = ?").execute(arguments: [body, now, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), row["id"]])
+            try db.execute("UPDATE messages SET body = ?, edited_at = ?, mentions = ? WHERE id = ?", [body, now, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), row["id"]])
             var updated = old
             updated.body = body
             updated.editedAt = now
@@ -81,9 +80,9 @@ extension SQLiteStore {
             try Self.redactLog(tx, message: row["id"], current: updated)
             try tx.append(.messageEdited, channel: ch.id, user: nil, message: row["id"], updated)
             // Mentions the edit removed stop counting; only people newly mentioned are notified.
-            try db.cachedStatement(sql: "DELETE FROM mentions WHERE message_id = ? AND user_id NOT IN (SELECT value FROM json_each(?))").execute(arguments: [row["id"], String(decoding: try tx.encoder.encode(mentioned), as: UTF8.self)])
+            try db.execute("DELETE FROM mentions WHERE message_id = ? AND user_id NOT IN (SELECT value FROM json_each(?))", [row["id"], String(decoding: try tx.encoder.encode(mentioned), as: UTF8.self)])
             for uid in mentioned where !old.mentions.contains(Ids.make(.user, uid)) {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)").execute(arguments: [row["id"], uid, ch.id])
+                try db.execute("INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", [row["id"], uid, ch.id])
                 try tx.append(.mention, channel: nil, user: uid, message: row["id"], MentionEvent(user: Ids.make(.user, uid), message: updated))
             }
             return updated
@@ -98,8 +97,8 @@ extension SQLiteStore {
             let old = Rows.message(row)
             let now = Timestamp.now()
             try Self.saveVersion(db, message: row["id"], body: old.body, by: p.id, at: now, reason: "delete")
-            try db.cachedStatement(sql: "UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE id = ?").execute(arguments: [now, row["id"]])
-            try db.cachedStatement(sql: "DELETE FROM mentions WHERE message_id = ?").execute(arguments: [row["id"]])
+            try db.execute("UPDATE messages SET body = '', mentions = '[]', deleted_at = ? WHERE id = ?", [now, row["id"]])
+            try db.execute("DELETE FROM mentions WHERE message_id = ?", [row["id"]])
             var gone = old
             gone.body = ""
             gone.deleted = true
@@ -118,10 +117,10 @@ extension SQLiteStore {
             guard Permissions.mayReadVersions(messageAuthor: row["author_id"], actor: p.id, actorRole: p.role) else {
                 throw SwarmError.forbidden("only the author or a lead may read earlier versions")
             }
-            let versions = try Row.fetchAll(db, sql: """
+            let versions = try db.fetchAll("""
                 SELECT v.*, u.name AS editor FROM message_versions v JOIN users u ON u.id = v.edited_by
                 WHERE v.message_id = ? ORDER BY v.version
-                """, arguments: [row["id"]]).map {
+                """, [row["id"]]).map {
                 MessageVersion(version: $0["version"], body: $0["body"], editedBy: Ids.make(.user, $0["edited_by"]), editedAt: $0["edited_at"], reason: $0["reason"])
             }
             return MessageVersionsReply(message: Rows.message(row), versions: versions)
@@ -134,8 +133,7 @@ extension SQLiteStore {
         let before = try req.before.map { try Ids.require(.message, $0, field: "before") } ?? Int64.max
         return try await read { db in
             let ch = try Rows.readableChannel(db, ref: req.channel, by: p)
-            let rows = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + " WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?"),
-                                        arguments: [ch.id, before, limit + 1])
+            let rows = try db.fetchAll(Rows.messageSelect + " WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?", [ch.id, before, limit + 1])
             let page = rows.prefix(limit).reversed().map(Rows.message)
             return HistoryReply(messages: page, nextBefore: rows.count > limit ? page.first?.id : nil)
         }
@@ -146,7 +144,7 @@ extension SQLiteStore {
             var root = try Rows.messageRow(db, ref: req.message)
             _ = try Rows.readableChannel(db, ref: Ids.make(.channel, root["channel_id"]), by: p)
             if let rootId: Int64 = root["thread_id"] { root = try Rows.messageRow(db, ref: Ids.make(.message, rootId)) }
-            let replies = try Row.fetchAll(db.cachedStatement(sql: Rows.messageSelect + " WHERE m.thread_id = ? ORDER BY m.id"), arguments: [root["id"]])
+            let replies = try db.fetchAll(Rows.messageSelect + " WHERE m.thread_id = ? ORDER BY m.id", [root["id"]])
             return ThreadReply(root: Rows.message(root), replies: replies.map(Rows.message))
         }
     }
@@ -162,11 +160,11 @@ extension SQLiteStore {
                 guard (row["channel_id"] as Int64) == ch.id else { throw SwarmError.badRequest("message is in another channel") }
                 upTo = row["id"]
             } else {
-                upTo = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?"), arguments: [ch.id]) ?? 0
+                upTo = try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?", [ch.id]) ?? 0
             }
             // The marker only moves forward, so a late mark from another device cannot undo reading.
-            try db.cachedStatement(sql: "UPDATE members SET last_read = MAX(last_read, ?) WHERE channel_id = ? AND user_id = ?").execute(arguments: [upTo, ch.id, p.id])
-            let marker = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_read FROM members WHERE channel_id = ? AND user_id = ?"), arguments: [ch.id, p.id]) ?? upTo
+            try db.execute("UPDATE members SET last_read = MAX(last_read, ?) WHERE channel_id = ? AND user_id = ?", [upTo, ch.id, p.id])
+            let marker = try db.fetchOne(Int64.self, "SELECT last_read FROM members WHERE channel_id = ? AND user_id = ?", [ch.id, p.id]) ?? upTo
             let event = ReadUpdatedEvent(channel: Ids.make(.channel, ch.id), message: marker > 0 ? Ids.make(.message, marker) : nil)
             try tx.append(.readUpdated, channel: nil, user: p.id, event)
             return event
@@ -175,7 +173,7 @@ extension SQLiteStore {
 
     public func unread(_ p: Principal) async throws -> UnreadListReply {
         try await read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.fetchAll("""
                 SELECT c.id, c.name,
                   (SELECT COUNT(*) FROM messages m WHERE m.channel_id = c.id AND m.id > mb.last_read
                       AND m.deleted_at IS NULL AND m.author_id != mb.user_id) AS unread,
@@ -183,7 +181,7 @@ extension SQLiteStore {
                       AND x.message_id > mb.last_read) AS mentions
                 FROM members mb JOIN channels c ON c.id = mb.channel_id
                 WHERE mb.user_id = ? ORDER BY c.name
-                """, arguments: [p.id])
+                """, [p.id])
             return UnreadListReply(channels: rows.map {
                 UnreadEntry(channel: Ids.make(.channel, $0["id"]), name: $0["name"], unread: $0["unread"], mentions: $0["mentions"])
             })
@@ -196,7 +194,7 @@ extension SQLiteStore {
         return body
     }
 
-    static func modifiableMessage(_ db: Database, _ p: Principal, ref: String) throws -> Row {
+    static func modifiableMessage(_ db: SQLDB, _ p: Principal, ref: String) throws -> SQLRow {
         let row = try Rows.messageRow(db, ref: ref)
         _ = try Rows.readableChannel(db, ref: Ids.make(.channel, row["channel_id"]), by: p)
         guard (row["deleted_at"] as String?) == nil else { throw SwarmError.notFound("message was deleted") }
@@ -211,29 +209,29 @@ extension SQLiteStore {
     /// table, readable only by the author and leads).
     static func redactLog(_ tx: WriteTx, message: Int64, current: Message) throws {
         let json = String(decoding: try tx.encoder.encode(current), as: UTF8.self)
-        try tx.db.cachedStatement(sql: """
+        try tx.db.execute("""
             UPDATE events SET data = CASE type
                 WHEN 'mention' THEN json_set(data, '$.message', json(?1))
                 ELSE ?1 END
             WHERE message_id = ?2 AND type IN ('message.new', 'message.edited', 'message.marked', 'mention')
-            """).execute(arguments: [json, message])
+            """, [json, message])
         // `case.handoff` events no longer carry a brief (and old ones are replayed without it,
         // `visibleEvents`), so there is nothing of this message in them to rewrite.
     }
 
-    static func saveVersion(_ db: Database, message: Int64, body: String, by: Int64, at: String, reason: String) throws {
-        try db.cachedStatement(sql: """
+    static func saveVersion(_ db: SQLDB, message: Int64, body: String, by: Int64, at: String, reason: String) throws {
+        try db.execute("""
             INSERT INTO message_versions(message_id, version, body, edited_by, edited_at, reason)
             VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM message_versions WHERE message_id = ?), ?, ?, ?, ?)
-            """).execute(arguments: [message, message, body, by, at, reason])
+            """, [message, message, body, by, at, reason])
     }
 
     /// Users named with `@` who may read the channel: members, or anyone for a public channel.
-    static func resolveMentions(_ db: Database, body: String, channel: ChannelRow) throws -> [Int64] {
+    static func resolveMentions(_ db: SQLDB, body: String, channel: ChannelRow) throws -> [Int64] {
         let names = Mentions.names(in: body).prefix(50)
         var ids: [Int64] = []
         for name in names {
-            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM users WHERE name = ? AND deactivated_at IS NULL"), arguments: [name]) else { continue }
+            guard let id = try db.fetchOne(Int64.self, "SELECT id FROM users WHERE name = ? AND deactivated_at IS NULL", [name]) else { continue }
             if try channel.kind == .public || Rows.isMember(db, channel: channel.id, user: id) { ids.append(id) }
         }
         return ids

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -16,8 +15,7 @@ extension SQLiteStore {
     public func configureQueue(_ rules: QueueRules) async throws -> Int {
         committer.queueRules.withLock { $0 = rules }
         return try await write { tx in
-            let stale = try Int64.fetchAll(tx.db, sql: "SELECT case_id FROM case_queue WHERE queued = 1 AND fingerprint != ?",
-                                           arguments: [rules.fingerprint])
+            let stale = try tx.db.fetchAll(Int64.self, "SELECT case_id FROM case_queue WHERE queued = 1 AND fingerprint != ?", [rules.fingerprint])
             for id in stale { try Self.refreshQueue(tx, caseId: id) }
             return stale.count
         }
@@ -31,23 +29,23 @@ extension SQLiteStore {
         let db = tx.db
         if direction == .inbound {
             for word in tx.queueRules.urgency.hits(in: text) {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_urgency(case_id, word) VALUES (?, ?)").execute(arguments: [caseId, word])
+                try db.execute("INSERT OR IGNORE INTO case_urgency(case_id, word) VALUES (?, ?)", [caseId, word])
             }
-            try db.cachedStatement(sql: """
+            try db.execute("""
                 UPDATE case_queue SET waiting_since = CASE WHEN waiting_since IS NULL OR waiting_since > ?1 THEN ?1 ELSE waiting_since END
                 WHERE case_id = ?2
-                """).execute(arguments: [at, caseId])
+                """, [at, caseId])
         } else {
-            try db.cachedStatement(sql: "UPDATE case_queue SET waiting_since = NULL WHERE case_id = ?").execute(arguments: [caseId])
+            try db.execute("UPDATE case_queue SET waiting_since = NULL WHERE case_id = ?", [caseId])
         }
         try refreshQueue(tx, caseId: caseId)
     }
 
     /// The customer's tier or VIP flag changed: their queued cases are re-scored.
     static func refreshCustomerQueue(_ tx: WriteTx, customer: Int64) throws {
-        let ids = try Int64.fetchAll(tx.db.cachedStatement(sql: """
+        let ids = try tx.db.fetchAll(Int64.self, """
             SELECT q.case_id FROM case_queue q JOIN cases c ON c.id = q.case_id WHERE c.customer_id = ? AND q.queued = 1
-            """), arguments: [customer])
+            """, [customer])
         for id in ids { try refreshQueue(tx, caseId: id) }
     }
 
@@ -55,14 +53,14 @@ extension SQLiteStore {
     static func refreshQueue(_ tx: WriteTx, caseId: Int64) throws {
         let db = tx.db
         let rules = tx.queueRules
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+        guard let row = try db.fetchOne("""
             SELECT c.status, c.channel_id, c.owner_id, c.priority, c.public, c.reach, c.verified, c.account, c.created_at, cu.tier, cu.vip
             FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?
-            """), arguments: [caseId]) else { return }
-        let scoredWith = try String.fetchOne(db.cachedStatement(sql: "SELECT fingerprint FROM case_queue WHERE case_id = ?"), arguments: [caseId])
+            """, [caseId]) else { return }
+        let scoredWith = try db.fetchOne(String.self, "SELECT fingerprint FROM case_queue WHERE case_id = ?", [caseId])
         // New word lists: the hits are found again, once, from the case's inbound texts.
         if let scoredWith, scoredWith != rules.fingerprint { try rescanUrgency(tx, caseId: caseId) }
-        let hits = try String.fetchAll(db.cachedStatement(sql: "SELECT word FROM case_urgency WHERE case_id = ? ORDER BY word"), arguments: [caseId])
+        let hits = try db.fetchAll(String.self, "SELECT word FROM case_urgency WHERE case_id = ? ORDER BY word", [caseId])
         let facts = QueueScore.CaseFacts(isPublic: row["public"] as Bool? ?? false, reach: row["reach"] as Int? ?? 0,
                                          verified: row["verified"] as Bool? ?? false, account: row["account"], tier: row["tier"],
                                          vip: row["vip"] as Bool? ?? false, priority: CasePriority(rawValue: row["priority"]) ?? .normal,
@@ -74,12 +72,12 @@ extension SQLiteStore {
         let channel: Int64 = row["channel_id"]
         let owner: Int64? = row["owner_id"]
         let paused = status == .pending
-        try db.cachedStatement(sql: """
+        try db.execute("""
             INSERT INTO case_queue(case_id, queued, channel_id, owner_id, paused, stored, parts, waiting_since, fingerprint)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(case_id) DO UPDATE SET queued = excluded.queued, channel_id = excluded.channel_id, owner_id = excluded.owner_id,
                 paused = excluded.paused, stored = excluded.stored, parts = excluded.parts, fingerprint = excluded.fingerprint
-            """).execute(arguments: [caseId, queued, channel, owner, paused, stored, String(decoding: try tx.encoder.encode(parts), as: UTF8.self),
+            """, [caseId, queued, channel, owner, paused, stored, String(decoding: try tx.encoder.encode(parts), as: UTF8.self),
                                      row["created_at"] as String, rules.fingerprint])
     }
 
@@ -87,14 +85,14 @@ extension SQLiteStore {
     /// changed; contacts otherwise add their own words as they arrive).
     static func rescanUrgency(_ tx: WriteTx, caseId: Int64) throws {
         let db = tx.db
-        try db.execute(sql: "DELETE FROM case_urgency WHERE case_id = ?", arguments: [caseId])
-        let texts = try String.fetchAll(db.cachedStatement(sql: """
+        try db.execute("DELETE FROM case_urgency WHERE case_id = ?", [caseId])
+        let texts = try db.fetchAll(String.self, """
             SELECT text FROM timeline WHERE case_id = ? AND kind = 'interaction' AND direction = 'inbound'
-            """), arguments: [caseId])
+            """, [caseId])
         var words = Set<String>()
         for text in texts { words.formUnion(tx.queueRules.urgency.hits(in: text)) }
         for word in words.sorted() {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_urgency(case_id, word) VALUES (?, ?)").execute(arguments: [caseId, word])
+            try db.execute("INSERT OR IGNORE INTO case_urgency(case_id, word) VALUES (?, ?)", [caseId, word])
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -36,10 +35,10 @@ extension SQLiteStore {
         let rules = queueRules
         return try await write { tx in
             let db = tx.db
-            let active = try Int.fetchOne(db.cachedStatement(sql: """
+            let active = try db.fetchOne(Int.self, """
                 SELECT COUNT(*) FROM cases WHERE owner_id = ? AND status IN ('new', 'open', 'pending')
-                """), arguments: [p.id]) ?? 0
-            let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT max_active_cases, skills FROM users WHERE id = ?"), arguments: [p.id])
+                """, [p.id]) ?? 0
+            let user = try db.fetchOne("SELECT max_active_cases, skills FROM users WHERE id = ?", [p.id])
             let cap: Int = user?["max_active_cases"] ?? 5
             guard QueueRouting.hasRoom(active: active, max: cap) else {
                 throw SwarmError.conflict("you have \(active) active cases, your limit is \(cap): solve or hand one off first")
@@ -51,7 +50,7 @@ extension SQLiteStore {
             filter.forTaking = true
             filter.callerSkills = Self.decodeList(user?["skills"])
             var known = Set<String>()
-            for list in try String.fetchAll(db, sql: "SELECT skills FROM users WHERE deactivated_at IS NULL") {
+            for list in try db.fetchAll(String.self, "SELECT skills FROM users WHERE deactivated_at IS NULL") {
                 known.formUnion(Self.decodeList(list).map { $0.lowercased() })
             }
             filter.knownSkills = known
@@ -59,7 +58,7 @@ extension SQLiteStore {
             let id = try Ids.require(.case, best.caseInfo.id, field: "case")
             let row = try Self.caseRow(db, ref: best.caseInfo.id)
             let taken = try Self.take(tx, p, caseRow: row, owner: "me")
-            try db.execute(sql: "UPDATE cases SET updated_at = ? WHERE id = ?", arguments: [Timestamp.now(), id])
+            try db.execute("UPDATE cases SET updated_at = ? WHERE id = ?", [Timestamp.now(), id])
             let model = try Self.announce(tx, caseId: id, change: taken.opened ? "status,owner" : "owner", by: p)
             var item = best
             item.caseInfo = model
@@ -86,9 +85,9 @@ extension SQLiteStore {
         var knownSkills: Set<String> = []
 
         /// The SQL narrowing (the visibility rule itself is applied to each candidate after).
-        func sql() -> (String, [(any DatabaseValueConvertible)?]) {
+        func sql() -> (String, [(any SQLBindable)?]) {
             var conditions = ["q.queued = 1"]
-            var args: [(any DatabaseValueConvertible)?] = []
+            var args: [(any SQLBindable)?] = []
             if let channel { conditions.append("q.channel_id = ?"); args.append(channel) }
             if let skill { conditions.append("q.case_id IN (SELECT case_id FROM case_tags WHERE tag = ?)"); args.append(skill) }
             switch owner {
@@ -132,12 +131,12 @@ extension SQLiteStore {
     }
 
     /// The best `limit` cases of the filter at `now`, best first.
-    static func rankQueue(_ db: Database, _ filter: QueueFilter, limit: Int, now: Date, rules: QueueRules) throws -> [QueueItem] {
+    static func rankQueue(_ db: SQLDB, _ filter: QueueFilter, limit: Int, now: Date, rules: QueueRules) throws -> [QueueItem] {
         let (conditions, args) = filter.sql()
         let who = reader(filter.reader)
         var ranking = QueueRanking<Scored>(limit: limit, maxTimed: rules.weights.maxTimedPoints)
         let decoder = JSONDecoder()
-        func consider(_ row: Row) throws {
+        func consider(_ row: SQLRow) throws {
             let id: Int64 = row["case_id"]
             guard !ranking.contains(id) else { return }
             let facts = CaseVisibility.Facts(channelKind: ChannelKind(rawValue: row["channel_kind"]) ?? .private, channelName: row["channel_name"],
@@ -167,12 +166,10 @@ extension SQLiteStore {
         let seeds = ["q.waiting_since IS NOT NULL ORDER BY q.waiting_since LIMIT ?",
                      "q.case_id IN (SELECT id FROM cases INDEXED BY cases_open_due WHERE status IN ('new', 'open', 'pending') ORDER BY sla_due_at LIMIT ?)"]
         for seed in seeds {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: queueSelect + " WHERE \(conditions) AND \(seed)"),
-                                        arguments: StatementArguments(base + [limit * 4]))
+            let rows = try db.fetchAll(queueSelect + " WHERE \(conditions) AND \(seed)", SQLArguments(base + [limit * 4]))
             for row in rows { try consider(row) }
         }
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: queueSelect + " WHERE \(conditions) ORDER BY q.stored DESC, q.case_id"),
-                                         arguments: StatementArguments(base))
+        var cursor = try db.fetchCursor(queueSelect + " WHERE \(conditions) ORDER BY q.stored DESC, q.case_id", SQLArguments(base))
         while let row = try cursor.next() {
             guard ranking.mayEnter(storedScore: row["stored"]) else { break }
             try consider(row)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -14,11 +13,11 @@ extension SQLiteStore {
     public func caseGauges() async throws -> CaseGauges {
         try await read { db in
             var open: [String: Int] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM cases WHERE status IN ('new','open','pending') GROUP BY status") {
+            for r in try db.fetchAll("SELECT status, COUNT(*) AS n FROM cases WHERE status IN ('new','open','pending') GROUP BY status") {
                 open[r["status"]] = r["n"]
             }
             let missed = try ReportColumns.probe(db).sla
-                ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_sla WHERE first_response_met = 0") : nil
+                ? try db.fetchOne(Int.self, "SELECT COUNT(*) FROM case_sla WHERE first_response_met = 0") : nil
             return CaseGauges(open: open, slaMissed: missed)
         }
     }
@@ -28,13 +27,13 @@ extension SQLiteStore {
     public func firstResponseSeconds(entry: String) async throws -> Double? {
         guard let id = Ids.parse(.timeline, entry) else { return nil }
         return try await read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try db.fetchOne("""
                 SELECT \(Self.epoch("t.at")) AS at,
                        (SELECT MIN(o.id) FROM timeline o WHERE o.case_id = t.case_id AND o.kind = 'interaction' AND o.direction = 'outbound') AS first,
                        (SELECT \(Self.epoch("MIN(i.at)")) FROM timeline i WHERE i.case_id = t.case_id AND i.kind = 'interaction' AND i.direction = 'inbound') AS inbound,
                        (SELECT \(Self.epoch("c.created_at")) FROM cases c WHERE c.id = t.case_id) AS opened
                 FROM timeline t WHERE t.id = ?
-                """, arguments: [id]), (row["first"] as Int64?) == id else { return nil }
+                """, [id]), (row["first"] as Int64?) == id else { return nil }
             let at: Double = row["at"]
             let start: Double? = row["inbound"] ?? row["opened"]
             return start.map { max(0, at - $0) }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -52,9 +51,9 @@ extension SQLiteStore {
         var isBot: Bool
     }
 
-    static func reportUsers(_ db: Database) throws -> [Int64: ReportUser] {
+    static func reportUsers(_ db: SQLDB) throws -> [Int64: ReportUser] {
         var out: [Int64: ReportUser] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT id, name, role FROM users") {
+        for r in try db.fetchAll("SELECT id, name, role FROM users") {
             out[r["id"]] = ReportUser(name: r["name"], isBot: (r["role"] as String) == Role.bot.rawValue)
         }
         return out
@@ -67,7 +66,7 @@ extension SQLiteStore {
 
     /// Every case with a contact in the period or that started, was solved, closed or rated in it,
     /// narrowed to the owner and team asked for and to the cases the reader may see now.
-    static func reportCases(_ db: Database, _ p: Principal, span: (String, String), columns: ReportColumns, users: [Int64: ReportUser],
+    static func reportCases(_ db: SQLDB, _ p: Principal, span: (String, String), columns: ReportColumns, users: [Int64: ReportUser],
                             owner: Int64?, team: Int64?, lead: Bool, now: Date) throws -> [Int64: ReportCase] {
         var ids = """
             SELECT case_id AS id FROM timeline WHERE kind = 'interaction' AND at >= ?1 AND at < ?2 AND case_id IS NOT NULL
@@ -100,14 +99,14 @@ extension SQLiteStore {
             select += ", (SELECT score FROM case_csat k WHERE k.case_id = c.id) AS csat, (SELECT \(epoch("k.at")) FROM case_csat k WHERE k.case_id = c.id) AS csat_at"
         }
         var conditions: [String] = []
-        var args: [(any DatabaseValueConvertible)?] = [span.0, span.1, Timestamp.format(now), p.id]
+        var args: [(any SQLBindable)?] = [span.0, span.1, Timestamp.format(now), p.id]
         if let owner { conditions.append("c.owner_id = ?"); args.append(owner) }
         if let team { conditions.append("c.channel_id = ?"); args.append(team) }
         let sql = "WITH ids AS (\(ids)) SELECT \(select) FROM ids JOIN cases c ON c.id = ids.id JOIN channels ch ON ch.id = c.channel_id"
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         let reader = Self.reader(p)
         var out: [Int64: ReportCase] = [:]
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+        var rows = try db.fetchCursor(sql, SQLArguments(args))
         while let r = try rows.next() {
             // Leads and admins see every case; anyone else counts only the cases they may see now.
             if !lead {
@@ -136,13 +135,13 @@ extension SQLiteStore {
     }
 
     /// The customer's first inbound contact of each case (its start, channel and account).
-    static func addFirstInbound(_ db: Database, to cases: inout [Int64: ReportCase]) throws {
+    static func addFirstInbound(_ db: SQLDB, to cases: inout [Int64: ReportCase]) throws {
         guard !cases.isEmpty else { return }
         // SQLite returns the other columns of the row holding MIN(at).
-        let rows = try Row.fetchCursor(db, sql: """
+        var rows = try db.fetchCursor("""
             SELECT case_id, \(epoch("MIN(at)")) AS first, channel, account FROM timeline
             WHERE case_id IN (SELECT value FROM json_each(?)) AND kind = 'interaction' AND direction = 'inbound' GROUP BY case_id
-            """, arguments: [jsonIds(Array(cases.keys))])
+            """, [jsonIds(Array(cases.keys))])
         while let r = try rows.next() {
             let id: Int64 = r["case_id"]
             cases[id]?.firstInboundAt = r["first"]
@@ -151,23 +150,22 @@ extension SQLiteStore {
         }
     }
 
-    static func addTopics(_ db: Database, to cases: inout [Int64: ReportCase]) throws {
+    static func addTopics(_ db: SQLDB, to cases: inout [Int64: ReportCase]) throws {
         guard !cases.isEmpty else { return }
-        let rows = try Row.fetchCursor(db, sql: "SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT value FROM json_each(?))",
-                                       arguments: [jsonIds(Array(cases.keys))])
+        var rows = try db.fetchCursor("SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT value FROM json_each(?))", [jsonIds(Array(cases.keys))])
         while let r = try rows.next() { cases[r["case_id"]]?.topics.append(r["topic"]) }
     }
 
     /// The contacts of the period, of the cases kept (so a hidden case's contacts are not counted).
-    static func reportContacts(_ db: Database, span: (String, String), columns: ReportColumns, users: [Int64: ReportUser],
+    static func reportContacts(_ db: SQLDB, span: (String, String), columns: ReportColumns, users: [Int64: ReportUser],
                                cases: [Int64: ReportCase]) throws -> [ReportContact] {
         var extra = ""
         if columns.redirects { extra += ", redirect_to" }
         if columns.duplicates { extra += ", duplicate_of" }
-        let rows = try Row.fetchCursor(db, sql: """
+        var rows = try db.fetchCursor("""
             SELECT case_id, \(epoch("at")) AS at, direction, channel, account, dedicated, by_user\(extra)
             FROM timeline INDEXED BY timeline_contacts_at WHERE kind = 'interaction' AND at >= ? AND at < ?
-            """, arguments: [span.0, span.1])
+            """, [span.0, span.1])
         var out: [ReportContact] = []
         while let r = try rows.next() {
             guard let caseId: Int64 = r["case_id"], let theCase = cases[caseId] else { continue }
@@ -196,9 +194,9 @@ struct ReportColumns {
     var redirects = false
     var duplicates = false
 
-    static func probe(_ db: Database) throws -> ReportColumns {
-        let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('case_sla', 'case_topics', 'case_csat')"))
-        let timeline = Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('timeline')"))
+    static func probe(_ db: SQLDB) throws -> ReportColumns {
+        let tables = Set(try db.fetchAll(String.self, "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('case_sla', 'case_topics', 'case_csat')"))
+        let timeline = Set(try db.fetchAll(String.self, "SELECT name FROM pragma_table_info('timeline')"))
         var c = ReportColumns()
         c.sla = tables.contains("case_sla")
         c.topics = tables.contains("case_topics")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -11,55 +10,54 @@ extension SQLiteStore {
     /// transaction that changed the case.
     static func refreshSLA(_ tx: WriteTx, caseId: Int64, settings: SLASettings, now: Date) throws {
         let db = tx.db
-        guard let c = try Row.fetchOne(db.cachedStatement(sql: """
+        guard let c = try db.fetchOne("""
             SELECT c.priority, c.public, ch.name AS channel_name, cu.tier FROM cases c
             JOIN channels ch ON ch.id = c.channel_id JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?
-            """), arguments: [caseId]) else { return }
+            """, [caseId]) else { return }
         let facts = SLAPolicy.CaseFacts(channel: c["channel_name"], isPublic: c["public"] as Bool? ?? false,
                                         priority: CasePriority(rawValue: c["priority"]) ?? .normal, tier: c["tier"])
         let policy = SLAPolicy.select(settings.policies, for: facts, slaHours: settings.slaHours)
         let status = SLAClock.read(policy: policy, events: try slaEvents(db, caseId: caseId), now: now, warningShare: settings.warningShare)
 
         func due(_ d: Date?) -> String? { d.flatMap { $0 == .distantFuture ? nil : Timestamp.format($0) } }
-        func columns(_ r: SLAClock.Reading?) -> [(any DatabaseValueConvertible)?] {
+        func columns(_ r: SLAClock.Reading?) -> [(any SQLBindable)?] {
             guard let r else { return [nil, nil, nil, nil, nil] }
             let stopped = r.stoppedAt != nil
             let met: Bool? = stopped ? r.state == .met : (r.state == .breached ? false : nil)
             return [due(r.dueAt), r.state.rawValue, stopped ? Int(r.wallSeconds.rounded()) : nil,
                     stopped ? Int(r.businessSeconds.rounded()) : nil, met]
         }
-        var args: [(any DatabaseValueConvertible)?] = [caseId, policy.name]
+        var args: [(any SQLBindable)?] = [caseId, policy.name]
         args += columns(status.firstResponse)
         args.append(status.nextResponse.map { Timestamp.format($0.startedAt) })
         args += columns(status.nextResponse)
         args += columns(status.resolution)
         args.append(Timestamp.format(now))
-        try db.cachedStatement(sql: """
+        try db.execute("""
             INSERT OR REPLACE INTO case_sla(case_id, policy,
                 first_response_due, first_response_state, first_response_seconds, first_response_business_seconds, first_response_met,
                 next_response_started, next_response_due, next_response_state, next_response_seconds, next_response_business_seconds, next_response_met,
                 resolution_due, resolution_state, resolution_seconds, resolution_business_seconds, resolution_met, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: StatementArguments(args))
+            """, SQLArguments(args))
         // The next running deadline; with nothing running, the first-response deadline as before.
         if let next = due(status.nextDeadline) ?? due(status.firstResponse?.dueAt) {
-            try db.cachedStatement(sql: "UPDATE cases SET sla_due_at = ? WHERE id = ?").execute(arguments: [next, caseId])
+            try db.execute("UPDATE cases SET sla_due_at = ? WHERE id = ?", [next, caseId])
         }
-        try db.cachedStatement(sql: "DELETE FROM sla_alerts WHERE case_id = ? AND fired_at IS NULL").execute(arguments: [caseId])
+        try db.execute("DELETE FROM sla_alerts WHERE case_id = ? AND fired_at IS NULL", [caseId])
         for alert in status.alerts {
             // A fired row with the same key blocks the insert: each alert fires once per wait.
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO sla_alerts(case_id, clock, level, cycle, due_at) VALUES (?, ?, ?, ?, ?)")
-                .execute(arguments: [caseId, alert.clock.rawValue, alert.level.rawValue, Timestamp.format(alert.cycle), Timestamp.format(alert.at)])
+            try db.execute("INSERT OR IGNORE INTO sla_alerts(case_id, clock, level, cycle, due_at) VALUES (?, ?, ?, ?, ?)", [caseId, alert.clock.rawValue, alert.level.rawValue, Timestamp.format(alert.cycle), Timestamp.format(alert.at)])
         }
     }
 
     /// The case's history as the SLA rules read it: opening and inbound contacts, responses
     /// (outbound contacts) and status moves.
-    static func slaEvents(_ db: Database, caseId: Int64) throws -> [SLAClock.Event] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+    static func slaEvents(_ db: SQLDB, caseId: Int64) throws -> [SLAClock.Event] {
+        try db.fetchAll("""
             SELECT kind, at, direction, json_extract(data, '$.to') AS to_status FROM timeline
             WHERE case_id = ? AND kind IN ('opened', 'interaction', 'status') ORDER BY id
-            """), arguments: [caseId]).compactMap { row in
+            """, [caseId]).compactMap { row in
             guard let at = Timestamp.parse(row["at"]) else { return nil }
             switch row["kind"] as String {
             case "opened": return SLAClock.Event(at: at, .inbound)
@@ -71,9 +69,9 @@ extension SQLiteStore {
 
     /// The stored SLA of a case for the wire; cases never refreshed (older servers) keep the
     /// first-response-only view.
-    static func slaState(_ db: Database, _ row: Row) throws -> SLAState {
+    static func slaState(_ db: SQLDB, _ row: SQLRow) throws -> SLAState {
         let first: String? = row["first_response_at"]
-        guard let s = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM case_sla WHERE case_id = ?"), arguments: [row["id"] as Int64]) else {
+        guard let s = try db.fetchOne("SELECT * FROM case_sla WHERE case_id = ?", [row["id"] as Int64]) else {
             let due: String = row["sla_due_at"]
             let state = first.map { $0 <= due ? "met" : "breached" } ?? (Timestamp.now() > due ? "breached" : "running")
             return SLAState(dueAt: due, firstResponseAt: first, state: state)
@@ -94,7 +92,7 @@ extension SQLiteStore {
     /// When the scheduler should next wake: the earliest pending alert.
     public func nextSLAAlert() async throws -> Date? {
         try await read { db in
-            try String.fetchOne(db, sql: "SELECT MIN(due_at) FROM sla_alerts WHERE fired_at IS NULL").flatMap(Timestamp.parse)
+            try db.fetchOne(String.self, "SELECT MIN(due_at) FROM sla_alerts WHERE fired_at IS NULL").flatMap(Timestamp.parse)
         }
     }
 
@@ -111,30 +109,28 @@ extension SQLiteStore {
         return try await write { tx in
             let db = tx.db
             let dueAt = Timestamp.format(now)
-            let due = try Row.fetchAll(db, sql: """
+            let due = try db.fetchAll("""
                 SELECT case_id, clock, level, cycle FROM sla_alerts WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT 500
-                """, arguments: [dueAt])
+                """, [dueAt])
             var refreshed = Set<Int64>()
             var fired = 0
             for alert in due {
                 let caseId: Int64 = alert["case_id"]
                 // Reread the clocks first: a response or a pause may have cancelled the alert.
                 if refreshed.insert(caseId).inserted { try Self.refreshSLA(tx, caseId: caseId, settings: settings, now: now) }
-                let key: [(any DatabaseValueConvertible)?] = [caseId, alert["clock"] as String, alert["level"] as String, alert["cycle"] as String]
+                let key: [(any SQLBindable)?] = [caseId, alert["clock"] as String, alert["level"] as String, alert["cycle"] as String]
                 // Still pending and due after the refresh (its time may have moved)?
                 guard let kind = SLAClock.Kind(rawValue: alert["clock"]),
-                      let stillDue = try String.fetchOne(db, sql: """
+                      let stillDue = try db.fetchOne(String.self, """
                     SELECT due_at FROM sla_alerts WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ? AND fired_at IS NULL AND due_at <= ?
-                    """, arguments: StatementArguments(key + [dueAt])) else { continue }
+                    """, SQLArguments(key + [dueAt])) else { continue }
                 if let alertDue = Timestamp.parse(stillDue), settings.isStale(alertDue: alertDue, now: now) {
-                    try db.execute(sql: "UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?",
-                                   arguments: StatementArguments([dueAt as (any DatabaseValueConvertible)?] + key))
+                    try db.execute("UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?", SQLArguments([dueAt as (any SQLBindable)?] + key))
                     continue
                 }
                 // The event names the clock's deadline (a warning's own time is earlier).
-                let deadline = try String.fetchOne(db, sql: "SELECT \(kind.rawValue)_due FROM case_sla WHERE case_id = ?", arguments: [caseId]) ?? dueAt
-                try db.execute(sql: "UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?",
-                               arguments: StatementArguments([dueAt as (any DatabaseValueConvertible)?] + key))
+                let deadline = try db.fetchOne(String.self, "SELECT \(kind.rawValue)_due FROM case_sla WHERE case_id = ?", [caseId]) ?? dueAt
+                try db.execute("UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?", SQLArguments([dueAt as (any SQLBindable)?] + key))
                 try Self.announceSLA(tx, caseId: caseId, clock: alert["clock"], level: alert["level"], dueAt: deadline, at: dueAt, leadsChannel: leadsChannel)
                 fired += 1
             }
@@ -157,16 +153,16 @@ extension SQLiteStore {
         // The leads channel's members are addressed one by one, leaving out those the event above
         // already reaches, so a lead in both channels gets each alert once (live and replayed).
         if !leadsChannel.isEmpty, let leads = try? Rows.channel(db, ref: leadsChannel), leads.id != channelId {
-            let readers = try Int64.fetchAll(db, sql: """
+            let readers = try db.fetchAll(Int64.self, """
                 SELECT user_id FROM members WHERE channel_id = ? AND user_id NOT IN (SELECT user_id FROM members WHERE channel_id = ?) ORDER BY user_id
-                """, arguments: [leads.id, channelId])
+                """, [leads.id, channelId])
             for reader in readers where reader != owner {
                 try tx.append(name, channel: nil, user: reader, audience: audience, event)
             }
         }
         // The card is posted by whoever opened the case (usually the intake bot): there is no
         // system user, and a card needs an author who belongs to the channel.
-        guard let opener = try Row.fetchOne(db, sql: "SELECT id, name, role FROM users WHERE id = ?", arguments: [row["opened_by"] as Int64]) else { return }
+        guard let opener = try db.fetchOne("SELECT id, name, role FROM users WHERE id = ?", [row["opened_by"] as Int64]) else { return }
         let author = Principal(id: opener["id"], name: opener["name"], role: Role(rawValue: opener["role"]) ?? .bot)
         let ch = try Rows.channel(db, ref: Ids.make(.channel, channelId))
         try ensureMember(tx, channel: ch, user: author.id)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -12,14 +11,14 @@ extension SQLiteStore {
         let limit = min(max(req.limit ?? 20, 1), 100)
         return try await read { db in
             var channelFilter = ""
-            var args: StatementArguments = [match, p.id]
+            var args: SQLArguments = [match, p.id]
             if let ref = req.channel {
                 let ch = try Rows.readableChannel(db, ref: ref, by: p)
                 channelFilter = " AND m.channel_id = ?"
                 args += [ch.id]
             }
             args += [limit]
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.fetchAll("""
                 SELECT m.id, m.channel_id, m.author_id, m.body, m.thread_id, m.reply_count, m.mentions,
                        m.created_at, m.edited_at, m.deleted_at, u.name AS author_name,
                        snippet(message_fts, 0, '**', '**', '…', 12) AS snip, bm25(message_fts) AS rank
@@ -31,7 +30,7 @@ extension SQLiteStore {
                   AND (c.kind = 'public' OR EXISTS (SELECT 1 FROM members x WHERE x.channel_id = c.id AND x.user_id = ?))
                   \(channelFilter)
                 ORDER BY rank LIMIT ?
-                """, arguments: args)
+                """, args)
             return SearchReply(results: rows.map { SearchHit(message: Rows.message($0), snippet: $0["snip"], rank: $0["rank"]) })
         }
     }

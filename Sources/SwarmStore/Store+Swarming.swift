@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -16,19 +15,19 @@ extension SQLiteStore {
         }
     }
 
-    static func rankHelpers(_ db: Database, caseRow row: Row, skill: String?, online: Set<Int64>) throws -> [HelperCandidate] {
+    static func rankHelpers(_ db: SQLDB, caseRow row: SQLRow, skill: String?, online: Set<Int64>) throws -> [HelperCandidate] {
         let caseId: Int64 = row["id"]
         let owner: Int64? = row["owner_id"]
         let tags = (try? JSONDecoder().decode([String].self, from: Data((row["tags"] as String).utf8))) ?? []
         let wanted = skill.map { $0.lowercased() }
-        let users = try Row.fetchAll(db, sql: """
+        let users = try db.fetchAll("""
             SELECT u.*,
               (SELECT COUNT(*) FROM cases c WHERE c.owner_id = u.id AND c.status IN ('new','open','pending')) AS active,
               (SELECT COUNT(DISTINCT c.id) FROM cases c JOIN case_tags t ON t.case_id = c.id
                  WHERE c.status IN ('solved','closed') AND c.id != ?1 AND t.tag IN (SELECT value FROM json_each(?2))
                    AND (c.owner_id = u.id OR c.id IN (SELECT case_id FROM case_swarm WHERE user_id = u.id AND contributions > 0))) AS solved_similar
             FROM users u WHERE u.deactivated_at IS NULL AND u.role != 'bot'
-            """, arguments: [caseId, String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)])
+            """, [caseId, String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)])
         var out: [HelperCandidate] = []
         for u in users {
             let id: Int64 = u["id"]
@@ -73,7 +72,7 @@ extension SQLiteStore {
                 guard !invitees.isEmpty else { throw SwarmError.notFound("nobody with skill \(skill) has room for another case") }
             }
             let now = Timestamp.now()
-            let names = try invitees.map { try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [$0]) ?? "?" }
+            let names = try invitees.map { try db.fetchOne(String.self, "SELECT name FROM users WHERE id = ?", [$0]) ?? "?" }
             let ch = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
             try Self.ensureMember(tx, channel: ch, user: p.id)
             let caseRef = Ids.make(.case, caseId)
@@ -81,8 +80,7 @@ extension SQLiteStore {
             _ = try Self.insertMessage(tx, channel: ch, author: p, body: "Swarming \(names.map { "@\($0)" }.joined(separator: " ")): \(message)",
                                        thread: row["thread_id"], card: card)
             for uid in invitees {
-                try db.execute(sql: "INSERT INTO case_swarm(case_id, user_id, invited_by, invited_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [caseId, uid, p.id, now])
+                try db.execute("INSERT INTO case_swarm(case_id, user_id, invited_by, invited_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [caseId, uid, p.id, now])
                 try tx.append(.caseSwarmInvite, channel: nil, user: uid,
                               SwarmInviteEvent(caseId: caseRef, title: row["title"], channel: Ids.make(.channel, ch.id), thread: Ids.make(.message, row["thread_id"]),
                                                by: p.userId, byName: p.name, message: message))
@@ -99,17 +97,17 @@ extension SQLiteStore {
             let db = tx.db
             let row = try Self.caseRow(db, ref: req.caseId)
             let caseId: Int64 = row["id"]
-            let invited = try Bool.fetchOne(db, sql: "SELECT 1 FROM case_swarm WHERE case_id = ? AND user_id = ?", arguments: [caseId, p.id]) == true
+            let invited = try db.fetchOne(Bool.self, "SELECT 1 FROM case_swarm WHERE case_id = ? AND user_id = ?", [caseId, p.id]) == true
             if !invited {
                 guard CasePermissions.access(p.role, .caseJoin) == .any else { throw SwarmError.forbidden("join needs a swarm invitation") }
                 try Self.authorize(db, p, caseRow: row, .caseJoin)
             }
             let ch = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
             try Self.ensureMember(tx, channel: ch, user: p.id)
-            try db.execute(sql: """
+            try db.execute("""
                 INSERT INTO case_swarm(case_id, user_id, invited_by, invited_at, joined_at) VALUES (?, ?, NULL, ?, ?)
                 ON CONFLICT(case_id, user_id) DO UPDATE SET joined_at = COALESCE(joined_at, excluded.joined_at)
-                """, arguments: [caseId, p.id, Timestamp.now(), Timestamp.now()])
+                """, [caseId, p.id, Timestamp.now(), Timestamp.now()])
             return try Self.caseModel(db, row)
         }
     }
@@ -151,10 +149,8 @@ extension SQLiteStore {
             }
             if let toUser, toUser == from { throw SwarmError.badRequest("the case is already theirs") }
             let now = Timestamp.now()
-            try db.execute(sql: "UPDATE cases SET owner_id = ?, status = CASE WHEN status = 'new' AND ? IS NOT NULL THEN 'open' ELSE status END, updated_at = ? WHERE id = ?",
-                           arguments: [toUser, toUser, now, caseId])
-            try db.execute(sql: "INSERT INTO handoffs(case_id, from_user, to_user, to_channel, skill, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [caseId, from, toUser, toChannel?.id, skill, note, now])
+            try db.execute("UPDATE cases SET owner_id = ?, status = CASE WHEN status = 'new' AND ? IS NOT NULL THEN 'open' ELSE status END, updated_at = ? WHERE id = ?", [toUser, toUser, now, caseId])
+            try db.execute("INSERT INTO handoffs(case_id, from_user, to_user, to_channel, skill, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)", [caseId, from, toUser, toChannel?.id, skill, note, now])
             let handoff = try Self.handoffs(db, caseId: caseId).last!
             let caseChannel = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
             // The new owner can read and post in the thread from now on.
@@ -162,10 +158,9 @@ extension SQLiteStore {
                 try Self.ensureMember(tx, channel: caseChannel, user: toUser, by: p.id)
                 // Marketing and product staff see only cases they were swarmed into
                 // (CaseVisibility); owning one counts as being brought in.
-                if let role = try String.fetchOne(db, sql: "SELECT role FROM users WHERE id = ?", arguments: [toUser]),
+                if let role = try db.fetchOne(String.self, "SELECT role FROM users WHERE id = ?", [toUser]),
                    role == Role.marketing.rawValue || role == Role.product.rawValue {
-                    try db.execute(sql: "INSERT INTO case_swarm(case_id, user_id, invited_by, invited_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                                   arguments: [caseId, toUser, p.id, now])
+                    try db.execute("INSERT INTO case_swarm(case_id, user_id, invited_by, invited_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [caseId, toUser, p.id, now])
                 }
             }
             try Self.ensureMember(tx, channel: caseChannel, user: p.id)
@@ -190,12 +185,12 @@ extension SQLiteStore {
         }
     }
 
-    static func handoffs(_ db: Database, caseId: Int64) throws -> [Handoff] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+    static func handoffs(_ db: SQLDB, caseId: Int64) throws -> [Handoff] {
+        try db.fetchAll("""
             SELECT h.*, f.name AS from_name, t.name AS to_name FROM handoffs h
             LEFT JOIN users f ON f.id = h.from_user LEFT JOIN users t ON t.id = h.to_user
             WHERE h.case_id = ? ORDER BY h.id
-            """), arguments: [caseId]).map { r in
+            """, [caseId]).map { r in
             let from: Int64? = r["from_user"], to: Int64? = r["to_user"], ch: Int64? = r["to_channel"]
             return Handoff(caseId: Ids.make(.case, caseId), from: from.map { Ids.make(.user, $0) }, fromName: r["from_name"],
                            to: to.map { Ids.make(.user, $0) }, toName: r["to_name"], toChannel: ch.map { Ids.make(.channel, $0) },
@@ -203,10 +198,10 @@ extension SQLiteStore {
         }
     }
 
-    static func swarmMembers(_ db: Database, caseId: Int64) throws -> [SwarmMember] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+    static func swarmMembers(_ db: SQLDB, caseId: Int64) throws -> [SwarmMember] {
+        try db.fetchAll("""
             SELECT s.*, u.name FROM case_swarm s JOIN users u ON u.id = s.user_id WHERE s.case_id = ? ORDER BY s.invited_at, u.name
-            """), arguments: [caseId]).map { r in
+            """, [caseId]).map { r in
             let by: Int64? = r["invited_by"]
             return SwarmMember(user: Ids.make(.user, r["user_id"]), name: r["name"], invitedBy: by.map { Ids.make(.user, $0) },
                                invitedAt: r["invited_at"], joinedAt: r["joined_at"], contributions: r["contributions"])

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -13,35 +12,33 @@ extension SQLiteStore {
     /// `timeline_customer`; when hidden entries are the fewer, the same walk skipping them (at most
     /// `withheld` extra rows); when they are the more (a long private history), only the visible
     /// cases' entries through `timeline_case`, so the page never wades through what it may not show.
-    static func timelinePage(_ db: Database, customer: Int64, cases: [CustomerCase], before: String?, limit: Int?) throws -> TimelinePage {
+    static func timelinePage(_ db: SQLDB, customer: Int64, cases: [CustomerCase], before: String?, limit: Int?) throws -> TimelinePage {
         if let l = limit, l < 1 || l > 500 { throw SwarmError.badRequest("limit must be 1–500") }
         let n = limit ?? 100
         let cursor = try before.map { try Ids.require(.timeline, $0, field: "before") } ?? Int64.max
-        let all = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM timeline WHERE customer_id = ?"), arguments: [customer]) ?? 0
+        let all = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM timeline WHERE customer_id = ?", [customer]) ?? 0
         let hidden = cases.filter { !$0.visible }.map(\.id)
         var withheld = 0
-        let rows: [Row]
+        let rows: [SQLRow]
         if hidden.isEmpty {
-            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM timeline WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?"),
-                                    arguments: [customer, cursor, n + 1])
+            rows = try db.fetchAll("SELECT * FROM timeline WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?", [customer, cursor, n + 1])
         } else {
-            withheld = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM timeline WHERE case_id IN (SELECT value FROM json_each(?))"),
-                                        arguments: [jsonIds(hidden)]) ?? 0
+            withheld = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM timeline WHERE case_id IN (SELECT value FROM json_each(?))", [jsonIds(hidden)]) ?? 0
             if withheld <= all - withheld {
-                rows = try Row.fetchAll(db.cachedStatement(sql: """
+                rows = try db.fetchAll("""
                     SELECT * FROM timeline WHERE customer_id = ? AND id < ?
                       AND (case_id IS NULL OR case_id NOT IN (SELECT value FROM json_each(?))) ORDER BY id DESC LIMIT ?
-                    """), arguments: [customer, cursor, jsonIds(hidden), n + 1])
+                    """, [customer, cursor, jsonIds(hidden), n + 1])
             } else {
                 // `+customer_id` keeps SQLite off timeline_customer for the merge entries: that walk
                 // would read every entry of the customer to find the few with no case; through
                 // timeline_case it reads only entries with no case (merges, rare).
-                rows = try Row.fetchAll(db.cachedStatement(sql: """
+                rows = try db.fetchAll("""
                     SELECT * FROM (SELECT * FROM timeline WHERE case_id IN (SELECT value FROM json_each(?)) AND id < ?
                                    UNION ALL
                                    SELECT * FROM timeline WHERE case_id IS NULL AND +customer_id = ? AND id < ?)
                     ORDER BY id DESC LIMIT ?
-                    """), arguments: [jsonIds(cases.filter(\.visible).map(\.id)), cursor, customer, cursor, n + 1])
+                    """, [jsonIds(cases.filter(\.visible).map(\.id)), cursor, customer, cursor, n + 1])
             }
         }
         let page = rows.prefix(n)

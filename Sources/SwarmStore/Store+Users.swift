@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwarmCore
 import SwarmProtocol
 
@@ -10,10 +9,10 @@ extension SQLiteStore {
         guard token.utf8.count <= 256 else { return nil }
         let hash = TokenSecrets.hash(token)
         return try await read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try db.fetchOne("""
                 SELECT u.*, t.id AS token_id, t.scopes, t.channel_patterns FROM tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.hash = ? AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
-                """, arguments: [hash]) else { return nil }
+                """, [hash]) else { return nil }
             let user = Rows.user(row)
             let ops = (row["scopes"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
             let channels = (row["channel_patterns"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
@@ -26,10 +25,10 @@ extension SQLiteStore {
     /// the server calls it only after a revocation was seen, not per request.
     public func isTokenLive(id: Int64) async throws -> Bool {
         try await read { db in
-            try Bool.fetchOne(db.cachedStatement(sql: """
+            try db.fetchOne(Bool.self, """
                 SELECT 1 FROM tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.id = ? AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
-                """), arguments: [id]) ?? false
+                """, [id]) ?? false
         }
     }
 
@@ -41,12 +40,12 @@ extension SQLiteStore {
         let token = TokenSecrets.generate()
         let user = try await write { tx in
             let db = tx.db
-            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM users WHERE name = ?"), arguments: [name]) == true {
+            if try db.fetchOne(Bool.self, "SELECT 1 FROM users WHERE name = ?", [name]) == true {
                 throw SwarmError.conflict("user \(name) exists")
             }
             let skillsJSON = String(decoding: try JSONEncoder().encode(cleanSkills), as: UTF8.self)
-            try db.cachedStatement(sql: "INSERT INTO users(name, display_name, role, skills, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [name, displayName, role.rawValue, skillsJSON, Timestamp.now()])
-            let id = db.lastInsertedRowID
+            try db.execute("INSERT INTO users(name, display_name, role, skills, created_at) VALUES (?, ?, ?, ?, ?)", [name, displayName, role.rawValue, skillsJSON, Timestamp.now()])
+            let id = try db.lastInsertedRowID
             try Self.insertToken(db, user: id, token: token, label: "created")
             return User(id: Ids.make(.user, id), name: name, displayName: displayName, role: role, skills: cleanSkills)
         }
@@ -68,9 +67,9 @@ extension SQLiteStore {
         try await write { tx in
             let row = try Rows.userRow(tx.db, ref: ref)
             let userId: Int64 = row["id"]
-            let ids = try Int64.fetchAll(tx.db.cachedStatement(sql: "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL"), arguments: [userId])
+            let ids = try tx.db.fetchAll(Int64.self, "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL", [userId])
             guard !ids.isEmpty else { return 0 }
-            try tx.db.cachedStatement(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [Timestamp.now(), userId])
+            try tx.db.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [Timestamp.now(), userId])
             try tx.append(.tokenRevoked, channel: nil, user: userId, TokenRevokedEvent(user: Ids.make(.user, userId), tokens: ids.map { Ids.make(.token, $0) }))
             return ids.count
         }
@@ -82,9 +81,9 @@ extension SQLiteStore {
         let token = TokenSecrets.generate()
         try await write { tx in
             let userId: Int64 = try Rows.userRow(tx.db, ref: ref)["id"]
-            let ids = try Int64.fetchAll(tx.db.cachedStatement(sql: "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL"), arguments: [userId])
+            let ids = try tx.db.fetchAll(Int64.self, "SELECT id FROM tokens WHERE user_id = ? AND revoked_at IS NULL", [userId])
             if !ids.isEmpty {
-                try tx.db.cachedStatement(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL").execute(arguments: [Timestamp.now(), userId])
+                try tx.db.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [Timestamp.now(), userId])
                 try tx.append(.tokenRevoked, channel: nil, user: userId, TokenRevokedEvent(user: Ids.make(.user, userId), tokens: ids.map { Ids.make(.token, $0) }))
             }
             try Self.insertToken(tx.db, user: userId, token: token, label: label)
@@ -94,7 +93,7 @@ extension SQLiteStore {
 
     public func listUsers() async throws -> [User] {
         try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM users WHERE deactivated_at IS NULL ORDER BY name")).map(Rows.user)
+            try db.fetchAll("SELECT * FROM users WHERE deactivated_at IS NULL ORDER BY name").map(Rows.user)
         }
     }
 
@@ -110,10 +109,10 @@ extension SQLiteStore {
         try await read { db in Rows.user(try Rows.userRow(db, ref: ref)) }
     }
 
-    static func insertToken(_ db: Database, user: Int64, token: String, label: String?, scope: TokenScope = .unlimited) throws {
+    static func insertToken(_ db: SQLDB, user: Int64, token: String, label: String?, scope: TokenScope = .unlimited) throws {
         let ops = try scope.ops.map { String(decoding: try JSONEncoder().encode($0.sorted()), as: UTF8.self) }
         let channels = try scope.channels.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try db.cachedStatement(sql: "INSERT INTO tokens(user_id, hash, label, created_at, scopes, channel_patterns) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [user, TokenSecrets.hash(token), label, Timestamp.now(), ops, channels])
+        try db.execute("INSERT INTO tokens(user_id, hash, label, created_at, scopes, channel_patterns) VALUES (?, ?, ?, ?, ?, ?)", [user, TokenSecrets.hash(token), label, Timestamp.now(), ops, channels])
     }
 
     /// A bot user and its scoped token (`swarmd admin bot add`). Scopes must be ops a bot may be
@@ -124,7 +123,7 @@ extension SQLiteStore {
         let token = TokenSecrets.generate()
         try await write { tx in
             let id = try Ids.require(.user, user.id, field: "user")
-            try tx.db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE user_id = ?", arguments: [Timestamp.now(), id])
+            try tx.db.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ?", [Timestamp.now(), id])
             try Self.insertToken(tx.db, user: id, token: token, label: "bot", scope: scope)
         }
         return (user, token)

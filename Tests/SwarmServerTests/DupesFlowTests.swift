@@ -154,7 +154,7 @@ struct DupesFlowTests {
                                             intakeChannel: "support", slaHours: 24, triage: triage, now: at)
         }
         func alerts(_ store: SQLiteStore) async throws -> Int {
-            try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE card LIKE '%\"topic_spike\"%'") ?? 0 }
+            try await store.read { db in try db.fetchOne(Int.self, "SELECT COUNT(*) FROM messages WHERE card LIKE '%\"topic_spike\"%'") ?? 0 }
         }
         var store = try SQLiteStore.open(StoreOptions(path: path, synchronous: "normal"))
         _ = try await store.createUser(name: "lena", role: .lead)

@@ -16,7 +16,7 @@ import Testing
 @Suite("Full disk", .hangGuard)
 struct FullDiskTests {
     static func setPageLimit(_ server: TestServer, _ limit: Int?) async throws {
-        try await server.store.pool.writeWithoutTransaction { db in
+        try await server.store.sqlitePool!.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
             try db.execute(sql: "PRAGMA max_page_count = \(limit ?? pages)")
         }

@@ -98,7 +98,7 @@ struct KBSearchIndexTests {
             #expect(try await Self.hits(admin, "zolla").count == 10)
             // As if the process died between a batch and the final count: the list is stale, and
             // search, not trusting it, still finds every imported word (through the indexes alone).
-            try await first.store.pool.write { db in
+            try await first.store.sqlitePool!.write { db in
                 try db.execute(sql: "DELETE FROM kb_terms; INSERT OR REPLACE INTO meta(key, value) VALUES ('kb_terms_stale', '1')")
             }
             #expect(try await Self.hits(admin, "zolla").count == 10)
@@ -106,7 +106,7 @@ struct KBSearchIndexTests {
             // The next server on this database rebuilds the list and trusts it again.
             let second = try await TestServer.start { $0.databasePath = first.config.databasePath }
             let again = try await TestClient.connect(url: second.url, token: try await second.user("root2", role: .admin))
-            let (terms, stale) = try await second.store.pool.read { db in
+            let (terms, stale) = try await second.store.sqlitePool!.read { db in
                 (try Int.fetchOne(db, sql: "SELECT count(*) FROM kb_terms WHERE term IN ('zollamt', 'parcels')") ?? 0,
                  try Int.fetchOne(db, sql: "SELECT count(*) FROM meta WHERE key = 'kb_terms_stale'") ?? 0)
             }

@@ -17,7 +17,7 @@ struct QueueScaleMeasure {
             _ = try await lead.createChannel("support")
             let now = Date()
             let seeding = ContinuousClock.now
-            try await server.store.pool.writeWithoutTransaction { db in
+            try await server.store.sqlitePool!.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 try db.inTransaction {
                     var rng = SeededRandom(seed: 42)

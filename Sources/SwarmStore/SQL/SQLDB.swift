@@ -1,0 +1,122 @@
+import Foundation
+
+/// Which SQL the executor speaks, for the few statements that differ (full-text search, the event
+/// log's sequence, some upserts). Everything else is one statement for both.
+public enum SQLDialect: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// What a backend runs statements with: one connection, inside one read or write transaction, on
+/// the calling thread (the store's rules run synchronously inside a transaction on both backends).
+public protocol SQLExecutor: AnyObject {
+    var dialect: SQLDialect { get }
+    /// Runs a statement; returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
+    /// Runs a query and hands each row to `body`; `body` returns false to stop early.
+    func query(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws
+    /// The id the last INSERT gave its row.
+    func lastInsertedRowID() throws -> Int64
+    /// Runs `body` in a savepoint: its changes are undone, and the transaction stays usable, if it throws.
+    func savepoint(_ body: () throws -> Void) throws
+}
+
+/// The store's handle on the database inside one transaction. Store code is written against this
+/// type only, so the SQLite and the PostgreSQL backends run the same rules and the same statements.
+public final class SQLDB {
+    public let executor: any SQLExecutor
+    /// Rows changed by the last `execute`.
+    public private(set) var changesCount = 0
+
+    public init(_ executor: any SQLExecutor) {
+        self.executor = executor
+    }
+
+    public var dialect: SQLDialect { executor.dialect }
+
+    /// The id the last INSERT gave its row (a table with an integer id column on both backends).
+    public var lastInsertedRowID: Int64 {
+        get throws { try executor.lastInsertedRowID() }
+    }
+
+    public func execute(_ sql: String, _ arguments: SQLArguments = []) throws {
+        changesCount = try executor.execute(sql, arguments)
+    }
+
+    public func fetchAll(_ sql: String, _ arguments: SQLArguments = []) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try executor.query(sql, arguments) { rows.append($0); return true }
+        return rows
+    }
+
+    public func fetchOne(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? {
+        var first: SQLRow?
+        try executor.query(sql, arguments) { first = $0; return false }
+        return first
+    }
+
+    /// The first column of every row.
+    public func fetchAll<T: SQLDecodable>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> [T] {
+        var values: [T] = []
+        try executor.query(sql, arguments) { row in
+            if let v: T = row[0] { values.append(v) }
+            return true
+        }
+        return values
+    }
+
+    /// The first column of the first row; nil when there is no row or it is NULL.
+    public func fetchOne<T: SQLDecodable>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> T? {
+        var value: T?
+        try executor.query(sql, arguments) { row in
+            value = row[0]
+            return false
+        }
+        return value
+    }
+
+    /// Streams the rows of a large read without holding them all.
+    public func forEach(_ sql: String, _ arguments: SQLArguments = [], _ body: (SQLRow) throws -> Void) throws {
+        try executor.query(sql, arguments) { try body($0); return true }
+    }
+
+    /// Rows to step through with `next()` (read in full first: both backends' results are small
+    /// or are streamed with `forEach`).
+    public func fetchCursor(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRowCursor {
+        SQLRowCursor(rows: try fetchAll(sql, arguments))
+    }
+
+    public func inSavepoint(_ body: () throws -> Void) throws {
+        try executor.savepoint(body)
+    }
+}
+
+public struct SQLRowCursor {
+    var iterator: IndexingIterator<[SQLRow]>
+
+    init(rows: [SQLRow]) {
+        iterator = rows.makeIterator()
+    }
+
+    public mutating func next() throws -> SQLRow? { iterator.next() }
+}
+
+/// A backend: where read and write transactions come from.
+public protocol SQLBackend: Sendable {
+    var dialect: SQLDialect { get }
+    /// A read-only transaction on a reader connection.
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T
+    /// A write transaction (the group committer is the only caller in the server).
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T
+    /// Closes connections; no call may follow.
+    func shutdown() async
+}
+
+/// A UNIQUE, PRIMARY KEY, FOREIGN KEY, CHECK or NOT NULL constraint refused a statement. Each
+/// executor turns its database's own error into this, so store code catches one type.
+public struct SQLConstraintViolation: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "constraint violated: \(message)" }
+}
