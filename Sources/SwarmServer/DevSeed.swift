@@ -50,6 +50,9 @@ public enum DevSeed {
         }
         try await seedCaseAndArticles(store)
         let text = tokens.map { "\($0.0)\t\($0.1)" }.joined(separator: "\n") + "\n"
+        // On PostgreSQL nothing else creates the data directory.
+        try? FileManager.default.createDirectory(atPath: (tokenFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
         guard FileManager.default.createFile(atPath: tokenFile, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw SwarmError(.internal, "cannot write \(tokenFile)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SwarmStore
 import SwarmCore
 
 /// Every server setting, with its default. Precedence: these defaults < `config/swarmd.toml` (or
@@ -29,6 +30,10 @@ public struct ServerConfig: Sendable, Equatable {
     /// On SIGTERM: sockets still open this long after the 1001 close frames are cut.
     public var shutdownGraceSeconds = 10
 
+    /// "sqlite" (one process, embedded) or "postgres" (any number of nodes on one database).
+    public var storageBackend = "sqlite"
+    /// The PostgreSQL database when `storageBackend` is postgres (env SWARM_STORAGE_URL).
+    public var storageURL = ""
     public var databasePath = "./data/swarm.sqlite"
     public var synchronous = "full"
     public var readers = 4
@@ -116,6 +121,8 @@ public struct ServerConfig: Sendable, Equatable {
         "server.max_connections_without_hello_per_address": { c, v in c.maxConnectionsWithoutHelloPerAddress = try v.intValue(in: 1...1_000_000) },
         "server.max_connections_without_hello": { c, v in c.maxConnectionsWithoutHello = try v.intValue(in: 1...1_000_000) },
         "server.shutdown_grace_seconds": { c, v in c.shutdownGraceSeconds = try v.intValue(in: 0...3600) },
+        "storage.backend": { c, v in c.storageBackend = try v.stringValue() },
+        "storage.url": { c, v in c.storageURL = try v.stringValue() },
         "storage.path": { c, v in c.databasePath = try v.stringValue() },
         "storage.synchronous": { c, v in c.synchronous = try v.stringValue() },
         "storage.readers": { c, v in c.readers = try v.intValue(in: 1...64) },
@@ -170,6 +177,11 @@ public struct ServerConfig: Sendable, Equatable {
     public func validate() throws {
         guard hardFrameBytes >= maxFrameBytes else { throw ConfigError(description: "server.hard_frame_bytes must be ≥ server.max_frame_bytes") }
         guard ["full", "normal", "extra"].contains(synchronous.lowercased()) else { throw ConfigError(description: "storage.synchronous must be full, normal or extra") }
+        guard let backend = StorageBackend(rawValue: storageBackend) else { throw ConfigError(description: "storage.backend must be \"sqlite\" or \"postgres\"") }
+        if backend == .postgres {
+            guard !storageURL.isEmpty else { throw ConfigError(description: "storage.backend = \"postgres\" needs storage.url (or SWARM_STORAGE_URL)") }
+            do { _ = try PostgresLocation(url: storageURL) } catch { throw ConfigError(description: "\(error)") }
+        }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else { throw ConfigError(description: "log.level is not a log level") }
         try validateDupes()
     }
@@ -230,5 +242,19 @@ extension ServerConfig {
         }
         try config.apply(environment: environment)
         return config
+    }
+}
+
+extension ServerConfig {
+    /// Where the data lives, for logs: the SQLite file or the PostgreSQL URL without its password.
+    public var storageDescription: String {
+        storageBackend == "postgres" ? ((try? PostgresLocation(url: storageURL).redacted) ?? "PostgreSQL") : databasePath
+    }
+
+    /// The store's options from `[storage]` (and `[kb]`); `readers` overrides the reader pool size.
+    public func storeOptions(readers: Int? = nil) -> StoreOptions {
+        StoreOptions(path: databasePath, synchronous: synchronous, readers: readers ?? self.readers, maxBatch: maxBatch,
+                     kbSearchCandidates: kbSearchCandidates, backend: StorageBackend(rawValue: storageBackend) ?? .sqlite,
+                     url: storageURL.isEmpty ? nil : storageURL)
     }
 }

@@ -23,10 +23,7 @@ public final class SwarmServer: Sendable {
                              slaClock: (@Sendable () -> Date)? = nil) async throws -> SwarmServer {
         try config.validate()
         ServerMetrics.bootstrap()
-        let store = try SQLiteStore.open(
-            StoreOptions(path: config.databasePath, synchronous: config.synchronous, readers: config.readers, maxBatch: config.maxBatch,
-                         kbSearchCandidates: config.kbSearchCandidates),
-            logger: logger)
+        let store = try await SQLiteStore.connect(config.storeOptions(), logger: logger)
         store.sla.configure(SLASettings(policies: config.slaPolicies, slaHours: config.slaHours, warningShare: config.slaWarningShare,
                                         staleAlertHours: config.slaStaleAlertHours))
         if let slaClock { store.sla.setClock(slaClock) }
@@ -79,7 +76,7 @@ public final class SwarmServer: Sendable {
             throw SwarmError(.internal, "server did not start on \(config.host):\(config.port)")
         }
         core.ready.store(true, ordering: .relaxed)
-        logger.notice("swarmd listening", metadata: ["address": "\(config.host):\(port)", "db": "\(config.databasePath)"])
+        logger.notice("swarmd listening", metadata: ["address": "\(config.host):\(port)", "db": "\(config.storageDescription)"])
         return SwarmServer(port: port, store: store, core: core, group: group, running: running)
     }
 

@@ -103,6 +103,11 @@ public final class GroupCommitter: Sendable {
         var events: [LoggedEvent] = []
         do {
             (outcomes, events) = try await backend.write { db in
+                if db.dialect == .postgres {
+                    // Appends of all nodes take turns on the log head from here to the commit, and
+                    // the read below then sees every event committed before ours.
+                    _ = try db.fetchOne("SELECT seq FROM event_head WHERE id = 1 FOR UPDATE")
+                }
                 // Events another process appended since our last batch come first, in log order.
                 let foreign = try db.fetchAll("SELECT seq, type, channel_id, user_id, data FROM events WHERE seq > ? ORDER BY seq", [lastSeq]).map(LoggedEvent.init(row:))
                 let tx = WriteTx(db: db, encoder: JSONCoding.encoder())

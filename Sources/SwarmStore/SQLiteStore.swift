@@ -24,7 +24,16 @@ public struct Principal: Sendable, Equatable {
     public var userId: String { Ids.make(.user, id) }
 }
 
+/// Which database the store runs on (`storage.backend`).
+public enum StorageBackend: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+}
+
 public struct StoreOptions: Sendable {
+    public var backend: StorageBackend = .sqlite
+    /// `postgres://user:password@host:port/database` when `backend` is postgres.
+    public var url: String?
     public var path: String
     /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes only.
     public var synchronous: String
@@ -36,7 +45,9 @@ public struct StoreOptions: Sendable {
     public var kbSearchCandidates: Int
 
     public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000,
-                kbSearchCandidates: Int = 500) {
+                kbSearchCandidates: Int = 500, backend: StorageBackend = .sqlite, url: String? = nil) {
+        self.backend = backend
+        self.url = url
         self.path = path
         self.synchronous = synchronous
         self.readers = readers
@@ -60,7 +71,33 @@ public final class SQLiteStore: Sendable {
     public let sla = SLAContext()
     private let runner: Task<Void, Never>
 
+    /// Opens the store on the configured backend, migrating its schema first.
+    public static func connect(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) async throws -> SQLiteStore {
+        switch options.backend {
+        case .sqlite:
+            return try open(options, logger: logger)
+        case .postgres:
+            guard let url = options.url, !url.isEmpty else {
+                throw SQLConfigurationError("storage.backend = \"postgres\" needs storage.url (or SWARM_STORAGE_URL)")
+            }
+            let backend = PostgresBackend(location: try PostgresLocation(url: url), readers: options.readers, logger: logger)
+            let applied: [String]
+            do {
+                applied = try await PostgresMigrations.migrate(backend)
+            } catch {
+                await backend.shutdown()
+                throw SQLConfigurationError("cannot open the PostgreSQL database \(backend.location.redacted): \(error)")
+            }
+            if !applied.isEmpty { logger.notice("migrated PostgreSQL schema", metadata: ["steps": "\(applied.joined(separator: ", "))"]) }
+            let head = try await backend.read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+            return SQLiteStore(backend: backend, committer: GroupCommitter(backend: backend, maxBatch: options.maxBatch, startSeq: head, logger: logger),
+                               logger: logger, kbSearchCandidates: max(0, options.kbSearchCandidates))
+        }
+    }
+
+    /// Opens (and migrates) the SQLite database at `options.path`.
     public static func open(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) throws -> SQLiteStore {
+        guard options.backend == .sqlite else { throw SQLConfigurationError("open(_:) is SQLite's; use connect(_:) for \(options.backend.rawValue)") }
         try DatabaseFiles.prepare(path: options.path)
         guard ["full", "normal", "extra"].contains(options.synchronous.lowercased()) else {
             throw SwarmError.badRequest("storage.synchronous must be full, normal or extra")

@@ -27,11 +27,12 @@ public final class StorageHealth: Sendable {
     /// SQLite results that say the storage, not the request, is at fault: disk full, I/O error,
     /// read-only file system or file, database file gone or not openable.
     public static func isStorageFailure(_ error: any Error) -> Bool {
+        if error is SQLUnavailable { return true }
         guard let db = error as? DatabaseError else { return false }
         return [ResultCode.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN].contains(db.resultCode)
     }
 
-    public static let unavailable = SwarmError(.unavailable, "the database cannot be written right now (disk full or I/O error); nothing was changed, retry later")
+    public static let unavailable = SwarmError(.unavailable, "the database cannot be written right now (disk full, I/O error or database unreachable); nothing was changed, retry later")
 
     /// `error` as the wire sees it: storage failures become `unavailable`, anything else is kept.
     public static func wire(_ error: any Error) -> any Error {

@@ -48,7 +48,7 @@ extension SQLiteStore {
         let who = Self.reader(p)
         return Set(try db.fetchAll("""
             SELECT c.id, \(factColumns)
-            FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id IN (SELECT value FROM json_each(?1))
+            FROM cases c JOIN channels ch ON ch.id = c.channel_id WHERE c.id IN (\(db.jsonIntegers("?1")))
             """, [jsonIds(ids), p.id]).filter { CaseVisibility.maySee(who, facts($0)) }.map { $0["id"] as Int64 })
     }
 
@@ -65,7 +65,7 @@ extension SQLiteStore {
                              isMember: r["member"], isSwarmed: r["swarmed"])
     }
 
-    /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one cached statement for
+    /// Ids as a JSON array, for `IN (\(db.jsonIntegers()))`: one cached statement for
     /// any number of ids.
     static func jsonIds(_ ids: [Int64]) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"

@@ -116,7 +116,7 @@ extension SQLiteStore {
 
     static func addMember(_ tx: WriteTx, channel: ChannelRow, user: Int64, by: Int64) throws {
         let last = try tx.db.fetchOne(Int64.self, "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?", [channel.id]) ?? 0
-        try tx.db.execute("INSERT OR IGNORE INTO members(channel_id, user_id, joined_at, last_read) VALUES (?, ?, ?, ?)", [channel.id, user, Timestamp.now(), last])
+        try tx.db.execute("INSERT INTO members(channel_id, user_id, joined_at, last_read) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [channel.id, user, Timestamp.now(), last])
         guard tx.db.changesCount > 0 else { return }   // already a member: nothing happened
         try tx.append(.memberJoined, channel: channel.id, user: user,
                       MemberEvent(channel: Ids.make(.channel, channel.id), user: Ids.make(.user, user), by: Ids.make(.user, by)))

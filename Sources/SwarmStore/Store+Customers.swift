@@ -85,8 +85,8 @@ extension SQLiteStore {
             try db.execute("""
                 UPDATE customers SET
                   tier = COALESCE(tier, ?), language = COALESCE(language, ?),
-                  notes = CASE WHEN ? IS NULL THEN notes WHEN notes IS NULL THEN ? ELSE notes || char(10) || ? END,
-                  vip = MAX(vip, ?), updated_at = ?
+                  notes = CASE WHEN CAST(? AS TEXT) IS NULL THEN notes WHEN notes IS NULL THEN ? ELSE notes || '\n' || ? END,
+                  vip = \(db.greatest)(vip, ?), updated_at = ?
                 WHERE id = ?
                 """, [source.tier, source.language, source.notes, source.notes, source.notes, source.vip, Timestamp.now(), into])
             let crm = source.crmId

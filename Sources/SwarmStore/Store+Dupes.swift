@@ -63,7 +63,7 @@ extension SQLiteStore {
         guard !topics.isEmpty else { return }
         let db = tx.db
         for topic in topics {
-            try db.execute("INSERT OR IGNORE INTO case_topics(case_id, topic, source) VALUES (?, ?, 'rule')", [caseId, topic])
+            try db.execute("INSERT INTO case_topics(case_id, topic, source) VALUES (?, ?, 'rule') ON CONFLICT DO NOTHING", [caseId, topic])
         }
         guard !duplicate else { return }
         let when = Timestamp.format(at)

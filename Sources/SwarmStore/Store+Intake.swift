@@ -16,7 +16,7 @@ extension SQLiteStore {
     static func recordCaseSignals(_ tx: WriteTx, caseId: Int64, _ s: ContactSignals, direction: Direction) throws {
         guard direction == .inbound, s != ContactSignals() else { return }
         try tx.db.execute("""
-            UPDATE cases SET public = MAX(public, ?), account = COALESCE(account, ?), reach = MAX(reach, ?), verified = MAX(verified, ?)
+            UPDATE cases SET public = \(tx.db.greatest)(public, ?), account = COALESCE(account, ?), reach = \(tx.db.greatest)(reach, ?), verified = \(tx.db.greatest)(verified, ?)
             WHERE id = ?
             """, [s.isPublic == true, s.account, s.reach ?? 0, s.verified == true, caseId])
     }

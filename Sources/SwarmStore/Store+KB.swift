@@ -25,8 +25,8 @@ extension SQLiteStore {
                                            audience: req.audience ?? old.audience, replyTemplate: req.replyTemplate ?? old.replyTemplate)
             let version = old.version + 1
             if old.state == .approved {
-                try KBTerms.replace(try db.sqlite(), old: (old.title, old.tags.joined(separator: " "), old.body),
-                                    new: (fields.title, fields.tags.joined(separator: " "), fields.body))
+                try db.sqliteOnly { try KBTerms.replace($0, old: (old.title, old.tags.joined(separator: " "), old.body),
+                                    new: (fields.title, fields.tags.joined(separator: " "), fields.body)) }
             }
             try db.execute("""
                 UPDATE kb_articles SET title = ?, body = ?, tags = ?, tags_json = ?, products = ?, language = ?, audience = ?, reply_template = ?,
@@ -48,7 +48,7 @@ extension SQLiteStore {
             }
             if (from == .approved) != (req.state == .approved) {
                 let text = (row["title"] as String, row["tags"] as String, row["body"] as String)
-                try KBTerms.replace(try db.sqlite(), old: from == .approved ? text : nil, new: req.state == .approved ? text : nil)
+                try db.sqliteOnly { try KBTerms.replace($0, old: from == .approved ? text : nil, new: req.state == .approved ? text : nil) }
             }
             try db.execute("UPDATE kb_articles SET state = ?, approved_by = CASE WHEN ? = 'approved' THEN ? ELSE approved_by END, updated_at = ? WHERE id = ?", [req.state.rawValue, req.state.rawValue, p.id, Timestamp.now(), row["id"]])
             return try Self.articleModel(db, id: row["id"], for: p)
@@ -85,7 +85,7 @@ extension SQLiteStore {
             var conditions = ["a.id < ?"]
             var args: [(any SQLBindable)?] = [try req.before.map { try Ids.require(.article, $0, field: "before") } ?? Int64.max]
             if let state = req.state { conditions.append("a.state = ?"); args.append(state.rawValue) }
-            if let tag = req.tag { conditions.append("EXISTS (SELECT 1 FROM json_each(a.tags_json) WHERE value = ?)"); args.append(Names.strip(tag).lowercased()) }
+            if let tag = req.tag { conditions.append("EXISTS (SELECT 1 FROM (\(db.jsonStrings("a.tags_json"))) AS t WHERE value = ?)"); args.append(Names.strip(tag).lowercased()) }
             if let language = req.language { conditions.append("a.language = ?"); args.append(language.lowercased()) }
             if let audience = req.audience { conditions.append("a.audience = ?"); args.append(audience.rawValue) }
             if let author = req.author { conditions.append("a.author_id = ?"); args.append(try Rows.userRow(db, ref: author)["id"] as Int64) }
@@ -154,7 +154,7 @@ extension SQLiteStore {
             let c = try Self.caseRow(db, ref: req.caseId)
             try Self.authorize(db, p, caseRow: c, .caseNote)
             let now = Timestamp.now()
-            try db.execute("INSERT OR IGNORE INTO kb_solved(article_id, case_id, by_user, at) VALUES (?, ?, ?, ?)", [row["id"], c["id"], p.id, now])
+            try db.execute("INSERT INTO kb_solved(article_id, case_id, by_user, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [row["id"], c["id"], p.id, now])
             let recorded = db.changesCount > 0
             if recorded {
                 try db.execute("""

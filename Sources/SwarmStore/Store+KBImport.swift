@@ -88,14 +88,14 @@ extension SQLiteStore {
             imported += try await write { tx in
                 // Until the rebuild below, kb_terms misses this batch's words; if the import
                 // stops half way, the store rebuilds it when it next opens.
-                try KBTerms.markStale(tx.db.sqlite())
+                try tx.db.sqliteOnly(KBTerms.markStale)
                 for start in stride(from: 0, to: chunk.count, by: Self.kbImportRowsPerStatement) {
                     try Self.insertArticles(tx, chunk[start..<min(chunk.count, start + Self.kbImportRowsPerStatement)], author: author.id)
                 }
                 return chunk.count
             }
         }
-        if imported > 0 { try await write { tx in try KBTerms.refresh(tx.db.sqlite()) } }
+        if imported > 0 { try await write { tx in try tx.db.sqliteOnly(KBTerms.refresh) } }
         return KBImportResult(imported: imported, rejected: rejected)
     }
 

@@ -43,7 +43,7 @@ extension SQLiteStore {
                                      f.audience.rawValue, state.rawValue, author, f.replyTemplate, sourceCase, state == .approved ? author : nil, now, now])
         let id = try tx.db.lastInsertedRowID
         if state == .approved {
-            try KBTerms.replace(try tx.db.sqlite(), old: nil, new: (f.title, f.tags.joined(separator: " "), f.body))
+            try tx.db.sqliteOnly { try KBTerms.replace($0, old: nil, new: (f.title, f.tags.joined(separator: " "), f.body)) }
         }
         try saveArticleVersion(tx, id: id, version: 1, f, author: author)
         return id
@@ -87,7 +87,7 @@ extension SQLiteStore {
         let counts = try db.fetchOne("SELECT shares, solved, last_used FROM kb_counts WHERE article_id = ?", [id])
         let cases = try db.fetchAll(Int64.self, """
             SELECT case_id FROM (SELECT case_id, at FROM kb_shares WHERE article_id = ?1 AND case_id IS NOT NULL
-                                 UNION ALL SELECT case_id, at FROM kb_solved WHERE article_id = ?1)
+                                 UNION ALL SELECT case_id, at FROM kb_solved WHERE article_id = ?1) AS uses
             GROUP BY case_id ORDER BY MAX(at) DESC LIMIT 50
             """, [id])
         let visible = try visibleCases(db, p, among: cases)

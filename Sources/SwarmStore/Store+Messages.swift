@@ -54,7 +54,7 @@ extension SQLiteStore {
                               createdAt: now, editedAt: nil, deleted: false, card: card)
         try tx.append(.messageNew, channel: ch.id, user: nil, message: id, message)
         for uid in mentioned {
-            try db.execute("INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", [id, uid, ch.id])
+            try db.execute("INSERT INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [id, uid, ch.id])
             try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
         }
         return message
@@ -80,9 +80,9 @@ extension SQLiteStore {
             try Self.redactLog(tx, message: row["id"], current: updated)
             try tx.append(.messageEdited, channel: ch.id, user: nil, message: row["id"], updated)
             // Mentions the edit removed stop counting; only people newly mentioned are notified.
-            try db.execute("DELETE FROM mentions WHERE message_id = ? AND user_id NOT IN (SELECT value FROM json_each(?))", [row["id"], String(decoding: try tx.encoder.encode(mentioned), as: UTF8.self)])
+            try db.execute("DELETE FROM mentions WHERE message_id = ? AND user_id NOT IN (\(db.jsonIntegers()))", [row["id"], String(decoding: try tx.encoder.encode(mentioned), as: UTF8.self)])
             for uid in mentioned where !old.mentions.contains(Ids.make(.user, uid)) {
-                try db.execute("INSERT OR IGNORE INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?)", [row["id"], uid, ch.id])
+                try db.execute("INSERT INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [row["id"], uid, ch.id])
                 try tx.append(.mention, channel: nil, user: uid, message: row["id"], MentionEvent(user: Ids.make(.user, uid), message: updated))
             }
             return updated
@@ -163,7 +163,7 @@ extension SQLiteStore {
                 upTo = try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(id), 0) FROM messages WHERE channel_id = ?", [ch.id]) ?? 0
             }
             // The marker only moves forward, so a late mark from another device cannot undo reading.
-            try db.execute("UPDATE members SET last_read = MAX(last_read, ?) WHERE channel_id = ? AND user_id = ?", [upTo, ch.id, p.id])
+            try db.execute("UPDATE members SET last_read = \(db.greatest)(last_read, ?) WHERE channel_id = ? AND user_id = ?", [upTo, ch.id, p.id])
             let marker = try db.fetchOne(Int64.self, "SELECT last_read FROM members WHERE channel_id = ? AND user_id = ?", [ch.id, p.id]) ?? upTo
             let event = ReadUpdatedEvent(channel: Ids.make(.channel, ch.id), message: marker > 0 ? Ids.make(.message, marker) : nil)
             try tx.append(.readUpdated, channel: nil, user: p.id, event)

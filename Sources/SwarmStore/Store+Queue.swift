@@ -29,7 +29,7 @@ extension SQLiteStore {
         let db = tx.db
         if direction == .inbound {
             for word in tx.queueRules.urgency.hits(in: text) {
-                try db.execute("INSERT OR IGNORE INTO case_urgency(case_id, word) VALUES (?, ?)", [caseId, word])
+                try db.execute("INSERT INTO case_urgency(case_id, word) VALUES (?, ?) ON CONFLICT DO NOTHING", [caseId, word])
             }
             try db.execute("""
                 UPDATE case_queue SET waiting_since = CASE WHEN waiting_since IS NULL OR waiting_since > ?1 THEN ?1 ELSE waiting_since END
@@ -92,7 +92,7 @@ extension SQLiteStore {
         var words = Set<String>()
         for text in texts { words.formUnion(tx.queueRules.urgency.hits(in: text)) }
         for word in words.sorted() {
-            try db.execute("INSERT OR IGNORE INTO case_urgency(case_id, word) VALUES (?, ?)", [caseId, word])
+            try db.execute("INSERT INTO case_urgency(case_id, word) VALUES (?, ?) ON CONFLICT DO NOTHING", [caseId, word])
         }
     }
 }

@@ -140,7 +140,7 @@ extension SQLiteStore {
         // SQLite returns the other columns of the row holding MIN(at).
         var rows = try db.fetchCursor("""
             SELECT case_id, \(epoch("MIN(at)")) AS first, channel, account FROM timeline
-            WHERE case_id IN (SELECT value FROM json_each(?)) AND kind = 'interaction' AND direction = 'inbound' GROUP BY case_id
+            WHERE case_id IN (\(db.jsonIntegers())) AND kind = 'interaction' AND direction = 'inbound' GROUP BY case_id
             """, [jsonIds(Array(cases.keys))])
         while let r = try rows.next() {
             let id: Int64 = r["case_id"]
@@ -152,7 +152,7 @@ extension SQLiteStore {
 
     static func addTopics(_ db: SQLDB, to cases: inout [Int64: ReportCase]) throws {
         guard !cases.isEmpty else { return }
-        var rows = try db.fetchCursor("SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT value FROM json_each(?))", [jsonIds(Array(cases.keys))])
+        var rows = try db.fetchCursor("SELECT case_id, topic FROM case_topics WHERE case_id IN (\(db.jsonIntegers()))", [jsonIds(Array(cases.keys))])
         while let r = try rows.next() { cases[r["case_id"]]?.topics.append(r["topic"]) }
     }
 

@@ -34,11 +34,23 @@ extension SQLiteStore {
         args += columns(status.resolution)
         args.append(Timestamp.format(now))
         try db.execute("""
-            INSERT OR REPLACE INTO case_sla(case_id, policy,
+            INSERT INTO case_sla(case_id, policy,
                 first_response_due, first_response_state, first_response_seconds, first_response_business_seconds, first_response_met,
                 next_response_started, next_response_due, next_response_state, next_response_seconds, next_response_business_seconds, next_response_met,
                 resolution_due, resolution_state, resolution_seconds, resolution_business_seconds, resolution_met, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(case_id) DO UPDATE SET
+                policy = excluded.policy, first_response_due = excluded.first_response_due,
+                first_response_state = excluded.first_response_state, first_response_seconds = excluded.first_response_seconds,
+                first_response_business_seconds = excluded.first_response_business_seconds,
+                first_response_met = excluded.first_response_met, next_response_started = excluded.next_response_started,
+                next_response_due = excluded.next_response_due, next_response_state = excluded.next_response_state,
+                next_response_seconds = excluded.next_response_seconds,
+                next_response_business_seconds = excluded.next_response_business_seconds,
+                next_response_met = excluded.next_response_met, resolution_due = excluded.resolution_due,
+                resolution_state = excluded.resolution_state, resolution_seconds = excluded.resolution_seconds,
+                resolution_business_seconds = excluded.resolution_business_seconds, resolution_met = excluded.resolution_met,
+                updated_at = excluded.updated_at
             """, SQLArguments(args))
         // The next running deadline; with nothing running, the first-response deadline as before.
         if let next = due(status.nextDeadline) ?? due(status.firstResponse?.dueAt) {
@@ -47,7 +59,7 @@ extension SQLiteStore {
         try db.execute("DELETE FROM sla_alerts WHERE case_id = ? AND fired_at IS NULL", [caseId])
         for alert in status.alerts {
             // A fired row with the same key blocks the insert: each alert fires once per wait.
-            try db.execute("INSERT OR IGNORE INTO sla_alerts(case_id, clock, level, cycle, due_at) VALUES (?, ?, ?, ?, ?)", [caseId, alert.clock.rawValue, alert.level.rawValue, Timestamp.format(alert.cycle), Timestamp.format(alert.at)])
+            try db.execute("INSERT INTO sla_alerts(case_id, clock, level, cycle, due_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [caseId, alert.clock.rawValue, alert.level.rawValue, Timestamp.format(alert.cycle), Timestamp.format(alert.at)])
         }
     }
 

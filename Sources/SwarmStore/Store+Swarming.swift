@@ -24,7 +24,7 @@ extension SQLiteStore {
             SELECT u.*,
               (SELECT COUNT(*) FROM cases c WHERE c.owner_id = u.id AND c.status IN ('new','open','pending')) AS active,
               (SELECT COUNT(DISTINCT c.id) FROM cases c JOIN case_tags t ON t.case_id = c.id
-                 WHERE c.status IN ('solved','closed') AND c.id != ?1 AND t.tag IN (SELECT value FROM json_each(?2))
+                 WHERE c.status IN ('solved','closed') AND c.id != ?1 AND t.tag IN (\(db.jsonStrings("?2")))
                    AND (c.owner_id = u.id OR c.id IN (SELECT case_id FROM case_swarm WHERE user_id = u.id AND contributions > 0))) AS solved_similar
             FROM users u WHERE u.deactivated_at IS NULL AND u.role != 'bot'
             """, [caseId, String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)])

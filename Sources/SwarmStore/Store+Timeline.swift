@@ -23,18 +23,18 @@ extension SQLiteStore {
         if hidden.isEmpty {
             rows = try db.fetchAll("SELECT * FROM timeline WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?", [customer, cursor, n + 1])
         } else {
-            withheld = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM timeline WHERE case_id IN (SELECT value FROM json_each(?))", [jsonIds(hidden)]) ?? 0
+            withheld = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM timeline WHERE case_id IN (\(db.jsonIntegers()))", [jsonIds(hidden)]) ?? 0
             if withheld <= all - withheld {
                 rows = try db.fetchAll("""
                     SELECT * FROM timeline WHERE customer_id = ? AND id < ?
-                      AND (case_id IS NULL OR case_id NOT IN (SELECT value FROM json_each(?))) ORDER BY id DESC LIMIT ?
+                      AND (case_id IS NULL OR case_id NOT IN (\(db.jsonIntegers()))) ORDER BY id DESC LIMIT ?
                     """, [customer, cursor, jsonIds(hidden), n + 1])
             } else {
                 // `+customer_id` keeps SQLite off timeline_customer for the merge entries: that walk
                 // would read every entry of the customer to find the few with no case; through
                 // timeline_case it reads only entries with no case (merges, rare).
                 rows = try db.fetchAll("""
-                    SELECT * FROM (SELECT * FROM timeline WHERE case_id IN (SELECT value FROM json_each(?)) AND id < ?
+                    SELECT * FROM (SELECT * FROM timeline WHERE case_id IN (\(db.jsonIntegers())) AND id < ?
                                    UNION ALL
                                    SELECT * FROM timeline WHERE case_id IS NULL AND +customer_id = ? AND id < ?)
                     ORDER BY id DESC LIMIT ?

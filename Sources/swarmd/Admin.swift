@@ -24,7 +24,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = Role(rawValue: role) else { throw ValidationError("unknown role \(role)") }
-            let store = try options.openStore()
+            let store = try await options.openStore()
             let list = skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let created: (User, String)
             do {
@@ -46,7 +46,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            let store = try options.openStore()
+            let store = try await options.openStore()
             let users = try await store.listUsers()
             await store.close()
             print("ID      NAME                 ROLE       SKILLS")
@@ -67,7 +67,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "A note on where the token is used.") var label: String?
 
         func run() async throws {
-            let store = try options.openStore()
+            let store = try await options.openStore()
             let token = try await store.issueToken(user: user, label: label)
             await store.close()
             print("token: \(token)")
@@ -80,7 +80,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "User name or id.") var user: String
 
         func run() async throws {
-            let store = try options.openStore()
+            let store = try await options.openStore()
             let n = try await store.revokeTokens(user: user)
             await store.close()
             print("revoked \(n) token(s) of \(user)")
@@ -101,7 +101,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: "Owner (default: the first admin).") var owner: String?
 
         func run() async throws {
-            let store = try options.openStore()
+            let store = try await options.openStore()
             let users = try await store.listUsers()
             guard let ownerUser = owner.map({ o in users.first { $0.name == o || $0.id == o } }) ?? users.first(where: { $0.role == .admin }) else {
                 await store.close()

@@ -49,7 +49,7 @@ struct BotCommand: AsyncParsableCommand {
 
     /// Opens the store, runs `body`, and closes the store whether or not `body` threw.
     static func withStore<T: Sendable>(_ options: ConfigOptions, _ body: (SQLiteStore) async throws -> T) async throws -> T {
-        let store = try options.openStore()
+        let store = try await options.openStore()
         do {
             let result = try await body(store)
             await store.close()

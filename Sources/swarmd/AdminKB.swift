@@ -27,7 +27,7 @@ struct KBCommand: AsyncParsableCommand {
             guard let defaultState = KBState(rawValue: state), defaultState != .archived else { throw ValidationError("--state is approved or draft") }
             let parsed = try KBSource.read(path)
             var skipped = parsed.failures
-            let store = try options.openStore()
+            let store = try await options.openStore()
             let result: KBImportResult
             let start = ContinuousClock.now
             do {
@@ -72,7 +72,7 @@ struct KBCommand: AsyncParsableCommand {
             } else {
                 handle = FileHandle.standardOutput
             }
-            let store = try options.openStore()
+            let store = try await options.openStore()
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var after: Int64 = 0

@@ -18,9 +18,10 @@ struct ConfigOptions: ParsableArguments {
         return c
     }
 
-    func openStore() throws -> SQLiteStore {
+    func openStore() async throws -> SQLiteStore {
         let c = try load()
-        return try SQLiteStore.open(StoreOptions(path: c.databasePath, synchronous: c.synchronous, readers: 1, maxBatch: c.maxBatch))
+        try c.validate()
+        return try await SQLiteStore.connect(c.storeOptions(readers: 1))
     }
 }
 

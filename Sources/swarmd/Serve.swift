@@ -48,8 +48,8 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        let store = try options.openStore()
+        let store = try await options.openStore()
         await store.close()
-        print("database is at the current schema: \(try options.load().databasePath)")
+        print("database is at the current schema: \(try options.load().storageDescription)")
     }
 }

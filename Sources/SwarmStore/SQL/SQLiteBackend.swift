@@ -98,3 +98,13 @@ extension SQLDB {
         return grdb
     }
 }
+
+extension SQLDB {
+    /// Runs `body` on SQLite and does nothing on other backends: upkeep of structures only the
+    /// SQLite search has (the KB terms table that plans FTS5 queries). PostgreSQL's text search
+    /// keeps its own statistics.
+    func sqliteOnly(_ body: (Database) throws -> Void) throws {
+        guard dialect == .sqlite else { return }
+        try body(try sqlite())
+    }
+}

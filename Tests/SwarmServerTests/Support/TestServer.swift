@@ -22,6 +22,13 @@ final class TestServer: Sendable {
         var config = ServerConfig()
         config.port = 0
         config.databasePath = dir.appendingPathComponent("swarm.sqlite").path
+        if let server = TestBackend.postgresURL {
+            // One database per test server, named after its directory so a restart finds it again.
+            let name = TestBackend.databaseName(dir)
+            try await PostgresDatabases.create(name, serverURL: server)
+            config.storageBackend = "postgres"
+            config.storageURL = try PostgresDatabases.url(server, database: name)
+        }
         config.synchronous = "normal"
         config.logLevel = "warning"
         try configure(&config)
@@ -43,6 +50,7 @@ final class TestServer: Sendable {
     func stop() async {
         await server.stop()
         try? FileManager.default.removeItem(at: directory)
+        if let server = TestBackend.postgresURL { try? await PostgresDatabases.drop(TestBackend.databaseName(directory), serverURL: server) }
     }
 
     /// Creates a user straight in the store; returns its token.
@@ -67,6 +75,21 @@ func withServer(configure: (inout ServerConfig) -> Void = { _ in }, _ body: (Tes
         throw error
     }
     await server.stop()
+}
+
+/// Which database the suite runs on: SQLite unless SWARM_TEST_POSTGRES_URL names a PostgreSQL
+/// server (`scripts/test.sh` sets it when PostgreSQL is installed and runs the suite twice).
+enum TestBackend {
+    static let postgresURL: String? = {
+        let url = ProcessInfo.processInfo.environment["SWARM_TEST_POSTGRES_URL"] ?? ""
+        return url.isEmpty ? nil : url
+    }()
+
+    static var isSQLite: Bool { postgresURL == nil }
+
+    static func databaseName(_ directory: URL) -> String {
+        "t_" + directory.lastPathComponent.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(40)
+    }
 }
 
 struct Timeout: Error, CustomStringConvertible {

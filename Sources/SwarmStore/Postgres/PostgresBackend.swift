@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// Where to find PostgreSQL: parsed from `postgres://user:password@host:port/database`.
+public struct PostgresLocation: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String
+
+    public init(url: String) throws {
+        guard let c = URLComponents(string: url), ["postgres", "postgresql"].contains(c.scheme ?? ""), let host = c.host, !host.isEmpty else {
+            throw SQLConfigurationError("storage.url must look like postgres://user:password@host:5432/database, not \(Self.redact(url))")
+        }
+        self.host = host
+        self.port = c.port ?? 5432
+        self.user = c.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
+        self.password = c.password.flatMap { $0.removingPercentEncoding }
+        let path = c.path.hasPrefix("/") ? String(c.path.dropFirst()) : c.path
+        guard !path.isEmpty, !path.contains("/") else { throw SQLConfigurationError("storage.url names no database: \(Self.redact(url))") }
+        self.database = path
+    }
+
+    /// The URL with its password hidden, for logs and errors.
+    public var redacted: String { "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" }
+
+    public static func redact(_ url: String) -> String {
+        guard var c = URLComponents(string: url) else { return "(unreadable URL)" }
+        if c.password != nil { c.password = "***" }
+        return c.string ?? "(unreadable URL)"
+    }
+
+    var configuration: PostgresConnection.Configuration {
+        var config = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
+        config.options.connectTimeout = .seconds(5)
+        return config
+    }
+}
+
+public struct SQLConfigurationError: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One connection and the serial queue its blocking calls run on. The connection is opened on
+/// first use and opened again after it broke, so a restarted PostgreSQL is picked up.
+final class PostgresSlot: @unchecked Sendable {
+    // `connection` is touched only on `queue`.
+    let queue: DispatchQueue
+    var connection: PostgresConnection?
+    let id: Int
+
+    init(id: Int) {
+        self.id = id
+        self.queue = DispatchQueue(label: "swarm.postgres.\(id)")
+    }
+}
+
+/// The PostgreSQL backend: a pool of reader connections and one writer connection (the group
+/// committer is the only writer of a node; other nodes have their own).
+public final class PostgresBackend: SQLBackend {
+    public let location: PostgresLocation
+    let logger: Logger
+    let writer: PostgresSlot
+    private let readers: Mutex<(idle: [PostgresSlot], waiting: [CheckedContinuation<PostgresSlot, Never>])>
+    private let all: [PostgresSlot]
+
+    public init(location: PostgresLocation, readers: Int, logger: Logger) {
+        self.location = location
+        self.logger = logger
+        let slots = (0...max(1, readers)).map { PostgresSlot(id: $0) }
+        self.writer = slots[0]
+        self.all = slots
+        self.readers = Mutex((idle: Array(slots.dropFirst()), waiting: []))
+    }
+
+    public var dialect: SQLDialect { .postgres }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+        let slot = await acquire()
+        defer { release(slot) }
+        // One snapshot for the whole read, as a SQLite WAL reader has.
+        return try await run(on: slot, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+        try await run(on: writer, begin: "BEGIN", body)
+    }
+
+    public func shutdown() async {
+        for slot in all {
+            await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+                slot.queue.async {
+                    if let c = slot.connection { try? c.close().wait() }
+                    slot.connection = nil
+                    cont.resume()
+                }
+            }
+        }
+    }
+
+    /// Runs a statement outside any store transaction (migrations, the log head, probes).
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
+            writer.queue.async {
+                cont.resume(with: Result { try body(self.executor(self.writer)) })
+            }
+        }
+    }
+
+    private func run<T: Sendable>(on slot: PostgresSlot, begin: String, _ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
+            slot.queue.async {
+                cont.resume(with: Result { try self.transaction(slot, begin: begin, body) })
+            }
+        }
+    }
+
+    private func transaction<T>(_ slot: PostgresSlot, begin: String, _ body: (SQLDB) throws -> T) throws -> T {
+        let executor = try executor(slot)
+        do {
+            try executor.simple(begin)
+            let value = try body(SQLDB(executor))
+            try executor.simple("COMMIT")
+            return value
+        } catch {
+            if error is SQLUnavailable {
+                drop(slot)
+            } else {
+                do { try executor.simple("ROLLBACK") } catch { drop(slot) }
+            }
+            throw error
+        }
+    }
+
+    /// The slot's connection, opened now if it has none or it closed. Runs on the slot's queue.
+    private func executor(_ slot: PostgresSlot) throws -> PostgresExecutor {
+        if let c = slot.connection, !c.isClosed { return PostgresExecutor(c, logger: logger) }
+        slot.connection = nil
+        do {
+            let c = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: location.configuration,
+                                                   id: slot.id, logger: logger).wait()
+            slot.connection = c
+            return PostgresExecutor(c, logger: logger)
+        } catch {
+            throw SQLUnavailable("cannot connect to \(location.redacted): \(Self.describe(error))")
+        }
+    }
+
+    private func drop(_ slot: PostgresSlot) {
+        if let c = slot.connection { let closing: EventLoopFuture<Void> = c.close(); _ = closing }
+        slot.connection = nil
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? PSQLError {
+            if let m = e.serverInfo?[.message] { return m }
+            if let u = e.underlying { return "\(u)" }
+            return String(describing: e.code)
+        }
+        return "\(error)"
+    }
+
+    private func acquire() async -> PostgresSlot {
+        await withCheckedContinuation { (cont: CheckedContinuation<PostgresSlot, Never>) in
+            let slot = readers.withLock { s -> PostgresSlot? in
+                if let slot = s.idle.popLast() { return slot }
+                s.waiting.append(cont)
+                return nil
+            }
+            if let slot { cont.resume(returning: slot) }
+        }
+    }
+
+    private func release(_ slot: PostgresSlot) {
+        let waiter = readers.withLock { s -> CheckedContinuation<PostgresSlot, Never>? in
+            if !s.waiting.isEmpty { return s.waiting.removeFirst() }
+            s.idle.append(slot)
+            return nil
+        }
+        waiter?.resume(returning: slot)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// Runs the store's statements on one PostgreSQL connection, blocking the calling thread (a
+/// connection's own queue, never an event loop) until each answers: the store's rules run
+/// synchronously inside a transaction on both backends.
+final class PostgresExecutor: SQLExecutor {
+    let connection: PostgresConnection
+    let logger: Logger
+    private var savepoints = 0
+
+    init(_ connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    var dialect: SQLDialect { .postgres }
+
+    @discardableResult
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        let result = try run(sql, arguments)
+        return result.metadata.rows ?? 0
+    }
+
+    func query(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
+        let result = try run(sql, arguments)
+        guard let first = result.rows.first else { return }
+        let columns = SQLColumns(first.map(\.columnName))
+        for row in result.rows {
+            var values: [SQLValue] = []
+            values.reserveCapacity(columns.names.count)
+            for cell in row { values.append(try Self.value(cell)) }
+            guard try body(SQLRow(columns: columns, values: values)) else { return }
+        }
+    }
+
+    /// The last value a sequence gave in this session: the id of the row an identity column just
+    /// numbered (every table with an `id` has one; the event log numbers itself, see `LoggedEvent`).
+    func lastInsertedRowID() throws -> Int64 {
+        guard let row = try run("SELECT lastval()", []).rows.first, let cell = row.first(where: { _ in true }) else {
+            throw SQLUnavailable("lastval() returned nothing")
+        }
+        return try cell.decode(Int64.self)
+    }
+
+    func savepoint(_ body: () throws -> Void) throws {
+        savepoints += 1
+        let name = "sp\(savepoints)"
+        try run("SAVEPOINT \(name)", [])
+        do {
+            try body()
+        } catch {
+            // A failed statement leaves the transaction aborted until the rollback to the savepoint.
+            if !(error is SQLUnavailable) { _ = try? run("ROLLBACK TO SAVEPOINT \(name)", []) }
+            throw error
+        }
+        try run("RELEASE SAVEPOINT \(name)", [])
+    }
+
+    /// Raw statement without placeholders (BEGIN, COMMIT, DDL).
+    func simple(_ sql: String) throws {
+        _ = try run(sql, [], numbered: false)
+    }
+
+    @discardableResult
+    private func run(_ sql: String, _ arguments: SQLArguments, numbered: Bool = true) throws -> PostgresQueryResult {
+        var binds = PostgresBindings(capacity: arguments.values.count)
+        for value in arguments.values {
+            switch value {
+            case .null: binds.appendNull()
+            case .int(let v): binds.append(v)
+            case .double(let d): binds.append(d)
+            case .text(let s): binds.append(s)
+            case .blob(let b): binds.append(ByteBuffer(bytes: b))
+            }
+        }
+        let text = numbered ? PostgresPlaceholders.numbered(sql) : sql
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger).wait()
+        } catch let error as PSQLError {
+            throw Self.translate(error, sql: text)
+        }
+    }
+
+    /// Constraint violations (SQLSTATE class 23) become `SQLConstraintViolation`; a lost or refused
+    /// connection becomes `SQLUnavailable` (the wire's `unavailable`); anything else is kept, with
+    /// the statement, for the log.
+    static func translate(_ error: PSQLError, sql: String) -> any Error {
+        if let state = error.serverInfo?[.sqlState] {
+            if state.hasPrefix("23") { return SQLConstraintViolation(error.serverInfo?[.message] ?? state) }
+            // 08 connection exception, 57P0x shutdown/crash, 53 insufficient resources.
+            if state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") {
+                return SQLUnavailable("PostgreSQL: \(error.serverInfo?[.message] ?? state)")
+            }
+            return SQLStatementError(state: state, message: error.serverInfo?[.message] ?? "", sql: sql)
+        }
+        return SQLUnavailable("PostgreSQL connection: \(String(reflecting: error.code))")
+    }
+
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid:
+            return .int(try cell.decode(Int64.self))
+        case .float4, .float8:
+            return .double(try cell.decode(Double.self))
+        case .numeric:
+            // SUM and AVG of integers are numeric on PostgreSQL; whole values read as integers.
+            let d = try cell.decode(Decimal.self)
+            let n = NSDecimalNumber(decimal: d)
+            if d == Decimal(n.int64Value) { return .int(n.int64Value) }
+            return .double(n.doubleValue)
+        case .bool:
+            return .int(try cell.decode(Bool.self) ? 1 : 0)
+        case .bytea:
+            var buffer = cell.bytes!
+            return .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        case .void:
+            return .null
+        default:
+            return .text(try cell.decode(String.self))
+        }
+    }
+}
+
+/// `?` and `?NNN` placeholders (the store's, SQLite's) as PostgreSQL's `$N`, outside quoted text.
+/// Translations are cached: the store has a few hundred distinct statements.
+enum PostgresPlaceholders {
+    private static let cache = Mutex<[String: String]>([:])
+
+    static func numbered(_ sql: String) -> String {
+        if let hit = cache.withLock({ $0[sql] }) { return hit }
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var next = 1
+        var quote: Character?
+        var chars = Array(sql)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if let q = quote {
+                out.append(c)
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+                out.append(c)
+            } else if c == "?" {
+                var j = i + 1
+                var digits = ""
+                while j < chars.count, let d = chars[j].wholeNumberValue, chars[j].isASCII { digits.append(String(d)); j += 1 }
+                if digits.isEmpty {
+                    out += "$\(next)"
+                    next += 1
+                } else {
+                    out += "$" + digits
+                    i = j - 1
+                }
+            } else {
+                out.append(c)
+            }
+            i += 1
+        }
+        chars.removeAll()
+        cache.withLock { $0[sql] = out }
+        return out
+    }
+}
+
+/// The database cannot be reached (connection refused or lost, server shutting down): not the
+/// request's fault; clients get `unavailable` and `/readyz` turns 503 until it answers again.
+public struct SQLUnavailable: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A statement PostgreSQL refused for another reason (a bug in the store's SQL): kept with its
+/// SQLSTATE and text for the log; the wire sees `internal`.
+public struct SQLStatementError: Error, CustomStringConvertible {
+    public var state: String
+    public var message: String
+    public var sql: String
+    public var description: String { "PostgreSQL \(state): \(message) in: \(sql.prefix(300))" }
+}
