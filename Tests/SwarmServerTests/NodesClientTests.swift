@@ -1,6 +1,7 @@
 import Foundation
 import SwarmClient
 import SwarmProtocol
+import SwarmServer
 import Testing
 
 /// The clients' side of several nodes (PROTOCOL §27): a URL list, failover to the next node, and a
@@ -18,6 +19,17 @@ struct NodesClientTests {
         l.advance()
         #expect(l.current == "ws://a:7420/v1/ws")
         #expect(NodeList([" , "]) == nil)
+    }
+
+    @Test("cluster.poll_ms: a bad value stops the start naming the key")
+    func pollSetting() throws {
+        var c = ServerConfig()
+        try c.apply(toml: "[cluster]\npoll_ms = 40\n", source: "t")
+        #expect(c.clusterPollMilliseconds == 40)
+        for bad in ["[cluster]\npoll_ms = 0\n", "[cluster]\npoll_ms = \"fast\"\n", "[cluster]\npoll_ms = 60001\n", "[cluster]\npoll = 5\n"] {
+            #expect { try c.apply(toml: bad, source: "t") } throws: { "\($0)".contains("cluster.poll") }
+        }
+        #expect { try c.apply(environment: ["SWARM_CLUSTER_POLL_MS": "soon"]) } throws: { "\($0)".contains("SWARM_CLUSTER_POLL_MS") }
     }
 
     @Test("swarm tail --url A,B: A is killed, tail resumes on B with no event lost or repeated")
