@@ -64,8 +64,10 @@ public final class SwarmServer: Sendable {
             },
             logger: logger)
         var groupConfig = ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: Maintenance(core: core)), .init(service: core.slaScheduler),
-                       .init(service: LogTailService(wakeups: config.logWakeups, committer: store.committer))],
+            // Shut down in reverse order: the tail goes on feeding open sockets until just before
+            // the HTTP server stops, after Maintenance has closed them.
+            services: [.init(service: app), .init(service: LogTailService(wakeups: config.logWakeups, committer: store.committer)),
+                       .init(service: Maintenance(core: core)), .init(service: core.slaScheduler)],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         // A backstop only: Maintenance cuts every socket after the grace period, so the HTTP
