@@ -91,6 +91,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var topicsBaselineHours = 168
     /// `[queue]`: the triage score's weights and urgency words (ServerConfig+Queue.swift).
     public var queue = QueueConfig()
+    /// `[cluster]` (ServerConfig+Cluster.swift): how often this node reads the shared log for
+    /// events other nodes committed.
+    public var clusterPollMilliseconds = 250
 
     public init() {}
 
@@ -107,6 +110,7 @@ public struct ServerConfig: Sendable, Equatable {
 
     /// The keys of the TOML file and the environment, each with how to apply it.
     static let keys: [String: ConfigSetter] = coreKeys.merging(dupesKeys) { own, _ in own }.merging(queueKeys) { own, _ in own }
+        .merging(clusterKeys) { own, _ in own }
     static let coreKeys: [String: ConfigSetter] = [
         "server.host": { c, v in c.host = try v.stringValue() },
         "server.port": { c, v in c.port = try v.intValue(in: 0...65535) },

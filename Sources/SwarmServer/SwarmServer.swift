@@ -30,6 +30,8 @@ public final class SwarmServer: Sendable {
         let hub = Hub(memberships: try await store.allMemberships(), logger: logger)
         store.committer.setOnCommit { batch in
             hub.publish(batch.events)
+            // A read of other nodes' events (no jobs) is not a commit.
+            guard batch.jobs > 0 else { return }
             ServerMetrics.commitLatency.recordNanoseconds(Int64(batch.seconds * 1e9))
             ServerMetrics.commitBatch.record(batch.jobs)
         }
@@ -59,7 +61,10 @@ public final class SwarmServer: Sendable {
             },
             logger: logger)
         var groupConfig = ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: Maintenance(core: core)), .init(service: core.slaScheduler)],
+            // Shut down in reverse order: the tail goes on feeding open sockets until just before
+            // the HTTP server stops, after Maintenance has closed them.
+            services: [.init(service: app), .init(service: LogTailService(wakeups: config.logWakeups, committer: store.committer)),
+                       .init(service: Maintenance(core: core)), .init(service: core.slaScheduler)],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         // A backstop only: Maintenance cuts every socket after the grace period, so the HTTP
@@ -134,8 +139,8 @@ public final class SwarmServer: Sendable {
     }
 }
 
-/// Background chores: look for events other processes wrote (admin CLI) every second, and drop
-/// events older than the retention period every hour. On shutdown (it is the first service to
+/// Background chores: drop events older than the retention period every hour (events other
+/// processes wrote are read by `LogTailService`). On shutdown (it is the first service to
 /// be told), refuses new connections, sends every socket a 1001 close, waits at most
 /// `server.shutdown_grace_seconds` for them to end and cuts the rest, so the HTTP server's drain
 /// that follows is bounded whatever the clients do.
@@ -146,7 +151,6 @@ struct Maintenance: Service {
         await cancelWhenGracefulShutdown {
             var lastPrune = ContinuousClock.now - .seconds(3600)
             while !Task.isCancelled {
-                core.store.committer.poke()
                 if ContinuousClock.now - lastPrune >= .seconds(3600) {
                     lastPrune = ContinuousClock.now
                     let cutoff = Timestamp.cutoff(days: core.config.retentionDays)

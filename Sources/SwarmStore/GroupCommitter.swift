@@ -31,6 +31,8 @@ public final class GroupCommitter: Sendable {
         var pending: [Job] = []
         var closed = false
         var lastSeq: Int64 = 0
+        /// `poke()` asked for a look at the log; a write batch's own read of it answers that too.
+        var tailWanted = false
         var onCommit: (@Sendable (BatchInfo) -> Void)?
     }
 
@@ -74,8 +76,12 @@ public final class GroupCommitter: Sendable {
         }
     }
 
-    /// Asks the loop to look for events written by another process (e.g. `swarmd admin`).
-    public func poke() { wake.yield() }
+    /// Asks the loop to look for events written by another process (another node, `swarmd admin`).
+    /// With no write queued this is a read transaction: an idle node never takes the write lock.
+    public func poke() {
+        state.withLock { $0.tailWanted = true }
+        wake.yield()
+    }
 
     func close() {
         state.withLock { $0.closed = true }
@@ -86,8 +92,35 @@ public final class GroupCommitter: Sendable {
     func run() async {
         for await _ in wakeups {
             while await runOneBatch() {}
+            // After the writes: a batch reads the log first, so often nothing is left to tail.
+            if state.withLock({ s in defer { s.tailWanted = false }; return s.tailWanted }) { await tail() }
         }
         while await runOneBatch() {}
+    }
+
+    /// Hands the events other processes appended since `lastSeq` to the fan-out, read in a read
+    /// transaction. Runs on the writer loop only, so it and the batches advance `lastSeq` in turn:
+    /// each event is handed over once, in seq order, none skipped.
+    private func tail() async {
+        let lastSeq = state.withLock { $0.lastSeq }
+        let started = ContinuousClock.now
+        let read: LogTail.Read
+        do {
+            read = try await backend.read { db in try LogTail.read(db, after: lastSeq, limit: 10_000) }
+        } catch {
+            logger.warning("reading the event log tail failed", metadata: ["error": "\(error)", "after": "\(lastSeq)"])
+            return
+        }
+        guard let through = read.through else { return }
+        let handler = state.withLock { s -> (@Sendable (BatchInfo) -> Void)? in
+            s.lastSeq = max(s.lastSeq, through)
+            // A full page: more may follow; look again without waiting for the next wake-up.
+            if read.events.count >= 10_000 { s.tailWanted = true; wake.yield() }
+            return s.onCommit
+        }
+        if !read.events.isEmpty {
+            handler?(BatchInfo(jobs: 0, events: read.events, seconds: (ContinuousClock.now - started).seconds))
+        }
     }
 
     /// Returns false when there was nothing to do.
@@ -96,23 +129,27 @@ public final class GroupCommitter: Sendable {
             let n = min(s.pending.count, maxBatch)
             let taken = Array(s.pending.prefix(n))
             s.pending.removeFirst(n)
+            if n > 0 { s.tailWanted = false }
             return (taken, s.lastSeq)
         }
+        // Nothing to write: no transaction (the tail, if wanted, is a read).
+        guard !batch.isEmpty else { return false }
         let started = ContinuousClock.now
         var outcomes = [Error?](repeating: nil, count: batch.count)
         var events: [LoggedEvent] = []
+        var foreignThrough: Int64?
         do {
-            (outcomes, events) = try await backend.write { db in
+            (outcomes, events, foreignThrough) = try await backend.write { db in
                 if db.dialect == .postgres {
                     // Appends of all nodes take turns on the log head from here to the commit, and
                     // the read below then sees every event committed before ours.
                     _ = try db.fetchOne("SELECT seq FROM event_head WHERE id = 1 FOR UPDATE")
                 }
                 // Events another process appended since our last batch come first, in log order.
-                let foreign = try db.fetchAll("SELECT seq, type, channel_id, user_id, data FROM events WHERE seq > ? ORDER BY seq", [lastSeq]).map(LoggedEvent.init(row:))
+                let foreign = try LogTail.read(db, after: lastSeq)
                 let tx = WriteTx(db: db, encoder: JSONCoding.encoder())
                 tx.queueRules = self.queueRules.withLock { $0 }
-                tx.events = foreign
+                tx.events = foreign.events
                 var outcomes = [Error?](repeating: nil, count: batch.count)
                 for (i, job) in batch.enumerated() {
                     let mark = tx.events.count
@@ -129,7 +166,7 @@ public final class GroupCommitter: Sendable {
                         tx.events.removeSubrange(mark...)
                     }
                 }
-                return (outcomes, tx.events)
+                return (outcomes, tx.events, foreign.through)
             }
         } catch {
             // A full disk is logged once by `health` when writes start failing, not per batch.
@@ -138,18 +175,18 @@ public final class GroupCommitter: Sendable {
             }
             outcomes = Array(repeating: error, count: batch.count)
             events = []
+            foreignThrough = nil
         }
-        if !batch.isEmpty { outcomes = health.record(outcomes) }
+        outcomes = health.record(outcomes)
         let seconds = (ContinuousClock.now - started).seconds
         let handler = state.withLock { s -> (@Sendable (BatchInfo) -> Void)? in
-            if let last = events.last { s.lastSeq = max(s.lastSeq, last.seq) }
+            // A foreign case event whose case is gone is read but not published: still past it.
+            s.lastSeq = max(s.lastSeq, events.last?.seq ?? 0, foreignThrough ?? 0)
             return s.onCommit
         }
-        if !batch.isEmpty || !events.isEmpty {
-            handler?(BatchInfo(jobs: batch.count, events: events, seconds: seconds))
-        }
+        handler?(BatchInfo(jobs: batch.count, events: events, seconds: seconds))
         for (job, error) in zip(batch, outcomes) { job.finish(error) }
-        return !batch.isEmpty
+        return true
     }
 }
 

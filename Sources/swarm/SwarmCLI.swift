@@ -13,6 +13,12 @@ struct SwarmCLI: AsyncParsableCommand {
             SWARM_URL and SWARM_TOKEN environment variables, then the config file written by \
             `swarm login` ($XDG_CONFIG_HOME/swarm/config.toml or ~/.config/swarm/config.toml).
 
+            Several nodes: where several swarmd nodes share one database, --url takes them all \
+            (repeat it, or separate the URLs with commas; SWARM_URL and the config file's url take \
+            the comma-separated list). The client uses the first node that answers; when it is \
+            unreachable or drops, the chat client and `swarm tail` move to the next node and resume \
+            from the last event they saw, and other commands try the next node when connecting.
+
             With no subcommand, `swarm` opens the chat client (`swarm help chat`): --plain for \
             line mode, --no-bell to silence the bell, --no-notify to ask the terminal for no desktop \
             notifications (OSC 9/777) on direct messages and mentions, --no-color (or NO_COLOR) for \

@@ -62,6 +62,8 @@ public struct ChatModel: Sendable {
 
     public var me: User?
     public var connection: Connection = .connecting
+    /// `host:port` of the node in use, when the client was given several (nil: only one).
+    public var node: String?
     /// Users, channels and the first history page have been loaded once.
     public var loaded = false
     public var channels: [String: ChannelState] = [:]

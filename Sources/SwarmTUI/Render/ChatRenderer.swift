@@ -163,6 +163,7 @@ public struct ChatRenderer: Sendable {
         case .reconnecting(let attempt, let seconds): parts.append("reconnecting… (try \(attempt + 1), in \(seconds)s)")
         case .stopped(let why): parts.append("offline: \(why)")
         }
+        if let node = model.node { parts[parts.count - 1] += " @ " + node }
         if let me = model.me {
             switch model.myStatus {
             case .away: parts.append(me.name + " (away: /away again to return)")

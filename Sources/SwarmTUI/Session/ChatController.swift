@@ -10,7 +10,8 @@ public actor ChatController {
     /// One element per change of `model` (coalesced); for the single UI loop that redraws.
     public nonisolated let changes: AsyncStream<Void>
     private let changeSink: AsyncStream<Void>.Continuation
-    private let url: String
+    /// The nodes to use, in order (`swarm --url A,B`); the machine says which one is current.
+    private let urls: [String]
     private let token: String
     var conn: SwarmConnection?
     private var machine = ReconnectMachine()
@@ -26,8 +27,11 @@ public actor ChatController {
     /// Where unacknowledged lines are kept between runs; nil keeps them in memory only.
     let outboxFile: OutboxFile?
 
+    /// `url` may list several nodes separated by commas; the controller fails over between them.
     public init(url: String, token: String, outbox: OutboxFile? = nil) {
-        self.url = url
+        let urls = NodeList.split([url])
+        self.urls = urls.isEmpty ? [url] : urls
+        machine.nodes = self.urls.count
         self.token = token
         outboxFile = outbox
         model.outbox = outbox?.load() ?? []
@@ -109,6 +113,9 @@ public actor ChatController {
     /// One connection from hello to close; returns what to do next.
     private func connectOnce() async -> ReconnectMachine.Action {
         let after = model.lastSeq > 0 ? model.lastSeq : nil
+        let url = urls[machine.node]
+        // Which node is in use matters only when there is a choice.
+        model.node = urls.count > 1 ? NodeList.label(url) : nil
         let connection: SwarmConnection
         do {
             connection = try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: "swarm-tui", after: after, presence: true))

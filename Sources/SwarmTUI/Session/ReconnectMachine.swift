@@ -16,6 +16,13 @@ public struct ReconnectMachine: Sendable {
     }
 
     public private(set) var state: State = .idle
+    /// How many nodes the client may use (`swarm --url A,B`). With more than one, a lost or
+    /// refused connection moves to the next node at once; the backoff waits only after every
+    /// node failed in a row, and grows per such round.
+    public var nodes = 1
+    /// The node to connect to now (an index into the client's URL list).
+    public private(set) var node = 0
+    private var failedInRow = 0
     public var baseDelay = 0.5
     public var maxDelay = 30.0
     private var random: @Sendable () -> Double
@@ -32,6 +39,7 @@ public struct ReconnectMachine: Sendable {
 
     public mutating func connected() {
         state = .live
+        failedInRow = 0
     }
 
     /// The connection ended or could not be made. `closeCode` 4001 (auth) stops for good.
@@ -41,11 +49,22 @@ public struct ReconnectMachine: Sendable {
             return .stop("unauthorized")
         }
         if case .stopped = state { return .stop("stopped") }
-        let attempt: Int
+        // The attempt (backoff round) that just failed; nil after a live session.
+        let previous: Int?
         switch state {
-        case .connecting(let a), .waiting(let a): attempt = a + 1
-        default: attempt = 0
+        case .connecting(let a), .waiting(let a): previous = a
+        default: previous = nil
         }
+        if nodes > 1 {
+            node = (node + 1) % nodes
+            failedInRow += 1
+            if failedInRow < nodes {
+                state = .connecting(attempt: previous ?? 0)
+                return .connect
+            }
+            failedInRow = 0
+        }
+        let attempt = previous.map { $0 + 1 } ?? 0
         state = .waiting(attempt: attempt)
         return .wait(seconds: delay(attempt: attempt))
     }

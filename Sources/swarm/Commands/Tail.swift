@@ -10,7 +10,10 @@ struct Tail: AsyncParsableCommand {
         discussion: """
             Runs until interrupted (Ctrl-C: exit status 130), until --count events were printed, or \
             until the connection ends (exit status 5). However it stops, it prints \
-            "resume with --after N" on stderr: run it again with that to continue where it stopped.
+            "resume with --after N" on stderr: run it again with that to continue where it stopped. \
+            Given several nodes (--url A,B), it does that itself: when the connection ends it moves \
+            to the next node and resumes from the last seq it saw, without losing or repeating \
+            events (in JSON, another {"ev":"ready"} line marks where it is live again).
 
             With --json every line is one object: {"ev":"history","data":message} for the recent \
             messages, then {"ev":"ready","seq":N} once live, then the events as the server sent \
@@ -68,34 +71,58 @@ struct Tail: AsyncParsableCommand {
                 }
             }
             var follower = Follower(channel: target.id, shownHistory: shown, remaining: count)
-            for await frame in session.connection.events {
-                let action = follower.handle(frame)
-                resume.update(follower.lastSeq)
-                switch action {
-                case .skip:
-                    continue
-                case .ready(let seq):
-                    if options.json {
-                        Output.json(.object(["ev": .string("ready"), "seq": .number(Double(seq))]))
-                    } else {
-                        Output.hint("-- following #\(target.name) from seq \(seq); Ctrl-C to stop --")
-                    }
-                case .print(let event, let data):
-                    if options.json {
-                        var object: [String: JSONValue] = ["ev": .string(event.rawValue), "data": data]
-                        if let seq = frame.seq { object["seq"] = .number(Double(seq)) }
-                        Output.json(.object(object))
-                    } else {
-                        try render(event, data, with: &formatter).forEach(Output.line)
-                    }
-                    if follower.done {
-                        resume.printHint()
-                        return
-                    }
+            var session = session
+            var resumed = false
+            while true {
+                if try await follow(session, &follower, resume: resume, formatter: &formatter, target: target) {
+                    if resumed { await session.close() }   // the first one is closed by withSession
+                    return
+                }
+                let closed = await session.connection.closed()
+                // One node: stop and say where to resume. Several: resume on the next one now.
+                guard session.settings.urls.count > 1, closed.code.map({ UInt16(clamping: $0) }) != CloseCode.unauthorized else {
+                    throw CLIError.closed(closed, resumeAfter: resume.value)
+                }
+                let nextNode = (session.node + 1) % session.settings.urls.count
+                Output.error("swarm: \(CLIError.closed(closed).message) on \(session.settings.urls[session.node]); resuming on the next node after seq \(resume.value ?? 0)")
+                let next = try await ServerSession.open(session.settings, after: resume.value, startingAt: nextNode)
+                if resumed { await session.close() }
+                session = next
+                resumed = true
+            }
+        }
+    }
+
+    /// Prints the session's events until it ends (false) or --count is reached (true).
+    private func follow(_ session: ServerSession, _ follower: inout Follower, resume: ResumePoint, formatter: inout MessageFormatter,
+                        target: Channel) async throws -> Bool {
+        for await frame in session.connection.events {
+            let action = follower.handle(frame)
+            resume.update(follower.lastSeq)
+            switch action {
+            case .skip:
+                continue
+            case .ready(let seq):
+                if options.json {
+                    Output.json(.object(["ev": .string("ready"), "seq": .number(Double(seq))]))
+                } else {
+                    Output.hint("-- following #\(target.name) from seq \(seq); Ctrl-C to stop --")
+                }
+            case .print(let event, let data):
+                if options.json {
+                    var object: [String: JSONValue] = ["ev": .string(event.rawValue), "data": data]
+                    if let seq = frame.seq { object["seq"] = .number(Double(seq)) }
+                    Output.json(.object(object))
+                } else {
+                    try render(event, data, with: &formatter).forEach(Output.line)
+                }
+                if follower.done {
+                    resume.printHint()
+                    return true
                 }
             }
-            throw CLIError.closed(await session.connection.closed(), resumeAfter: resume.value)
         }
+        return false
     }
 
     private func render(_ event: EventName, _ data: JSONValue, with formatter: inout MessageFormatter) throws -> [String] {

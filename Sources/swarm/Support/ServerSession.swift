@@ -8,21 +8,41 @@ struct ServerSession: Sendable {
     let connection: SwarmConnection
     let hello: HelloReply
     let settings: Settings
+    /// Which of `settings.urls` this session is on.
+    let node: Int
 
     var user: User { hello.user }
 
     static let clientName = "swarm-cli/0.1.0"
 
-    static func open(_ settings: Settings, after: Int64? = nil) async throws -> ServerSession {
+    /// Connects to the first node, from `startingAt` on (wrapping around), that accepts a
+    /// connection: one that cannot be reached or drops before answering hello is skipped, an
+    /// answer (a refused token, `resync_required`) is final, since every node shares the same data.
+    /// All the nodes share one --timeout.
+    static func open(_ settings: Settings, after: Int64? = nil, startingAt: Int = 0) async throws -> ServerSession {
         guard let token = settings.token else {
             throw CLIError(.auth, "no token: pass --token, set SWARM_TOKEN or run `swarm login`")
         }
-        let url = settings.url
-        let connection: SwarmConnection
-        do {
-            connection = try await Deadline.run(seconds: settings.timeout, "the connection to \(url)") {
-                try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: clientName, after: after))
+        let urls = settings.urls
+        let order = urls.indices.map { (startingAt + $0) % urls.count }
+        let (connection, node) = try await Deadline.run(seconds: settings.timeout, "the connection to \(settings.url)") {
+            var lastError: (any Error)?
+            for i in order {
+                do {
+                    return (try await connect(urls[i], token: token, after: after), i)
+                } catch let error as CLIError where error.status == .network {
+                    lastError = error
+                }
             }
+            throw lastError ?? CLIError(.network, "cannot connect to \(settings.url)")
+        }
+        guard let hello = connection.hello else { throw CLIError(.other, "the server did not answer hello") }
+        return ServerSession(connection: connection, hello: hello, settings: settings, node: node)
+    }
+
+    private static func connect(_ url: String, token: String, after: Int64?) async throws -> SwarmConnection {
+        do {
+            return try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: clientName, after: after))
         } catch let error as SwarmError {
             if error.code == .resyncRequired {
                 throw CLIError(.other, "\(error.message) (run without --after to start from history)")
@@ -33,8 +53,6 @@ struct ServerSession: Sendable {
         } catch {
             throw CLIError(.network, "cannot connect to \(url): \(Self.describe(error))")
         }
-        guard let hello = connection.hello else { throw CLIError(.other, "the server did not answer hello") }
-        return ServerSession(connection: connection, hello: hello, settings: settings)
     }
 
     /// Sends a request and returns the reply's `data` as is (what `--json` prints).

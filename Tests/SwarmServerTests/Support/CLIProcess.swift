@@ -9,9 +9,14 @@ final class CLI: Sendable {
     let token: String?
     let home: String
 
-    init(server: TestServer, token: String?) throws {
+    convenience init(server: TestServer, token: String?) throws {
+        try self.init(url: server.url, token: token)
+    }
+
+    /// `url` may list several nodes, comma-separated (`SWARM_URL` takes the list as `--url` does).
+    init(url: String, token: String?) throws {
         binary = try Self.locate()
-        url = server.url
+        self.url = url
         self.token = token
         home = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)

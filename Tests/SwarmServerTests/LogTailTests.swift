@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import Logging
+@testable import SwarmStore
+import Testing
+
+/// The group committer's tail of the shared log: what another node appended is handed to the
+/// fan-out in seq order, once, in read transactions only.
+@Suite("Log tail", .hangGuard)
+struct LogTailTests {
+    /// Counts write transactions; everything else goes to the SQLite backend underneath.
+    struct CountingBackend: SQLBackend {
+        let inner: SQLiteBackend
+        let writes = Locked(0)
+        var dialect: SQLDialect { inner.dialect }
+        func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T { try await inner.read(body) }
+        func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+            writes.withLock { $0 += 1 }
+            return try await inner.write(body)
+        }
+        func shutdown() async {}
+    }
+
+    @Test("another process's events reach the fan-out in seq order, once; an idle poke takes no write transaction")
+    func tailIsAReadInOrder() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("swarm.sqlite").path
+        // The schema, and a second connection standing for the other node.
+        let store = try SQLiteStore.open(StoreOptions(path: path))
+        await store.close()
+        let other = try DatabasePool(path: path)
+        let backend = CountingBackend(inner: SQLiteBackend(pool: try DatabasePool(path: path)))
+        let committer = GroupCommitter(backend: backend, maxBatch: 16, startSeq: 0, logger: Logger(label: "tail-test"))
+        let (batches, sink) = AsyncStream<[LoggedEvent]>.makeStream()
+        committer.setOnCommit { sink.yield($0.events) }
+        let loop = Task { await committer.run() }
+
+        func append(_ count: Int, type: String = "message.new", data: String = "{}") throws {
+            try other.write { db in
+                for _ in 0..<count {
+                    try db.execute(sql: "INSERT INTO events(type, channel_id, user_id, data, created_at) VALUES (?, NULL, 1, ?, '2026-12-05T00:00:00.000Z')",
+                                   arguments: [type, data])
+                }
+            }
+        }
+        var iterator = batches.makeAsyncIterator()
+        /// Every event handed over until `through`, waiting at most 10 s.
+        func received(through seq: Int64) async throws -> [Int64] {
+            var seqs: [Int64] = []
+            let deadline = Task { try await Task.sleep(for: .seconds(10)); sink.finish() }
+            defer { deadline.cancel() }
+            while seqs.last ?? 0 < seq {
+                guard let batch = await iterator.next() else { throw Timeout(what: "events through \(seq)") }
+                seqs += batch.map(\.seq)
+            }
+            return seqs
+        }
+
+        try append(5)
+        committer.poke()
+        #expect(try await received(through: 5) == [1, 2, 3, 4, 5])
+        // A case event whose case cannot be found is passed over (the replay shows it to nobody),
+        // and the tail moves past it.
+        try append(1, type: "case.updated", data: #"{"change":"status","case":{"id":"CS999"}}"#)
+        try append(3)
+        committer.poke()
+        committer.poke()
+        #expect(try await received(through: 9) == [7, 8, 9])
+        #expect(backend.writes.withLock { $0 } == 0, "tailing took no write transaction")
+
+        // A local write reads the foreign events first, so they keep their place before its own.
+        try append(2)
+        let mine = try await committer.write { tx in try tx.append(.messageNew, channel: nil, user: 1, ["body": "local"]).seq }
+        #expect(mine == 12)
+        #expect(try await received(through: 12) == [10, 11, 12])
+        #expect(backend.writes.withLock { $0 } == 1)
+
+        committer.close()
+        await loop.value
+        sink.finish()
+        #expect(await iterator.next() == nil, "nothing handed over twice")
+    }
+}
