@@ -155,6 +155,7 @@ extension SQLiteStore {
                            arguments: [toUser, toUser, now, caseId])
             try db.execute(sql: "INSERT INTO handoffs(case_id, from_user, to_user, to_channel, skill, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [caseId, from, toUser, toChannel?.id, skill, note, now])
+            tx.touchReport(caseId)
             let handoff = try Self.handoffs(db, caseId: caseId).last!
             let caseChannel = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
             // The new owner can read and post in the thread from now on.
