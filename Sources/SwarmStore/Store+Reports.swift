@@ -49,7 +49,8 @@ extension SQLiteStore {
             let scope = ReportScope(owner: ownerId, team: teamId, lead: lead)
             let made: (figures: ReportFigures, groups: [ReportGroup]?)
             if lead && !byContacts && Report.talliesSuffice(query) {
-                let cases = try Self.reportCases(db, p, span: span, scope: scope, users: users, contacted: false, now: now)
+                let keyed = [.channel, .account, .owner].contains(query.groupBy)
+                let cases = try Self.reportCases(db, p, span: span, scope: scope, users: users, contacted: false, namingGroups: keyed, now: now)
                 let tallies = try Self.reportTallies(db, query, scope: scope, users: users)
                 made = Report.make(tallies: tallies, cases: Array(cases.values), query: query, sources: sources)
             } else {
@@ -88,20 +89,26 @@ extension SQLiteStore {
     }
 
     /// Every case that started, was solved, closed or rated in the period (and, with `contacted`,
-    /// every case with a contact in it), or that was opened or changed status in it (such a case
-    /// names its group in a grouped report), narrowed to the owner and team asked for and to the
+    /// every case with a contact in it), or, with `namingGroups`, that was opened or changed status
+    /// in it (such a case names its group in a report grouped by key), narrowed to the owner and team asked for and to the
     /// cases the reader may see now.
     static func reportCases(_ db: Database, _ p: Principal, span: (String, String), scope: ReportScope, users: [Int64: ReportUser],
-                            contacted: Bool, now: Date) throws -> [Int64: ReportCase] {
+                            contacted: Bool, namingGroups: Bool = true, now: Date) throws -> [Int64: ReportCase] {
         // Positional arguments, in the order their `?` appear in the statement.
         var args: [(any DatabaseValueConvertible)?] = []
+        // The cases a figure counts (started, solved, closed, rated in the period) ...
         var parts = [
             "SELECT case_id AS id FROM report_cases WHERE start_at >= ? AND start_at < ?",
             "SELECT id FROM cases WHERE solved_at >= ? AND solved_at < ?",
-            "SELECT id FROM cases WHERE created_at >= ? AND created_at < ?",
-            "SELECT case_id FROM timeline WHERE kind = 'status' AND at >= ? AND at < ? AND case_id IS NOT NULL",
+            "SELECT case_id FROM report_cases WHERE closed_at >= ? AND closed_at < ?",
             "SELECT case_id FROM case_csat WHERE at >= ? AND at < ?",
         ]
+        // ... and, for groups by key, those that only name a group (an empty one): opened or
+        // changing status in the period, or with a contact in it (the tallies name those).
+        if namingGroups {
+            parts.append("SELECT id FROM cases WHERE created_at >= ? AND created_at < ?")
+            parts.append("SELECT case_id FROM timeline WHERE kind = 'status' AND at >= ? AND at < ? AND case_id IS NOT NULL")
+        }
         if contacted { parts.append("SELECT case_id FROM timeline WHERE kind = 'interaction' AND at >= ? AND at < ? AND case_id IS NOT NULL") }
         for _ in parts { args += [span.0, span.1] }
         args.append(Timestamp.format(now))
