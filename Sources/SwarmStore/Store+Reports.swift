@@ -52,11 +52,12 @@ extension SQLiteStore {
                 let keyed = [.channel, .account, .owner].contains(query.groupBy)
                 let cases = try Self.reportCases(db, p, span: span, scope: scope, users: users, contacted: false, namingGroups: keyed, now: now)
                 let tallies = try Self.reportTallies(db, query, scope: scope, users: users)
-                made = Report.make(tallies: tallies, cases: Array(cases.values), query: query, sources: sources)
+                made = Report.make(tallies: tallies, cases: cases, query: query, sources: sources)
             } else {
                 let cases = try Self.reportCases(db, p, span: span, scope: scope, users: users, contacted: true, now: now)
-                let contacts = try Self.reportContacts(db, span: span, users: users, cases: cases)
-                made = Report.make(contacts: contacts, cases: Array(cases.values), query: query, sources: sources)
+                let contacts = try Self.reportContacts(db, span: span, users: users,
+                                                       cases: Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
+                made = Report.make(contacts: contacts, cases: cases, query: query, sources: sources)
             }
             return ReportGetReply(from: span.0, to: span.1, groupBy: req.groupBy, scope: query.owner ?? "all", figures: made.figures,
                                   groups: made.groups, unavailable: sources.unavailable)
@@ -93,7 +94,7 @@ extension SQLiteStore {
     /// in it (such a case names its group in a report grouped by key), narrowed to the owner and team asked for and to the
     /// cases the reader may see now.
     static func reportCases(_ db: Database, _ p: Principal, span: (String, String), scope: ReportScope, users: [Int64: ReportUser],
-                            contacted: Bool, namingGroups: Bool = true, now: Date) throws -> [Int64: ReportCase] {
+                            contacted: Bool, namingGroups: Bool = true, now: Date) throws -> [ReportCase] {
         // Positional arguments, in the order their `?` appear in the statement.
         var args: [(any DatabaseValueConvertible)?] = []
         // The cases a figure counts (started, solved, closed, rated in the period) ...
@@ -140,7 +141,9 @@ extension SQLiteStore {
             JOIN report_cases r ON r.case_id = c.id LEFT JOIN case_sla x ON x.case_id = c.id LEFT JOIN case_csat k ON k.case_id = c.id
             """ + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         let reader = Self.reader(p)
-        var out: [Int64: ReportCase] = [:]
+        // An array with an index by id: a month's 100,000 cases are cheaper appended than hashed.
+        var out: [ReportCase] = []
+        var index: [Int64: Int] = [:]
         let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
         while let r = try rows.next() {
             // Columns by position (as selected above): a month's report reads one row per case.
@@ -153,18 +156,19 @@ extension SQLiteStore {
             let ownerId: Int64? = r[1]
             // A case the SLA clocks know is judged by its policy; others by the fixed due time.
             let met: Bool? = (r[17] as Bool?) ?? (r[7] as Bool?) ?? ((r[8] as Bool?) == true ? false : nil)
-            out[id] = ReportCase(id: id, openedAt: r[4], firstInboundAt: r[9], firstInboundChannel: r[10], firstInboundAccount: r[11],
+            index[id] = out.count
+            out.append(ReportCase(id: id, openedAt: r[4], firstInboundAt: r[9], firstInboundChannel: r[10], firstInboundAccount: r[11],
                                  firstResponseAt: r[5], firstResponseBusinessSeconds: r[16], firstResponseMet: met, solvedAt: r[6],
                                  closedAt: r[12], resolvedChannel: r[13], redirected: r[14], owner: ownerId.flatMap { users[$0]?.name },
-                                 team: r[2], handoffs: r[15], csat: r[18], csatAt: r[19])
+                                 team: r[2], handoffs: r[15], csat: r[18], csatAt: r[19]))
         }
-        try Self.addTopics(db, to: &out, span: contacted ? nil : span)
+        try Self.addTopics(db, to: &out, index: index, span: contacted ? nil : span)
         return out
     }
 
     /// The cases' topics. With `span`, only those of the cases that started in it: without topic
     /// groups (the tally path) a topic counts only for cases started in the period (`top_topics`).
-    static func addTopics(_ db: Database, to cases: inout [Int64: ReportCase], span: (String, String)?) throws {
+    static func addTopics(_ db: Database, to cases: inout [ReportCase], index: [Int64: Int], span: (String, String)?) throws {
         guard !cases.isEmpty else { return }
         let rows = if let span {
             try Row.fetchCursor(db, sql: """
@@ -172,9 +176,12 @@ extension SQLiteStore {
                 """, arguments: [span.0, span.1])
         } else {
             try Row.fetchCursor(db, sql: "SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT value FROM json_each(?))",
-                                arguments: [jsonIds(Array(cases.keys))])
+                                arguments: [jsonIds(Array(index.keys))])
         }
-        while let r = try rows.next() { cases[r[0]]?.topics.append(r[1]) }
+        while let r = try rows.next() {
+            let id: Int64 = r[0]
+            if let i = index[id] { cases[i].topics.append(r[1]) }
+        }
     }
 
     /// The contacts of the period, of the cases kept (so a hidden case's contacts are not counted).

@@ -55,7 +55,8 @@ extension Report {
     /// their groups.
     public static func make(tallies: [ReportContactTally], cases: [ReportCase], query q: ReportQuery,
                             sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
-        let keptCases = cases.filter { matches($0, q) }
+        // Without narrowing every case is kept (no copy of a month's cases).
+        let keptCases = q.channel == nil && q.team == nil && q.owner == nil ? cases : cases.filter { matches($0, q) }
         func inPeriod(_ t: ReportContactTally) -> Bool { Double(t.hour) * 3_600 >= q.from && Double(t.hour) * 3_600 < q.to }
         func caseMatches(_ t: ReportContactTally, ignoringChannel: Bool) -> Bool {
             if !ignoringChannel, let channel = q.channel, t.caseFirstChannel != channel { return false }
