@@ -153,9 +153,11 @@ public final class GroupCommitter: Sendable {
                 var outcomes = [Error?](repeating: nil, count: batch.count)
                 for (i, job) in batch.enumerated() {
                     let mark = tx.events.count
+                    tx.reportCases.removeAll()
                     do {
                         try db.inSavepoint {
                             try job.execute(tx)
+                            try ReportRollups.refresh(db, cases: tx.reportCases)
                         }
                     } catch where StorageHealth.isStorageFailure(error) {
                         // SQLite may have rolled back the whole transaction: running the next

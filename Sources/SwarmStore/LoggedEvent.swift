@@ -72,11 +72,16 @@ public final class WriteTx {
     let encoder: JSONEncoder
     /// The triage score's rules (`SQLiteStore.configureQueue`), for re-scoring a case as it changes.
     var queueRules = QueueRules()
+    /// Cases this job changed; their report rollups are recomputed before the job ends (`ReportRollups`).
+    var reportCases = Set<Int64>()
 
     init(db: SQLDB, encoder: JSONEncoder) {
         self.db = db
         self.encoder = encoder
     }
+
+    /// Marks a case whose report rollups must be recomputed (a contact, status, hand-off or owner changed).
+    func touchReport(_ caseId: Int64) { reportCases.insert(caseId) }
 
     /// Appends an event to the log in this transaction; it is fanned out after the commit.
     @discardableResult

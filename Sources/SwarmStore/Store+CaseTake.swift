@@ -19,7 +19,8 @@ extension SQLiteStore {
         case .alreadyYours:
             return (false, false)
         case .take(let opens):
-            try db.execute("UPDATE cases SET owner_id = ?, status = CASE WHEN ? THEN 'open' ELSE status END WHERE id = ?", [p.id, opens, id])
+            try db.execute("UPDATE cases SET owner_id = ?, status = CASE WHEN ? = 1 THEN 'open' ELSE status END WHERE id = ?", [p.id, opens, id])
+            tx.touchReport(id)
             if opens {
                 try addTimeline(tx, customer: row["customer_id"], caseId: id, kind: "status", text: "status new → open (taken by @\(p.name))", by: p.id,
                                 data: .object(["from": .string(CaseStatus.new.rawValue), "to": .string(CaseStatus.open.rawValue)]))

@@ -202,6 +202,7 @@ extension SQLiteStore {
                             by: Int64?, data: JSONValue? = nil, signals: ContactSignals = ContactSignals(), dedicated: Bool? = nil,
                             redirectTo: ContactChannel? = nil) throws -> TimelineEntry {
         let when = at ?? Timestamp.now()
+        if let caseId { tx.touchReport(caseId) }
         let dataJSON = try data.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
         try tx.db.execute("""
             INSERT INTO timeline(customer_id, case_id, kind, at, channel, direction, author, text, external_id, by_user, data,

@@ -2,11 +2,17 @@ import Foundation
 import SwarmCore
 import SwarmProtocol
 
-/// `report.get` (PROTOCOL §26): fills the report records (SwarmCore `Report`) with SQL. Parts of
-/// issue 12 built separately (SLA clocks, topics, redirects, CSAT, duplicates) are read only when
-/// their tables and columns exist (`ReportColumns`), so the figures appear once they are installed.
+/// `report.get` (PROTOCOL §26): fills the report records (SwarmCore `Report`) with SQL. A lead's
+/// report over whole hours reads the hourly contact tallies and one `report_cases` row per case
+/// (`ReportRollupSchema`); an agent's (only the cases they may see now), one grouped by topic or
+/// one starting or ending inside an hour reads every contact of the period instead.
 extension SQLiteStore {
     public func report(_ p: Principal, _ req: ReportGetRequest, now: Date = Date()) async throws -> ReportGetReply {
+        try await report(p, req, now: now, byContacts: false)
+    }
+
+    /// `byContacts` forces the contact-by-contact path (tests and report-bench compare the two).
+    public func report(_ p: Principal, _ req: ReportGetRequest, now: Date, byContacts: Bool) async throws -> ReportGetReply {
         guard p.role != .bot, p.role != .marketing, p.role != .product else {
             throw SwarmError.forbidden("reports are for leads and admins; agents may read their own")
         }
@@ -35,15 +41,33 @@ extension SQLiteStore {
                 teamId = ch.id
                 query.team = ch.name
             }
-            let columns = try ReportColumns.probe(db)
+            // Every part of issue 12 is installed by the migrations, so every figure is recorded.
+            let sources = ReportSources.all
             let span = (Timestamp.format(from), Timestamp.format(to))
             let users = try Self.reportUsers(db)
-            let cases = try Self.reportCases(db, p, span: span, columns: columns, users: users, owner: ownerId, team: teamId, lead: lead, now: now)
-            let contacts = try Self.reportContacts(db, span: span, columns: columns, users: users, cases: cases)
-            let (figures, groups) = Report.make(contacts: contacts, cases: Array(cases.values), query: query, sources: columns.sources)
-            return ReportGetReply(from: span.0, to: span.1, groupBy: req.groupBy, scope: query.owner ?? "all", figures: figures,
-                                  groups: groups, unavailable: columns.sources.unavailable)
+            let scope = ReportScope(owner: ownerId, team: teamId, lead: lead)
+            let made: (figures: ReportFigures, groups: [ReportGroup]?)
+            if lead && !byContacts && Report.talliesSuffice(query) {
+                let keyed = [.channel, .account, .owner].contains(query.groupBy)
+                let cases = try Self.reportCases(db, p, span: span, scope: scope, users: users, contacted: false, namingGroups: keyed, now: now)
+                let tallies = try Self.reportTallies(db, query, scope: scope, users: users)
+                made = Report.make(tallies: tallies, cases: cases, query: query, sources: sources)
+            } else {
+                let cases = try Self.reportCases(db, p, span: span, scope: scope, users: users, contacted: true, now: now)
+                let contacts = try Self.reportContacts(db, span: span, users: users,
+                                                       cases: Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
+                made = Report.make(contacts: contacts, cases: cases, query: query, sources: sources)
+            }
+            return ReportGetReply(from: span.0, to: span.1, groupBy: req.groupBy, scope: query.owner ?? "all", figures: made.figures,
+                                  groups: made.groups, unavailable: sources.unavailable)
         }
+    }
+
+    /// Whose cases a report covers: an owner's, a team's, and all or only those the reader may see.
+    struct ReportScope {
+        var owner: Int64?
+        var team: Int64?
+        var lead: Bool
     }
 
     struct ReportUser {
@@ -64,106 +88,105 @@ extension SQLiteStore {
         "(unixepoch(\(column)) + CAST(substr(\(column), 21, 3) AS INTEGER) / 1000.0)"
     }
 
-    /// Every case with a contact in the period or that started, was solved, closed or rated in it,
-    /// narrowed to the owner and team asked for and to the cases the reader may see now.
-    static func reportCases(_ db: SQLDB, _ p: Principal, span: (String, String), columns: ReportColumns, users: [Int64: ReportUser],
-                            owner: Int64?, team: Int64?, lead: Bool, now: Date) throws -> [Int64: ReportCase] {
-        var ids = """
-            SELECT case_id AS id FROM timeline WHERE kind = 'interaction' AND at >= ?1 AND at < ?2 AND case_id IS NOT NULL
-            UNION SELECT id FROM cases WHERE solved_at >= ?1 AND solved_at < ?2
-            UNION SELECT id FROM cases WHERE created_at >= ?1 AND created_at < ?2
-            UNION SELECT case_id FROM timeline WHERE kind = 'status' AND at >= ?1 AND at < ?2 AND case_id IS NOT NULL
-            """
-        if columns.csat { ids += "\nUNION SELECT case_id FROM case_csat WHERE at >= ?1 AND at < ?2" }
-        var select = """
-            c.id, c.owner_id, c.sla_due_at, ch.name AS team, ch.kind AS channel_kind,
-            \(epoch("c.created_at")) AS opened, \(epoch("c.first_response_at")) AS first_response, \(epoch("c.solved_at")) AS solved,
-            c.first_response_at <= c.sla_due_at AS due_met, c.first_response_at IS NULL AND c.sla_due_at < ?3 AS due_missed,
-            (SELECT COUNT(*) FROM handoffs h WHERE h.case_id = c.id) AS handoffs,
-            (SELECT \(epoch("MAX(s.at)")) FROM timeline s WHERE s.case_id = c.id AND s.kind = 'status' AND json_extract(s.data, '$.to') = 'closed') AS closed,
-            (SELECT s.channel FROM timeline s WHERE s.case_id = c.id AND s.kind = 'interaction' AND s.direction = 'outbound'
-                 AND s.at <= c.solved_at ORDER BY s.at DESC LIMIT 1) AS resolved_channel,
-            EXISTS(SELECT 1 FROM members m WHERE m.channel_id = c.channel_id AND m.user_id = ?4) AS member,
-            EXISTS(SELECT 1 FROM case_swarm w WHERE w.case_id = c.id AND w.user_id = ?4) AS swarmed
-            """
-        if columns.sla {
-            select += """
-                , (SELECT first_response_business_seconds FROM case_sla x WHERE x.case_id = c.id) AS business,
-                (SELECT first_response_met FROM case_sla x WHERE x.case_id = c.id) AS met
+    /// Every case that started, was solved, closed or rated in the period (and, with `contacted`,
+    /// every case with a contact in it), or, with `namingGroups`, that was opened or changed status
+    /// in it (such a case names its group in a report grouped by key), narrowed to the owner and team asked for and to the
+    /// cases the reader may see now.
+    static func reportCases(_ db: SQLDB, _ p: Principal, span: (String, String), scope: ReportScope, users: [Int64: ReportUser],
+                            contacted: Bool, namingGroups: Bool = true, now: Date) throws -> [ReportCase] {
+        // Positional arguments, in the order their `?` appear in the statement.
+        var args: [(any SQLBindable)?] = []
+        // The cases a figure counts (started, solved, closed, rated in the period) ...
+        var parts = [
+            "SELECT case_id AS id FROM report_cases WHERE start_at >= ? AND start_at < ?",
+            "SELECT id FROM cases WHERE solved_at >= ? AND solved_at < ?",
+            "SELECT case_id FROM report_cases WHERE closed_at >= ? AND closed_at < ?",
+            "SELECT case_id FROM case_csat WHERE at >= ? AND at < ?",
+        ]
+        // ... and, for groups by key, those that only name a group (an empty one): opened or
+        // changing status in the period, or with a contact in it (the tallies name those).
+        if namingGroups {
+            parts.append("SELECT id FROM cases WHERE created_at >= ? AND created_at < ?")
+            parts.append("SELECT case_id FROM timeline WHERE kind = 'status' AND at >= ? AND at < ? AND case_id IS NOT NULL")
+        }
+        if contacted { parts.append("SELECT case_id FROM timeline WHERE kind = 'interaction' AND at >= ? AND at < ? AND case_id IS NOT NULL") }
+        for _ in parts { args += [span.0, span.1] }
+        args.append(Timestamp.format(now))
+        // Leads and admins see every case; anyone else counts only the cases they may see now.
+        let visibility: String
+        if scope.lead {
+            visibility = "0 AS member, 0 AS swarmed"
+        } else {
+            visibility = """
+                EXISTS(SELECT 1 FROM members m WHERE m.channel_id = c.channel_id AND m.user_id = ?) AS member,
+                EXISTS(SELECT 1 FROM case_swarm w WHERE w.case_id = c.id AND w.user_id = ?) AS swarmed
                 """
+            args += [p.id, p.id]
         }
-        if columns.redirects {
-            select += ", EXISTS(SELECT 1 FROM timeline r WHERE r.case_id = c.id AND r.kind = 'interaction' AND r.redirect_to IS NOT NULL) AS redirected"
-        }
-        if columns.csat {
-            select += ", (SELECT score FROM case_csat k WHERE k.case_id = c.id) AS csat, (SELECT \(epoch("k.at")) FROM case_csat k WHERE k.case_id = c.id) AS csat_at"
-        }
+        let select = """
+            c.id, c.owner_id, ch.name AS team, ch.kind AS channel_kind,
+            \(epoch("c.created_at")) AS opened, \(epoch("c.first_response_at")) AS first_response, \(epoch("c.solved_at")) AS solved,
+            c.first_response_at <= c.sla_due_at AS due_met, c.first_response_at IS NULL AND c.sla_due_at < ? AS due_missed,
+            \(epoch("r.first_inbound_at")) AS first_inbound, r.first_channel, r.first_account,
+            \(epoch("r.closed_at")) AS closed, r.resolved_channel, r.redirected, r.handoffs,
+            x.first_response_business_seconds AS business, x.first_response_met AS met,
+            k.score AS csat, \(epoch("k.at")) AS csat_at, \(visibility)
+            """
         var conditions: [String] = []
-        var args: [(any SQLBindable)?] = [span.0, span.1, Timestamp.format(now), p.id]
-        if let owner { conditions.append("c.owner_id = ?"); args.append(owner) }
-        if let team { conditions.append("c.channel_id = ?"); args.append(team) }
-        let sql = "WITH ids AS (\(ids)) SELECT \(select) FROM ids JOIN cases c ON c.id = ids.id JOIN channels ch ON ch.id = c.channel_id"
-            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        if let owner = scope.owner { conditions.append("c.owner_id = ?"); args.append(owner) }
+        if let team = scope.team { conditions.append("c.channel_id = ?"); args.append(team) }
+        let sql = """
+            WITH ids AS (\(parts.joined(separator: "\nUNION "))) SELECT \(select) FROM ids JOIN cases c ON c.id = ids.id JOIN channels ch ON ch.id = c.channel_id
+            JOIN report_cases r ON r.case_id = c.id LEFT JOIN case_sla x ON x.case_id = c.id LEFT JOIN case_csat k ON k.case_id = c.id
+            """ + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         let reader = Self.reader(p)
-        var out: [Int64: ReportCase] = [:]
+        // An array with an index by id: a month's 100,000 cases are cheaper appended than hashed.
+        var out: [ReportCase] = []
+        var index: [Int64: Int] = [:]
         var rows = try db.fetchCursor(sql, SQLArguments(args))
         while let r = try rows.next() {
-            // Leads and admins see every case; anyone else counts only the cases they may see now.
-            if !lead {
-                let facts = CaseVisibility.Facts(channelKind: ChannelKind(rawValue: r["channel_kind"]) ?? .private, channelName: r["team"],
-                                                 isMember: r["member"], isSwarmed: r["swarmed"])
+            // Columns by position (as selected above): a month's report reads one row per case.
+            if !scope.lead {
+                let facts = CaseVisibility.Facts(channelKind: ChannelKind(rawValue: r[3]) ?? .private, channelName: r[2],
+                                                 isMember: r[20], isSwarmed: r[21])
                 guard CaseVisibility.maySee(reader, facts) else { continue }
             }
-            let id: Int64 = r["id"]
-            let ownerId: Int64? = r["owner_id"]
-            var met: Bool? = (r["due_met"] as Bool?) ?? ((r["due_missed"] as Bool?) == true ? false : nil)
-            var business: Double?
-            if columns.sla {
-                business = r["business"]
-                // A case the SLA clocks know is judged by its policy; others by the fixed due time.
-                if let m: Bool = r["met"] { met = m }
-            }
-            out[id] = ReportCase(id: id, openedAt: r["opened"], firstResponseAt: r["first_response"], firstResponseBusinessSeconds: business,
-                                 firstResponseMet: met, solvedAt: r["solved"], closedAt: r["closed"], resolvedChannel: r["resolved_channel"],
-                                 redirected: columns.redirects ? (r["redirected"] as Bool?) : nil,
-                                 owner: ownerId.flatMap { users[$0]?.name }, team: r["team"], handoffs: r["handoffs"],
-                                 csat: columns.csat ? r["csat"] : nil, csatAt: columns.csat ? r["csat_at"] : nil)
+            let id: Int64 = r[0]
+            let ownerId: Int64? = r[1]
+            // A case the SLA clocks know is judged by its policy; others by the fixed due time.
+            let met: Bool? = (r[17] as Bool?) ?? (r[7] as Bool?) ?? ((r[8] as Bool?) == true ? false : nil)
+            index[id] = out.count
+            out.append(ReportCase(id: id, openedAt: r[4], firstInboundAt: r[9], firstInboundChannel: r[10], firstInboundAccount: r[11],
+                                 firstResponseAt: r[5], firstResponseBusinessSeconds: r[16], firstResponseMet: met, solvedAt: r[6],
+                                 closedAt: r[12], resolvedChannel: r[13], redirected: r[14], owner: ownerId.flatMap { users[$0]?.name },
+                                 team: r[2], handoffs: r[15], csat: r[18], csatAt: r[19]))
         }
-        try Self.addFirstInbound(db, to: &out)
-        if columns.topics { try Self.addTopics(db, to: &out) }
+        try Self.addTopics(db, to: &out, index: index, span: contacted ? nil : span)
         return out
     }
 
-    /// The customer's first inbound contact of each case (its start, channel and account).
-    static func addFirstInbound(_ db: SQLDB, to cases: inout [Int64: ReportCase]) throws {
+    /// The cases' topics. With `span`, only those of the cases that started in it: without topic
+    /// groups (the tally path) a topic counts only for cases started in the period (`top_topics`).
+    static func addTopics(_ db: SQLDB, to cases: inout [ReportCase], index: [Int64: Int], span: (String, String)?) throws {
         guard !cases.isEmpty else { return }
-        // SQLite returns the other columns of the row holding MIN(at).
-        var rows = try db.fetchCursor("""
-            SELECT case_id, \(epoch("MIN(at)")) AS first, channel, account FROM timeline
-            WHERE case_id IN (\(db.jsonIntegers())) AND kind = 'interaction' AND direction = 'inbound' GROUP BY case_id
-            """, [jsonIds(Array(cases.keys))])
+        var rows = if let span {
+            try db.fetchCursor("""
+                SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT case_id FROM report_cases WHERE start_at >= ? AND start_at < ?)
+                """, [span.0, span.1])
+        } else {
+            try db.fetchCursor("SELECT case_id, topic FROM case_topics WHERE case_id IN (\(db.jsonIntegers()))", [jsonIds(Array(index.keys))])
+        }
         while let r = try rows.next() {
-            let id: Int64 = r["case_id"]
-            cases[id]?.firstInboundAt = r["first"]
-            cases[id]?.firstInboundChannel = r["channel"]
-            cases[id]?.firstInboundAccount = r["account"]
+            let id: Int64 = r[0]
+            if let i = index[id] { cases[i].topics.append(r[1]) }
         }
     }
 
-    static func addTopics(_ db: SQLDB, to cases: inout [Int64: ReportCase]) throws {
-        guard !cases.isEmpty else { return }
-        var rows = try db.fetchCursor("SELECT case_id, topic FROM case_topics WHERE case_id IN (\(db.jsonIntegers()))", [jsonIds(Array(cases.keys))])
-        while let r = try rows.next() { cases[r["case_id"]]?.topics.append(r["topic"]) }
-    }
-
     /// The contacts of the period, of the cases kept (so a hidden case's contacts are not counted).
-    static func reportContacts(_ db: SQLDB, span: (String, String), columns: ReportColumns, users: [Int64: ReportUser],
+    static func reportContacts(_ db: SQLDB, span: (String, String), users: [Int64: ReportUser],
                                cases: [Int64: ReportCase]) throws -> [ReportContact] {
-        var extra = ""
-        if columns.redirects { extra += ", redirect_to" }
-        if columns.duplicates { extra += ", duplicate_of" }
         var rows = try db.fetchCursor("""
-            SELECT case_id, \(epoch("at")) AS at, direction, channel, account, dedicated, by_user\(extra)
+            SELECT case_id, \(epoch("at")) AS at, direction, channel, account, dedicated, by_user, redirect_to, duplicate_of
             FROM timeline INDEXED BY timeline_contacts_at WHERE kind = 'interaction' AND at >= ? AND at < ?
             """, [span.0, span.1])
         var out: [ReportContact] = []
@@ -176,37 +199,11 @@ extension SQLiteStore {
                 let by: Int64? = r["by_user"]
                 responder = by.flatMap { users[$0] }.flatMap { $0.isBot ? nil : $0.name } ?? theCase.owner
             }
-            let redirectTo: String? = columns.redirects ? r["redirect_to"] : nil
+            let redirectTo: String? = r["redirect_to"]
             out.append(ReportContact(at: r["at"], channel: r["channel"] ?? "unknown", account: r["account"], dedicated: r["dedicated"] ?? false,
                                      direction: direction, caseId: caseId, responder: responder, isRedirect: redirectTo != nil,
-                                     redirectTo: redirectTo, isDuplicate: columns.duplicates && (r["duplicate_of"] as Int64?) != nil))
+                                     redirectTo: redirectTo, isDuplicate: (r["duplicate_of"] as Int64?) != nil))
         }
         return out
-    }
-}
-
-/// Which tables and columns of the separately built parts exist in this database. Probed per
-/// report (two cheap catalogue reads), so a database migrated while the server runs is seen at once.
-struct ReportColumns {
-    var sla = false
-    var topics = false
-    var csat = false
-    var redirects = false
-    var duplicates = false
-
-    static func probe(_ db: SQLDB) throws -> ReportColumns {
-        let tables = Set(try db.fetchAll(String.self, "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('case_sla', 'case_topics', 'case_csat')"))
-        let timeline = Set(try db.fetchAll(String.self, "SELECT name FROM pragma_table_info('timeline')"))
-        var c = ReportColumns()
-        c.sla = tables.contains("case_sla")
-        c.topics = tables.contains("case_topics")
-        c.csat = tables.contains("case_csat")
-        c.redirects = timeline.contains("redirect_to")
-        c.duplicates = timeline.contains("duplicate_of")
-        return c
-    }
-
-    var sources: ReportSources {
-        ReportSources(businessHours: sla, duplicates: duplicates, redirects: redirects, topics: topics, csat: csat)
     }
 }

@@ -151,6 +151,7 @@ extension SQLiteStore {
             let now = Timestamp.now()
             try db.execute("UPDATE cases SET owner_id = ?, status = CASE WHEN status = 'new' AND ? IS NOT NULL THEN 'open' ELSE status END, updated_at = ? WHERE id = ?", [toUser, toUser, now, caseId])
             try db.execute("INSERT INTO handoffs(case_id, from_user, to_user, to_channel, skill, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)", [caseId, from, toUser, toChannel?.id, skill, note, now])
+            tx.touchReport(caseId)
             let handoff = try Self.handoffs(db, caseId: caseId).last!
             let caseChannel = try Rows.channel(db, ref: Ids.make(.channel, row["channel_id"]))
             // The new owner can read and post in the thread from now on.

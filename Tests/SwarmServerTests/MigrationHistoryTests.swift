@@ -26,6 +26,7 @@ struct MigrationHistoryTests {
         ("v10-care", "746853a77f76b1d48ff9884a085121e1a96d713f5e865183e8841ac31062a405"),
         ("v11-queue", "5f5301ae607f7008245e3713a2481d99db592f47fd60eba847ad8a1747d6bee4"),
         ("v12-reports", "2d48186b637b356e6d6e23a12e0a00abe60c49d482f5b17d7139b26f084d8af5"),
+        ("v13-report-rollups", "7fcfe9bac82d2bf9ac6ca8fbb739cd9bd4a1a5308ae4da1cfdad2ce70d236b85"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.

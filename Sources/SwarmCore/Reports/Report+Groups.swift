@@ -9,20 +9,41 @@ extension Report {
                        query q: ReportQuery, sources: ReportSources) -> [ReportGroup] {
         switch by {
         case .hour, .day:
-            return timeGroups(by == .hour ? 3_600 : 86_400, contacts: contacts, cases: cases, query: q, sources: sources)
-        case .channel, .owner, .topic, .account:
-            var groupedContacts: [String: [ReportContact]] = [:]
-            var groupedCases: [String: [ReportCase]] = [:]
+            let size = by == .hour ? 3_600.0 : 86_400
+            var totals: [Int64: ContactTotals] = [:]
             for c in contacts {
-                for key in keys(by, contact: c, theCase: c.caseId.flatMap { byId[$0] }) { groupedContacts[key, default: []].append(c) }
+                guard let b = bucket(c.at, size, q) else { continue }
+                totals[b, default: ContactTotals()].add(c)
             }
-            for c in cases { for key in keys(by, theCase: c) { groupedCases[key, default: []].append(c) } }
-            let all = Set(groupedContacts.keys).union(groupedCases.keys)
-            return all.map { key in
-                ReportGroup(key: key, figures: figures(contacts: groupedContacts[key] ?? [], cases: groupedCases[key] ?? [],
-                                                       from: q.from, to: q.to, sources: sources))
-            }.sorted { ($0.figures.inbound, $0.figures.cases, $1.key) > ($1.figures.inbound, $1.figures.cases, $0.key) }
+            return timeGroups(size, totals: totals, cases: cases, query: q, sources: sources)
+        case .channel, .owner, .topic, .account:
+            var totals: [String: ContactTotals] = [:]
+            for c in contacts {
+                // A contact outside the period still names its group (with nothing counted in it).
+                let counted = c.at >= q.from && c.at < q.to
+                for key in keys(by, contact: c, theCase: c.caseId.flatMap { byId[$0] }) {
+                    if counted { totals[key, default: ContactTotals()].add(c) } else if totals[key] == nil { totals[key] = ContactTotals() }
+                }
+            }
+            return keyedGroups(by, totals: totals, caseKeys: [], cases: cases, query: q, sources: sources)
         }
+    }
+
+    /// One group per key of a contact or a case, the busiest first.
+    static func keyedGroups(_ by: ReportGrouping, totals: [String: ContactTotals], caseKeys: Set<String>, cases: [ReportCase],
+                            query q: ReportQuery, sources: ReportSources) -> [ReportGroup] {
+        var groupedCases: [String: [ReportCase]] = [:]
+        for c in cases { for key in keys(by, theCase: c) { groupedCases[key, default: []].append(c) } }
+        let all = Set(totals.keys).union(groupedCases.keys).union(caseKeys)
+        return all.map { key in
+            ReportGroup(key: key, figures: figures(totals[key] ?? ContactTotals(), cases: groupedCases[key] ?? [], from: q.from, to: q.to, sources: sources))
+        }.sorted { ($0.figures.inbound, $0.figures.cases, $1.key) > ($1.figures.inbound, $1.figures.cases, $0.key) }
+    }
+
+    /// The hour or day (since 1970) of a time inside the period, or nil.
+    static func bucket(_ t: Double?, _ size: Double, _ q: ReportQuery) -> Int64? {
+        guard let t, t >= q.from, t < q.to else { return nil }
+        return Int64((t / size).rounded(.down))
     }
 
     static func keys(_ by: ReportGrouping, contact c: ReportContact, theCase: ReportCase?) -> [String] {
@@ -47,20 +68,14 @@ extension Report {
     /// Every hour or day of the period in order, empty ones included (charts need them). Each
     /// record goes to the buckets of its own times, so a case solved a day after it started counts
     /// as started in one and solved in the other, exactly as in separate reports for the two days.
-    static func timeGroups(_ size: Double, contacts: [ReportContact], cases: [ReportCase], query q: ReportQuery,
+    static func timeGroups(_ size: Double, totals: [Int64: ContactTotals], cases: [ReportCase], query q: ReportQuery,
                            sources: ReportSources) -> [ReportGroup] {
         let first = Int64((q.from / size).rounded(.down))
         let last = Int64((q.to / size).rounded(.up)) - 1
         guard last >= first else { return [] }
-        func bucket(_ t: Double?) -> Int64? {
-            guard let t, t >= q.from, t < q.to else { return nil }
-            return Int64((t / size).rounded(.down))
-        }
-        var groupedContacts: [Int64: [ReportContact]] = [:]
         var groupedCases: [Int64: [ReportCase]] = [:]
-        for c in contacts { if let b = bucket(c.at) { groupedContacts[b, default: []].append(c) } }
         for c in cases {
-            for b in Set([bucket(c.start), bucket(c.solvedAt), bucket(c.closedAt), bucket(c.csatAt)].compactMap { $0 }) {
+            for b in Set([bucket(c.start, size, q), bucket(c.solvedAt, size, q), bucket(c.closedAt, size, q), bucket(c.csatAt, size, q)].compactMap { $0 }) {
                 groupedCases[b, default: []].append(c)
             }
         }
@@ -68,7 +83,14 @@ extension Report {
             let start = max(q.from, Double(b) * size)
             let end = min(q.to, Double(b + 1) * size)
             return ReportGroup(key: Timestamp.format(Date(timeIntervalSince1970: Double(b) * size)),
-                               figures: figures(contacts: groupedContacts[b] ?? [], cases: groupedCases[b] ?? [], from: start, to: end, sources: sources))
+                               figures: figures(totals[b] ?? ContactTotals(), cases: groupedCases[b] ?? [], from: start, to: end, sources: sources))
         }
+    }
+}
+
+extension Report.ContactTotals {
+    mutating func add(_ c: ReportContact) {
+        add(direction: c.direction, channel: c.channel, account: c.account, dedicated: c.dedicated, isDuplicate: c.isDuplicate,
+            answered: c.answered, responder: c.responder, hour: Int64((c.at / 3600).rounded(.down)))
     }
 }

@@ -46,39 +46,16 @@ public enum Report {
     /// The figures over one period (the report's, or one hour or day of it).
     public static func figures(contacts: [ReportContact], cases: [ReportCase], from: Double, to: Double, sources: ReportSources) -> ReportFigures {
         func inPeriod(_ t: Double?) -> Bool { t.map { $0 >= from && $0 < to } ?? false }
-        var f = ReportFigures()
+        var totals = ContactTotals()
+        for c in contacts where inPeriod(c.at) { totals.add(c) }
+        return figures(totals, cases: cases, from: from, to: to, sources: sources)
+    }
 
-        // Contacts: volume, duplicates, responses, response rate, agent-hours.
-        var byChannel: [String: Int] = [:]
-        var byAccount: [String: (dedicated: Bool, count: Int)] = [:]
-        var duplicates = 0, answered = 0, credited = 0
-        var agentHours = Set<AgentHour>()
-        for c in contacts where inPeriod(c.at) {
-            switch c.direction {
-            case .inbound:
-                if c.isDuplicate { duplicates += 1; continue }
-                f.inbound += 1
-                byChannel[c.channel, default: 0] += 1
-                if let account = c.account {
-                    let old = byAccount[account] ?? (false, 0)
-                    byAccount[account] = (old.dedicated || c.dedicated, old.count + 1)
-                }
-                if c.answered { answered += 1 }
-            case .outbound:
-                f.responses += 1
-                if let who = c.responder {
-                    credited += 1
-                    agentHours.insert(AgentHour(agent: who, hour: Int64((c.at / 3600).rounded(.down))))
-                }
-            }
-        }
-        f.inboundByChannel = byChannel.map { ChannelVolume(channel: $0.key, count: $0.value) }
-            .sorted { ($0.count, $1.channel) > ($1.count, $0.channel) }
-        f.inboundByAccount = byAccount.map { AccountVolume(account: $0.key, dedicated: $0.value.dedicated, count: $0.value.count) }
-            .sorted { ($0.count, $1.account) > ($1.count, $0.account) }
-        f.duplicates = sources.duplicates ? duplicates : nil
-        f.responseRate = ReportStats.ratio(answered, of: f.inbound)
-        f.agentHours = agentHours.count
+    /// The figures over one period from its contacts' totals (`ContactTotals`) and its cases.
+    static func figures(_ totals: ContactTotals, cases: [ReportCase], from: Double, to: Double, sources: ReportSources) -> ReportFigures {
+        func inPeriod(_ t: Double?) -> Bool { t.map { $0 >= from && $0 < to } ?? false }
+        var f = ReportFigures()
+        let credited = totals.apply(to: &f, sources: sources)
 
         // Cases that started in the period: first response, SLA, hand-offs, topics.
         let started = cases.filter { inPeriod($0.start) }
@@ -118,10 +95,5 @@ public enum Report {
                                 satisfied: ReportStats.ratio(scores.filter { $0 >= 4 }.count, of: scores.count).share)
         }
         return f
-    }
-
-    struct AgentHour: Hashable {
-        var agent: String
-        var hour: Int64
     }
 }

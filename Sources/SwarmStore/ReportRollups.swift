@@ -1,0 +1,100 @@
+
+/// Keeps the report rollups (`ReportRollupSchema`) equal to what the report would read from the
+/// timeline. Every write job marks the cases it touched (`WriteTx.touchReport`); before the job
+/// ends their rows are recomputed from the case's timeline here, so whatever changed (a contact,
+/// its duplicate mark, a status, a hand-off, the owner) is reflected without each writer knowing
+/// which figure it feeds. The same SQL fills the tables from scratch in the migration.
+enum ReportRollups {
+    /// The key columns of a contact tally, in table order.
+    static let keys = "hour, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id, answer_hour"
+
+    /// Recomputes the rollups of these cases.
+    static func refresh(_ db: SQLDB, cases ids: some Sequence<Int64>) throws {
+        for id in ids {
+            // Take the case's old share out of the hourly totals, then drop the totals it emptied.
+            try db.execute("""
+                INSERT INTO report_contact_hours(\(keys), n) SELECT \(keys), -n FROM report_case_contacts WHERE case_id = ?
+                ON CONFLICT(\(keys)) DO UPDATE SET n = report_contact_hours.n + excluded.n
+                """, [id])
+            try db.execute("""
+                DELETE FROM report_contact_hours WHERE n = 0 AND hour IN (SELECT hour FROM report_case_contacts WHERE case_id = ?)
+                """, [id])
+            try db.execute("DELETE FROM report_case_contacts WHERE case_id = ?", [id])
+            try db.execute(caseSQL("= ?"), [id])
+            try db.execute(contactsSQL("= ?"), [id])
+            try db.execute("""
+                INSERT INTO report_contact_hours(\(keys), n) SELECT \(keys), n FROM report_case_contacts WHERE case_id = ?
+                ON CONFLICT(\(keys)) DO UPDATE SET n = report_contact_hours.n + excluded.n
+                """, [id])
+        }
+    }
+
+    /// Fills the rollups from every case's timeline (the migration's backfill; benchmarks that
+    /// write rows straight into the tables call it too).
+    static func rebuild(_ db: SQLDB) throws {
+        for table in ["report_contact_hours", "report_case_contacts", "report_cases"] { try db.execute("DELETE FROM \(table)") }
+        try db.execute(caseSQL("IS NOT NULL"))
+        try db.execute(contactsSQL("IS NOT NULL"))
+        try db.execute("INSERT INTO report_contact_hours(\(keys), n) SELECT \(keys), SUM(n) FROM report_case_contacts GROUP BY \(keys)")
+    }
+
+    /// Upserts `report_cases` for the cases whose id matches `condition` (`= ?` or `IS NOT NULL`).
+    /// The case starts at its first inbound contact (earliest, then first written).
+    static func caseSQL(_ condition: String) -> String {
+        """
+        INSERT INTO report_cases(case_id, start_at, first_inbound_at, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs)
+        SELECT c.id, COALESCE(f.at, c.created_at), f.at, f.channel, f.account,
+            (SELECT MAX(s.at) FROM timeline s WHERE s.case_id = c.id AND s.kind = 'status' AND json_extract(s.data, '$.to') = 'closed'),
+            (SELECT s.channel FROM timeline s WHERE s.case_id = c.id AND s.kind = 'interaction' AND s.direction = 'outbound'
+                 AND s.at <= c.solved_at ORDER BY s.at DESC, s.id DESC LIMIT 1),
+            CASE WHEN EXISTS(SELECT 1 FROM timeline r WHERE r.case_id = c.id AND r.kind = 'interaction' AND r.redirect_to IS NOT NULL) THEN 1 ELSE 0 END,
+            (SELECT COUNT(*) FROM handoffs h WHERE h.case_id = c.id)
+        FROM cases c
+        LEFT JOIN timeline f ON f.id = (SELECT i.id FROM timeline i WHERE i.case_id = c.id AND i.kind = 'interaction' AND i.direction = 'inbound'
+                                        ORDER BY i.at, i.id LIMIT 1)
+        WHERE c.id \(condition)
+        ON CONFLICT(case_id) DO UPDATE SET start_at = excluded.start_at, first_inbound_at = excluded.first_inbound_at,
+            first_channel = excluded.first_channel, first_account = excluded.first_account, closed_at = excluded.closed_at,
+            resolved_channel = excluded.resolved_channel, redirected = excluded.redirected, handoffs = excluded.handoffs
+        """
+    }
+
+    /// Inserts `report_case_contacts` for the cases whose id matches `condition`, with the
+    /// contact rules of the report: no direction counts as inbound, no channel as `unknown`; a
+    /// response is credited to who sent it, or to the case's owner when a bot (or no one) did;
+    /// an inbound contact is answered by the case's first response sent at or after it.
+    static func contactsSQL(_ condition: String) -> String {
+        """
+        INSERT INTO report_case_contacts(case_id, \(keys), n)
+        SELECT case_id, \(keys), COUNT(*) FROM (
+            SELECT x.case_id, x.hour, c.channel_id AS team_id, COALESCE(c.owner_id, 0) AS owner_id,
+                COALESCE(r.first_channel, '') AS first_channel, COALESCE(r.first_account, '') AS first_account,
+                x.channel, x.account, x.dedicated, x.direction, x.duplicate,
+                CASE WHEN x.direction = 'outbound' THEN COALESCE(CASE WHEN u.role <> 'bot' THEN x.by_user END, c.owner_id, 0) ELSE 0 END AS responder_id,
+                CASE WHEN x.direction = 'inbound' AND x.next_response IS NOT NULL THEN unixepoch(x.next_response) / 3600 ELSE -1 END AS answer_hour
+            FROM (
+                SELECT t.case_id, unixepoch(t.at) / 3600 AS hour, COALESCE(t.channel, 'unknown') AS channel, COALESCE(t.account, '') AS account,
+                    CASE WHEN t.dedicated THEN 1 ELSE 0 END AS dedicated,
+                    CASE WHEN t.direction = 'outbound' THEN 'outbound' ELSE 'inbound' END AS direction,
+                    CASE WHEN t.duplicate_of IS NULL THEN 0 ELSE 1 END AS duplicate, t.by_user,
+                    MIN(CASE WHEN t.direction = 'outbound' THEN t.at END)
+                        OVER (PARTITION BY t.case_id ORDER BY t.at RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_response
+                FROM timeline t WHERE t.kind = 'interaction' AND t.case_id \(condition)
+            ) x
+            JOIN cases c ON c.id = x.case_id
+            JOIN channels ch ON ch.id = c.channel_id
+            LEFT JOIN report_cases r ON r.case_id = x.case_id
+            LEFT JOIN users u ON u.id = x.by_user
+        ) y
+        GROUP BY case_id, \(keys)
+        """
+    }
+}
+
+extension SQLiteStore {
+    /// Refills the report rollups from the whole timeline, as the migration does (for benchmarks
+    /// that write rows straight into the tables).
+    public func rebuildReportRollups() async throws {
+        try await backend.write { try ReportRollups.rebuild($0) }
+    }
+}
