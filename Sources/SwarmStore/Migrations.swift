@@ -110,6 +110,7 @@ enum Migrations {
         m.registerMigration("v10-care", migrate: CareSchema.create)
         m.registerMigration("v11-queue", migrate: QueueSchema.create)
         m.registerMigration("v12-reports", migrate: ReportSchema.create)
+        m.registerMigration("v14-queue-speed", migrate: QueueSchema.speedUp)
         return m
     }
 }

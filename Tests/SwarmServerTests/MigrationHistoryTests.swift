@@ -26,6 +26,7 @@ struct MigrationHistoryTests {
         ("v10-care", "746853a77f76b1d48ff9884a085121e1a96d713f5e865183e8841ac31062a405"),
         ("v11-queue", "5f5301ae607f7008245e3713a2481d99db592f47fd60eba847ad8a1747d6bee4"),
         ("v12-reports", "2d48186b637b356e6d6e23a12e0a00abe60c49d482f5b17d7139b26f084d8af5"),
+        ("v14-queue-speed", "2f89224eca7d35dc2230a3a3544f75801fcc7b70731e22fced14533c9651ca17"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.
