@@ -34,7 +34,7 @@ extension SQLiteStore {
         var sight = QueueSight(reader: filter.reader)
         var ranking = QueueRanking<QueueCandidate>(limit: limit, maxTimed: weights.maxTimedPoints)
 
-        /// Scores one row and offers it; returns its waiting start (nil: not waiting or paused).
+        /// Scores one row the reader may see (and, for `queue.next`, may take) and offers it.
         func consider(_ row: Row) throws {
             let id: Int64 = row[0]
             guard !ranking.contains(id), try sight.sees(db, caseId: id, channel: row[4]) else { return }
