@@ -111,6 +111,7 @@ enum Migrations {
         m.registerMigration("v11-queue", migrate: QueueSchema.create)
         m.registerMigration("v12-reports", migrate: ReportSchema.create)
         m.registerMigration("v13-report-rollups", migrate: ReportRollupSchema.create)
+        m.registerMigration("v14-queue-speed", migrate: QueueSchema.speedUp)
         return m
     }
 }

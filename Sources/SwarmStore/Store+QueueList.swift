@@ -3,9 +3,8 @@ import SwarmCore
 import SwarmProtocol
 
 /// Reading the triage queue (`queue.list`) and taking from it (`queue.next`), PROTOCOL §22.
-/// Candidates are read in stored-score order from `case_queue_stored` and scored with the time
-/// parts at `now`; `QueueRanking` stops the read once no remaining case could enter the top.
-/// The longest-waiting cases and the nearest deadlines are offered first, so that bar rises early.
+/// The ranking itself (which rows are read, and why no others can enter) is `rankQueue`, in
+/// `Store+QueueRank.swift`.
 extension SQLiteStore {
     public static let queueRefreshSeconds = 30
 
@@ -84,7 +83,7 @@ extension SQLiteStore {
         var callerSkills: [String] = []
         var knownSkills: Set<String> = []
 
-        /// The SQL narrowing (the visibility rule itself is applied to each candidate after).
+        /// The SQL narrowing (the visibility rule itself is applied per channel after: `QueueSight`).
         func sql() -> (String, [(any SQLBindable)?]) {
             var conditions = ["q.queued = 1"]
             var args: [(any SQLBindable)?] = []
@@ -109,78 +108,6 @@ extension SQLiteStore {
             default: break
             }
             return (conditions.joined(separator: " AND "), args)
-        }
-    }
-
-    private static let queueSelect = """
-        SELECT q.case_id, q.stored, q.parts, q.waiting_since, q.paused, c.sla_due_at, c.first_response_at, c.tags,
-               ch.kind AS channel_kind, ch.name AS channel_name,
-               EXISTS(SELECT 1 FROM members m WHERE m.channel_id = q.channel_id AND m.user_id = ?) AS member,
-               EXISTS(SELECT 1 FROM case_swarm s WHERE s.case_id = q.case_id AND s.user_id = ?) AS swarmed
-        FROM case_queue q JOIN cases c ON c.id = q.case_id JOIN channels ch ON ch.id = q.channel_id
-        """
-
-    struct Scored {
-        /// The stored parts as JSON, decoded only for the cases that make the top.
-        var storedParts: String
-        var timed: [QueueScorePart]
-        var waitingSince: String?
-        var waitingSeconds: Int
-        var slaDue: String?
-        var slaSecondsLeft: Int?
-    }
-
-    /// The best `limit` cases of the filter at `now`, best first.
-    static func rankQueue(_ db: SQLDB, _ filter: QueueFilter, limit: Int, now: Date, rules: QueueRules) throws -> [QueueItem] {
-        let (conditions, args) = filter.sql()
-        let who = reader(filter.reader)
-        var ranking = QueueRanking<Scored>(limit: limit, maxTimed: rules.weights.maxTimedPoints)
-        let decoder = JSONDecoder()
-        func consider(_ row: SQLRow) throws {
-            let id: Int64 = row["case_id"]
-            guard !ranking.contains(id) else { return }
-            let facts = CaseVisibility.Facts(channelKind: ChannelKind(rawValue: row["channel_kind"]) ?? .private, channelName: row["channel_name"],
-                                             isMember: row["member"], isSwarmed: row["swarmed"])
-            guard CaseVisibility.maySee(who, facts) else { return }
-            if filter.forTaking {
-                let tags = decodeList(row["tags"])
-                guard QueueRouting.skillAllows(caseTags: tags, callerSkills: filter.callerSkills, knownSkills: filter.knownSkills) else { return }
-            }
-            let stored: Int = row["stored"]
-            let waitingSince: String? = row["waiting_since"]
-            let due: String? = row["sla_due_at"]
-            let dueDate = due.flatMap(Timestamp.parse)
-            let clock = QueueScore.Clock(waitingSince: waitingSince.flatMap(Timestamp.parse), slaDue: dueDate,
-                                         firstResponsePending: (row["first_response_at"] as String?) == nil, paused: row["paused"])
-            let timed = QueueScore.timed(clock, now: now, rules.weights)
-            let waited = clock.paused ? 0 : clock.waitingSince.map { max(0, Int(now.timeIntervalSince($0))) } ?? 0
-            // `stored` is the sum of the stored parts (refreshQueue keeps them together).
-            ranking.offer(caseId: id, score: stored + QueueScore.total(timed), waitingSeconds: waited,
-                          payload: Scored(storedParts: row["parts"], timed: timed, waitingSince: waitingSince, waitingSeconds: waited, slaDue: due,
-                                          slaSecondsLeft: dueDate.map { Int($0.timeIntervalSince(now).rounded(.down)) }))
-        }
-        let base = [filter.reader.id, filter.reader.id] + args
-        // Seeds: the longest waits and the nearest deadlines carry the biggest time parts.
-        // Each walks its own index (`case_queue_waiting`, `cases_open_due`) for a few rows; the
-        // nearest deadlines are taken before the filters (seeds only raise the bar early).
-        let seeds = ["q.waiting_since IS NOT NULL ORDER BY q.waiting_since LIMIT ?",
-                     "q.case_id IN (SELECT id FROM cases INDEXED BY cases_open_due WHERE status IN ('new', 'open', 'pending') ORDER BY sla_due_at LIMIT ?)"]
-        for seed in seeds {
-            let rows = try db.fetchAll(queueSelect + " WHERE \(conditions) AND \(seed)", SQLArguments(base + [limit * 4]))
-            for row in rows { try consider(row) }
-        }
-        var cursor = try db.fetchCursor(queueSelect + " WHERE \(conditions) ORDER BY q.stored DESC, q.case_id", SQLArguments(base))
-        while let row = try cursor.next() {
-            guard ranking.mayEnter(storedScore: row["stored"]) else { break }
-            try consider(row)
-        }
-        return try ranking.entries.map { entry in
-            let model = try caseModel(db, try caseRow(db, ref: Ids.make(.case, entry.caseId)))
-            let s = entry.payload
-            let stored = (try? decoder.decode([QueueScorePart].self, from: Data(s.storedParts.utf8))) ?? []
-            let parts = QueueScore.ordered(stored + s.timed)
-            return QueueItem(caseInfo: model, score: entry.score, parts: parts, why: QueueScore.explain(parts), waitingSince: s.waitingSince,
-                             waitingSeconds: s.waitingSeconds, slaDue: s.slaDue, slaSecondsLeft: s.slaSecondsLeft)
         }
     }
 }

@@ -99,6 +99,34 @@ struct QueueScoreTests {
         #expect(r.entries.map(\.caseId) == [2, 3])
         #expect(r.mayEnter(storedScore: 20))
         #expect(!r.mayEnter(storedScore: 19))
+        // The last kept is case 3 (100, waited 60): an equal score needs at least as long a wait.
+        #expect(r.mayEnter(score: 101, waitingSeconds: 0))
+        #expect(r.mayEnter(score: 100, waitingSeconds: 60))
+        #expect(!r.mayEnter(score: 100, waitingSeconds: 59))
+        #expect(!r.mayEnter(score: 99, waitingSeconds: .max))
+        #expect(QueueRanking<String>(limit: 2, maxTimed: 80).mayEnter(score: .min, waitingSeconds: 0), "not full yet: anything enters")
+    }
+
+    @Test("the timed total without labels is the total of the labelled parts, and never falls as time passes")
+    func timedTotal() {
+        var weights = QueueWeights()
+        var state: UInt64 = 12_345
+        func next(_ n: UInt64) -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 33) % n
+        }
+        for round in 0..<4000 {
+            if round % 500 == 0 { weights.waitingPerHour = Int(next(9)); weights.waitingMax = Int(next(60)); weights.slaMax = Int(next(60)); weights.slaWindowMinutes = 1 + Int(next(600)) }
+            // Offsets around the edges: a full hour, the waiting cap, the deadline, the window.
+            let since = next(5) == 0 ? nil : now.addingTimeInterval(-Double(next(20 * 3600)) + Double(next(1000)) / 1000 - 300)
+            let due = next(5) == 0 ? nil : now.addingTimeInterval(Double(next(10 * 3600)) - 3 * 3600 + Double(next(1000)) / 1000)
+            let clock = QueueScore.Clock(waitingSince: since, slaDue: due, firstResponsePending: next(2) == 0, paused: next(6) == 0)
+            let total = QueueScore.timedTotal(clock, now: now, weights)
+            #expect(total == QueueScore.total(QueueScore.timed(clock, now: now, weights)))
+            #expect(total <= weights.maxTimedPoints)
+            let later = now.addingTimeInterval(Double(next(7200)))
+            #expect(QueueScore.timedTotal(clock, now: later, weights) >= total)
+        }
     }
 
     @Test("skill tags route cases; load caps taking")

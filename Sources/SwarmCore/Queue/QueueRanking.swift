@@ -39,6 +39,13 @@ public struct QueueRanking<Payload> {
         return storedScore + maxTimed >= last.score
     }
 
+    /// Whether a case scoring at most `score` and waiting at most `waitingSeconds` could still
+    /// enter the top (at an equal score and wait the older case wins, so that still may).
+    public func mayEnter(score: Int, waitingSeconds: Int) -> Bool {
+        guard entries.count >= limit, let last = entries.last else { return true }
+        return score > last.score || (score == last.score && waitingSeconds >= last.waitingSeconds)
+    }
+
     static func before(_ a: Entry, _ b: Entry) -> Bool {
         if a.score != b.score { return a.score > b.score }
         if a.waitingSeconds != b.waitingSeconds { return a.waitingSeconds > b.waitingSeconds }

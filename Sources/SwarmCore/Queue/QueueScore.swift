@@ -83,7 +83,7 @@ public enum QueueScore {
         var parts: [QueueScorePart] = []
         if let since = c.waitingSince {
             let seconds = max(0, now.timeIntervalSince(since))
-            let points = min(w.waitingMax, Int(seconds / 3600 * Double(w.waitingPerHour)))
+            let points = waitingPoints(seconds: seconds, w)
             if points > 0 { parts.append(QueueScorePart(points: points, kind: "waiting", label: "waiting \(duration(seconds))")) }
         }
         if let due = c.slaDue {
@@ -92,14 +92,37 @@ public enum QueueScore {
             if left <= 0 {
                 parts.append(QueueScorePart(points: w.slaMax, kind: "sla", label: "\(what) overdue by \(duration(-left))"))
             } else {
-                let window = Double(w.slaWindowMinutes) * 60
-                if window > 0, left < window {
-                    let points = Int((Double(w.slaMax) * (1 - left / window)).rounded())
-                    if points > 0 { parts.append(QueueScorePart(points: points, kind: "sla", label: "\(what) due in \(duration(left))")) }
-                }
+                let points = slaPoints(secondsLeft: left, w)
+                if points > 0 { parts.append(QueueScorePart(points: points, kind: "sla", label: "\(what) due in \(duration(left))")) }
             }
         }
         return parts
+    }
+
+    /// `total(timed(c, now: now, w))` without building the labels: the queue scores every
+    /// candidate it reads and explains only the ones that make the top.
+    public static func timedTotal(_ c: Clock, now: Date, _ w: QueueWeights) -> Int {
+        guard !c.paused else { return 0 }
+        var total = 0
+        if let since = c.waitingSince { total += max(0, waitingPoints(seconds: max(0, now.timeIntervalSince(since)), w)) }
+        if let due = c.slaDue {
+            let left = due.timeIntervalSince(now)
+            total += left <= 0 ? w.slaMax : max(0, slaPoints(secondsLeft: left, w))
+        }
+        return total
+    }
+
+    /// The waiting part after `seconds` of waiting (≥ 0); never falls as the wait grows.
+    public static func waitingPoints(seconds: Double, _ w: QueueWeights) -> Int {
+        min(w.waitingMax, Int(seconds / 3600 * Double(w.waitingPerHour)))
+    }
+
+    /// The SLA part with `secondsLeft` > 0 before the deadline (overdue is `slaMax`); never
+    /// falls as the deadline nears.
+    public static func slaPoints(secondsLeft left: Double, _ w: QueueWeights) -> Int {
+        let window = Double(w.slaWindowMinutes) * 60
+        guard window > 0, left < window else { return 0 }
+        return Int((Double(w.slaMax) * (1 - left / window)).rounded())
     }
 
     public static func total(_ parts: [QueueScorePart]) -> Int { parts.reduce(0) { $0 + $1.points } }

@@ -81,6 +81,12 @@ public final class SQLDB {
         try executor.query(sql, arguments) { try body($0); return true }
     }
 
+    /// Hands rows to `body` until it returns false: the rest of the result is not read (on SQLite
+    /// not even computed), for walks that stop at a bound.
+    public func each(_ sql: String, _ arguments: SQLArguments = [], _ body: (SQLRow) throws -> Bool) throws {
+        try executor.query(sql, arguments, body)
+    }
+
     /// Rows to step through with `next()` (read in full first: both backends' results are small
     /// or are streamed with `forEach`).
     public func fetchCursor(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRowCursor {
