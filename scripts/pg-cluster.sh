@@ -22,7 +22,7 @@ start)
     fi
     # Sized for a test run: many short-lived databases and a few nodes' pools at once.
     as_owner "$bindir/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
-        -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=400 -c fsync=on -c shared_buffers=128MB" >/dev/null
+        -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=1000 -c fsync=on -c shared_buffers=128MB" >/dev/null
     echo "postgres://swarm@127.0.0.1:$port/postgres"
     ;;
 stop)

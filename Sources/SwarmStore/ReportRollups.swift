@@ -74,7 +74,7 @@ enum ReportRollups {
                 CASE WHEN x.direction = 'inbound' AND x.next_response IS NOT NULL THEN unixepoch(x.next_response) / 3600 ELSE -1 END AS answer_hour
             FROM (
                 SELECT t.case_id, unixepoch(t.at) / 3600 AS hour, COALESCE(t.channel, 'unknown') AS channel, COALESCE(t.account, '') AS account,
-                    CASE WHEN t.dedicated THEN 1 ELSE 0 END AS dedicated,
+                    CASE WHEN t.dedicated = 1 THEN 1 ELSE 0 END AS dedicated,
                     CASE WHEN t.direction = 'outbound' THEN 'outbound' ELSE 'inbound' END AS direction,
                     CASE WHEN t.duplicate_of IS NULL THEN 0 ELSE 1 END AS duplicate, t.by_user,
                     MIN(CASE WHEN t.direction = 'outbound' THEN t.at END)

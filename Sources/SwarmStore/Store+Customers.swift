@@ -27,7 +27,7 @@ extension SQLiteStore {
             } else if let q = req.query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
                 let pattern = q.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
                 ids = try db.fetchAll(Int64.self, """
-                    SELECT id FROM customers WHERE merged_into IS NULL AND (name LIKE ?1 OR name LIKE '% ' || ?1) ORDER BY name LIMIT 50
+                    SELECT id FROM customers WHERE merged_into IS NULL AND (name \(db.like) ?1 OR name \(db.like) '% ' || ?1) ORDER BY name LIMIT 50
                     """, [pattern])
             }
             return CustomerFindReply(customers: try ids.map { try Self.customerModel(db, id: $0) })

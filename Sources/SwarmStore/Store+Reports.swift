@@ -187,7 +187,7 @@ extension SQLiteStore {
                                cases: [Int64: ReportCase]) throws -> [ReportContact] {
         var rows = try db.fetchCursor("""
             SELECT case_id, \(epoch("at")) AS at, direction, channel, account, dedicated, by_user, redirect_to, duplicate_of
-            FROM timeline INDEXED BY timeline_contacts_at WHERE kind = 'interaction' AND at >= ? AND at < ?
+            FROM timeline \(db.dialect == .sqlite ? "INDEXED BY timeline_contacts_at" : "") WHERE kind = 'interaction' AND at >= ? AND at < ?
             """, [span.0, span.1])
         var out: [ReportContact] = []
         while let r = try rows.next() {

@@ -106,7 +106,7 @@ extension SQLiteStore {
             try Self.ensureMember(tx, channel: ch, user: p.id)
             try db.execute("""
                 INSERT INTO case_swarm(case_id, user_id, invited_by, invited_at, joined_at) VALUES (?, ?, NULL, ?, ?)
-                ON CONFLICT(case_id, user_id) DO UPDATE SET joined_at = COALESCE(joined_at, excluded.joined_at)
+                ON CONFLICT(case_id, user_id) DO UPDATE SET joined_at = COALESCE(case_swarm.joined_at, excluded.joined_at)
                 """, [caseId, p.id, Timestamp.now(), Timestamp.now()])
             return try Self.caseModel(db, row)
         }
@@ -149,7 +149,7 @@ extension SQLiteStore {
             }
             if let toUser, toUser == from { throw SwarmError.badRequest("the case is already theirs") }
             let now = Timestamp.now()
-            try db.execute("UPDATE cases SET owner_id = ?, status = CASE WHEN status = 'new' AND ? IS NOT NULL THEN 'open' ELSE status END, updated_at = ? WHERE id = ?", [toUser, toUser, now, caseId])
+            try db.execute("UPDATE cases SET owner_id = ?, status = CASE WHEN status = 'new' AND CAST(? AS BIGINT) IS NOT NULL THEN 'open' ELSE status END, updated_at = ? WHERE id = ?", [toUser, toUser, now, caseId])
             try db.execute("INSERT INTO handoffs(case_id, from_user, to_user, to_channel, skill, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)", [caseId, from, toUser, toChannel?.id, skill, note, now])
             tx.touchReport(caseId)
             let handoff = try Self.handoffs(db, caseId: caseId).last!

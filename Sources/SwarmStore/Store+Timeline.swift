@@ -36,7 +36,7 @@ extension SQLiteStore {
                 rows = try db.fetchAll("""
                     SELECT * FROM (SELECT * FROM timeline WHERE case_id IN (\(db.jsonIntegers())) AND id < ?
                                    UNION ALL
-                                   SELECT * FROM timeline WHERE case_id IS NULL AND +customer_id = ? AND id < ?)
+                                   SELECT * FROM timeline WHERE case_id IS NULL AND +customer_id = ? AND id < ?) AS page
                     ORDER BY id DESC LIMIT ?
                     """, [jsonIds(cases.filter(\.visible).map(\.id)), cursor, customer, cursor, n + 1])
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// PostgreSQL's schema, one migration per step like SQLite's (`Migrations`), frozen once released.
-/// `pg-v1` is SQLite's schema at v12 in PostgreSQL's types (identity ids, BIGINT for INTEGER,
+/// `pg-v1` is SQLite's schema at v14 in PostgreSQL's types (identity ids, BIGINT for INTEGER,
 /// BYTEA for BLOB), without the FTS5 tables (PostgreSQL searches with its own text search), plus
 /// the event log head.
 enum PostgresSchema {
@@ -360,7 +360,6 @@ enum PostgresSchema {
         -- QueueRules.fingerprint the row was scored with; start-up rescoring finds stale rows.
         fingerprint TEXT NOT NULL DEFAULT ''
     );
-    CREATE INDEX case_queue_stored ON case_queue(stored DESC, case_id) WHERE queued = 1;
     CREATE INDEX case_queue_waiting ON case_queue(waiting_since) WHERE queued = 1 AND waiting_since IS NOT NULL;
     CREATE INDEX cases_open_due ON cases(sla_due_at) WHERE status IN ('new', 'open', 'pending');
     CREATE TABLE case_urgency (
@@ -373,10 +372,72 @@ enum PostgresSchema {
     CREATE INDEX timeline_status_at ON timeline(at, case_id) WHERE kind = 'status';
     CREATE INDEX cases_solved_at ON cases(solved_at) WHERE solved_at IS NOT NULL;
     CREATE INDEX cases_created_at ON cases(created_at);
+    CREATE TABLE report_cases (
+        case_id BIGINT PRIMARY KEY REFERENCES cases(id),
+        start_at TEXT NOT NULL,            -- first inbound contact, or the opening without one
+        first_inbound_at TEXT,
+        first_channel TEXT,
+        first_account TEXT,
+        closed_at TEXT,                    -- last status change to closed
+        resolved_channel TEXT,             -- channel of the last response at or before solved_at
+        redirected BIGINT NOT NULL,
+        handoffs BIGINT NOT NULL
+    );
+    CREATE INDEX report_cases_start ON report_cases(start_at);
+    CREATE INDEX report_cases_closed ON report_cases(closed_at) WHERE closed_at IS NOT NULL;
+    CREATE TABLE report_case_contacts (
+        case_id BIGINT NOT NULL REFERENCES cases(id),
+        hour BIGINT NOT NULL,             -- hour since 1970 the contacts were sent in
+        team_id BIGINT NOT NULL,          -- the case's channel
+        owner_id BIGINT NOT NULL,         -- the case's owner, 0 for none
+        first_channel TEXT NOT NULL,       -- the case's first inbound channel and account, '' for none
+        first_account TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        account TEXT NOT NULL,             -- '' for none
+        dedicated BIGINT NOT NULL,
+        direction TEXT NOT NULL,           -- inbound or outbound
+        duplicate BIGINT NOT NULL,
+        responder_id BIGINT NOT NULL,     -- outbound: the agent credited, 0 for none
+        answer_hour BIGINT NOT NULL,      -- inbound: hour of the case's next response, -1 for none
+        n BIGINT NOT NULL
+    );
+    CREATE INDEX report_case_contacts_case ON report_case_contacts(case_id);
+    CREATE TABLE report_contact_hours (
+        hour BIGINT NOT NULL,
+        team_id BIGINT NOT NULL,
+        owner_id BIGINT NOT NULL,
+        first_channel TEXT NOT NULL,
+        first_account TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        account TEXT NOT NULL,
+        dedicated BIGINT NOT NULL,
+        direction TEXT NOT NULL,
+        duplicate BIGINT NOT NULL,
+        responder_id BIGINT NOT NULL,
+        answer_hour BIGINT NOT NULL,
+        n BIGINT NOT NULL,
+        UNIQUE (hour, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate,
+                responder_id, answer_hour)
+    );
+    CREATE INDEX case_csat_at ON case_csat(at);
+    CREATE INDEX case_queue_rank ON case_queue(stored, paused, waiting_since) WHERE queued = 1;
     -- The event log's head: every write transaction that appends takes this row's lock first and
     -- keeps it until it commits, so seq grows in commit order across nodes (see LoggedEvent).
     CREATE TABLE event_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);
     INSERT INTO event_head(id, seq) VALUES (1, 0);
+    -- SQLite's json_remove for one '$.a.b' path (the event log strips old briefs on replay).
+    CREATE FUNCTION json_remove(doc TEXT, path TEXT) RETURNS TEXT LANGUAGE SQL IMMUTABLE AS $$
+        SELECT CASE WHEN doc IS NULL THEN NULL ELSE ((doc::jsonb) #- string_to_array(substr(path, 3), '.'))::text END
+    $$;
+    -- SQLite's json() (marks text as JSON) and json_set with such a value, as the log redaction uses them.
+    CREATE FUNCTION json(doc TEXT) RETURNS TEXT LANGUAGE SQL IMMUTABLE AS $$ SELECT doc $$;
+    CREATE FUNCTION json_set(doc TEXT, path TEXT, value TEXT) RETURNS TEXT LANGUAGE SQL IMMUTABLE AS $$
+        SELECT (jsonb_set(doc::jsonb, string_to_array(substr(path, 3), '.'), value::jsonb))::text
+    $$;
+    -- SQLite's unixepoch: whole seconds since 1970 of a stored RFC 3339 time.
+    CREATE FUNCTION unixepoch(t TEXT) RETURNS BIGINT LANGUAGE SQL IMMUTABLE AS $$
+        SELECT floor(extract(epoch FROM t::timestamptz))::bigint
+    $$;
     -- SQLite's json_extract for the '$.a.b' paths the store reads (text out, as compared in SQL).
     CREATE FUNCTION json_extract(doc TEXT, path TEXT) RETURNS TEXT LANGUAGE SQL IMMUTABLE AS $$
         SELECT CASE WHEN doc IS NULL THEN NULL ELSE (doc::jsonb) #>> string_to_array(substr(path, 3), '.') END

@@ -22,4 +22,9 @@ extension SQLDB {
     var greatest: String {
         dialect == .sqlite ? "MAX" : "GREATEST"
     }
+
+    /// LIKE that ignores ASCII case, as SQLite's LIKE does (PostgreSQL's ILIKE).
+    var like: String {
+        dialect == .sqlite ? "LIKE" : "ILIKE"
+    }
 }

@@ -28,6 +28,8 @@ final class TestServer: Sendable {
             try await PostgresDatabases.create(name, serverURL: server)
             config.storageBackend = "postgres"
             config.storageURL = try PostgresDatabases.url(server, database: name)
+            // Dozens of test servers run at once against one PostgreSQL: small pools.
+            config.readers = 2
         }
         config.synchronous = "normal"
         config.logLevel = "warning"
