@@ -88,26 +88,33 @@ public final class WriteTx {
     func append<T: Encodable>(_ name: EventName, channel: Int64?, user: Int64?, message: Int64? = nil, audience: CaseAudience? = nil,
                               _ payload: T) throws -> LoggedEvent {
         let data = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        let seq: Int64
+        let seq = try Self.insertEvent(db, type: name.rawValue, channel: channel, user: user, message: message, data: data, at: Timestamp.now())
+        let event = LoggedEvent(seq: seq, type: name.rawValue, channelId: channel, userId: user, data: data, caseAudience: audience)
+        events.append(event)
+        return event
+    }
+}
+
+extension WriteTx {
+    /// Writes one log entry and returns its seq.
+    static func insertEvent(_ db: SQLDB, type: String, channel: Int64?, user: Int64?, message: Int64?, data: String, at: String) throws -> Int64 {
         switch db.dialect {
         case .sqlite:
             // One writer per database file: AUTOINCREMENT numbers in commit order.
-            try db.execute("INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)", [name.rawValue, channel, user, message, data, Timestamp.now()])
-            seq = try db.lastInsertedRowID
+            try db.execute("INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           [type, channel, user, message, data, at])
+            return try db.lastInsertedRowID
         case .postgres:
             // Several nodes write at once: the head row's lock (taken at the batch's start, see
             // GroupCommitter) is held to the commit, so seq grows in commit order. A sequence would
             // not: a reader could see 11 committed before 10 and never look back for 10.
-            guard let next = try db.fetchOne(Int64.self, """
+            guard let seq = try db.fetchOne(Int64.self, """
                 WITH head AS (UPDATE event_head SET seq = seq + 1 WHERE id = 1 RETURNING seq)
                 INSERT INTO events(seq, type, channel_id, user_id, message_id, data, created_at)
                 VALUES ((SELECT seq FROM head), ?, ?, ?, ?, ?, ?) RETURNING seq
-                """, [name.rawValue, channel, user, message, data, Timestamp.now()]) else { throw SQLUnavailable("event log head missing") }
-            seq = next
+                """, [type, channel, user, message, data, at]) else { throw SQLUnavailable("event log head missing") }
+            return seq
         }
-        let event = LoggedEvent(seq: seq, type: name.rawValue, channelId: channel, userId: user, data: data, caseAudience: audience)
-        events.append(event)
-        return event
     }
 }
 

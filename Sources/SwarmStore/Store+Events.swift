@@ -71,3 +71,13 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Appends an event as it is given, through the writer (tests that replay what older
+    /// servers logged). Not reachable from the network.
+    public func appendRawEvent(type: String, channel: Int64?, data: String, at: String) async throws {
+        try await write { tx in
+            _ = try WriteTx.insertEvent(tx.db, type: type, channel: channel, user: nil, message: nil, data: data, at: at)
+        }
+    }
+}

@@ -191,10 +191,8 @@ struct CasePrivacyMatrixTests {
             #expect(oldBrief.otherCases.contains { $0.title.contains(Self.marker) })
             let handoff = try await w.lead.request(.caseBrief, CaseBriefRequest(caseId: w.publicCase.id), as: CaseBrief.self).handoffs.last!
             let legacy = String(decoding: try JSONEncoder().encode(["handoff": try Self.json(handoff), "brief": try Self.json(oldBrief)]), as: UTF8.self)
-            try await server.store.sqlitePool!.write { db in
-                try db.execute(sql: "INSERT INTO events(type, channel_id, user_id, message_id, data, created_at) VALUES ('case.handoff', ?, NULL, NULL, ?, ?)",
-                               arguments: [Ids.parse(.channel, support.id)!, legacy, "2026-01-01T00:00:00.000Z"])
-            }
+            // Through the committer, as any write: on PostgreSQL the log head numbers it.
+            try await server.store.appendRawEvent(type: "case.handoff", channel: Ids.parse(.channel, support.id)!, data: legacy, at: "2026-01-01T00:00:00.000Z")
 
             // Someone who joins #support later and resumes from before it all gets both hand-offs,
             // and nothing of the private case.

@@ -6,7 +6,7 @@ import Testing
 
 /// The group committer's tail of the shared log: what another node appended is handed to the
 /// fan-out in seq order, once, in read transactions only.
-@Suite("Log tail", .hangGuard)
+@Suite("Log tail", .hangGuard, .enabled(if: TestBackend.isSQLite, "two processes on one SQLite file"))
 struct LogTailTests {
     /// Counts write transactions; everything else goes to the SQLite backend underneath.
     struct CountingBackend: SQLBackend {

@@ -139,7 +139,7 @@ struct QueueTests {
             // At the limit: conflict.
             let full = try await server.client("fred")
             _ = try await full.request(.channelJoin, ChannelRef(channel: "support"))
-            try await server.store.sqlitePool!.write { db in try db.execute(sql: "UPDATE users SET max_active_cases = 0 WHERE name = 'fred'") }
+            try await server.store.backend.write { db in try db.execute("UPDATE users SET max_active_cases = 0 WHERE name = 'fred'") }
             #expect(try await full.refusal(.queueNext, QueueNextRequest()) == .conflict)
             _ = billing
         }

@@ -62,13 +62,13 @@ struct SLAFlowTests {
     }
 
     static func fired(_ server: TestServer) async throws -> [String] {
-        try await server.store.sqlitePool!.read { db in
-            try Row.fetchAll(db, sql: "SELECT clock, level FROM sla_alerts WHERE fired_at IS NOT NULL ORDER BY due_at").map { "\($0["clock"] as String)/\($0["level"] as String)" }
+        try await server.store.backend.read { db in
+            try db.fetchAll("SELECT clock, level FROM sla_alerts WHERE fired_at IS NOT NULL ORDER BY due_at").map { "\($0["clock"] as String)/\($0["level"] as String)" }
         }
     }
 
     static func loggedAlerts(_ server: TestServer) async throws -> Int {
-        try await server.store.sqlitePool!.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE type LIKE 'sla.%'") ?? 0 }
+        try await server.store.backend.read { db in try db.fetchOne(Int.self, "SELECT COUNT(*) FROM events WHERE type LIKE 'sla.%'") ?? 0 }
     }
 
     /// Moves the clock and wakes the scheduler, as a change to a case would; the test then waits
