@@ -47,7 +47,7 @@ struct FuzzTests {
             let bobToken = try await server.user("bob")
             let erinToken = try await server.user("erin", role: .marketing)
             let (_, botToken) = try await server.store.createBot(name: "fuzz-bot", scopes: ["case.interaction", "message.post", "kb.search"], channels: ["support*"])
-            let before = try await server.store.backend.read { db in try db.fetchAll("SELECT id, body FROM messages WHERE deleted_at IS NULL ORDER BY id") }
+            let before = try await server.storedMessages()
 
             var generator = try FuzzFrames(seed: Self.seed, examples: BotTools.repoRoot.appendingPathComponent("protocol/examples"), maxFrameBytes: maxFrame)
             generator.targets = [calm.id, "#calm", root.id, kept[5].id, alice.userId, carol.userId]
@@ -96,11 +96,9 @@ struct FuzzTests {
             #expect(total.sent == Self.frames)
             let (status, _) = try await Self.get(server.server.port, "/healthz")
             #expect(status == 200)
-            let lastBefore: Int64 = before.last.map { $0["id"] } ?? 0
-            let after = try await server.store.backend.read { db in
-                try db.fetchAll("SELECT id, body FROM messages WHERE deleted_at IS NULL AND id <= ? ORDER BY id", [lastBefore]).map { "\($0.values)" }
-            }
-            #expect(after == before.map { "\($0.values)" }, "messages stored before the fuzzing changed or went missing")
+            let lastBefore = before.last.flatMap { Int64($0.prefix { $0 != " " }) } ?? 0
+            let after = try await server.storedMessages(upTo: lastBefore)
+            #expect(after == before, "messages stored before the fuzzing changed or went missing")
             let history = try await alice.request(.history, HistoryRequest(channel: calm.id, limit: 200), as: HistoryReply.self)
             #expect(history.messages.map(\.id) == kept.map(\.id) + posted)
             for (conn, _) in fuzzers { await conn.close() }

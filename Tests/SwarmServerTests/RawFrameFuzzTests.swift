@@ -51,7 +51,7 @@ struct RawFrameFuzzTests {
             var tokens: [String] = []
             for i in 1...4 { tokens.append(try await server.user("raw\(i)")) }
             let target = try await alice.createChannel("rawfuzz", members: (1...4).map { "raw\($0)" })
-            let before = try server.store.sqlitePool!.read { db in try Row.fetchAll(db, sql: "SELECT id, body FROM messages WHERE deleted_at IS NULL ORDER BY id") }
+            let before = try await server.storedMessages()
             let baseline = (sockets: server.server.core.gate.openCount, sessions: server.server.connectionCount)
 
             var generator = RawFrames(seed: Self.seed, maxFrameBytes: maxFrame, hardFrameBytes: hardFrame, channel: target.id)
@@ -93,12 +93,10 @@ struct RawFrameFuzzTests {
             let health = try await Self.healthz(server.server.port)
             #expect(health.hasPrefix("HTTP/1.1 200") && health.hasSuffix("ok\n"), "\(health)")
 
-            let lastBefore: Int64 = before.last.map { $0["id"] } ?? 0
-            let after = try server.store.sqlitePool!.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, body FROM messages WHERE deleted_at IS NULL AND id <= ? ORDER BY id", arguments: [lastBefore])
-            }
+            let lastBefore = before.last.flatMap { Int64($0.prefix { $0 != " " }) } ?? 0
+            let after = try await server.storedMessages(upTo: lastBefore)
             #expect(after == before, "messages stored before the fuzzing changed or went missing")
-            let bodies = try await server.store.sqlitePool!.read { db in try String.fetchAll(db, sql: "SELECT body FROM messages WHERE body LIKE 'raw-%'") }
+            let bodies = try await server.store.backend.read { db in try db.fetchAll(String.self, "SELECT body FROM messages WHERE body LIKE 'raw-%'") }
             let stored = Set(bodies)
             let executed = result.forbidden.filter(stored.contains)
             #expect(executed.isEmpty, "\(executed.count) posts sent in or after a hostile frame were stored: \(executed.prefix(10))")

@@ -55,6 +55,15 @@ final class TestServer: Sendable {
         if let server = TestBackend.postgresURL { try? await PostgresDatabases.drop(TestBackend.databaseName(directory), serverURL: server) }
     }
 
+    /// Every stored, undeleted message up to `id` as "id body", in id order: fuzz tests compare it
+    /// before and after to show nothing stored changed.
+    func storedMessages(upTo id: Int64 = .max) async throws -> [String] {
+        try await store.backend.read { db in
+            try db.fetchAll("SELECT id, body FROM messages WHERE deleted_at IS NULL AND id <= ? ORDER BY id", [id])
+                .map { "\($0["id"] as Int64) \($0["body"] as String)" }
+        }
+    }
+
     /// Creates a user straight in the store; returns its token.
     func user(_ name: String, role: Role = .agent, skills: [String] = []) async throws -> String {
         try await store.createUser(name: name, role: role, skills: skills).1
