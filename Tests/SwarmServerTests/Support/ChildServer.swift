@@ -21,14 +21,14 @@ final class ChildServer: Sendable {
 
     /// Runs `swarmd` with `arguments` to completion and returns its standard output.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runToEnd(binary("swarmd"), arguments)
+        try runToEnd(binary("swarmd"), arguments, environment: TestBackend.childEnvironment(arguments))
     }
 
     /// Runs `swarmd` with `arguments` to completion; returns its exit status, stdout and stderr.
     static func runCapturingErrors(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("swarmd-stderr-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let (status, output) = try runToEnd(binary("swarmd"), arguments, stderrPath: file)
+        let (status, output) = try runToEnd(binary("swarmd"), arguments, stderrPath: file, environment: TestBackend.childEnvironment(arguments))
         return (status, output, (try? String(contentsOfFile: file, encoding: .utf8)) ?? "")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import SwarmClient
 import SwarmCore
@@ -28,6 +29,7 @@ final class TestServer: Sendable {
             try await PostgresDatabases.create(name, serverURL: server)
             config.storageBackend = "postgres"
             config.storageURL = try PostgresDatabases.url(server, database: name)
+            TestBackend.databases.withLock { $0[config.databasePath] = config.storageURL }
             // Dozens of test servers run at once against one PostgreSQL: small pools.
             config.readers = 2
         }
@@ -97,6 +99,21 @@ enum TestBackend {
     }()
 
     static var isSQLite: Bool { postgresURL == nil }
+
+    /// Test servers' SQLite paths and the PostgreSQL databases that stand in for them, so a
+    /// `swarmd admin … --db PATH` run by a test reaches the same data as its server.
+    static let databases = Mutex<[String: String]>([:])
+
+    /// The environment for a `swarmd` child run with `arguments`: on PostgreSQL, its `--db` mapped
+    /// to the test server's database; nil (inherit) otherwise.
+    static func childEnvironment(_ arguments: [String]) -> [String: String]? {
+        guard let i = arguments.firstIndex(of: "--db"), i + 1 < arguments.count,
+              let url = databases.withLock({ $0[arguments[i + 1]] }) else { return nil }
+        var env = ProcessInfo.processInfo.environment
+        env["SWARM_STORAGE_BACKEND"] = "postgres"
+        env["SWARM_STORAGE_URL"] = url
+        return env
+    }
 
     static func databaseName(_ directory: URL) -> String {
         "t_" + directory.lastPathComponent.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(40)
