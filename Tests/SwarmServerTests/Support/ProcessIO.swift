@@ -44,8 +44,9 @@ enum FDReader {
 /// Runs a program to completion; returns its exit status and standard output (stderr dropped, or
 /// written to `stderrPath`). The child gets fds 0–2 only, and waitpid watches exactly its pid (see
 /// `Spawned`).
-func runToEnd(_ executable: URL, _ arguments: [String], stderrPath: String = "/dev/null") throws -> (status: Int32, output: String) {
-    let child = try Spawned.launch(executable.path, arguments, stdout: .pipe, stderr: .file(stderrPath))
+func runToEnd(_ executable: URL, _ arguments: [String], stderrPath: String = "/dev/null",
+              environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    let child = try Spawned.launch(executable.path, arguments, environment: environment, stdout: .pipe, stderr: .file(stderrPath))
     let fd = child.stdoutReader!
     var output = [UInt8]()
     var buffer = [UInt8](repeating: 0, count: 8192)
