@@ -97,7 +97,8 @@ struct NodesClientTests {
         try #require(probe.status == 0, "the Python bot needs the websockets package: python3 -m pip install websockets\n\(probe)")
         let nodes = try await TwoNodes.start(others: ["support"])
         defer { nodes.stop() }
-        let bot = try ChildServer.run(["admin", "bot", "add", "replay-bot", "--scopes", "case.interaction,case.link_ticket", "--channels", "support*", "--db", nodes.db])
+        let bot = try ChildServer.run(["admin", "bot", "add", "replay-bot", "--scopes", "case.interaction,case.link_ticket", "--channels", "support*", "--db", nodes.db],
+                                      environment: nodes.storage)
         let token = String(try #require(bot.output.split(separator: "\n").first { $0.hasPrefix("token: ") }).dropFirst(7))
         nodes.a.kill()
         let file = BotTools.example("python-bot/contacts.jsonl")
