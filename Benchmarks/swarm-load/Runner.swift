@@ -49,7 +49,7 @@ struct Runner: Sendable {
         let run = runId ?? Setup.makeRunId()
         let admin: SwarmConnection
         do {
-            admin = try await Setup.connectAdmin(url: url, token: adminToken)
+            admin = try await Setup.connectAdmin(url: Runner.nodes(url)[0], token: adminToken)
         } catch {
             throw LoadError("cannot connect to \(url) as admin: \(error)")
         }
@@ -83,4 +83,10 @@ struct Runner: Sendable {
     }
 
     static func nanos(_ seconds: Double) -> Int64 { Int64(seconds * 1e9) }
+
+    /// The node URLs in `--url` (comma-separated when the server runs on several nodes).
+    static func nodes(_ url: String) -> [String] {
+        let list = url.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return list.isEmpty ? [url] : list
+    }
 }

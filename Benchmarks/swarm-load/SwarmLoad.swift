@@ -18,7 +18,7 @@ struct SwarmLoad: AsyncParsableCommand {
             (or the hard limit, `ulimit -Hn`); the tool raises its own soft limit itself.
             """)
 
-    @Option(help: "WebSocket URL of the server.")
+    @Option(help: "WebSocket URL of the server; several nodes comma-separated (connections split across them, the admin on the first).")
     var url = "ws://127.0.0.1:7420/v1/ws"
 
     @Option(help: "Token of an admin user (creates the load users and channels).")

@@ -94,6 +94,9 @@ public struct ServerConfig: Sendable, Equatable {
     /// `[cluster]` (ServerConfig+Cluster.swift): how often this node reads the shared log for
     /// events other nodes committed.
     public var clusterPollMilliseconds = 250
+    /// PostgreSQL: NOTIFY/LISTEN wakes the other nodes; the poll then runs every `clusterNotifyPollMilliseconds`.
+    public var clusterNotify = true
+    public var clusterNotifyPollMilliseconds = 2000
 
     public init() {}
 

@@ -35,6 +35,7 @@ public final class SwarmServer: Sendable {
             ServerMetrics.commitLatency.recordNanoseconds(Int64(batch.seconds * 1e9))
             ServerMetrics.commitBatch.record(batch.jobs)
         }
+        store.committer.setNotifyOnCommit(config.notifiesLog)
         let core = ServerCore(store: store, hub: hub, config: config, logger: logger)
         let rescored = try await store.configureQueue(config.queue.rules(dedicatedAccounts: core.dedicatedAccounts))
         if rescored > 0 { logger.notice("queue: re-scored cases for the current [queue] settings", metadata: ["cases": "\(rescored)"]) }
@@ -63,7 +64,7 @@ public final class SwarmServer: Sendable {
         var groupConfig = ServiceGroupConfiguration(
             // Shut down in reverse order: the tail goes on feeding open sockets until just before
             // the HTTP server stops, after Maintenance has closed them.
-            services: [.init(service: app), .init(service: LogTailService(wakeups: config.logWakeups, committer: store.committer)),
+            services: [.init(service: app), .init(service: LogTailService(wakeups: config.logWakeups(logger: logger), committer: store.committer)),
                        .init(service: Maintenance(core: core)), .init(service: core.slaScheduler)],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger)

@@ -46,6 +46,9 @@ public final class GroupCommitter: Sendable {
     let state: Mutex<State>
     let wake: AsyncStream<Void>.Continuation
     let wakeups: AsyncStream<Void>
+    /// PostgreSQL: NOTIFY `LogNotify.channel` in each batch that appends events. On unless the
+    /// server's `cluster.notify` is false, so `swarmd admin`'s changes wake the nodes too.
+    let notifyOnCommit = Atomic<Bool>(true)
 
     init(backend: any SQLBackend, maxBatch: Int, startSeq: Int64, logger: Logger) {
         self.backend = backend
@@ -74,6 +77,11 @@ public final class GroupCommitter: Sendable {
             }
             if accepted { wake.yield() } else { cont.resume(throwing: StoreClosed()) }
         }
+    }
+
+    /// Whether batches that append events NOTIFY the other nodes (PostgreSQL only; see `LogNotify`).
+    public func setNotifyOnCommit(_ on: Bool) {
+        notifyOnCommit.store(on, ordering: .relaxed)
     }
 
     /// Asks the loop to look for events written by another process (another node, `swarmd admin`).
@@ -167,6 +175,11 @@ public final class GroupCommitter: Sendable {
                         outcomes[i] = error
                         tx.events.removeSubrange(mark...)
                     }
+                }
+                if db.dialect == .postgres, tx.events.count > foreign.events.count, self.notifyOnCommit.load(ordering: .relaxed),
+                   let head = tx.events.last?.seq {
+                    // Delivered at COMMIT, and only if it commits: listeners never read ahead of the log.
+                    try db.execute("SELECT pg_notify(?, ?)", [LogNotify.channel, String(head)])
                 }
                 return (outcomes, tx.events, foreign.through)
             }

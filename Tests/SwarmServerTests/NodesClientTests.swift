@@ -32,6 +32,17 @@ struct NodesClientTests {
         #expect { try c.apply(environment: ["SWARM_CLUSTER_POLL_MS": "soon"]) } throws: { "\($0)".contains("SWARM_CLUSTER_POLL_MS") }
     }
 
+    @Test("cluster.notify and cluster.notify_poll_ms: read, and a bad value stops the start naming the key")
+    func notifySettings() throws {
+        var c = ServerConfig()
+        try c.apply(toml: "[cluster]\nnotify = false\nnotify_poll_ms = 5000\n", source: "t")
+        #expect(c.clusterNotify == false && c.clusterNotifyPollMilliseconds == 5000)
+        for bad in ["[cluster]\nnotify = 1\n", "[cluster]\nnotify = \"yes\"\n", "[cluster]\nnotify_poll_ms = 0\n", "[cluster]\nnotify_poll_ms = 600001\n"] {
+            #expect { try c.apply(toml: bad, source: "t") } throws: { "\($0)".contains("cluster.notify") }
+        }
+        #expect { try c.apply(environment: ["SWARM_CLUSTER_NOTIFY": "maybe"]) } throws: { "\($0)".contains("SWARM_CLUSTER_NOTIFY") }
+    }
+
     @Test("swarm tail --url A,B: A is killed, tail resumes on B with no event lost or repeated")
     func tailFailsOver() async throws {
         let nodes = try await TwoNodes.start()
@@ -86,7 +97,8 @@ struct NodesClientTests {
         try #require(probe.status == 0, "the Python bot needs the websockets package: python3 -m pip install websockets\n\(probe)")
         let nodes = try await TwoNodes.start(others: ["support"])
         defer { nodes.stop() }
-        let bot = try ChildServer.run(["admin", "bot", "add", "replay-bot", "--scopes", "case.interaction,case.link_ticket", "--channels", "support*", "--db", nodes.db])
+        let bot = try ChildServer.run(["admin", "bot", "add", "replay-bot", "--scopes", "case.interaction,case.link_ticket", "--channels", "support*", "--db", nodes.db],
+                                      environment: nodes.storage)
         let token = String(try #require(bot.output.split(separator: "\n").first { $0.hasPrefix("token: ") }).dropFirst(7))
         nodes.a.kill()
         let file = BotTools.example("python-bot/contacts.jsonl")

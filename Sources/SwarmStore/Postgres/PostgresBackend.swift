@@ -153,7 +153,9 @@ public final class PostgresBackend: SQLBackend {
     }
 
     private func drop(_ slot: PostgresSlot) {
-        if let c = slot.connection { let closing: EventLoopFuture<Void> = c.close(); _ = closing }
+        // Waits for the close (this runs on the slot's queue): a connection let go of while its
+        // channel is still active trips PostgresNIO's assertion in debug builds.
+        if let c = slot.connection { try? c.close().wait() }
         slot.connection = nil
     }
 

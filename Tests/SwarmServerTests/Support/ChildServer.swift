@@ -19,9 +19,13 @@ final class ChildServer: Sendable {
         return url
     }
 
-    /// Runs `swarmd` with `arguments` to completion and returns its standard output.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runToEnd(binary("swarmd"), arguments, environment: TestBackend.childEnvironment(arguments))
+    /// Runs `swarmd` with `arguments` to completion and returns its standard output. `environment`
+    /// is added to this process's (a PostgreSQL database for `admin`, see `TwoNodes`); without
+    /// one, a `--db` of a test server on PostgreSQL reaches that server's database.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try runToEnd(binary("swarmd"), arguments,
+                     environment: environment.isEmpty ? TestBackend.childEnvironment(arguments)
+                                                      : ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
     }
 
     /// Runs `swarmd` with `arguments` to completion; returns its exit status, stdout and stderr.

@@ -1,9 +1,11 @@
 import Foundation
 import SwarmClient
 import SwarmProtocol
+import SwarmStore
 import Testing
 
-/// Two `swarmd` processes on one database file, seeded like `ChildServer.seedAliceAndBob`.
+/// Two `swarmd` processes on one database, seeded like `ChildServer.seedAliceAndBob`: one SQLite
+/// file, or with SWARM_TEST_POSTGRES_URL a fresh PostgreSQL database (`TestBackend`).
 struct TwoNodes {
     let dir: URL
     let db: String
@@ -11,26 +13,48 @@ struct TwoNodes {
     let b: ChildServer
     let alice: String
     let bob: String
+    /// What points `swarmd` (serve and admin) at the shared database: empty on SQLite (`--db`).
+    let storage: [String: String]
+    /// The PostgreSQL server holding the database, nil on SQLite.
+    let postgresServer: String?
+    /// The PostgreSQL database's URL, nil on SQLite.
+    var postgresURL: String? { storage["SWARM_STORAGE_URL"] }
 
-    static func start(environment: [String: String] = [:], others: [String] = []) async throws -> TwoNodes {
+    /// `postgresServer`: a PostgreSQL server of the test's own (one it restarts) instead of the suite's.
+    static func start(environment: [String: String] = [:], others: [String] = [],
+                      postgresServer: String? = TestBackend.postgresURL) async throws -> TwoNodes {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-nodes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let db = dir.appendingPathComponent("swarm.sqlite").path
-        let (alice, bob) = try ChildServer.seedAliceAndBob(db: db, others: others)
-        let a = try await ChildServer.start(db: db, environment: environment)
-        let b = try await ChildServer.start(db: db, environment: environment)
-        return TwoNodes(dir: dir, db: db, a: a, b: b, alice: alice, bob: bob)
+        let storage = try await storageEnvironment(dir, server: postgresServer)
+        let (alice, bob) = try ChildServer.seedAliceAndBob(db: db, others: others, environment: storage)
+        let env = environment.merging(storage) { _, new in new }
+        let a = try await ChildServer.start(db: db, environment: env)
+        let b = try await ChildServer.start(db: db, environment: env)
+        return TwoNodes(dir: dir, db: db, a: a, b: b, alice: alice, bob: bob, storage: storage, postgresServer: postgresServer)
+    }
+
+    /// On PostgreSQL: a database of its own for these nodes, named after their directory.
+    static func storageEnvironment(_ dir: URL, server: String?) async throws -> [String: String] {
+        guard let server else { return [:] }
+        let name = TestBackend.databaseName(dir)
+        try await PostgresDatabases.create(name, serverURL: server)
+        return ["SWARM_STORAGE_BACKEND": "postgres", "SWARM_STORAGE_URL": try PostgresDatabases.url(server, database: name)]
     }
 
     func stop() {
         a.terminate()
         b.terminate()
         try? FileManager.default.removeItem(at: dir)
+        if let server = postgresServer {
+            let name = TestBackend.databaseName(dir)
+            Task { try? await PostgresDatabases.drop(name, serverURL: server) }
+        }
     }
 
     /// Adds a user with `swarmd admin` and returns its token.
     func addUser(_ name: String, role: Role = .agent) throws -> String {
-        let out = try ChildServer.run(["admin", "user", "add", name, "--role", role.rawValue, "--db", db]).output
+        let out = try ChildServer.run(["admin", "user", "add", name, "--role", role.rawValue, "--db", db], environment: storage).output
         return String(try #require(out.split(separator: "\n").first { $0.hasPrefix("token: ") }).dropFirst(7))
     }
 }
