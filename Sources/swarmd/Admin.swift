@@ -7,8 +7,9 @@ import SwarmStore
 /// the writers, and the server picks up the events these commands log within a second.
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage users, bots, tokens, channels and the knowledge base.",
-        subcommands: [UserCommand.self, BotCommand.self, TokenCommand.self, ChannelCommand.self, KBCommand.self])
+        abstract: "Manage users, bots, tokens, channels and the knowledge base; move a whole database between backends.",
+        subcommands: [UserCommand.self, BotCommand.self, TokenCommand.self, ChannelCommand.self, KBCommand.self,
+                      ExportCommand.self, ImportCommand.self])
 }
 
 struct UserCommand: AsyncParsableCommand {
