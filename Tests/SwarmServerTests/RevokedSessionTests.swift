@@ -73,7 +73,7 @@ struct RevokedSessionTests {
     func revokeFromAnotherStore() async throws {
         try await withServer(configure: { $0.closeTimeoutSeconds = 3 }) { server in
             try await Self.revokeWhileIgnoringClose(server) { _ in
-                let other = try SQLiteStore.open(StoreOptions(path: server.config.databasePath, synchronous: "normal", readers: 1))
+                let other = try await SQLiteStore.connect(server.config.storeOptions(readers: 1))
                 let revoked = try await other.revokeTokens(user: "alice")
                 await other.close()
                 return revoked
