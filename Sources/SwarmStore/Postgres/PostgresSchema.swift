@@ -7,6 +7,7 @@ import Foundation
 enum PostgresSchema {
     static let migrations: [(id: String, sql: String)] = [
         ("pg-v1-foundation", v1),
+        ("pg-v2-search", PostgresSearchSchema.v2),
     ]
 
     static let v1 = """
