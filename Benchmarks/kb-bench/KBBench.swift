@@ -116,10 +116,10 @@ struct KBBench: AsyncParsableCommand {
         print("queries (\(hitCounts.count), cycled; top-10 hits each): " + hitCounts.joined(separator: "  "))
         print(String(repeating: "-", count: 88))
         let inProcess = try await time(runs) { i in _ = try await store.searchArticles(admin, queries[i % queries.count]) }
+        print("kb.search in-process".padding(toLength: 30, withPad: " ", startingAt: 0), inProcess.description)
         let socket = try await time(runs) { i in
             _ = try await conn.request(Op.kbSearch.rawValue, queries[i % queries.count], as: KBSearchReply.self)
         }
-        print("kb.search in-process".padding(toLength: 30, withPad: " ", startingAt: 0), inProcess.description)
         print("kb.search over the socket".padding(toLength: 30, withPad: " ", startingAt: 0), socket.description)
         print(String(repeating: "-", count: 88))
         print("slowest queries in-process (median of 5):")
