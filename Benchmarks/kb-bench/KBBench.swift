@@ -45,6 +45,9 @@ struct KBBench: AsyncParsableCommand {
     @Option(help: "Search the database a --keep run left in this directory instead of generating and importing one.")
     var reuse: String?
 
+    @Option(help: "Also run on PostgreSQL (a server URL, e.g. postgres://swarm@127.0.0.1:5432/postgres): a fresh database is created there and dropped afterwards; SQLite runs first, then PostgreSQL, and the two are compared.")
+    var postgres: String?
+
     /// What agents type: single words, two words, prefixes while typing, a word without its
     /// accent, and searches narrowed to one language.
     static let queries: [KBSearchRequest] = [
@@ -62,7 +65,38 @@ struct KBBench: AsyncParsableCommand {
     ]
 
     func run() async throws {
-        let bench = try await BenchServer.start(label: "kb-bench", parent: dir, keep: keep, existing: reuse) { $0.kbSearchCandidates = candidates }
+        guard postgres == nil || reuse == nil else { throw ValidationError("--reuse is for a kept SQLite database; it does not combine with --postgres") }
+        if postgres != nil { print("== SQLite") }
+        let sqlite = try await measure(postgresURL: nil)
+        guard let postgres else { return }
+        // A database of its own on that server, so runs never meet.
+        let name = "kb_bench_" + UUID().uuidString.prefix(8).lowercased()
+        try await PostgresDatabases.create(name, serverURL: postgres)
+        print("== PostgreSQL (database \(name))")
+        let pg: (inProcess: LatencyStats, socket: LatencyStats)
+        do {
+            pg = try await measure(postgresURL: try PostgresDatabases.url(postgres, database: name))
+        } catch {
+            if !keep { try? await PostgresDatabases.drop(name, serverURL: postgres) }
+            throw error
+        }
+        if keep { print("database kept: \(name)") } else { try await PostgresDatabases.drop(name, serverURL: postgres) }
+        print(String(repeating: "=", count: 88))
+        print(String(format: "kb.search p50/p99 in-process: SQLite %.3f/%.3f ms, PostgreSQL %.3f/%.3f ms (PostgreSQL/SQLite p99 ×%.1f)",
+                     sqlite.inProcess.p50, sqlite.inProcess.p99, pg.inProcess.p50, pg.inProcess.p99, pg.inProcess.p99 / max(sqlite.inProcess.p99, 1e-9)))
+        print(String(format: "kb.search p50/p99 over the socket: SQLite %.3f/%.3f ms, PostgreSQL %.3f/%.3f ms (PostgreSQL/SQLite p99 ×%.1f)",
+                     sqlite.socket.p50, sqlite.socket.p99, pg.socket.p50, pg.socket.p99, pg.socket.p99 / max(sqlite.socket.p99, 1e-9)))
+    }
+
+    /// One whole run (import, searches, timings) on SQLite, or on PostgreSQL at `postgresURL`.
+    func measure(postgresURL: String?) async throws -> (inProcess: LatencyStats, socket: LatencyStats) {
+        let bench = try await BenchServer.start(label: "kb-bench", parent: dir, keep: keep, existing: reuse) { config in
+            config.kbSearchCandidates = candidates
+            if let postgresURL {
+                config.storageBackend = "postgres"
+                config.storageURL = postgresURL
+            }
+        }
         defer { bench.removeDatabase() }
         let server = bench.server
         let store = server.store
@@ -82,10 +116,10 @@ struct KBBench: AsyncParsableCommand {
         print("queries (\(hitCounts.count), cycled; top-10 hits each): " + hitCounts.joined(separator: "  "))
         print(String(repeating: "-", count: 88))
         let inProcess = try await time(runs) { i in _ = try await store.searchArticles(admin, queries[i % queries.count]) }
+        print("kb.search in-process".padding(toLength: 30, withPad: " ", startingAt: 0), inProcess.description)
         let socket = try await time(runs) { i in
             _ = try await conn.request(Op.kbSearch.rawValue, queries[i % queries.count], as: KBSearchReply.self)
         }
-        print("kb.search in-process".padding(toLength: 30, withPad: " ", startingAt: 0), inProcess.description)
         print("kb.search over the socket".padding(toLength: 30, withPad: " ", startingAt: 0), socket.description)
         print(String(repeating: "-", count: 88))
         print("slowest queries in-process (median of 5):")
@@ -101,6 +135,7 @@ struct KBBench: AsyncParsableCommand {
               + "p99 < 15 ms over the socket \(verdict(socket.p99 < 15))")
         await conn.close()
         await server.stop()
+        return (inProcess, socket)
     }
 
     /// Generates the corpus, then times its import in one call, as `swarmd admin kb import` does
@@ -121,8 +156,19 @@ struct KBBench: AsyncParsableCommand {
         return importRate
     }
 
-    /// Database file, and the FTS index alone when SQLite has the dbstat table.
+    /// Database file, and the FTS index alone when SQLite has the dbstat table; on PostgreSQL the
+    /// database and the two search indexes (the tsvector columns are inside the table).
     func printSizes(_ store: SQLiteStore, _ dbPath: String) async throws {
+        guard store.sqlitePool != nil else {
+            let sizes = try await store.backend.read { db in
+                (try db.fetchOne(Int64.self, "SELECT pg_database_size(current_database())") ?? 0,
+                 try db.fetchOne(Int64.self, "SELECT pg_relation_size('kb_search_head') + pg_relation_size('kb_search_all')") ?? 0,
+                 try db.fetchOne(Int64.self, "SELECT pg_total_relation_size('kb_articles')") ?? 0)
+            }
+            print(String(format: "sizes: database %.0f MB, search indexes %.0f MB, kb_articles with its indexes %.0f MB",
+                         Double(sizes.0) / 1e6, Double(sizes.1) / 1e6, Double(sizes.2) / 1e6))
+            return
+        }
         let file = (try? FileManager.default.attributesOfItem(atPath: dbPath)[.size] as? Int) ?? 0
         let fts = try? await store.sqlitePool!.read { db in
             try Int.fetchOne(db, sql: "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'kb_fts%' OR name LIKE 'kb_head%'")

@@ -52,6 +52,10 @@ extension SQLiteStore {
         guard !words.isEmpty else { throw SwarmError.badRequest("query has no words") }
         if let l = req.limit, l < 1 || l > 100 { throw SwarmError.badRequest("limit must be 1–100") }
         return try await read { db in
+            if db.dialect == .postgres {
+                return KBSearchReply(results: try Self.kbSearchPostgres(db, words: words, prefixLast: true, anyWord: false, tags: req.tags ?? [],
+                                                                        language: req.language, limit: req.limit ?? 10, cap: self.kbSearchCandidates))
+            }
             let tokenizer = try KBTokenizer(db.sqlite())
             let query = KBQuery(words: words, tokenizer: tokenizer, prefixLast: true, anyWord: false)
             return KBSearchReply(results: try Self.kbSearch(db, query, tags: req.tags ?? [], language: req.language, limit: req.limit ?? 10,
@@ -69,6 +73,10 @@ extension SQLiteStore {
                 SELECT text FROM timeline WHERE case_id = ? AND kind = 'interaction' AND direction = 'inbound' ORDER BY id DESC LIMIT 3
                 """, [c["id"]])
             let words = SearchQuery.suggestionWords(([c["title"] as String] + Self.decodeList(c["tags"]) + recent).joined(separator: " "))
+            if db.dialect == .postgres {
+                return KBSearchReply(results: try Self.kbSearchPostgres(db, words: words, prefixLast: false, anyWord: true, tags: [], language: nil,
+                                                                        limit: req.limit ?? 5, cap: self.kbSearchCandidates))
+            }
             let tokenizer = try KBTokenizer(db.sqlite())
             let query = KBQuery(words: words, tokenizer: tokenizer, prefixLast: false, anyWord: true)
             return KBSearchReply(results: try Self.kbSearch(db, query, tags: [], language: nil, limit: req.limit ?? 5,

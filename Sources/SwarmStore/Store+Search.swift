@@ -10,6 +10,7 @@ extension SQLiteStore {
         guard let match = SearchQuery.fts5(req.query) else { throw SwarmError.badRequest("query has no words") }
         let limit = min(max(req.limit ?? 20, 1), 100)
         return try await read { db in
+            if db.dialect == .postgres { return try Self.messageSearchPostgres(db, p, req, limit: limit) }
             var channelFilter = ""
             var args: SQLArguments = [match, p.id]
             if let ref = req.channel {

@@ -87,7 +87,8 @@ struct KBSearchIndexTests {
         }
     }
 
-    @Test("bulk import counts the imported words at its end; an import cut short is still searchable, and counted again when the server next opens the database", .enabled(if: TestBackend.isSQLite, "kb_terms is SQLite's FTS5 planning table"))
+    @Test("bulk import counts the imported words at its end; an import cut short is still searchable, and counted again when the server next opens the database",
+          .enabled(if: TestBackend.isSQLite, "kb_terms and its stale mark are SQLite's; PostgreSQL searches its tsvector columns, see TextSearchFoldingTests"))
     func importAndRecovery() async throws {
         try await withServer { first in
             let admin = try await first.client("root", role: .admin)

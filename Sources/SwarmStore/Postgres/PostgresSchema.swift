@@ -7,6 +7,7 @@ import Foundation
 enum PostgresSchema {
     static let migrations: [(id: String, sql: String)] = [
         ("pg-v1-foundation", v1),
+        ("pg-v2-search", PostgresSearchSchema.v2),
     ]
 
     static let v1 = """
@@ -429,9 +430,8 @@ enum PostgresSchema {
     CREATE FUNCTION json_remove(doc TEXT, path TEXT) RETURNS TEXT LANGUAGE SQL IMMUTABLE AS $$
         SELECT CASE WHEN doc IS NULL THEN NULL ELSE ((doc::jsonb) #- string_to_array(substr(path, 3), '.'))::text END
     $$;
-    -- SQLite's json() (marks text as JSON) and json_set with such a value, as the log redaction uses them.
-    CREATE FUNCTION json(doc TEXT) RETURNS TEXT LANGUAGE SQL IMMUTABLE AS $$ SELECT doc $$;
-    CREATE FUNCTION json_set(doc TEXT, path TEXT, value TEXT) RETURNS TEXT LANGUAGE SQL IMMUTABLE AS $$
+    -- SQLite's json_set with a json() value, as the log redaction writes it (json(x) is a cast here).
+    CREATE FUNCTION json_set(doc TEXT, path TEXT, value JSON) RETURNS TEXT LANGUAGE SQL IMMUTABLE AS $$
         SELECT (jsonb_set(doc::jsonb, string_to_array(substr(path, 3), '.'), value::jsonb))::text
     $$;
     -- SQLite's unixepoch: whole seconds since 1970 of a stored RFC 3339 time.
