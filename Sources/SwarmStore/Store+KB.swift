@@ -135,7 +135,7 @@ extension SQLiteStore {
             try db.execute("INSERT INTO kb_shares(article_id, version, case_id, message_id, by_user, at) VALUES (?, ?, ?, ?, ?, ?)", [row["id"], article.version, caseId, try Ids.require(.message, message.id, field: "message"), p.id, now])
             try db.execute("""
                 INSERT INTO kb_counts(article_id, shares, last_used) VALUES (?, 1, ?)
-                ON CONFLICT(article_id) DO UPDATE SET shares = shares + 1, last_used = excluded.last_used
+                ON CONFLICT(article_id) DO UPDATE SET shares = kb_counts.shares + 1, last_used = excluded.last_used
                 """, [row["id"], now])
             if let c = caseRow {
                 try Self.addTimeline(tx, customer: c["customer_id"], caseId: c["id"], kind: "kb_shared", text: "shared \(article.id): \(article.title)", by: p.id,
@@ -159,7 +159,7 @@ extension SQLiteStore {
             if recorded {
                 try db.execute("""
                     INSERT INTO kb_counts(article_id, solved, last_used) VALUES (?, 1, ?)
-                    ON CONFLICT(article_id) DO UPDATE SET solved = solved + 1, last_used = excluded.last_used
+                    ON CONFLICT(article_id) DO UPDATE SET solved = kb_counts.solved + 1, last_used = excluded.last_used
                     """, [row["id"], now])
                 try Self.addTimeline(tx, customer: c["customer_id"], caseId: c["id"], kind: "kb_solved",
                                      text: "solved by \(Ids.make(.article, row["id"])): \(row["title"] as String)", by: p.id,

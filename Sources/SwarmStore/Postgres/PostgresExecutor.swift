@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import Synchronization
+import SwarmProtocol
 
 /// Runs the store's statements on one PostgreSQL connection, blocking the calling thread (a
 /// connection's own queue, never an event loop) until each answers: the store's rules run
@@ -91,6 +92,8 @@ final class PostgresExecutor: SQLExecutor {
     static func translate(_ error: PSQLError, sql: String) -> any Error {
         if let state = error.serverInfo?[.sqlState] {
             if state.hasPrefix("23") { return SQLConstraintViolation(error.serverInfo?[.message] ?? state) }
+            // PostgreSQL text cannot hold NUL (SQLite's can): the request's fault, not the server's.
+            if state == "22021" || state == "22P05" { return SwarmError.badRequest("text must not contain NUL characters") }
             // 08 connection exception, 57P0x shutdown/crash, 53 insufficient resources.
             if state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") {
                 return SQLUnavailable("PostgreSQL: \(error.serverInfo?[.message] ?? state)")

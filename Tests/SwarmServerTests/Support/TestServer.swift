@@ -29,13 +29,15 @@ final class TestServer: Sendable {
             try await PostgresDatabases.create(name, serverURL: server)
             config.storageBackend = "postgres"
             config.storageURL = try PostgresDatabases.url(server, database: name)
-            TestBackend.databases.withLock { $0[config.databasePath] = config.storageURL }
             // Dozens of test servers run at once against one PostgreSQL: small pools.
             config.readers = 2
         }
         config.synchronous = "normal"
         config.logLevel = "warning"
         try configure(&config)
+        if config.storageBackend == "postgres" {
+            TestBackend.databases.withLock { $0[config.databasePath] = config.storageURL }
+        }
         var logger = Logger(label: "swarmd-test")
         logger.logLevel = .warning
         let server = try await SwarmServer.start(config, logger: logger, slaClock: slaClock)

@@ -296,7 +296,8 @@ struct TranscriptConnection: Sendable {
 
 /// Replays one transcript against a live server, failing with file, line, expected and actual.
 struct TranscriptRunner {
-    static let deadlineSeconds = 5.0
+    /// On PostgreSQL every op is several round trips and the whole suite shares one server: longer.
+    static let deadlineSeconds = TestBackend.isSQLite ? 5.0 : 15.0
 
     let transcript: Transcript
     let url: String
