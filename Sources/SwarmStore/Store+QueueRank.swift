@@ -60,7 +60,7 @@ extension SQLiteStore {
         let seeds = ["q.waiting_since IS NOT NULL ORDER BY q.waiting_since LIMIT ?",
                      "q.case_id IN (SELECT id FROM \(openDue) WHERE status IN ('new', 'open', 'pending') ORDER BY sla_due_at LIMIT ?)"]
         for seed in seeds {
-            try db.each(select(seed), SQLArguments(args + [limit * 4])) { try consider($0); return true }
+            try db.each(select(seed), SQLArguments(args + [limit])) { try consider($0); return true }
         }
 
         let waiting = select("q.stored = ? AND q.paused = 0 AND q.waiting_since IS NOT NULL ORDER BY q.waiting_since, q.case_id")
