@@ -54,13 +54,7 @@ struct NodesPostgresRestartTests {
         // and a member on each node got them all live, in seq order, once.
         let expected = Set((0..<urls.count).flatMap { w in (0..<perWriter).map { "w\(w)-\($0)" } })
         let check = try await TestClient.connect(url: nodes.b.url, token: nodes.alice)
-        var stored: [String] = []
-        var before: String?
-        repeat {
-            let page = try await check.request(.history, HistoryRequest(channel: "#general", before: before, limit: 200), as: HistoryReply.self)
-            stored.insert(contentsOf: page.messages.map(\.body), at: 0)
-            before = page.nextBefore
-        } while before != nil
+        let stored = try await check.allBodies(in: "#general")
         #expect(stored.count == expected.count, "no post stored twice")
         #expect(Set(stored) == expected, "no post lost")
         await check.close()

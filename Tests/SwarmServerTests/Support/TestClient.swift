@@ -117,3 +117,17 @@ actor Inbox {
 extension ServerFrame {
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try (data ?? .null).decode(T.self) }
 }
+
+extension TestClient {
+    /// Every message body of `channel`, oldest first, paging through `history` to its start.
+    func allBodies(in channel: String) async throws -> [String] {
+        var bodies: [String] = []
+        var before: String?
+        repeat {
+            let page = try await request(.history, HistoryRequest(channel: channel, before: before, limit: 200), as: HistoryReply.self)
+            bodies.insert(contentsOf: page.messages.map(\.body), at: 0)
+            before = page.nextBefore
+        } while before != nil
+        return bodies
+    }
+}
