@@ -11,14 +11,8 @@ extension SQLiteStore {
         let limit = min(max(req.limit ?? 20, 1), 100)
         return try await read { db in
             if db.dialect == .postgres { return try Self.messageSearchPostgres(db, p, req, limit: limit) }
-            var channelFilter = ""
-            var args: SQLArguments = [match, p.id]
-            if let ref = req.channel {
-                let ch = try Rows.readableChannel(db, ref: ref, by: p)
-                channelFilter = " AND m.channel_id = ?"
-                args += [ch.id]
-            }
-            args += [limit]
+            let (channelFilter, channelArgs) = try Self.searchChannelScope(db, p, req)
+            let args: SQLArguments = [match, p.id] + channelArgs + [limit]
             let rows = try db.fetchAll("""
                 SELECT m.id, m.channel_id, m.author_id, m.body, m.thread_id, m.reply_count, m.mentions,
                        m.created_at, m.edited_at, m.deleted_at, u.name AS author_name,
@@ -34,5 +28,15 @@ extension SQLiteStore {
                 """, args)
             return SearchReply(results: rows.map { SearchHit(message: Rows.message($0), snippet: $0["snip"], rank: $0["rank"]) })
         }
+    }
+}
+
+extension SQLiteStore {
+    /// The optional one-channel narrowing of `search` (refused when the caller may not read it),
+    /// as a condition on `m` and its argument; the same for both backends.
+    static func searchChannelScope(_ db: SQLDB, _ p: Principal, _ req: SearchRequest) throws -> (sql: String, arguments: SQLArguments) {
+        guard let ref = req.channel else { return ("", []) }
+        let ch = try Rows.readableChannel(db, ref: ref, by: p)
+        return (" AND m.channel_id = ?", [ch.id])
     }
 }

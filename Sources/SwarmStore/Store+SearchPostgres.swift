@@ -10,14 +10,8 @@ extension SQLiteStore {
     static func messageSearchPostgres(_ db: SQLDB, _ p: Principal, _ req: SearchRequest, limit: Int) throws -> SearchReply {
         let query = try PostgresTextQuery(db, words: SearchQuery.words(req.query), prefixLast: true, anyWord: false)
         guard let tsquery = query.tsquery else { return SearchReply(results: []) }
-        var channelFilter = ""
-        var args: SQLArguments = [tsquery, p.id]
-        if let ref = req.channel {
-            let ch = try Rows.readableChannel(db, ref: ref, by: p)
-            channelFilter = " AND m.channel_id = ?"
-            args += [ch.id]
-        }
-        args += [limit]
+        let (channelFilter, channelArgs) = try searchChannelScope(db, p, req)
+        let args: SQLArguments = [tsquery, p.id] + channelArgs + [limit]
         let rows = try db.fetchAll("""
             WITH q AS (SELECT to_tsquery('simple'::regconfig, ?) AS q)
             SELECT m.id, m.channel_id, m.author_id, m.body, m.thread_id, m.reply_count, m.mentions,
