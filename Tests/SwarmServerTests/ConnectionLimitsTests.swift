@@ -14,8 +14,8 @@ struct ConnectionLimitsTests {
         try await withServer(configure: { $0.headerTimeoutSeconds = 1 }) { server in
             let raw = try await RawWebSocket.connect(port: server.server.port, handshake: false)
             try await raw.sendRawBytes(Self.incompleteHead)
-            let took = try await raw.waitForEOF(seconds: 10)
-            #expect(took < .seconds(6), "cut after \(took) with a 1 s header timeout")
+            let took = try await raw.waitForEOF(seconds: 30)
+            #expect(took < .seconds(20), "cut after \(took) with a 1 s header timeout")
         }
     }
 
@@ -87,11 +87,13 @@ struct ConnectionLimitsTests {
         let stopped = Task { await server.stop() }
         let close = try await live.readFrame { $0.opcode == RawWebSocket.Frame.close }
         #expect(close.closeCode == 1001)
-        for raw in [live, silent] { try await raw.waitForCut(seconds: 10) }
-        try await halfHead.waitForEOF(seconds: 10)
+        for raw in [live, silent] { try await raw.waitForCut(seconds: 30) }
+        try await halfHead.waitForEOF(seconds: 30)
         await stopped.value
         let took = ContinuousClock.now - start
-        #expect(took < .seconds(8), "stop took \(took) with a 1 s grace period")
+        // The bound separates the grace period (1 s) from the 60 s timeouts it must cut short; it is wide
+        // because the suite shares two cores with everything else.
+        #expect(took < .seconds(30), "stop took \(took) with a 1 s grace period")
     }
 }
 
@@ -119,17 +121,17 @@ struct ShutdownTests {
         server.process.signal(SIGTERM)
         let close = try await live.readFrame { $0.opcode == RawWebSocket.Frame.close }
         #expect(close.closeCode == 1001)
-        try await live.waitForCut(seconds: 10)
-        try await halfHead.waitForEOF(seconds: 10)
+        try await live.waitForCut(seconds: 30)
+        try await halfHead.waitForEOF(seconds: 30)
         let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
             group.addTask { await server.process.exitCode() }
-            group.addTask { try await Task.sleep(for: .seconds(15)); return nil }
+            group.addTask { try await Task.sleep(for: .seconds(40)); return nil }
             defer { group.cancelAll() }
             return try await group.next() ?? nil
         }
         if status == nil { server.kill() }
-        #expect(status == 0, "swarmd did not exit within 15 s of SIGTERM (status \(String(describing: status)))")
+        #expect(status == 0, "swarmd did not exit within 40 s of SIGTERM (status \(String(describing: status)))")
         let took = ContinuousClock.now - start
-        #expect(took < .seconds(8), "exit took \(took) with a 1 s grace period")
+        #expect(took < .seconds(30), "exit took \(took) with a 1 s grace period (the timeouts it cuts short are 60 s)")
     }
 }

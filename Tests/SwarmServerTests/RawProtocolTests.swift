@@ -52,7 +52,7 @@ struct RawProtocolTests {
             for junk in ["GET /v1/ws HTTP/1.1\r\nBad Header Line\r\n\r\n", "garbage\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"] {
                 let (text, took) = try await Self.answer(to: Array(junk.utf8), port: server.server.port)
                 #expect(text.hasPrefix("HTTP/1.1 400"), "\(junk.debugDescription): \(text.debugDescription)")
-                #expect(took < .seconds(5), "\(junk.debugDescription): closed after \(took)")
+                #expect(took < .seconds(20), "\(junk.debugDescription): closed after \(took) (the header timeout is 30 s)")
             }
         }
     }
@@ -62,7 +62,7 @@ struct RawProtocolTests {
         try await withServer(configure: { $0.headerTimeoutSeconds = 1; $0.closeTimeoutSeconds = 30 }) { server in
             let (text, took) = try await Self.answer(to: Array("\r\n\r\nGET /v1/ws HTTP/1.1\r\nHost: a\r\n".utf8), port: server.server.port)
             #expect(text.isEmpty, "\(text.debugDescription)")
-            #expect(took < .seconds(6), "cut after \(took) with a 1 s header timeout")
+            #expect(took < .seconds(20), "cut after \(took) with a 1 s header timeout")
             // Upgraded after empty lines: its frames are still scanned, so an unmasked one gets 1002.
             let raw = try await RawWebSocket.connect(port: server.server.port, handshake: false)
             try await raw.sendRawBytes(Array("\r\n\r\n".utf8) + RawWebSocket.upgradeRequest())
@@ -81,7 +81,7 @@ struct RawProtocolTests {
             let head = Array("GET /v1/ws HTTP/1.1\r\nX-Pad: ".utf8) + [UInt8](repeating: 0x61, count: 70_000)
             let (text, took) = try await Self.answer(to: head, port: server.server.port)
             #expect(text.hasPrefix("HTTP/1.1 431"), "\(text.prefix(100).debugDescription)")
-            #expect(took < .seconds(5), "closed after \(took)")
+            #expect(took < .seconds(20), "closed after \(took) (the header timeout is 30 s)")
         }
     }
 }

@@ -34,7 +34,7 @@ struct RevokedSessionTests {
                 try await raw.sendRequest(id: "p\(i)", op: "message.post", data: #"{"channel":"\#(channel)","body":"after revoke \#(i)"}"#)
             }
             try await raw.sendRequest(id: "c", op: "channel.create", data: #"{"name":"sneaky"}"#)
-            try await raw.waitForCut(seconds: 20)
+            try await raw.waitForCut(seconds: 30)
         } catch let error as IOError where [EPIPE, ECONNRESET].contains(error.errnoCode) {}
         return (ContinuousClock.now - start, await raw.remainingFrames())
     }
@@ -56,7 +56,7 @@ struct RevokedSessionTests {
         #expect(close.closeCode == 4001)
         let (took, after) = try await ignoreCloseAndPost(raw, channel: channel.id)
         #expect(after.isEmpty, "frames after the close: \(after)")
-        #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
+        #expect(took < .seconds(20), "cut after \(took) with a 3 s close timeout (without the cut it stays open)")
         try await expectNothingLanded(admin, channel: channel.id)
     }
 
@@ -92,10 +92,10 @@ struct RevokedSessionTests {
             do {
                 try await raw.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)"}"#)
                 for i in 0..<5 { try await raw.sendRequest(id: "p\(i)", op: "channel.list") }
-                try await raw.waitForCut(seconds: 20)
+                try await raw.waitForCut(seconds: 30)
             } catch let error as IOError where [EPIPE, ECONNRESET].contains(error.errnoCode) {}   // already cut
             let took = ContinuousClock.now - start
-            #expect(took < .seconds(8), "cut after \(took) with a 3 s close timeout")
+            #expect(took < .seconds(20), "cut after \(took) with a 3 s close timeout (without the cut it stays open)")
             let after = await raw.remainingFrames()
             #expect(after.isEmpty, "frames after the close: \(after)")
         }
