@@ -179,6 +179,14 @@ final class RawWebSocket: Sendable {
         return ContinuousClock.now - start
     }
 
+    /// Whether a failed write means the server had already cut the connection: the kernel's broken
+    /// pipe or reset, or NIO noticing the closed channel first (which of them depends on timing).
+    static func isCut(_ error: any Error) -> Bool {
+        if let error = error as? IOError { return [EPIPE, ECONNRESET].contains(error.errnoCode) }
+        if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .alreadyClosed || error == .eof }
+        return false
+    }
+
     /// Frames received before the connection ended (call after `waitForEOF`).
     func remainingFrames() async -> [Frame] {
         var bytes = await received.all()
