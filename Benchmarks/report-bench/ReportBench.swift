@@ -15,48 +15,66 @@ struct ReportBench: AsyncParsableCommand {
     @Option(help: "Cases to generate (10 interactions each).") var cases = 100_000
     @Option(help: "Timed report.get calls per variant.") var runs = 20
     @Option(help: "Directory for the temporary database.") var dir = NSTemporaryDirectory()
-    @Flag(help: "Keep the database.") var keep = false
+    @Flag(help: "Keep the database (to rerun with --existing).") var keep = false
+    @Option(help: "Directory of a database a --keep run left (same --cases): skips seeding and the rollup rebuild.")
+    var existing: String?
+    @Option(help: "Time only this grouping (none, day, channel, owner); repeatable.") var group: [String] = []
+    @Flag(help: "Skip the contact-by-contact baseline (for profiling; no ratio, no figure check).") var skipBaseline = false
 
     func run() async throws {
-        let bench = try await BenchServer.start(label: "report-bench", parent: dir, keep: keep)
+        let bench = try await BenchServer.start(label: "report-bench", parent: dir, keep: keep, existing: existing)
         defer { bench.removeDatabase() }
         let store = bench.server.store
         let start = Date(timeIntervalSince1970: 1_772_323_200)  // 2026-03-01T00:00:00Z
-        let seeded = Date()
-        let lead = try await seed(store, cases: cases, start: start)
-        print(String(format: "seeded %d cases, %d interactions in %.1f s", cases, cases * 10, Date().timeIntervalSince(seeded)))
-        // The rows went straight into the tables, past the writes that keep the report rollups.
-        let rolled = Date()
-        try await store.rebuildReportRollups()
-        print(String(format: "report rollups rebuilt in %.1f s (the v13 migration's backfill)", Date().timeIntervalSince(rolled)))
+        let lead = Principal(id: 1, name: "lead", role: .lead)
+        if existing == nil {
+            let seeded = Date()
+            try await seed(store, cases: cases, start: start)
+            print(String(format: "seeded %d cases, %d interactions in %.1f s", cases, cases * 10, Date().timeIntervalSince(seeded)))
+            // The rows went straight into the tables, past the writes that keep the report rollups.
+            let rolled = Date()
+            try await store.rebuildReportRollups()
+            print(String(format: "report rollups rebuilt in %.1f s (the v13 migration's backfill)", Date().timeIntervalSince(rolled)))
+        }
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
         let from = style.format(start), to = style.format(start.addingTimeInterval(30 * 86_400))
         // Baseline in the same run (other builds share the cores): the contact-by-contact path,
         // which reads every contact of the period as report.get did before the rollups.
         let plain = ReportGetRequest(from: from, to: to)
         var expected: ReportGetReply?
-        let baseline = try await LatencyStats.measure(max(3, runs / 4), warm: 1) { _ in expected = try await store.report(lead, plain, now: Date(), byContacts: true) }
-        print("baseline: report.get 30 days by contacts: \(baseline)")
-        for group in [nil, ReportGrouping.day, .channel, .owner] {
+        var baseline: LatencyStats?
+        if !skipBaseline {
+            baseline = try await LatencyStats.measure(max(3, runs / 4), warm: 1) { _ in expected = try await store.report(lead, plain, now: Date(), byContacts: true) }
+            print("baseline: report.get 30 days by contacts: \(baseline!)")
+        }
+        for group in [nil, ReportGrouping.day, .channel, .owner] where self.group.isEmpty || self.group.contains(group?.rawValue ?? "none") {
             let request = ReportGetRequest(from: from, to: to, groupBy: group)
             var reply: ReportGetReply?
-            let stats = try await LatencyStats.measure(runs, warm: 2) { _ in reply = try await store.report(lead, request) }
-            let ratio = stats.p99 / max(baseline.p50, 1e-9)
-            print("report.get 30 days, group_by \(group?.rawValue ?? "none"): \(stats)  (inbound \(reply?.figures.inbound ?? 0); p99/baseline p50 \(String(format: "%.3f", ratio)))")
-            if group == nil, reply?.figures != expected?.figures { print("MISMATCH: the rollup figures differ from the contact-by-contact figures") }
+            var cpu: [Double] = []
+            let stats = try await LatencyStats.measure(runs, warm: 2) { _ in
+                let before = LatencyStats.processCPUMilliseconds()
+                reply = try await store.report(lead, request)
+                cpu.append(LatencyStats.processCPUMilliseconds() - before)
+            }
+            // The warm-up calls are in `cpu` too; the timed ones are the last `runs`.
+            let cpuStats = LatencyStats(samples: Array(cpu.suffix(runs)))
+            let ratio = baseline.map { String(format: "%.3f", stats.p99 / max($0.p50, 1e-9)) } ?? "-"
+            print("report.get 30 days, group_by \(group?.rawValue ?? "none"): \(stats)  (inbound \(reply?.figures.inbound ?? 0); p99/baseline p50 \(ratio))")
+            print(String(format: "    process CPU per call: p50 %.1f ms, p99 %.1f ms", cpuStats.p50, cpuStats.p99))
+            if group == nil, let expected, reply?.figures != expected.figures { print("MISMATCH: the rollup figures differ from the contact-by-contact figures") }
         }
     }
 
     /// Deterministic: case i belongs to customer i % 20,000, owner agent i % 20, starts at
     /// i × (30 days / cases); its 10 contacts alternate inbound and outbound 7 minutes apart on
     /// channel i % 4; two cases in three are solved, one in three closed, one in five handed off.
-    func seed(_ store: SQLiteStore, cases: Int, start: Date) async throws -> Principal {
+    func seed(_ store: SQLiteStore, cases: Int, start: Date) async throws {
         // Seconds since 1970; SQLite formats them (`T(?)` below) in the stored RFC 3339 form.
         let origin = start.timeIntervalSince1970
         @Sendable func at(_ seconds: Double) -> Double { origin + seconds }
         let channels = ["email", "twitter", "whatsapp", "webchat"]
         let T = "strftime('%Y-%m-%dT%H:%M:%fZ', ?, 'unixepoch')"
-        return try await store.sqlitePool!.write { db in
+        try await store.sqlitePool!.write { db in
             let now = "2026-03-01T00:00:00.000Z"
             try db.execute(sql: "INSERT INTO users(id, name, role, created_at) VALUES (1, 'lead', 'lead', ?)", arguments: [now])
             for a in 0..<20 { try db.execute(sql: "INSERT INTO users(id, name, role, created_at) VALUES (?, ?, 'agent', ?)", arguments: [a + 2, "agent\(a)", now]) }
@@ -94,7 +112,6 @@ struct ReportBench: AsyncParsableCommand {
                     try db.execute(sql: "INSERT INTO handoffs(case_id, from_user, to_user, note, at) VALUES (?, ?, ?, 'n', \(T))", arguments: [id, owner, owner, at(t0 + 600)])
                 }
             }
-            return Principal(id: 1, name: "lead", role: .lead)
         }
     }
 }

@@ -112,6 +112,7 @@ enum Migrations {
         m.registerMigration("v12-reports", migrate: ReportSchema.create)
         m.registerMigration("v13-report-rollups", migrate: ReportRollupSchema.create)
         m.registerMigration("v14-queue-speed", migrate: QueueSchema.speedUp)
+        m.registerMigration("v15-report-case-times", migrate: ReportCaseTimesSchema.create)
         return m
     }
 }

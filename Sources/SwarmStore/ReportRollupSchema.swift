@@ -64,6 +64,27 @@ enum ReportRollupSchema {
             -- Ratings given in a period.
             CREATE INDEX case_csat_at ON case_csat(at);
             """)
-        try ReportRollups.rebuild(SQLDB(GRDBExecutor(db)))
+        try ReportRollups.rebuild(SQLDB(GRDBExecutor(db)), caseSQL: v13CaseSQL)
+    }
+
+    /// `report_cases` as this migration filled it (before `v15-report-case-times` added the times
+    /// in seconds): kept as it was, so the migration runs the same on an old database today.
+    static func v13CaseSQL(_ condition: String) -> String {
+        """
+        INSERT INTO report_cases(case_id, start_at, first_inbound_at, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs)
+        SELECT c.id, COALESCE(f.at, c.created_at), f.at, f.channel, f.account,
+            (SELECT MAX(s.at) FROM timeline s WHERE s.case_id = c.id AND s.kind = 'status' AND json_extract(s.data, '$.to') = 'closed'),
+            (SELECT s.channel FROM timeline s WHERE s.case_id = c.id AND s.kind = 'interaction' AND s.direction = 'outbound'
+                 AND s.at <= c.solved_at ORDER BY s.at DESC, s.id DESC LIMIT 1),
+            CASE WHEN EXISTS(SELECT 1 FROM timeline r WHERE r.case_id = c.id AND r.kind = 'interaction' AND r.redirect_to IS NOT NULL) THEN 1 ELSE 0 END,
+            (SELECT COUNT(*) FROM handoffs h WHERE h.case_id = c.id)
+        FROM cases c
+        LEFT JOIN timeline f ON f.id = (SELECT i.id FROM timeline i WHERE i.case_id = c.id AND i.kind = 'interaction' AND i.direction = 'inbound'
+                                        ORDER BY i.at, i.id LIMIT 1)
+        WHERE c.id \(condition)
+        ON CONFLICT(case_id) DO UPDATE SET start_at = excluded.start_at, first_inbound_at = excluded.first_inbound_at,
+            first_channel = excluded.first_channel, first_account = excluded.first_account, closed_at = excluded.closed_at,
+            resolved_channel = excluded.resolved_channel, redirected = excluded.redirected, handoffs = excluded.handoffs
+        """
     }
 }

@@ -31,7 +31,7 @@ enum ReportRollups {
 
     /// Fills the rollups from every case's timeline (the migration's backfill; benchmarks that
     /// write rows straight into the tables call it too).
-    static func rebuild(_ db: SQLDB) throws {
+    static func rebuild(_ db: SQLDB, caseSQL: (String) -> String = caseSQL) throws {
         for table in ["report_contact_hours", "report_case_contacts", "report_cases"] { try db.execute("DELETE FROM \(table)") }
         try db.execute(caseSQL("IS NOT NULL"))
         try db.execute(contactsSQL("IS NOT NULL"))
@@ -39,23 +39,35 @@ enum ReportRollups {
     }
 
     /// Upserts `report_cases` for the cases whose id matches `condition` (`= ?` or `IS NOT NULL`).
-    /// The case starts at its first inbound contact (earliest, then first written).
+    /// The case starts at its first inbound contact (earliest, then first written). Each time is
+    /// kept as text and as seconds since 1970 (`v15-report-case-times`).
     static func caseSQL(_ condition: String) -> String {
-        """
-        INSERT INTO report_cases(case_id, start_at, first_inbound_at, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs)
-        SELECT c.id, COALESCE(f.at, c.created_at), f.at, f.channel, f.account,
-            (SELECT MAX(s.at) FROM timeline s WHERE s.case_id = c.id AND s.kind = 'status' AND json_extract(s.data, '$.to') = 'closed'),
-            (SELECT s.channel FROM timeline s WHERE s.case_id = c.id AND s.kind = 'interaction' AND s.direction = 'outbound'
-                 AND s.at <= c.solved_at ORDER BY s.at DESC, s.id DESC LIMIT 1),
-            CASE WHEN EXISTS(SELECT 1 FROM timeline r WHERE r.case_id = c.id AND r.kind = 'interaction' AND r.redirect_to IS NOT NULL) THEN 1 ELSE 0 END,
-            (SELECT COUNT(*) FROM handoffs h WHERE h.case_id = c.id)
-        FROM cases c
-        LEFT JOIN timeline f ON f.id = (SELECT i.id FROM timeline i WHERE i.case_id = c.id AND i.kind = 'interaction' AND i.direction = 'inbound'
-                                        ORDER BY i.at, i.id LIMIT 1)
-        WHERE c.id \(condition)
+        let e = SQLiteStore.epoch
+        return """
+        INSERT INTO report_cases(case_id, start_at, first_inbound_at, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs,
+                                 opened_epoch, start_epoch, first_inbound_epoch, first_response_epoch, solved_epoch, closed_epoch)
+        SELECT id, start_at, first_inbound_at, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs,
+            \(e("created_at")), \(e("start_at")), \(e("first_inbound_at")), \(e("first_response_at")), \(e("solved_at")), \(e("closed_at"))
+        FROM (
+            SELECT c.id, COALESCE(f.at, c.created_at) AS start_at, f.at AS first_inbound_at, f.channel AS first_channel, f.account AS first_account,
+                (SELECT MAX(s.at) FROM timeline s WHERE s.case_id = c.id AND s.kind = 'status' AND json_extract(s.data, '$.to') = 'closed') AS closed_at,
+                (SELECT s.channel FROM timeline s WHERE s.case_id = c.id AND s.kind = 'interaction' AND s.direction = 'outbound'
+                     AND s.at <= c.solved_at ORDER BY s.at DESC, s.id DESC LIMIT 1) AS resolved_channel,
+                CASE WHEN EXISTS(SELECT 1 FROM timeline r WHERE r.case_id = c.id AND r.kind = 'interaction' AND r.redirect_to IS NOT NULL) THEN 1 ELSE 0 END
+                    AS redirected,
+                (SELECT COUNT(*) FROM handoffs h WHERE h.case_id = c.id) AS handoffs,
+                c.created_at, c.first_response_at, c.solved_at
+            FROM cases c
+            LEFT JOIN timeline f ON f.id = (SELECT i.id FROM timeline i WHERE i.case_id = c.id AND i.kind = 'interaction' AND i.direction = 'inbound'
+                                            ORDER BY i.at, i.id LIMIT 1)
+            WHERE c.id \(condition)
+        ) y
+        WHERE true
         ON CONFLICT(case_id) DO UPDATE SET start_at = excluded.start_at, first_inbound_at = excluded.first_inbound_at,
             first_channel = excluded.first_channel, first_account = excluded.first_account, closed_at = excluded.closed_at,
-            resolved_channel = excluded.resolved_channel, redirected = excluded.redirected, handoffs = excluded.handoffs
+            resolved_channel = excluded.resolved_channel, redirected = excluded.redirected, handoffs = excluded.handoffs,
+            opened_epoch = excluded.opened_epoch, start_epoch = excluded.start_epoch, first_inbound_epoch = excluded.first_inbound_epoch,
+            first_response_epoch = excluded.first_response_epoch, solved_epoch = excluded.solved_epoch, closed_epoch = excluded.closed_epoch
         """
     }
 

@@ -5,9 +5,8 @@ import SwarmProtocol
 extension SQLiteStore {
     /// The hourly contact tallies of the period's hours (`report_contact_hours`), narrowed to the
     /// owner and team asked for, with the names the report shows.
-    static func reportTallies(_ db: SQLDB, _ q: ReportQuery, scope: ReportScope, users: [Int64: ReportUser]) throws -> [ReportContactTally] {
-        var teams: [Int64: String] = [:]
-        for r in try db.fetchAll("SELECT id, name FROM channels") { teams[r[0]] = r[1] }
+    static func reportTallies(_ db: SQLDB, _ q: ReportQuery, scope: ReportScope, users: [Int64: ReportUser],
+                              channels: [Int64: ReportChannel]) throws -> [ReportContactTally] {
         var sql = """
             SELECT hour, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id,
                    answer_hour, n
@@ -25,7 +24,7 @@ extension SQLiteStore {
             let direction: Direction = (r[8] as String) == Direction.outbound.rawValue ? .outbound : .inbound
             out.append(ReportContactTally(hour: r[0], channel: r[5], account: text(r[6]), dedicated: r[7], direction: direction,
                                           isDuplicate: r[9], responder: users[responder]?.name, answerHour: answer < 0 ? nil : answer,
-                                          caseOwner: users[owner]?.name, caseTeam: teams[team], caseFirstChannel: text(r[3]),
+                                          caseOwner: users[owner]?.name, caseTeam: channels[team]?.name, caseFirstChannel: text(r[3]),
                                           caseFirstAccount: text(r[4]), count: r[12]))
         }
         return out

@@ -44,16 +44,20 @@ extension SQLiteStore {
             // Every part of issue 12 is installed by the migrations, so every figure is recorded.
             let sources = ReportSources.all
             let span = (Timestamp.format(from), Timestamp.format(to))
+            let seconds = (query.from, query.to)
             let users = try Self.reportUsers(db)
+            let channels = try Self.reportChannels(db)
             let scope = ReportScope(owner: ownerId, team: teamId, lead: lead)
             let made: (figures: ReportFigures, groups: [ReportGroup]?)
             if lead && !byContacts && Report.talliesSuffice(query) {
                 let keyed = [.channel, .account, .owner].contains(query.groupBy)
-                let cases = try Self.reportCases(db, p, span: span, scope: scope, users: users, contacted: false, namingGroups: keyed, now: now)
-                let tallies = try Self.reportTallies(db, query, scope: scope, users: users)
+                let cases = try Self.reportCases(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels,
+                                                 contacted: false, namingGroups: keyed, now: now)
+                let tallies = try Self.reportTallies(db, query, scope: scope, users: users, channels: channels)
                 made = Report.make(tallies: tallies, cases: cases, query: query, sources: sources)
             } else {
-                let cases = try Self.reportCases(db, p, span: span, scope: scope, users: users, contacted: true, now: now)
+                let cases = try Self.reportCases(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels,
+                                                 contacted: true, now: now)
                 let contacts = try Self.reportContacts(db, span: span, users: users,
                                                        cases: Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
                 made = Report.make(contacts: contacts, cases: cases, query: query, sources: sources)
@@ -75,6 +79,20 @@ extension SQLiteStore {
         var isBot: Bool
     }
 
+    struct ReportChannel {
+        var name: String
+        var kind: ChannelKind
+    }
+
+    /// Every channel by id: a case row carries its channel's id, not its name and kind.
+    static func reportChannels(_ db: SQLDB) throws -> [Int64: ReportChannel] {
+        var out: [Int64: ReportChannel] = [:]
+        for r in try db.fetchAll("SELECT id, name, kind FROM channels") {
+            out[r[0]] = ReportChannel(name: r[1], kind: ChannelKind(rawValue: r[2]) ?? .private)
+        }
+        return out
+    }
+
     static func reportUsers(_ db: SQLDB) throws -> [Int64: ReportUser] {
         var out: [Int64: ReportUser] = [:]
         for r in try db.fetchAll("SELECT id, name, role FROM users") {
@@ -90,88 +108,106 @@ extension SQLiteStore {
 
     /// Every case that started, was solved, closed or rated in the period (and, with `contacted`,
     /// every case with a contact in it), or, with `namingGroups`, that was opened or changed status
-    /// in it (such a case names its group in a report grouped by key), narrowed to the owner and team asked for and to the
-    /// cases the reader may see now.
-    static func reportCases(_ db: SQLDB, _ p: Principal, span: (String, String), scope: ReportScope, users: [Int64: ReportUser],
-                            contacted: Bool, namingGroups: Bool = true, now: Date) throws -> [ReportCase] {
-        // Positional arguments, in the order their `?` appear in the statement.
-        var args: [(any SQLBindable)?] = []
-        // The cases a figure counts (started, solved, closed, rated in the period) ...
-        var parts = [
-            "SELECT case_id AS id FROM report_cases WHERE start_at >= ? AND start_at < ?",
-            "SELECT id FROM cases WHERE solved_at >= ? AND solved_at < ?",
-            "SELECT case_id FROM report_cases WHERE closed_at >= ? AND closed_at < ?",
-            "SELECT case_id FROM case_csat WHERE at >= ? AND at < ?",
+    /// in it (such a case names its group in a report grouped by key), narrowed to the owner and
+    /// team asked for and to the cases the reader may see now.
+    static func reportCases(_ db: SQLDB, _ p: Principal, span: (String, String), seconds: (Double, Double), scope: ReportScope,
+                            users: [Int64: ReportUser], channels: [Int64: ReportChannel], contacted: Bool, namingGroups: Bool = true,
+                            now: Date) throws -> [ReportCase] {
+        // A month's cases nearly all start in it: those are one range of `report_cases_start_epoch`.
+        // The few others (solved, closed, rated ... in the period but started outside it) are
+        // found apart, each part leaving out the cases the range already has, so no part is
+        // deduplicated against 100,000 ids.
+        let outside = "NOT (r.start_epoch >= ? AND r.start_epoch < ?)"
+        var extra = [
+            "SELECT r.case_id FROM report_cases r WHERE r.solved_epoch >= ? AND r.solved_epoch < ? AND \(outside)",
+            "SELECT r.case_id FROM report_cases r WHERE r.closed_epoch >= ? AND r.closed_epoch < ? AND \(outside)",
+            "SELECT k.case_id FROM case_csat k JOIN report_cases r ON r.case_id = k.case_id WHERE k.at >= ? AND k.at < ? AND \(outside)",
         ]
-        // ... and, for groups by key, those that only name a group (an empty one): opened or
-        // changing status in the period, or with a contact in it (the tallies name those).
+        var extraArgs: [(any SQLBindable)?] = [seconds.0, seconds.1, seconds.0, seconds.1, seconds.0, seconds.1, seconds.0, seconds.1,
+                                               span.0, span.1, seconds.0, seconds.1]
         if namingGroups {
-            parts.append("SELECT id FROM cases WHERE created_at >= ? AND created_at < ?")
-            parts.append("SELECT case_id FROM timeline WHERE kind = 'status' AND at >= ? AND at < ? AND case_id IS NOT NULL")
+            extra.append("SELECT r.case_id FROM report_cases r WHERE r.opened_epoch >= ? AND r.opened_epoch < ? AND \(outside)")
+            extra.append("""
+                SELECT t.case_id FROM timeline t JOIN report_cases r ON r.case_id = t.case_id
+                WHERE t.kind = 'status' AND t.at >= ? AND t.at < ? AND \(outside)
+                """)
+            extraArgs += [seconds.0, seconds.1, seconds.0, seconds.1, span.0, span.1, seconds.0, seconds.1]
         }
-        if contacted { parts.append("SELECT case_id FROM timeline WHERE kind = 'interaction' AND at >= ? AND at < ? AND case_id IS NOT NULL") }
-        for _ in parts { args += [span.0, span.1] }
-        args.append(Timestamp.format(now))
+        if contacted {
+            extra.append("""
+                SELECT t.case_id FROM timeline t JOIN report_cases r ON r.case_id = t.case_id
+                WHERE t.kind = 'interaction' AND t.at >= ? AND t.at < ? AND \(outside)
+                """)
+            extraArgs += [span.0, span.1, seconds.0, seconds.1]
+        }
         // Leads and admins see every case; anyone else counts only the cases they may see now.
-        let visibility: String
-        if scope.lead {
-            visibility = "0 AS member, 0 AS swarmed"
-        } else {
+        var visibility = ""
+        var visibilityArgs: [(any SQLBindable)?] = []
+        if !scope.lead {
             visibility = """
-                EXISTS(SELECT 1 FROM members m WHERE m.channel_id = c.channel_id AND m.user_id = ?) AS member,
+                , EXISTS(SELECT 1 FROM members m WHERE m.channel_id = c.channel_id AND m.user_id = ?) AS member,
                 EXISTS(SELECT 1 FROM case_swarm w WHERE w.case_id = c.id AND w.user_id = ?) AS swarmed
                 """
-            args += [p.id, p.id]
+            visibilityArgs = [p.id, p.id]
         }
-        let select = """
-            c.id, c.owner_id, ch.name AS team, ch.kind AS channel_kind,
-            \(epoch("c.created_at")) AS opened, \(epoch("c.first_response_at")) AS first_response, \(epoch("c.solved_at")) AS solved,
-            c.first_response_at <= c.sla_due_at AS due_met, c.first_response_at IS NULL AND c.sla_due_at < ? AS due_missed,
-            \(epoch("r.first_inbound_at")) AS first_inbound, r.first_channel, r.first_account,
-            \(epoch("r.closed_at")) AS closed, r.resolved_channel, r.redirected, r.handoffs,
-            x.first_response_business_seconds AS business, x.first_response_met AS met,
-            k.score AS csat, \(epoch("k.at")) AS csat_at, \(visibility)
-            """
         var conditions: [String] = []
-        if let owner = scope.owner { conditions.append("c.owner_id = ?"); args.append(owner) }
-        if let team = scope.team { conditions.append("c.channel_id = ?"); args.append(team) }
+        var conditionArgs: [(any SQLBindable)?] = []
+        if let owner = scope.owner { conditions.append(" AND c.owner_id = ?"); conditionArgs.append(owner) }
+        if let team = scope.team { conditions.append(" AND c.channel_id = ?"); conditionArgs.append(team) }
+        let select = """
+            SELECT r.case_id, c.owner_id, c.channel_id, r.opened_epoch, r.first_response_epoch, r.solved_epoch,
+                c.first_response_at <= c.sla_due_at AS due_met, c.first_response_at IS NULL AND c.sla_due_at < ? AS due_missed,
+                r.first_inbound_epoch, r.first_channel, r.first_account, r.closed_epoch, r.resolved_channel, r.redirected, r.handoffs,
+                x.first_response_business_seconds AS business, x.first_response_met AS met, k.score AS csat, \(epoch("k.at")) AS csat_at\(visibility)
+            FROM report_cases r JOIN cases c ON c.id = r.case_id LEFT JOIN case_sla x ON x.case_id = r.case_id LEFT JOIN case_csat k ON k.case_id = r.case_id
+            """
+        let nowText = Timestamp.format(now)
         let sql = """
-            WITH ids AS (\(parts.joined(separator: "\nUNION "))) SELECT \(select) FROM ids JOIN cases c ON c.id = ids.id JOIN channels ch ON ch.id = c.channel_id
-            JOIN report_cases r ON r.case_id = c.id LEFT JOIN case_sla x ON x.case_id = c.id LEFT JOIN case_csat k ON k.case_id = c.id
-            """ + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            \(select) WHERE r.start_epoch >= ? AND r.start_epoch < ?\(conditions.joined())
+            UNION ALL
+            \(select) WHERE r.case_id IN (\(extra.joined(separator: "\nUNION "))) \(conditions.joined())
+            """
+        var args: [(any SQLBindable)?] = [nowText] + visibilityArgs + [seconds.0, seconds.1] + conditionArgs
+        args += [nowText] + visibilityArgs + extraArgs + conditionArgs
         let reader = Self.reader(p)
         // An array with an index by id: a month's 100,000 cases are cheaper appended than hashed.
         var out: [ReportCase] = []
         var index: [Int64: Int] = [:]
+        // Sized for the cases that started in the period (nearly all of them), so neither grows step by step.
+        let started = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM report_cases WHERE start_epoch >= ? AND start_epoch < ?", [seconds.0, seconds.1]) ?? 0
+        out.reserveCapacity(started)
+        index.reserveCapacity(started)
         var rows = try db.fetchCursor(sql, SQLArguments(args))
         while let r = try rows.next() {
             // Columns by position (as selected above): a month's report reads one row per case.
+            let team: Int64 = r[2]
+            let channel = channels[team]
             if !scope.lead {
-                let facts = CaseVisibility.Facts(channelKind: ChannelKind(rawValue: r[3]) ?? .private, channelName: r[2],
-                                                 isMember: r[20], isSwarmed: r[21])
+                let facts = CaseVisibility.Facts(channelKind: channel?.kind ?? .private, channelName: channel?.name ?? "",
+                                                 isMember: r[19], isSwarmed: r[20])
                 guard CaseVisibility.maySee(reader, facts) else { continue }
             }
             let id: Int64 = r[0]
             let ownerId: Int64? = r[1]
             // A case the SLA clocks know is judged by its policy; others by the fixed due time.
-            let met: Bool? = (r[17] as Bool?) ?? (r[7] as Bool?) ?? ((r[8] as Bool?) == true ? false : nil)
+            let met: Bool? = (r[16] as Bool?) ?? (r[6] as Bool?) ?? ((r[7] as Bool?) == true ? false : nil)
             index[id] = out.count
-            out.append(ReportCase(id: id, openedAt: r[4], firstInboundAt: r[9], firstInboundChannel: r[10], firstInboundAccount: r[11],
-                                 firstResponseAt: r[5], firstResponseBusinessSeconds: r[16], firstResponseMet: met, solvedAt: r[6],
-                                 closedAt: r[12], resolvedChannel: r[13], redirected: r[14], owner: ownerId.flatMap { users[$0]?.name },
-                                 team: r[2], handoffs: r[15], csat: r[18], csatAt: r[19]))
+            out.append(ReportCase(id: id, openedAt: r[3], firstInboundAt: r[8], firstInboundChannel: r[9], firstInboundAccount: r[10],
+                                 firstResponseAt: r[4], firstResponseBusinessSeconds: r[15], firstResponseMet: met, solvedAt: r[5],
+                                 closedAt: r[11], resolvedChannel: r[12], redirected: r[13], owner: ownerId.flatMap { users[$0]?.name },
+                                 team: channel?.name, handoffs: r[14], csat: r[17], csatAt: r[18]))
         }
-        try Self.addTopics(db, to: &out, index: index, span: contacted ? nil : span)
+        try Self.addTopics(db, to: &out, index: index, span: contacted ? nil : seconds)
         return out
     }
 
     /// The cases' topics. With `span`, only those of the cases that started in it: without topic
     /// groups (the tally path) a topic counts only for cases started in the period (`top_topics`).
-    static func addTopics(_ db: SQLDB, to cases: inout [ReportCase], index: [Int64: Int], span: (String, String)?) throws {
+    static func addTopics(_ db: SQLDB, to cases: inout [ReportCase], index: [Int64: Int], span: (Double, Double)?) throws {
         guard !cases.isEmpty else { return }
         var rows = if let span {
             try db.fetchCursor("""
-                SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT case_id FROM report_cases WHERE start_at >= ? AND start_at < ?)
+                SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT case_id FROM report_cases WHERE start_epoch >= ? AND start_epoch < ?)
                 """, [span.0, span.1])
         } else {
             try db.fetchCursor("SELECT case_id, topic FROM case_topics WHERE case_id IN (\(db.jsonIntegers()))", [jsonIds(Array(index.keys))])

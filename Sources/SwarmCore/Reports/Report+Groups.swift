@@ -32,11 +32,14 @@ extension Report {
     /// One group per key of a contact or a case, the busiest first.
     static func keyedGroups(_ by: ReportGrouping, totals: [String: ContactTotals], caseKeys: Set<String>, cases: [ReportCase],
                             query q: ReportQuery, sources: ReportSources) -> [ReportGroup] {
-        var groupedCases: [String: [ReportCase]] = [:]
-        for c in cases { for key in keys(by, theCase: c) { groupedCases[key, default: []].append(c) } }
-        let all = Set(totals.keys).union(groupedCases.keys).union(caseKeys)
+        let empty = CaseTotals(from: q.from, to: q.to)
+        var caseTotals: [String: CaseTotals] = [:]
+        for i in cases.indices {
+            for key in keys(by, theCase: cases[i]) { caseTotals[key, default: empty].add(cases[i]) }
+        }
+        let all = Set(totals.keys).union(caseTotals.keys).union(caseKeys)
         return all.map { key in
-            ReportGroup(key: key, figures: figures(totals[key] ?? ContactTotals(), cases: groupedCases[key] ?? [], from: q.from, to: q.to, sources: sources))
+            ReportGroup(key: key, figures: figures(totals[key] ?? ContactTotals(), caseTotals[key] ?? empty, sources: sources))
         }.sorted { ($0.figures.inbound, $0.figures.cases, $1.key) > ($1.figures.inbound, $1.figures.cases, $0.key) }
     }
 
@@ -73,17 +76,20 @@ extension Report {
         let first = Int64((q.from / size).rounded(.down))
         let last = Int64((q.to / size).rounded(.up)) - 1
         guard last >= first else { return [] }
-        var groupedCases: [Int64: [ReportCase]] = [:]
-        for c in cases {
-            for b in Set([bucket(c.start, size, q), bucket(c.solvedAt, size, q), bucket(c.closedAt, size, q), bucket(c.csatAt, size, q)].compactMap { $0 }) {
-                groupedCases[b, default: []].append(c)
+        func period(_ b: Int64) -> CaseTotals { CaseTotals(from: max(q.from, Double(b) * size), to: min(q.to, Double(b + 1) * size)) }
+        var caseTotals: [Int64: CaseTotals] = [:]
+        for i in cases.indices {
+            let c = cases[i]
+            let buckets = [bucket(c.start, size, q), bucket(c.solvedAt, size, q), bucket(c.closedAt, size, q), bucket(c.csatAt, size, q)]
+            // Each bucket once, however many of the case's times fall in it.
+            for (n, b) in buckets.enumerated() {
+                guard let b, !buckets[..<n].contains(b) else { continue }
+                caseTotals[b, default: period(b)].add(c)
             }
         }
         return (first...last).map { b in
-            let start = max(q.from, Double(b) * size)
-            let end = min(q.to, Double(b + 1) * size)
-            return ReportGroup(key: Timestamp.format(Date(timeIntervalSince1970: Double(b) * size)),
-                               figures: figures(totals[b] ?? ContactTotals(), cases: groupedCases[b] ?? [], from: start, to: end, sources: sources))
+            ReportGroup(key: Timestamp.format(Date(timeIntervalSince1970: Double(b) * size)),
+                        figures: figures(totals[b] ?? ContactTotals(), caseTotals[b] ?? period(b), sources: sources))
         }
     }
 }

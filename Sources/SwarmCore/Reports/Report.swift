@@ -53,47 +53,16 @@ public enum Report {
 
     /// The figures over one period from its contacts' totals (`ContactTotals`) and its cases.
     static func figures(_ totals: ContactTotals, cases: [ReportCase], from: Double, to: Double, sources: ReportSources) -> ReportFigures {
-        func inPeriod(_ t: Double?) -> Bool { t.map { $0 >= from && $0 < to } ?? false }
+        var caseTotals = CaseTotals(from: from, to: to)
+        for i in cases.indices { caseTotals.add(cases[i]) }
+        return figures(totals, caseTotals, sources: sources)
+    }
+
+    /// The figures from a period's contact and case totals.
+    static func figures(_ totals: ContactTotals, _ caseTotals: CaseTotals, sources: ReportSources) -> ReportFigures {
         var f = ReportFigures()
         let credited = totals.apply(to: &f, sources: sources)
-
-        // Cases that started in the period: first response, SLA, hand-offs, topics.
-        let started = cases.filter { inPeriod($0.start) }
-        f.cases = started.count
-        let firstResponses = started.compactMap { c in c.firstResponseAt.map { max(0, $0 - c.start) } }
-        f.firstResponse = ReportStats.summary(firstResponses)
-        f.within24h = ReportStats.ratio(firstResponses.filter { $0 <= 86_400 }.count, of: firstResponses.count)
-        if sources.businessHours { f.firstResponseBusiness = ReportStats.summary(started.compactMap(\.firstResponseBusinessSeconds)) }
-        let verdicts = started.compactMap(\.firstResponseMet)
-        f.withinSLA = ReportStats.ratio(verdicts.filter { $0 }.count, of: verdicts.count)
-        f.handoffsPerCase = ReportStats.per(started.reduce(0) { $0 + $1.handoffs }, started.count)
-        if sources.topics {
-            var counts: [String: Int] = [:]
-            for c in started { for t in Set(c.topics) { counts[t, default: 0] += 1 } }
-            f.topTopics = Array(counts.map { TopicCount(topic: $0.key, cases: $0.value) }
-                .sorted { ($0.cases, $1.topic) > ($1.cases, $0.topic) }.prefix(topTopicsLimit))
-        }
-
-        // Cases solved in the period: resolution, productivity, channel of resolution.
-        let solved = cases.filter { inPeriod($0.solvedAt) }
-        f.solved = solved.count
-        f.resolution = ReportStats.summary(solved.compactMap { c in c.solvedAt.map { max(0, $0 - c.start) } })
-        f.responsesPerAgentHour = ReportStats.per(credited, f.agentHours)
-        f.solvedPerAgentHour = ReportStats.per(f.solved, f.agentHours)
-        let withChannel = solved.filter { $0.firstInboundChannel != nil }
-        let inFirst = withChannel.filter { c in c.redirected != true && (c.resolvedChannel == nil || c.resolvedChannel == c.firstInboundChannel) }
-        f.resolvedInFirstChannel = ReportStats.ratio(inFirst.count, of: withChannel.count)
-        if sources.redirects { f.redirected = ReportStats.ratio(withChannel.filter { $0.redirected == true }.count, of: withChannel.count) }
-
-        // Cases closed (archived) in the period, and ratings given in it.
-        let closed = cases.filter { inPeriod($0.closedAt) }
-        f.closed = closed.count
-        f.timeToArchive = ReportStats.summary(closed.compactMap { c in c.solvedAt.flatMap { s in c.closedAt.map { max(0, $0 - s) } } })
-        if sources.csat {
-            let scores = cases.filter { inPeriod($0.csatAt) }.compactMap(\.csat)
-            f.csat = CSATFigure(ratings: scores.count, mean: scores.isEmpty ? nil : ReportStats.round(Double(scores.reduce(0, +)) / Double(scores.count), 2),
-                                satisfied: ReportStats.ratio(scores.filter { $0 >= 4 }.count, of: scores.count).share)
-        }
+        caseTotals.apply(to: &f, credited: credited, sources: sources)
         return f
     }
 }

@@ -27,10 +27,14 @@ final class GRDBExecutor: SQLExecutor {
         let statement = try db.cachedStatement(sql: sql)
         let columns = SQLColumns(statement.columnNames)
         let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-        while let row = try cursor.next() {
+        // The values are read straight off the stepped statement: GRDB's `Row.databaseValues` looks
+        // every column up by name, which cost more than the query in a month's report (100,000 rows).
+        let sqlite = statement.sqliteStatement
+        let count = Int32(columns.names.count)
+        while try cursor.next() != nil {
             var values: [SQLValue] = []
-            values.reserveCapacity(columns.names.count)
-            for dbValue in row.databaseValues { values.append(Self.value(dbValue)) }
+            values.reserveCapacity(Int(count))
+            for i in 0..<count { values.append(Self.value(DatabaseValue(sqliteStatement: sqlite, index: i))) }
             guard try body(SQLRow(columns: columns, values: values)) else { return }
         }
     }
