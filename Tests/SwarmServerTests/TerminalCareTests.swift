@@ -58,4 +58,33 @@ struct TerminalCareTests {
             await bob.close()
         }
     }
+
+    @Test("a reply on a public case goes out in public from the brand account the customer reached; a private case's reply stays private")
+    func replyFollowsTheContact() async throws {
+        try await withServer { server in
+            let (client, bob) = try await SwarmInTmux.aliceAtTheDesk(server, width: 150, height: 36)
+            defer { client.close() }
+            let post = try await bob.request(.caseOpen, CaseOpenRequest(title: "App down since this morning", identity: Identity(channel: .twitter, handle: "@marta_r"),
+                                                                        channel: "#support", sourceChannel: .twitter, isPublic: true, account: "@acme_care"), as: Case.self)
+            let dm = try await bob.request(.caseOpen, CaseOpenRequest(title: "Card charged twice", identity: Identity(channel: .twitter, handle: "@luca_b"),
+                                                                      channel: "#support", sourceChannel: .twitter, isPublic: false, account: "@acme"), as: Case.self)
+            func outbound(_ c: Case) async throws -> [TimelineEntry] {
+                try await bob.request(.customerTimeline, CustomerTimelineRequest(customer: c.customer), as: TimelinePage.self).entries
+                    .filter { $0.kind == "interaction" && $0.direction == .outbound }
+            }
+            let tmux = client.tmux
+            try await tmux.showingScreen {
+                try tmux.type("/case reply \(post.id) We are on it, the app is back within the hour")
+                try await tmux.waitFor("the public reply") { $0.contains("sent the reply on \(post.id) (twitter, public, from @acme_care)") }
+                let sent = try #require(try await outbound(post).first)
+                #expect(sent.isPublic == true && sent.account == "@acme_care", "\(sent)")
+
+                try tmux.type("/case reply \(dm.id) The second charge is refunded today")
+                try await tmux.waitFor("the private reply") { $0.contains("sent the reply on \(dm.id) (twitter, from @acme)") }
+                let dmSent = try #require(try await outbound(dm).first)
+                #expect(dmSent.isPublic != true && dmSent.account == "@acme", "\(dmSent)")
+            }
+            await bob.close()
+        }
+    }
 }

@@ -19,7 +19,8 @@ public enum CareCommands {
         guard let channel = shown.sourceChannel else {
             throw SwarmError.badRequest("\(caseId) has no source channel; log it with /case interaction \(caseId) email|phone|… out text")
         }
-        try await checkThenSend(c, PendingReply(caseId: caseId, channel: channel, text: text, redirectTo: nil, line: line))
+        try await checkThenSend(c, PendingReply(caseId: caseId, channel: channel, text: text, redirectTo: nil, line: line,
+                                                isPublic: shown.isPublic, account: shown.account))
     }
 
     /// `/case redirect CHANNEL text`: a redirect sent on the case's source channel (else the target's).
@@ -29,7 +30,8 @@ public enum CareCommands {
         let text = words.dropFirst().joined(separator: " ")
         guard !text.isEmpty else { throw SwarmError.badRequest(usage) }
         let shown = try await c.request(.caseGet, CaseRef(caseId: caseId), as: Case.self)
-        try await checkThenSend(c, PendingReply(caseId: caseId, channel: shown.sourceChannel ?? target, text: text, redirectTo: target, line: line))
+        try await checkThenSend(c, PendingReply(caseId: caseId, channel: shown.sourceChannel ?? target, text: text, redirectTo: target, line: line,
+                                                isPublic: shown.isPublic, account: shown.account))
     }
 
     static func checkThenSend(_ c: ChatController, _ pending: PendingReply) async throws {
@@ -42,12 +44,17 @@ public enum CareCommands {
         await c.holdReply(pending)
     }
 
-    /// Records the reply (after a clean check, or a yes).
+    /// Records the reply (after a clean check, or a yes). It goes out the way the customer wrote in:
+    /// in public when the case's contacts were public (a reply under the customer's post), from
+    /// the brand account they reached, so the reports count it on the right account and channel.
     static func send(_ c: ChatController, _ p: PendingReply) async throws {
-        let request = InteractionRequest(caseId: p.caseId, channel: p.channel, direction: .outbound, text: p.text,
+        var request = InteractionRequest(caseId: p.caseId, channel: p.channel, direction: .outbound, text: p.text,
                                          kind: p.redirectTo == nil ? nil : "redirect", redirectTo: p.redirectTo?.rawValue)
+        request.isPublic = p.isPublic
+        request.account = p.account
         let reply = try await c.request(.caseInteraction, request, as: InteractionReply.self)
-        let what = p.redirectTo.map { "redirected \(reply.caseId) to \($0.rawValue)" } ?? "sent the reply on \(reply.caseId) (\(p.channel.rawValue))"
+        let how = [p.channel.rawValue] + (p.isPublic == true ? ["public"] : []) + (p.account.map { ["from \($0)"] } ?? [])
+        let what = p.redirectTo.map { "redirected \(reply.caseId) to \($0.rawValue)" } ?? "sent the reply on \(reply.caseId) (\(how.joined(separator: ", ")))"
         await c.notice(what + warningText(reply.warnings))
     }
 
@@ -86,6 +93,9 @@ public struct PendingReply: Sendable, Equatable {
     public var redirectTo: ContactChannel?
     /// The typed line, given back to the input line on "no" so it can be edited.
     public var line: String
+    /// Public or private, and the brand account, as the case's contacts came in.
+    public var isPublic: Bool?
+    public var account: String?
 
     public static let question = "The reply does not follow the tone rules; send anyway? y/N"
 }
