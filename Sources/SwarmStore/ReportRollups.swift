@@ -40,14 +40,19 @@ enum ReportRollups {
 
     /// Upserts `report_cases` for the cases whose id matches `condition` (`= ?` or `IS NOT NULL`).
     /// The case starts at its first inbound contact (earliest, then first written). Each time is
-    /// kept as text and as seconds since 1970 (`v15-report-case-times`).
+    /// kept as text and as seconds since 1970, with the case's owner, team, due time, first-response
+    /// verdict and rating (`v15-report-case-times`), so a report reads nothing else per case.
     static func caseSQL(_ condition: String) -> String {
         let e = SQLiteStore.epoch
+        let copied = ["first_channel", "first_account", "closed_at", "resolved_channel", "redirected", "handoffs", "owner_id", "team_id",
+                      "first_response_business_seconds", "first_response_met", "csat", "start_at", "first_inbound_at", "opened_epoch", "start_epoch",
+                      "first_inbound_epoch", "first_response_epoch", "solved_epoch", "closed_epoch", "sla_due_epoch", "csat_epoch"]
         return """
-        INSERT INTO report_cases(case_id, start_at, first_inbound_at, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs,
-                                 opened_epoch, start_epoch, first_inbound_epoch, first_response_epoch, solved_epoch, closed_epoch)
-        SELECT id, start_at, first_inbound_at, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs,
-            \(e("created_at")), \(e("start_at")), \(e("first_inbound_at")), \(e("first_response_at")), \(e("solved_at")), \(e("closed_at"))
+        INSERT INTO report_cases(case_id, \(copied.joined(separator: ", ")))
+        SELECT id, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs, owner_id, team_id,
+            first_response_business_seconds, first_response_met, csat, start_at, first_inbound_at,
+            \(e("created_at")), \(e("start_at")), \(e("first_inbound_at")), \(e("first_response_at")), \(e("solved_at")), \(e("closed_at")),
+            \(e("sla_due_at")), \(e("csat_at"))
         FROM (
             SELECT c.id, COALESCE(f.at, c.created_at) AS start_at, f.at AS first_inbound_at, f.channel AS first_channel, f.account AS first_account,
                 (SELECT MAX(s.at) FROM timeline s WHERE s.case_id = c.id AND s.kind = 'status' AND json_extract(s.data, '$.to') = 'closed') AS closed_at,
@@ -56,18 +61,17 @@ enum ReportRollups {
                 CASE WHEN EXISTS(SELECT 1 FROM timeline r WHERE r.case_id = c.id AND r.kind = 'interaction' AND r.redirect_to IS NOT NULL) THEN 1 ELSE 0 END
                     AS redirected,
                 (SELECT COUNT(*) FROM handoffs h WHERE h.case_id = c.id) AS handoffs,
-                c.created_at, c.first_response_at, c.solved_at
+                c.created_at, c.first_response_at, c.solved_at, c.sla_due_at, c.owner_id, c.channel_id AS team_id,
+                x.first_response_business_seconds, x.first_response_met, k.score AS csat, k.at AS csat_at
             FROM cases c
             LEFT JOIN timeline f ON f.id = (SELECT i.id FROM timeline i WHERE i.case_id = c.id AND i.kind = 'interaction' AND i.direction = 'inbound'
                                             ORDER BY i.at, i.id LIMIT 1)
+            LEFT JOIN case_sla x ON x.case_id = c.id
+            LEFT JOIN case_csat k ON k.case_id = c.id
             WHERE c.id \(condition)
         ) y
         WHERE true
-        ON CONFLICT(case_id) DO UPDATE SET start_at = excluded.start_at, first_inbound_at = excluded.first_inbound_at,
-            first_channel = excluded.first_channel, first_account = excluded.first_account, closed_at = excluded.closed_at,
-            resolved_channel = excluded.resolved_channel, redirected = excluded.redirected, handoffs = excluded.handoffs,
-            opened_epoch = excluded.opened_epoch, start_epoch = excluded.start_epoch, first_inbound_epoch = excluded.first_inbound_epoch,
-            first_response_epoch = excluded.first_response_epoch, solved_epoch = excluded.solved_epoch, closed_epoch = excluded.closed_epoch
+        ON CONFLICT(case_id) DO UPDATE SET \(copied.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
         """
     }
 

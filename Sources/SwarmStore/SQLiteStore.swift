@@ -43,6 +43,9 @@ public struct StoreOptions: Sendable {
     /// kb.search ranks at most this many of the newest matches per phase, plus the articles that
     /// solved the most cases; 0 ranks every match.
     public var kbSearchCandidates: Int
+    /// SQLite: how much of the database file readers map into memory (`PRAGMA mmap_size`); 0 reads
+    /// every page with pread. The mapped pages are the OS cache's own, shared and reclaimable.
+    public var mmapBytes: Int = 256 << 20
 
     public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000,
                 kbSearchCandidates: Int = 500, backend: StorageBackend = .sqlite, url: String? = nil) {
@@ -109,6 +112,10 @@ public final class SQLiteStore: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(sync)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Reads map the file instead of copying each page out of the OS cache with pread: a
+            // month's report reads 100,000 rows through a 2 MB page cache. Writes still go through
+            // the WAL as before (SQLite never writes through the map).
+            try db.execute(sql: "PRAGMA mmap_size = \(options.mmapBytes)")
             KBRankFunction.register(db)
         }
         let pool = try DatabasePool(path: options.path, configuration: config)

@@ -121,10 +121,10 @@ extension SQLiteStore {
         var extra = [
             "SELECT r.case_id FROM report_cases r WHERE r.solved_epoch >= ? AND r.solved_epoch < ? AND \(outside)",
             "SELECT r.case_id FROM report_cases r WHERE r.closed_epoch >= ? AND r.closed_epoch < ? AND \(outside)",
-            "SELECT k.case_id FROM case_csat k JOIN report_cases r ON r.case_id = k.case_id WHERE k.at >= ? AND k.at < ? AND \(outside)",
+            "SELECT r.case_id FROM report_cases r WHERE r.csat_epoch >= ? AND r.csat_epoch < ? AND \(outside)",
         ]
-        var extraArgs: [(any SQLBindable)?] = [seconds.0, seconds.1, seconds.0, seconds.1, seconds.0, seconds.1, seconds.0, seconds.1,
-                                               span.0, span.1, seconds.0, seconds.1]
+        var extraArgs: [(any SQLBindable)?] = []
+        for _ in extra { extraArgs += [seconds.0, seconds.1, seconds.0, seconds.1] }
         if namingGroups {
             extra.append("SELECT r.case_id FROM report_cases r WHERE r.opened_epoch >= ? AND r.opened_epoch < ? AND \(outside)")
             extra.append("""
@@ -145,30 +145,29 @@ extension SQLiteStore {
         var visibilityArgs: [(any SQLBindable)?] = []
         if !scope.lead {
             visibility = """
-                , EXISTS(SELECT 1 FROM members m WHERE m.channel_id = c.channel_id AND m.user_id = ?) AS member,
-                EXISTS(SELECT 1 FROM case_swarm w WHERE w.case_id = c.id AND w.user_id = ?) AS swarmed
+                , EXISTS(SELECT 1 FROM members m WHERE m.channel_id = r.team_id AND m.user_id = ?) AS member,
+                EXISTS(SELECT 1 FROM case_swarm w WHERE w.case_id = r.case_id AND w.user_id = ?) AS swarmed
                 """
             visibilityArgs = [p.id, p.id]
         }
         var conditions: [String] = []
         var conditionArgs: [(any SQLBindable)?] = []
-        if let owner = scope.owner { conditions.append(" AND c.owner_id = ?"); conditionArgs.append(owner) }
-        if let team = scope.team { conditions.append(" AND c.channel_id = ?"); conditionArgs.append(team) }
+        if let owner = scope.owner { conditions.append(" AND r.owner_id = ?"); conditionArgs.append(owner) }
+        if let team = scope.team { conditions.append(" AND r.team_id = ?"); conditionArgs.append(team) }
         let select = """
-            SELECT r.case_id, c.owner_id, c.channel_id, r.opened_epoch, r.first_response_epoch, r.solved_epoch,
-                c.first_response_at <= c.sla_due_at AS due_met, c.first_response_at IS NULL AND c.sla_due_at < ? AS due_missed,
+            SELECT r.case_id, r.owner_id, r.team_id, r.opened_epoch, r.first_response_epoch, r.solved_epoch, r.sla_due_epoch,
                 r.first_inbound_epoch, r.first_channel, r.first_account, r.closed_epoch, r.resolved_channel, r.redirected, r.handoffs,
-                x.first_response_business_seconds AS business, x.first_response_met AS met, k.score AS csat, \(epoch("k.at")) AS csat_at\(visibility)
-            FROM report_cases r JOIN cases c ON c.id = r.case_id LEFT JOIN case_sla x ON x.case_id = r.case_id LEFT JOIN case_csat k ON k.case_id = r.case_id
+                r.first_response_business_seconds, r.first_response_met, r.csat, r.csat_epoch\(visibility)
+            FROM report_cases r
             """
-        let nowText = Timestamp.format(now)
         let sql = """
             \(select) WHERE r.start_epoch >= ? AND r.start_epoch < ?\(conditions.joined())
             UNION ALL
             \(select) WHERE r.case_id IN (\(extra.joined(separator: "\nUNION "))) \(conditions.joined())
             """
-        var args: [(any SQLBindable)?] = [nowText] + visibilityArgs + [seconds.0, seconds.1] + conditionArgs
-        args += [nowText] + visibilityArgs + extraArgs + conditionArgs
+        var args: [(any SQLBindable)?] = visibilityArgs + [seconds.0, seconds.1] + conditionArgs
+        args += visibilityArgs + extraArgs + conditionArgs
+        let nowSeconds = now.timeIntervalSince1970
         let reader = Self.reader(p)
         // An array with an index by id: a month's 100,000 cases are cheaper appended than hashed.
         var out: [ReportCase] = []
@@ -177,25 +176,24 @@ extension SQLiteStore {
         let started = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM report_cases WHERE start_epoch >= ? AND start_epoch < ?", [seconds.0, seconds.1]) ?? 0
         out.reserveCapacity(started)
         index.reserveCapacity(started)
-        var rows = try db.fetchCursor(sql, SQLArguments(args))
-        while let r = try rows.next() {
+        try db.forEach(sql, SQLArguments(args)) { r in
             // Columns by position (as selected above): a month's report reads one row per case.
             let team: Int64 = r[2]
             let channel = channels[team]
             if !scope.lead {
                 let facts = CaseVisibility.Facts(channelKind: channel?.kind ?? .private, channelName: channel?.name ?? "",
-                                                 isMember: r[19], isSwarmed: r[20])
-                guard CaseVisibility.maySee(reader, facts) else { continue }
+                                                 isMember: r[18], isSwarmed: r[19])
+                guard CaseVisibility.maySee(reader, facts) else { return }
             }
             let id: Int64 = r[0]
             let ownerId: Int64? = r[1]
-            // A case the SLA clocks know is judged by its policy; others by the fixed due time.
-            let met: Bool? = (r[16] as Bool?) ?? (r[6] as Bool?) ?? ((r[7] as Bool?) == true ? false : nil)
+            let firstResponseAt: Double? = r[4]
+            let met = ReportCase.firstResponseVerdict(clocks: r[15], firstResponseAt: firstResponseAt, dueAt: r[6], now: nowSeconds)
             index[id] = out.count
-            out.append(ReportCase(id: id, openedAt: r[3], firstInboundAt: r[8], firstInboundChannel: r[9], firstInboundAccount: r[10],
-                                 firstResponseAt: r[4], firstResponseBusinessSeconds: r[15], firstResponseMet: met, solvedAt: r[5],
-                                 closedAt: r[11], resolvedChannel: r[12], redirected: r[13], owner: ownerId.flatMap { users[$0]?.name },
-                                 team: channel?.name, handoffs: r[14], csat: r[17], csatAt: r[18]))
+            out.append(ReportCase(id: id, openedAt: r[3], firstInboundAt: r[7], firstInboundChannel: r[8], firstInboundAccount: r[9],
+                                 firstResponseAt: firstResponseAt, firstResponseBusinessSeconds: r[14], firstResponseMet: met, solvedAt: r[5],
+                                 closedAt: r[10], resolvedChannel: r[11], redirected: r[12], owner: ownerId.flatMap { users[$0]?.name },
+                                 team: channel?.name, handoffs: r[13], csat: r[16], csatAt: r[17]))
         }
         try Self.addTopics(db, to: &out, index: index, span: contacted ? nil : seconds)
         return out
@@ -221,13 +219,12 @@ extension SQLiteStore {
     /// The contacts of the period, of the cases kept (so a hidden case's contacts are not counted).
     static func reportContacts(_ db: SQLDB, span: (String, String), users: [Int64: ReportUser],
                                cases: [Int64: ReportCase]) throws -> [ReportContact] {
-        var rows = try db.fetchCursor("""
+        var out: [ReportContact] = []
+        try db.forEach("""
             SELECT case_id, \(epoch("at")) AS at, direction, channel, account, dedicated, by_user, redirect_to, duplicate_of
             FROM timeline \(db.dialect == .sqlite ? "INDEXED BY timeline_contacts_at" : "") WHERE kind = 'interaction' AND at >= ? AND at < ?
-            """, [span.0, span.1])
-        var out: [ReportContact] = []
-        while let r = try rows.next() {
-            guard let caseId: Int64 = r["case_id"], let theCase = cases[caseId] else { continue }
+            """, [span.0, span.1]) { r in
+            guard let caseId: Int64 = r["case_id"], let theCase = cases[caseId] else { return }
             let direction = Direction(rawValue: r["direction"] ?? "") ?? .inbound
             var responder: String?
             if direction == .outbound {

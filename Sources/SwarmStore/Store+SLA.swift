@@ -10,6 +10,8 @@ extension SQLiteStore {
     /// transaction that changed the case.
     static func refreshSLA(_ tx: WriteTx, caseId: Int64, settings: SLASettings, now: Date) throws {
         let db = tx.db
+        // The report rollups keep the due time and the first-response verdict written here.
+        tx.touchReport(caseId)
         guard let c = try db.fetchOne("""
             SELECT c.priority, c.public, ch.name AS channel_name, cu.tier FROM cases c
             JOIN channels ch ON ch.id = c.channel_id JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?

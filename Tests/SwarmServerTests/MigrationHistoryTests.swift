@@ -28,7 +28,7 @@ struct MigrationHistoryTests {
         ("v12-reports", "2d48186b637b356e6d6e23a12e0a00abe60c49d482f5b17d7139b26f084d8af5"),
         ("v13-report-rollups", "7fcfe9bac82d2bf9ac6ca8fbb739cd9bd4a1a5308ae4da1cfdad2ce70d236b85"),
         ("v14-queue-speed", "d95aed383ded2a8a37de3229118b4b9162ecfcee10d2ffcdf35c661c4a0ab6da"),
-        ("v15-report-case-times", "a440ba34a189b1f5d50a9bf2813b6d8257e384dd9114454e5199fa6ad5e35089"),
+        ("v15-report-case-times", "6469fd2496b615c31106360ff50ce4b747ee7fc97da7c3cc17b35681bee0ba8b"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.

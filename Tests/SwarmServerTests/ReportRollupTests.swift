@@ -116,6 +116,26 @@ struct ReportRollupTests {
         }
     }
 
+    /// The SLA scheduler changes a case with no write of its own (a breach sets the first-response
+    /// verdict): the rollups keep that verdict, so its pass must refresh them too.
+    @Test("a breach found by the SLA scheduler reaches the rollups")
+    func breachByScheduler() async throws {
+        let clock = ManualClock(SLAFlowTests.t0)
+        let server = try await SLAFlowTests.start(clock, toml: SLAFlowTests.quick)
+        defer { Task { await server.stop() } }
+        let lead = try await server.client("lena", role: .lead)
+        let anna = try await server.client("anna")
+        let (botUser, botToken) = try await server.store.createBot(name: "x-bot", scopes: ["case.interaction"], channels: ["support"])
+        let bot = try await TestClient.connect(url: server.url, token: botToken)
+        _ = try await lead.createChannel("support", kind: .private, members: [anna.userId, botUser.id])
+        _ = try await bot.request(.caseInteraction, SLAFlowTests.contact("Your app charged me twice!", at: SLAFlowTests.at(0), id: "x-1"),
+                                  as: InteractionReply.self)
+        try await Self.check(server, "opened, first response running")
+        #expect(try await SLAFlowTests.pass(server, clock, to: SLAFlowTests.at(16)) > 0, "the breach fired")
+        try await Self.check(server, "breached by the scheduler")
+        await bot.close()
+    }
+
     /// A database written by v12 (straight rows, as a running server left them) gets its rollups
     /// from the migration: the same as the write path computes case by case, and the figures
     /// worked out by hand. Case 1 (anna's): whatsapp contacts at 09:00 and 09:20, answered by

@@ -67,6 +67,17 @@ public struct ReportCase: Sendable, Equatable {
 
     public var start: Double { firstInboundAt ?? openedAt }
 
+    /// Whether the first response met its target: the SLA clocks' verdict when they have one (the
+    /// policy's target, in its calendar); otherwise, for a case the clocks do not judge, the case's
+    /// fixed due time — met when the response came by then, missed when it has passed without one,
+    /// no verdict yet before it. Times in seconds since 1970.
+    public static func firstResponseVerdict(clocks: Bool?, firstResponseAt: Double?, dueAt: Double?, now: Double) -> Bool? {
+        if let clocks { return clocks }
+        guard let dueAt else { return nil }
+        if let firstResponseAt { return firstResponseAt <= dueAt }
+        return dueAt < now ? false : nil
+    }
+
     public init(id: Int64, openedAt: Double, firstInboundAt: Double? = nil, firstInboundChannel: String? = nil, firstInboundAccount: String? = nil,
                 firstResponseAt: Double? = nil, firstResponseBusinessSeconds: Double? = nil, firstResponseMet: Bool? = nil,
                 solvedAt: Double? = nil, closedAt: Double? = nil, resolvedChannel: String? = nil, redirected: Bool? = nil,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SwarmProtocol
 
 /// Runs the store's statements on SQLite through GRDB: one writer and a pool of WAL readers.
@@ -34,7 +35,7 @@ final class GRDBExecutor: SQLExecutor {
         while try cursor.next() != nil {
             var values: [SQLValue] = []
             values.reserveCapacity(Int(count))
-            for i in 0..<count { values.append(Self.value(DatabaseValue(sqliteStatement: sqlite, index: i))) }
+            for i in 0..<count { values.append(Self.column(sqlite, i)) }
             guard try body(SQLRow(columns: columns, values: values)) else { return }
         }
     }
@@ -60,13 +61,21 @@ final class GRDBExecutor: SQLExecutor {
         })
     }
 
-    static func value(_ value: DatabaseValue) -> SQLValue {
-        switch value.storage {
-        case .null: return .null
-        case .int64(let v): return .int(v)
-        case .double(let d): return .double(d)
-        case .string(let s): return .text(s)
-        case .blob(let b): return .blob([UInt8](b))
+    /// Column `i` of the row `statement` stands on, through SQLite's C API (no `DatabaseValue` in between).
+    static func column(_ statement: SQLiteStatement, _ i: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_INTEGER: return .int(sqlite3_column_int64(statement, i))
+        case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, i))
+        case SQLITE_TEXT:
+            // Text first, then its length: the documented order (the length is of the text form).
+            guard let text = sqlite3_column_text(statement, i) else { return .text("") }
+            let length = Int(sqlite3_column_bytes(statement, i))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+        case SQLITE_BLOB:
+            let length = Int(sqlite3_column_bytes(statement, i))
+            guard length > 0, let blob = sqlite3_column_blob(statement, i) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: blob, count: length)))
+        default: return .null
         }
     }
 }
