@@ -43,6 +43,29 @@ struct MigrationHistoryTests {
         return TokenSecrets.hash(dump).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// PostgreSQL's released migrations with the SHA-256 of their SQL text (the script is what
+    /// runs, so any edit of a released one shows; the upgrade tests check what it leaves behind).
+    static let releasedPostgres: [(name: String, sql: String)] = [
+        ("pg-v1-foundation", "70e72bbeb467dd889a10ffd4ec720b86bbb8cb0d39b79c8d66c3b443fcc1dfed"),
+        ("pg-v2-search", "7ee9930b8c700dfec01bb85412aefbe01dd3a8c8bef0ee5e11101710c2e95f02"),
+        ("pg-v3-report-case-times", "c57817c573ea3c9b6bc809ad90f2fb51f1567c2e06fce952bdd835cc0aed225e"),
+    ]
+
+    @Test("released PostgreSQL migrations keep their names, order and text")
+    func frozenPostgres() {
+        let current = PostgresSchema.migrations
+        #expect(Array(current.prefix(Self.releasedPostgres.count)).map(\.id) == Self.releasedPostgres.map(\.name),
+                "a released PostgreSQL migration was renamed, removed or reordered; add new ones at the end")
+        for (step, released) in zip(current, Self.releasedPostgres) {
+            let got = TokenSecrets.hash(step.sql).map { String(format: "%02x", $0) }.joined()
+            if got != released.sql {
+                Issue.record("PostgreSQL migration \(step.id) changed (text hash \(got)); released migrations are frozen: add a new one")
+            }
+        }
+        let unlisted = current.dropFirst(Self.releasedPostgres.count).map(\.id)
+        #expect(unlisted.isEmpty, "new PostgreSQL migrations \(unlisted): once released, add them to MigrationHistoryTests.releasedPostgres with their text hash")
+    }
+
     @Test("released migrations keep their names, order and resulting schema")
     func frozen() throws {
         let current = Migrations.migrator.migrations

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import SwarmProtocol
 @testable import SwarmStore
 import Testing
@@ -149,45 +150,91 @@ struct ReportRollupTests {
         let path = dir.appendingPathComponent("swarm.sqlite").path
         let queue = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(queue, upTo: "v12-reports")
-        try await queue.write { db in
-            let t0 = "2026-03-01T00:00:00.000Z"
-            try db.execute(sql: """
-                INSERT INTO users(id, name, role, created_at) VALUES (1, 'lena', 'lead', '\(t0)'), (2, 'anna', 'agent', '\(t0)'), (3, 'relay', 'bot', '\(t0)');
-                INSERT INTO channels(id, name, kind, created_at) VALUES (1, 'support', 'public', '\(t0)');
-                INSERT INTO customers(id, name, created_at, updated_at) VALUES (1, 'c1', '\(t0)', '\(t0)'), (2, 'c2', '\(t0)', '\(t0)');
-                INSERT INTO messages(id, channel_id, author_id, body, created_at) VALUES (1, 1, 1, 'case', '\(t0)'), (2, 1, 1, 'case', '\(t0)');
-                INSERT INTO cases(id, title, customer_id, channel_id, thread_id, status, priority, owner_id, opened_by, created_at, updated_at, sla_due_at,
-                                  first_response_at, solved_at)
-                VALUES (1, 't', 1, 1, 1, 'closed', 'normal', 2, 1, '2026-03-02T08:55:00.000Z', '\(t0)', '2026-03-03T09:00:00.000Z',
-                        '2026-03-02T09:10:00.000Z', '2026-03-02T10:00:00.000Z'),
-                       (2, 't', 2, 1, 2, 'new', 'normal', NULL, 1, '2026-03-02T12:00:00.000Z', '\(t0)', '2026-03-03T12:00:00.000Z', NULL, NULL);
-                INSERT INTO timeline(customer_id, case_id, kind, at, channel, direction, author, text, by_user, account) VALUES
-                    (1, 1, 'interaction', '2026-03-02T09:00:00.000Z', 'whatsapp', 'inbound', 'x', 'hi', NULL, '+15550100'),
-                    (1, 1, 'interaction', '2026-03-02T09:10:00.000Z', 'whatsapp', 'outbound', 'x', 'hi', 2, NULL),
-                    (1, 1, 'interaction', '2026-03-02T09:20:00.000Z', 'whatsapp', 'inbound', 'x', 'more', NULL, '+15550100'),
-                    (1, 1, 'interaction', '2026-03-02T09:50:00.000Z', 'whatsapp', 'outbound', 'x', 'ok', 3, NULL),
-                    (2, 2, 'interaction', '2026-03-02T12:00:00.000Z', 'email', 'inbound', 'x', 'hi', NULL, NULL);
-                INSERT INTO timeline(customer_id, case_id, kind, at, text, by_user, data)
-                    VALUES (1, 1, 'status', '2026-03-02T11:00:00.000Z', 'status', 2, '{"from":"solved","to":"closed"}');
-                INSERT INTO handoffs(case_id, from_user, to_user, note, at) VALUES (1, 1, 2, 'n', '2026-03-02T09:05:00.000Z');
-                """)
-        }
+        try await queue.write { db in try db.execute(sql: Self.olderRows.joined(separator: "\n")) }
         try queue.close()
         try await withServer(configure: { $0.databasePath = path }) { server in
-            let lead = Principal(id: 1, name: "lena", role: .lead)
-            let f = try await server.store.report(lead, ReportGetRequest(from: "2026-03-02T00:00:00Z", to: "2026-03-03T00:00:00Z")).figures
-            #expect(f.inbound == 3 && f.responses == 2 && f.responseRate == Ratio(count: 2, of: 3, share: 0.6667))
-            #expect(f.cases == 2 && f.firstResponse == DurationSummary(count: 1, mean: 600, median: 600, p90: 600))
-            #expect(f.solved == 1 && f.resolution == DurationSummary(count: 1, mean: 3_600, median: 3_600, p90: 3_600))
-            #expect(f.closed == 1 && f.timeToArchive == DurationSummary(count: 1, mean: 3_600, median: 3_600, p90: 3_600))
-            #expect(f.handoffsPerCase == 0.5 && f.agentHours == 1 && f.responsesPerAgentHour == 2)
-            #expect(f.resolvedInFirstChannel == Ratio(count: 1, of: 1, share: 1))
-            #expect(f.inboundByAccount == [AccountVolume(account: "+15550100", dedicated: false, count: 2)])
-            try await Self.check(server, "upgraded")
-            // The write path, case by case, gives the migration's rows.
-            let migrated = try await Self.dump(server.store)
-            try await server.store.backend.write { db in try ReportRollups.refresh(db, cases: [1, 2]) }
-            #expect(try await Self.dump(server.store) == migrated)
+            try await Self.expectOlderRowsReported(server)
         }
+    }
+
+    /// Rows as a running server of an older release left them (no rollups): case 1 (anna's):
+    /// whatsapp contacts at 09:00 and 09:20, answered by anna at 09:10 and by a bot at 09:50
+    /// (credited to anna), solved at 10:00, closed at 11:00, one hand-off; case 2 (unowned): an
+    /// email at 12:00, unanswered. One statement per string (PostgreSQL takes them one by one).
+    static let olderRows: [String] = [
+        """
+        INSERT INTO users(id, name, role, created_at) VALUES (1, 'lena', 'lead', '2026-03-01T00:00:00.000Z'), (2, 'anna', 'agent', '2026-03-01T00:00:00.000Z'), (3, 'relay', 'bot', '2026-03-01T00:00:00.000Z');
+        """,
+        """
+        INSERT INTO channels(id, name, kind, created_at) VALUES (1, 'support', 'public', '2026-03-01T00:00:00.000Z');
+        """,
+        """
+        INSERT INTO customers(id, name, created_at, updated_at) VALUES (1, 'c1', '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'), (2, 'c2', '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z');
+        """,
+        """
+        INSERT INTO messages(id, channel_id, author_id, body, created_at) VALUES (1, 1, 1, 'case', '2026-03-01T00:00:00.000Z'), (2, 1, 1, 'case', '2026-03-01T00:00:00.000Z');
+        """,
+        """
+        INSERT INTO cases(id, title, customer_id, channel_id, thread_id, status, priority, owner_id, opened_by, created_at, updated_at, sla_due_at,
+            first_response_at, solved_at)
+            VALUES (1, 't', 1, 1, 1, 'closed', 'normal', 2, 1, '2026-03-02T08:55:00.000Z', '2026-03-01T00:00:00.000Z', '2026-03-03T09:00:00.000Z',
+            '2026-03-02T09:10:00.000Z', '2026-03-02T10:00:00.000Z'),
+            (2, 't', 2, 1, 2, 'new', 'normal', NULL, 1, '2026-03-02T12:00:00.000Z', '2026-03-01T00:00:00.000Z', '2026-03-03T12:00:00.000Z', NULL, NULL);
+        """,
+        """
+        INSERT INTO timeline(customer_id, case_id, kind, at, channel, direction, author, text, by_user, account) VALUES
+            (1, 1, 'interaction', '2026-03-02T09:00:00.000Z', 'whatsapp', 'inbound', 'x', 'hi', NULL, '+15550100'),
+            (1, 1, 'interaction', '2026-03-02T09:10:00.000Z', 'whatsapp', 'outbound', 'x', 'hi', 2, NULL),
+            (1, 1, 'interaction', '2026-03-02T09:20:00.000Z', 'whatsapp', 'inbound', 'x', 'more', NULL, '+15550100'),
+            (1, 1, 'interaction', '2026-03-02T09:50:00.000Z', 'whatsapp', 'outbound', 'x', 'ok', 3, NULL),
+            (2, 2, 'interaction', '2026-03-02T12:00:00.000Z', 'email', 'inbound', 'x', 'hi', NULL, NULL);
+        """,
+        """
+        INSERT INTO timeline(customer_id, case_id, kind, at, text, by_user, data)
+            VALUES (1, 1, 'status', '2026-03-02T11:00:00.000Z', 'status', 2, '{"from":"solved","to":"closed"}');
+        """,
+        """
+        INSERT INTO handoffs(case_id, from_user, to_user, note, at) VALUES (1, 1, 2, 'n', '2026-03-02T09:05:00.000Z');
+        """
+    ]
+
+    /// The figures worked out by hand for `olderRows`, the fast report equal to the exact one, and
+    /// the migration's rollups equal to what the write path computes case by case.
+    static func expectOlderRowsReported(_ server: TestServer) async throws {
+        let lead = Principal(id: 1, name: "lena", role: .lead)
+        let f = try await server.store.report(lead, ReportGetRequest(from: "2026-03-02T00:00:00Z", to: "2026-03-03T00:00:00Z")).figures
+        #expect(f.inbound == 3 && f.responses == 2 && f.responseRate == Ratio(count: 2, of: 3, share: 0.6667))
+        #expect(f.cases == 2 && f.firstResponse == DurationSummary(count: 1, mean: 600, median: 600, p90: 600))
+        #expect(f.solved == 1 && f.resolution == DurationSummary(count: 1, mean: 3_600, median: 3_600, p90: 3_600))
+        #expect(f.closed == 1 && f.timeToArchive == DurationSummary(count: 1, mean: 3_600, median: 3_600, p90: 3_600))
+        #expect(f.handoffsPerCase == 0.5 && f.agentHours == 1 && f.responsesPerAgentHour == 2)
+        #expect(f.resolvedInFirstChannel == Ratio(count: 1, of: 1, share: 1))
+        #expect(f.inboundByAccount == [AccountVolume(account: "+15550100", dedicated: false, count: 2)])
+        try await Self.check(server, "upgraded")
+        // The write path, case by case, gives the migration's rows.
+        let migrated = try await Self.dump(server.store)
+        try await server.store.backend.write { db in try ReportRollups.refresh(db, cases: [1, 2]) }
+        #expect(try await Self.dump(server.store) == migrated)
+    }
+
+    @Test("a PostgreSQL database as pg-v2 left it gets its report case times from pg-v3", .enabled(if: !TestBackend.isSQLite, "PostgreSQL only"))
+    func postgresUpgrade() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-pg-upgrade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let server = try #require(TestBackend.postgresURL)
+        let name = TestBackend.databaseName(dir)
+        try await PostgresDatabases.create(name, serverURL: server)
+        let backend = PostgresBackend(location: try PostgresLocation(url: try PostgresDatabases.url(server, database: name)), readers: 1,
+                                      logger: Logger(label: "pg-upgrade-test"))
+        try await PostgresMigrations.migrate(backend, upTo: "pg-v2-search")
+        try await backend.write { db in
+            for statement in Self.olderRows { try db.execute(statement) }
+            // What the write path kept in report_cases before pg-v3 (its v13 shape).
+            try ReportRollups.rebuild(db, caseSQL: ReportRollupSchema.v13CaseSQL)
+        }
+        await backend.shutdown()
+        let upgraded = try await TestServer.start(directory: dir)
+        defer { Task { await upgraded.stop() } }
+        try await Self.expectOlderRowsReported(upgraded)
     }
 }

@@ -10,16 +10,19 @@ enum PostgresMigrations {
     /// Any constant shared by all nodes; it names the lock, not a row.
     static let lockKey: Int64 = 7_420_013
 
+    /// `upTo`: stop after this step (tests build a database as an older release left it).
     @discardableResult
-    static func migrate(_ backend: PostgresBackend) async throws -> [String] {
-        try await backend.withConnection { executor in
+    static func migrate(_ backend: PostgresBackend, upTo last: String? = nil) async throws -> [String] {
+        let steps = last.flatMap { last in PostgresSchema.migrations.firstIndex { $0.id == last } }
+            .map { Array(PostgresSchema.migrations[...$0]) } ?? PostgresSchema.migrations
+        return try await backend.withConnection { executor in
             try executor.simple("SELECT pg_advisory_lock(\(lockKey))")
             defer { try? executor.simple("SELECT pg_advisory_unlock(\(lockKey))") }
             try executor.simple("CREATE TABLE IF NOT EXISTS schema_migrations (identifier TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
             let db = SQLDB(executor)
             let done = Set(try db.fetchAll(String.self, "SELECT identifier FROM schema_migrations"))
             var applied: [String] = []
-            for step in PostgresSchema.migrations where !done.contains(step.id) {
+            for step in steps where !done.contains(step.id) {
                 try executor.simple("BEGIN")
                 do {
                     for statement in statements(step.sql) { try executor.simple(statement) }
