@@ -144,7 +144,12 @@ extension SQLiteStore {
                 }
                 // The event names the clock's deadline (a warning's own time is earlier).
                 let deadline = try db.fetchOne(String.self, "SELECT \(kind.rawValue)_due FROM case_sla WHERE case_id = ?", [caseId]) ?? dueAt
-                try db.execute("UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ?", SQLArguments([dueAt as (any SQLBindable)?] + key))
+                // Only the pass that marks the row fires it: another node's pass that read the row
+                // unfired waits on its lock, then finds it fired (nodes' writes also take turns on
+                // the log head, so this is the second guard, not the only one).
+                try db.execute("UPDATE sla_alerts SET fired_at = ? WHERE case_id = ? AND clock = ? AND level = ? AND cycle = ? AND fired_at IS NULL",
+                               SQLArguments([dueAt as (any SQLBindable)?] + key))
+                guard db.changesCount == 1 else { continue }
                 try Self.announceSLA(tx, caseId: caseId, clock: alert["clock"], level: alert["level"], dueAt: deadline, at: dueAt, leadsChannel: leadsChannel)
                 fired += 1
             }
