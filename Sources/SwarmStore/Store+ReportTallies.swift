@@ -17,7 +17,7 @@ extension SQLiteStore {
         if let team = scope.team { sql += " AND team_id = ?"; args.append(team) }
         func text(_ s: String) -> String? { s.isEmpty ? nil : s }
         var out: [ReportContactTally] = []
-        try db.forEach(sql, SQLArguments(args)) { r in
+        try db.scan(sql, SQLArguments(args)) { r in
             let answer: Int64 = r[11]
             let owner: Int64 = r[2], team: Int64 = r[1], responder: Int64 = r[10]
             let direction: Direction = (r[8] as String) == Direction.outbound.rawValue ? .outbound : .inbound

@@ -169,14 +169,16 @@ extension SQLiteStore {
         args += visibilityArgs + extraArgs + conditionArgs
         let nowSeconds = now.timeIntervalSince1970
         let reader = Self.reader(p)
-        // An array with an index by id: a month's 100,000 cases are cheaper appended than hashed.
+        // Without topic groups (the tally path) a topic counts only for cases started in the period
+        // (`top_topics`): those few rows are read first and attached as the cases stream past.
+        // With contacts every case read needs its topics, looked up by id afterwards.
+        let startedTopics = contacted ? nil : try Self.topicsOfCasesStarted(db, in: seconds)
         var out: [ReportCase] = []
         var index: [Int64: Int] = [:]
-        // Sized for the cases that started in the period (nearly all of them), so neither grows step by step.
-        let started = try db.fetchOne(Int.self, "SELECT COUNT(*) FROM report_cases WHERE start_epoch >= ? AND start_epoch < ?", [seconds.0, seconds.1]) ?? 0
-        out.reserveCapacity(started)
-        index.reserveCapacity(started)
-        try db.forEach(sql, SQLArguments(args)) { r in
+        // Sized for the cases that started in the period (nearly all of them), so it does not grow step by step.
+        out.reserveCapacity(try db.fetchOne(Int.self, "SELECT COUNT(*) FROM report_cases WHERE start_epoch >= ? AND start_epoch < ?",
+                                            [seconds.0, seconds.1]) ?? 0)
+        try db.scan(sql, SQLArguments(args)) { r in
             // Columns by position (as selected above): a month's report reads one row per case.
             let team: Int64 = r[2]
             let channel = channels[team]
@@ -189,28 +191,33 @@ extension SQLiteStore {
             let ownerId: Int64? = r[1]
             let firstResponseAt: Double? = r[4]
             let met = ReportCase.firstResponseVerdict(clocks: r[15], firstResponseAt: firstResponseAt, dueAt: r[6], now: nowSeconds)
-            index[id] = out.count
+            if startedTopics == nil { index[id] = out.count }
             out.append(ReportCase(id: id, openedAt: r[3], firstInboundAt: r[7], firstInboundChannel: r[8], firstInboundAccount: r[9],
                                  firstResponseAt: firstResponseAt, firstResponseBusinessSeconds: r[14], firstResponseMet: met, solvedAt: r[5],
                                  closedAt: r[10], resolvedChannel: r[11], redirected: r[12], owner: ownerId.flatMap { users[$0]?.name },
-                                 team: channel?.name, handoffs: r[13], csat: r[16], csatAt: r[17]))
+                                 team: channel?.name, handoffs: r[13], topics: startedTopics?[id] ?? [], csat: r[16], csatAt: r[17]))
         }
-        try Self.addTopics(db, to: &out, index: index, span: contacted ? nil : seconds)
+        if startedTopics == nil { try Self.addTopics(db, to: &out, index: index) }
         return out
     }
 
-    /// The cases' topics. With `span`, only those of the cases that started in it: without topic
-    /// groups (the tally path) a topic counts only for cases started in the period (`top_topics`).
-    static func addTopics(_ db: SQLDB, to cases: inout [ReportCase], index: [Int64: Int], span: (Double, Double)?) throws {
-        guard !cases.isEmpty else { return }
-        var rows = if let span {
-            try db.fetchCursor("""
-                SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT case_id FROM report_cases WHERE start_epoch >= ? AND start_epoch < ?)
-                """, [span.0, span.1])
-        } else {
-            try db.fetchCursor("SELECT case_id, topic FROM case_topics WHERE case_id IN (\(db.jsonIntegers()))", [jsonIds(Array(index.keys))])
+    /// The topics of the cases that started in the period, by case.
+    static func topicsOfCasesStarted(_ db: SQLDB, in span: (Double, Double)) throws -> [Int64: [String]] {
+        var out: [Int64: [String]] = [:]
+        // From the topics' side: as many probes as topic rows, not a list of every case of the month.
+        try db.scan("""
+            SELECT t.case_id, t.topic FROM case_topics t JOIN report_cases r ON r.case_id = t.case_id
+            WHERE r.start_epoch >= ? AND r.start_epoch < ?
+            """, [span.0, span.1]) { r in
+            out[r[0], default: []].append(r[1])
         }
-        while let r = try rows.next() {
+        return out
+    }
+
+    /// The cases' topics, found by id.
+    static func addTopics(_ db: SQLDB, to cases: inout [ReportCase], index: [Int64: Int]) throws {
+        guard !cases.isEmpty else { return }
+        try db.scan("SELECT case_id, topic FROM case_topics WHERE case_id IN (\(db.jsonIntegers()))", [jsonIds(Array(index.keys))]) { r in
             let id: Int64 = r[0]
             if let i = index[id] { cases[i].topics.append(r[1]) }
         }

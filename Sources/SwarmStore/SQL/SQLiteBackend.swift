@@ -40,6 +40,14 @@ final class GRDBExecutor: SQLExecutor {
         }
     }
 
+    /// `SQLDB.scan` on SQLite: each row a view on the stepped statement.
+    func scanInPlace(_ sql: String, _ arguments: SQLArguments, _ body: (borrowing SQLRowView) throws -> Void) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+        let sqlite = statement.sqliteStatement
+        while try cursor.next() != nil { try body(SQLRowView(statement: sqlite)) }
+    }
+
     func lastInsertedRowID() throws -> Int64 { db.lastInsertedRowID }
 
     func savepoint(_ body: () throws -> Void) throws {
