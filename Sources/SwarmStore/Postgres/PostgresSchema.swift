@@ -8,6 +8,7 @@ enum PostgresSchema {
     static let migrations: [(id: String, sql: String)] = [
         ("pg-v1-foundation", v1),
         ("pg-v2-search", PostgresSearchSchema.v2),
+        ("pg-v3-cluster-nodes", PostgresClusterSchema.v3),
     ]
 
     static let v1 = """
