@@ -80,9 +80,12 @@ final class Hub: Sendable {
             guard s.byUser[user]?.isEmpty ?? true else { return nil }
             s.byUser[user] = nil
             let had = s.presence.removeValue(forKey: user)
-            // Still online on another node: offline only when the last session anywhere goes.
-            guard let elsewhere = s.remote[user] else { return Self.presenceFrame(user: user, status: .offline) }
-            return elsewhere != had ? Self.presenceFrame(user: user, status: elsewhere) : nil
+            guard s.remote[user] != nil else { return Self.presenceFrame(user: user, status: .offline) }
+            // Still online on another node: offline only when the last session anywhere goes. The
+            // status here is the freshest (it belongs to the user, and the other nodes' rows follow
+            // it); what the other node really has shows at the next read, as any change would.
+            s.remote[user] = had
+            return nil
         }
         if let presenceFrame { broadcastPresence(presenceFrame) }
     }
