@@ -68,7 +68,10 @@ public final class SwarmServer: Sendable {
             .init(service: app), .init(service: LogTailService(wakeups: config.logWakeups(listener: listener), committer: store.committer)),
             .init(service: Maintenance(core: core)), .init(service: core.slaScheduler)]
         // PostgreSQL: last, so on shutdown it leaves the cluster first (its users go offline elsewhere at once).
-        if let node = clusterNode(core, listener: listener) { services.append(.init(service: node)) }
+        if let node = clusterNode(core, listener: listener) {
+            await node.join()
+            services.append(.init(service: node))
+        }
         var groupConfig = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

@@ -98,6 +98,41 @@ struct NodesEphemeralTests {
         await bobOnB.close()
     }
 
+    @Test("a clean stop of node A takes its users offline on B at once, not after the node timeout")
+    func offlineAfterCleanStop() async throws {
+        // A ten-minute timeout: only A's leaving can deliver the offline within the deadline.
+        let nodes = try await TwoNodes.start(environment: ["SWARM_CLUSTER_NODE_TIMEOUT_MS": "600000"])
+        defer { nodes.stop() }
+        let bobOnB = try await TestClient.connect(url: nodes.b.url, token: nodes.bob, presence: true)
+        try await bobOnB.event("ready")
+        let alice = try await TestClient.connect(url: nodes.a.url, token: nodes.alice)
+        let aliceId = alice.userId
+        #expect(try await Self.presence(bobOnB, of: aliceId) == .online)
+        nodes.a.terminate()
+        #expect(try await Self.presence(bobOnB, of: aliceId, seconds: 20) == .offline)
+        await bobOnB.close()
+    }
+
+    @Test("a node that starts later lists the users already online on the others")
+    func lateNodeReadsState() async throws {
+        let nodes = try await TwoNodes.start()
+        defer { nodes.stop() }
+        let bobOnB = try await TestClient.connect(url: nodes.b.url, token: nodes.bob, presence: true)
+        try await bobOnB.event("ready")
+        let alice = try await TestClient.connect(url: nodes.a.url, token: nodes.alice)
+        _ = try await alice.request(.presenceSet, PresenceSetRequest(status: .away))
+        // Once bob, watching on B, sees it, A's rows are in the table.
+        try await Self.presence(bobOnB, of: alice.userId, .away)
+        let c = try await ChildServer.start(db: nodes.db, environment: nodes.storage)
+        defer { c.terminate() }
+        // C read the table when it joined, before it took bob's hello.
+        let bobOnC = try await TestClient.connect(url: c.url, token: nodes.bob)
+        try await bobOnC.event("ready")
+        let list = try await Self.list(bobOnC)
+        #expect(list.contains(PresenceEntry(user: alice.userId, status: .away)), "\(list)")
+        for client in [alice, bobOnB, bobOnC] { await client.close() }
+    }
+
     @Test("typing on node A reaches the channel's members on node B once, and never the sending connection")
     func typingCrossesNodes() async throws {
         let nodes = try await TwoNodes.start()

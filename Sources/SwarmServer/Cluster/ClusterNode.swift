@@ -77,6 +77,12 @@ final class ClusterNode: Service, Sendable {
         await state.shutdown()
     }
 
+    /// The first turn, before the server takes connections: its node row, then every live
+    /// node's users, so its first `presence.list` already holds them.
+    func join() async {
+        await turn(sweep: true)
+    }
+
     private func listen() async {
         await listener.run(onListening: { [self] in
             // Whatever was committed or changed while the listener was down is read now.
