@@ -29,6 +29,9 @@ final class ClusterNode: Service, Sendable {
     private let readDue = Atomic<Bool>(true)
     private let heartbeatDue = Atomic<Bool>(true)
     private let failing = Atomic<Bool>(false)
+    /// Each live node's rows as last read, with the version they were read at. Only the turn loop
+    /// touches it (one turn at a time); the lock makes that visible to the compiler.
+    private let cache = Mutex<[String: (version: Int64, rows: [ClusterPresenceRow])]>([:])
 
     init(id: String, state: PostgresClusterState, listener: PostgresListener, outbox: ClusterOutbox, hub: Hub, limiter: RateLimiter,
          committer: GroupCommitter, heartbeat: Duration, logger: Logger) {
@@ -109,8 +112,9 @@ final class ClusterNode: Service, Sendable {
         let pending = outbox.take()
         var x = ClusterExchange()
         x.heartbeat = heartbeatDue.exchange(false, ordering: .relaxed)
-        x.read = readDue.exchange(false, ordering: .relaxed)
-        guard x.heartbeat || x.read || !pending.isEmpty else { return }
+        let read = readDue.exchange(false, ordering: .relaxed)
+        guard x.heartbeat || read || !pending.isEmpty else { return }
+        if read { x.known = cache.withLock { $0.mapValues(\.version) } }
         x.rows = hub.clusterRows(pending.users, node: id)
         x.statuses = pending.statuses.map { ($0.user, $0.status.rawValue) }
         x.notifications = pending.typing.map(\.encoded)
@@ -120,7 +124,16 @@ final class ClusterNode: Service, Sendable {
             let result = try await state.exchange(x, presenceNotice: presenceNotice, everyRow: { hub.allClusterRows(node: id) })
             if failing.exchange(false, ordering: .relaxed) { logger.notice("cluster tables reachable again") }
             if result.rejoined { logger.info("joined the cluster tables", metadata: ["node": "\(id)"]) }
-            if let live = result.live { apply(live) }
+            if let live = result.live {
+                let rows: [ClusterPresenceRow] = cache.withLock { cache in
+                    var next: [String: (version: Int64, rows: [ClusterPresenceRow])] = [:]
+                    for (node, version) in live { next[node] = (version, result.changed[node] ?? cache[node]?.rows ?? []) }
+                    cache = next
+                    // In node order, so where two nodes' rows disagree for a moment every node picks the same.
+                    return next.sorted { $0.key < $1.key }.flatMap(\.value.rows)
+                }
+                apply(rows)
+            }
         } catch {
             if !failing.exchange(true, ordering: .relaxed) {
                 logger.warning("cannot reach the cluster tables; presence from other nodes is stale until they are back",
@@ -130,7 +143,7 @@ final class ClusterNode: Service, Sendable {
             for user in pending.users { outbox.changed(user) }
             for s in pending.statuses { outbox.statusSet(s.user, s.status) }
             if x.heartbeat { heartbeatDue.store(true, ordering: .relaxed) }
-            if x.read { readDue.store(true, ordering: .relaxed) }
+            if read { readDue.store(true, ordering: .relaxed) }
             // No busy loop against a database that is down: the next try waits a heartbeat.
             try? await Task.sleep(for: heartbeat)
         }

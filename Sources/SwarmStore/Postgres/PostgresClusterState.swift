@@ -27,7 +27,9 @@ public struct ClusterExchange: Sendable {
     public var statuses: [(user: Int64, status: String)] = []
     /// Sent when the transaction commits, after a presence notice if any rows changed.
     public var notifications: [String] = []
-    public var read = false
+    /// Read the live nodes, and the rows of those whose version is not the one given here (the
+    /// reader's cache); nil: no read.
+    public var known: [String: Int64]?
     /// Nodes whose heartbeat is older than this are deleted with their rows (nil: not now).
     public var sweepAfterMilliseconds: Int64?
 
@@ -40,8 +42,10 @@ public struct ClusterExchangeResult: Sendable {
     /// This node's row was missing (first start, swept while cut off, PostgreSQL crashed): every
     /// row of this node was written again from `everyRow`.
     public var rejoined = false
-    /// Every live node's rows, this node's included (when the exchange read).
-    public var live: [ClusterPresenceRow]?
+    /// Every live node (this one included) and its version, when the exchange read.
+    public var live: [String: Int64]?
+    /// The rows of the live nodes whose version was not the known one.
+    public var changed: [String: [ClusterPresenceRow]] = [:]
 }
 
 /// The cluster tables on a connection of their own (a private `PostgresBackend` used only for its
@@ -99,23 +103,35 @@ public final class PostgresClusterState: Sendable {
             for s in x.statuses {
                 try db.execute("UPDATE cluster_presence SET status = ? WHERE user_id = ?", [s.status, s.user])
             }
+            if !rows.isEmpty {
+                try db.execute("UPDATE cluster_nodes SET version = nextval('cluster_version') WHERE node = ?", [node])
+            }
+            for s in x.statuses {
+                try db.execute("""
+                    UPDATE cluster_nodes SET version = nextval('cluster_version')
+                    WHERE node IN (SELECT node FROM cluster_presence WHERE user_id = ?)
+                    """, [s.user])
+            }
             if !rows.isEmpty || !x.statuses.isEmpty {
                 try db.execute("SELECT pg_notify(?, ?)", [Self.channel, presenceNotice])
             }
             for payload in x.notifications {
                 try db.execute("SELECT pg_notify(?, ?)", [Self.channel, payload])
             }
-            if x.read {
-                result.live = try db.fetchAll("""
-                    SELECT p.node, p.user_id, p.status, p.limit_keys FROM cluster_presence p
-                    JOIN cluster_nodes n ON n.node = p.node
-                    WHERE n.heartbeat_at > now() - (?::bigint * interval '1 millisecond')
-                    ORDER BY p.node, p.user_id
-                    """, [timeout]).map { r in
-                    let keys: String = r["limit_keys"]
-                    return ClusterPresenceRow(node: r["node"], user: r["user_id"], status: r["status"],
-                                              limitKeys: keys.split(separator: ",").compactMap { Int64($0) })
+            if let known = x.known {
+                var live: [String: Int64] = [:]
+                try db.forEach("SELECT node, version FROM cluster_nodes WHERE heartbeat_at > now() - (?::bigint * interval '1 millisecond')",
+                               [timeout]) { r in live[r["node"]] = r["version"] }
+                for (other, version) in live where known[other] != version {
+                    result.changed[other] = try db.fetchAll("""
+                        SELECT user_id, status, limit_keys FROM cluster_presence WHERE node = ? ORDER BY user_id
+                        """, [other]).map { r in
+                        let keys: String = r["limit_keys"]
+                        return ClusterPresenceRow(node: other, user: r["user_id"], status: r["status"],
+                                                  limitKeys: keys.split(separator: ",").compactMap { Int64($0) })
+                    }
                 }
+                result.live = live
             }
             return result
         }
