@@ -133,6 +133,37 @@ struct NodesEphemeralTests {
         for client in [alice, bobOnB, bobOnC] { await client.close() }
     }
 
+    @Test("every database connection of both nodes cut: presence and typing cross again once they reconnect")
+    func crossAgainAfterConnectionsCut() async throws {
+        // Heartbeats too slow to matter here: B reads only when its listener is back (and then on
+        // each notice), so once B shows the status set on A, B's LISTEN is up and typing crosses.
+        let nodes = try await TwoNodes.start(environment: ["SWARM_CLUSTER_HEARTBEAT_MS": "60000", "SWARM_CLUSTER_NODE_TIMEOUT_MS": "600000"])
+        defer { nodes.stop() }
+        let bobOnB = try await TestClient.connect(url: nodes.b.url, token: nodes.bob, presence: true)
+        try await bobOnB.event("ready")
+        let alice = try await TestClient.connect(url: nodes.a.url, token: nodes.alice)
+        #expect(try await Self.presence(bobOnB, of: alice.userId) == .online)
+        let admin = try NodesPostgresTests.backend(nodes)
+        defer { Task { await admin.shutdown() } }
+        // Like a PostgreSQL restart for the nodes: LISTEN, cluster tables and store pools alike.
+        let cut = try await admin.write { db in
+            try db.fetchAll(Int64.self, """
+                SELECT pg_terminate_backend(pid)::int FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """).count
+        }
+        #expect(cut >= 4, "each node's LISTEN and cluster connection at least")
+        // The status is set while A's cluster connection is gone: it is kept and written once back.
+        _ = try await alice.request(.presenceSet, PresenceSetRequest(status: .dnd))
+        try await Self.presence(bobOnB, of: alice.userId, .dnd)
+        let general = try await alice.request(.channelList, Empty(), as: ChannelListReply.self).channels.first { $0.name == "general" }
+        _ = try await alice.request(.typing, TypingRequest(channel: try #require(general).id))
+        try await bobOnB.event("typing", seconds: 20) { $0.data?["user"]?.string == alice.userId }
+        await alice.close()
+        #expect(try await Self.presence(bobOnB, of: alice.userId) == .offline)
+        await bobOnB.close()
+    }
+
     @Test("typing on node A reaches the channel's members on node B once, and never the sending connection")
     func typingCrossesNodes() async throws {
         let nodes = try await TwoNodes.start()

@@ -140,12 +140,11 @@ final class ClusterNode: Service, Sendable {
                                metadata: ["error": "\(error)"])
             }
             // Rows are read from the hub again at the next turn; typing this late is dropped.
-            for user in pending.users { outbox.changed(user) }
-            for s in pending.statuses { outbox.statusSet(s.user, s.status) }
+            outbox.restore(pending)
             if x.heartbeat { heartbeatDue.store(true, ordering: .relaxed) }
             if read { readDue.store(true, ordering: .relaxed) }
-            // No busy loop against a database that is down: the next try waits a heartbeat.
-            try? await Task.sleep(for: heartbeat)
+            // No busy loop against a database that is down; a long heartbeat must not delay the retry.
+            try? await Task.sleep(for: min(heartbeat, .seconds(1)))
         }
     }
 

@@ -54,6 +54,16 @@ final class ClusterOutbox: Sendable {
         }
     }
 
+    /// Puts back what a failed turn took, before anything added since (a later `presence.set` of
+    /// the same user must stay the last). Typing is not put back: late, it would only mislead.
+    func restore(_ taken: Pending) {
+        pending.withLock { p in
+            p.users.formUnion(taken.users)
+            p.statuses = taken.statuses + p.statuses
+        }
+        wake.yield()
+    }
+
     /// A turn without new changes (heartbeat, read due).
     func poke() { wake.yield() }
 }
