@@ -22,6 +22,14 @@ public struct TokenBucket: Sendable, Equatable {
         return true
     }
 
+    /// The same bucket at another rate and burst (this node's share of a token's allowance
+    /// changed): what it saved up is kept, up to the new burst.
+    public func resized(rate: Double, burst: Double, now: Double) -> TokenBucket {
+        var copy = TokenBucket(rate: rate, burst: burst, now: now)
+        copy.tokens = min(copy.burst, tokens + max(0, now - last) * self.rate)
+        return copy
+    }
+
     /// True when the bucket has refilled to its burst: it then behaves like a new one, so a table
     /// of buckets may forget it.
     public func isFull(now: Double) -> Bool {

@@ -14,21 +14,29 @@ final class Hub: Sendable {
         var connections: [Int: Connection] = [:]
         var byUser: [Int64: Set<Int>] = [:]
         var members: [Int64: Set<Int64>] = [:]
+        /// Status of each user with a session on this node.
         var presence: [Int64: PresenceStatus] = [:]
+        /// Users with a session on another live node only, as of the last read of the cluster
+        /// tables (PostgreSQL; always empty on SQLite). See Hub+Cluster.swift.
+        var remote: [Int64: PresenceStatus] = [:]
         /// Shutdown waiting for the last connection to go.
         var emptyWaiters: [AsyncStream<Void>.Continuation] = []
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     let logger: Logger
+    /// Where this node's presence changes and typing go to reach the other nodes (PostgreSQL);
+    /// nil on SQLite, so a single node does no extra work.
+    let cluster: ClusterOutbox?
     /// Bumped for every `token.revoked` event (ours or another process's, seen by the committer's
     /// poll). A session re-checks its token against the store only when this moved since its last
     /// check, so the per-request cost is one atomic load.
     private let revocations = Atomic<Int>(0)
     var revocationEpoch: Int { revocations.load(ordering: .acquiring) }
 
-    init(memberships: [(channel: Int64, user: Int64)], logger: Logger) {
+    init(memberships: [(channel: Int64, user: Int64)], logger: Logger, cluster: ClusterOutbox? = nil) {
         self.logger = logger
+        self.cluster = cluster
         state.withLock { s in
             for m in memberships { s.members[m.channel, default: []].insert(m.user) }
         }
@@ -48,9 +56,13 @@ final class Hub: Sendable {
             for item in initial { conn.send(item) }
             let wasOffline = s.byUser[user]?.isEmpty ?? true
             s.byUser[user, default: []].insert(conn.id)
+            // Even when not the first session here: the row lists the sessions' rate-limit keys.
+            cluster?.changed(user)
             guard wasOffline else { return nil }
-            s.presence[user] = .online
-            return Self.presenceFrame(user: user, status: .online)
+            // Online on another node already: this node takes the status the user has there.
+            let elsewhere = s.remote[user]
+            s.presence[user] = elsewhere ?? .online
+            return elsewhere == nil ? Self.presenceFrame(user: user, status: .online) : nil
         }
         if let presenceFrame { broadcastPresence(presenceFrame) }
     }
@@ -64,10 +76,16 @@ final class Hub: Sendable {
             }
             guard let user = conn.userId,
                   s.byUser[user]?.remove(conn.id) != nil else { return nil }
+            cluster?.changed(user)
             guard s.byUser[user]?.isEmpty ?? true else { return nil }
             s.byUser[user] = nil
-            s.presence[user] = nil
-            return Self.presenceFrame(user: user, status: .offline)
+            let had = s.presence.removeValue(forKey: user)
+            guard s.remote[user] != nil else { return Self.presenceFrame(user: user, status: .offline) }
+            // Still online on another node: offline only when the last session anywhere goes. The
+            // status here is the freshest (it belongs to the user, and the other nodes' rows follow
+            // it); what the other node really has shows at the next read, as any change would.
+            s.remote[user] = had
+            return nil
         }
         if let presenceFrame { broadcastPresence(presenceFrame) }
     }
@@ -130,8 +148,9 @@ final class Hub: Sendable {
         }
     }
 
-    /// Typing indicators: to the channel's other members now online; not logged.
-    func sendEphemeral(channel: Int64, except: Int, frame: String) {
+    /// Typing indicators: to the channel's other members now online; not logged. `except` is the
+    /// sending connection (none when the typing came from another node).
+    func sendEphemeral(channel: Int64, except: Int?, frame: String) {
         state.withLock { s in
             for user in s.members[channel] ?? [] {
                 for cid in s.byUser[user] ?? [] where cid != except {
@@ -145,27 +164,32 @@ final class Hub: Sendable {
         let changed = state.withLock { s -> Bool in
             guard s.byUser[user] != nil, s.presence[user] != status else { return false }
             s.presence[user] = status
+            cluster?.statusSet(user, status)
             return true
         }
         if changed { broadcastPresence(Self.presenceFrame(user: user, status: status)) }
     }
 
-    /// Users with a live session who have not set themselves away or do-not-disturb.
+    /// Users with a live session (on any live node) who have not set themselves away or do-not-disturb.
     func availableUsers() -> Set<Int64> {
         state.withLock { s in
-            Set(s.byUser.filter { !$0.value.isEmpty }.keys.filter { s.presence[$0] != .away && s.presence[$0] != .dnd })
+            var users = Set(s.byUser.filter { !$0.value.isEmpty }.keys.filter { s.presence[$0] != .away && s.presence[$0] != .dnd })
+            for (user, status) in s.remote where status == .online && s.presence[user] == nil { users.insert(user) }
+            return users
         }
     }
 
+    /// This node's users, then those only on other live nodes (empty on SQLite).
     func presenceList() -> [PresenceEntry] {
         state.withLock { s in
-            s.presence.sorted { $0.key < $1.key }.map { PresenceEntry(user: Ids.make(.user, $0.key), status: $0.value) }
+            (s.remote.isEmpty ? s.presence : s.presence.merging(s.remote) { here, _ in here })
+                .sorted { $0.key < $1.key }.map { PresenceEntry(user: Ids.make(.user, $0.key), status: $0.value) }
         }
     }
 
     /// Presence goes only to connections that asked for it (`hello {presence: true}`): sending every
     /// login to every user would make connection storms quadratic.
-    private func broadcastPresence(_ frame: String) {
+    func broadcastPresence(_ frame: String) {
         state.withLock { s in
             for conn in s.connections.values where conn.wantsPresence {
                 conn.send(.text(frame))

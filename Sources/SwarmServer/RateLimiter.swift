@@ -5,10 +5,19 @@ import SwarmStore
 /// Request allowances per token (`limits.ops_per_second`, bursts of `limits.ops_burst`). Every
 /// socket of a token and its HTTP bot requests draw from one bucket, so opening N connections
 /// buys no more than one.
+///
+/// Several nodes (PostgreSQL): a token with sessions on k live nodes gets 1/k of the rate and of
+/// the burst on each (`setShares`, from the cluster tables), so together they allow what one node
+/// would. The share changes only when sessions come or go on a node, never per request.
 final class RateLimiter: Sendable {
     let rate: Double
     let burst: Double
-    private let buckets = Mutex<[Int64: TokenBucket]>([:])
+    private struct State {
+        var buckets: [Int64: TokenBucket] = [:]
+        /// Keys whose allowance is split with other nodes: the number of nodes sharing it (≥ 2).
+        var shares: [Int64: Int] = [:]
+    }
+    private let state = Mutex(State())
     /// Above this many tokens, refilled buckets are forgotten (a refilled bucket is the same as a
     /// new one, so forgetting it changes nothing).
     private let tidyAbove: Int
@@ -21,13 +30,33 @@ final class RateLimiter: Sendable {
 
     /// Takes one request from `key`'s allowance; false when it is used up.
     func allow(_ key: Int64, now: Double) -> Bool {
-        buckets.withLock { buckets in
-            if buckets.count > tidyAbove { buckets = buckets.filter { !$0.value.isFull(now: now) } }
-            var bucket = buckets[key] ?? TokenBucket(rate: rate, burst: burst, now: now)
+        state.withLock { s in
+            if s.buckets.count > tidyAbove { s.buckets = s.buckets.filter { !$0.value.isFull(now: now) } }
+            // The share is looked up only when a bucket is made; `setShares` resizes live ones.
+            var bucket = s.buckets[key] ?? newBucket(share: s.shares[key] ?? 1, now: now)
             let allowed = bucket.take(now: now)
-            buckets[key] = bucket
+            s.buckets[key] = bucket
             return allowed
         }
+    }
+
+    /// The number of live nodes (this one included) each key has sessions on; keys left out have
+    /// this node's whole allowance.
+    func setShares(_ shares: [Int64: Int], now: Double = Session.seconds()) {
+        let split = shares.filter { $0.value > 1 }
+        state.withLock { s in
+            guard s.shares != split else { return }
+            for key in Set(s.shares.keys).union(split.keys) where s.shares[key] != split[key] {
+                guard let bucket = s.buckets[key] else { continue }
+                let share = Double(split[key] ?? 1)
+                s.buckets[key] = bucket.resized(rate: rate / share, burst: burst / share, now: now)
+            }
+            s.shares = split
+        }
+    }
+
+    private func newBucket(share: Int, now: Double) -> TokenBucket {
+        TokenBucket(rate: rate / Double(share), burst: burst / Double(share), now: now)
     }
 
     /// The key of a principal: its token, or (for principals without one) its user, negated so

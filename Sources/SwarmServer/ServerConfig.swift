@@ -97,6 +97,10 @@ public struct ServerConfig: Sendable, Equatable {
     /// PostgreSQL: NOTIFY/LISTEN wakes the other nodes; the poll then runs every `clusterNotifyPollMilliseconds`.
     public var clusterNotify = true
     public var clusterNotifyPollMilliseconds = 2000
+    /// PostgreSQL: how often a node stamps its heartbeat and reads the other nodes' presence, and
+    /// after how long without a heartbeat a node counts as dead (its users go offline elsewhere).
+    public var clusterHeartbeatMilliseconds = 1000
+    public var clusterNodeTimeoutMilliseconds = 5000
 
     public init() {}
 
@@ -191,6 +195,7 @@ public struct ServerConfig: Sendable, Equatable {
         }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else { throw ConfigError(description: "log.level is not a log level") }
         try validateDupes()
+        try validateCluster()
     }
 }
 

@@ -28,6 +28,9 @@ final class ServerCore: Sendable {
     let slaScheduler: SLAScheduler
     /// Duplicate, noise and topic rules from `[duplicates]`, `[noise]`, `[topics]`, built once.
     let triage: TriageSettings
+    /// This process's name among the nodes on one database: new at every start, so a restarted
+    /// node never inherits the rows of the process it replaces.
+    let nodeId = UUID().uuidString.lowercased()
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store

@@ -27,7 +27,8 @@ public final class SwarmServer: Sendable {
         store.sla.configure(SLASettings(policies: config.slaPolicies, slaHours: config.slaHours, warningShare: config.slaWarningShare,
                                         staleAlertHours: config.slaStaleAlertHours))
         if let slaClock { store.sla.setClock(slaClock) }
-        let hub = Hub(memberships: try await store.allMemberships(), logger: logger)
+        let listener = config.clusterListener(logger: logger)
+        let hub = Hub(memberships: try await store.allMemberships(), logger: logger, cluster: listener == nil ? nil : ClusterOutbox())
         store.committer.setOnCommit { batch in
             hub.publish(batch.events)
             // A read of other nodes' events (no jobs) is not a commit.
@@ -61,11 +62,18 @@ public final class SwarmServer: Sendable {
                 portSink.finish()
             },
             logger: logger)
+        // Shut down in reverse order: the tail goes on feeding open sockets until just before
+        // the HTTP server stops, after Maintenance has closed them.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app), .init(service: LogTailService(wakeups: config.logWakeups(listener: listener), committer: store.committer)),
+            .init(service: Maintenance(core: core)), .init(service: core.slaScheduler)]
+        // PostgreSQL: last, so on shutdown it leaves the cluster first (its users go offline elsewhere at once).
+        if let node = clusterNode(core, listener: listener) {
+            await node.join()
+            services.append(.init(service: node))
+        }
         var groupConfig = ServiceGroupConfiguration(
-            // Shut down in reverse order: the tail goes on feeding open sockets until just before
-            // the HTTP server stops, after Maintenance has closed them.
-            services: [.init(service: app), .init(service: LogTailService(wakeups: config.logWakeups(logger: logger), committer: store.committer)),
-                       .init(service: Maintenance(core: core)), .init(service: core.slaScheduler)],
+            services: services,
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         // A backstop only: Maintenance cuts every socket after the grace period, so the HTTP
@@ -84,6 +92,16 @@ public final class SwarmServer: Sendable {
         core.ready.store(true, ordering: .relaxed)
         logger.notice("swarmd listening", metadata: ["address": "\(config.host):\(port)", "db": "\(config.storageDescription)"])
         return SwarmServer(port: port, store: store, core: core, group: group, running: running)
+    }
+
+    /// On PostgreSQL: presence, typing and rate limits across the nodes (nil on SQLite).
+    static func clusterNode(_ core: ServerCore, listener: PostgresListener?) -> ClusterNode? {
+        guard let listener, let outbox = core.hub.cluster else { return nil }
+        let config = core.config
+        let state = PostgresClusterState(location: listener.location, node: core.nodeId,
+                                         nodeTimeoutMilliseconds: Int64(config.clusterNodeTimeoutMilliseconds), logger: core.logger)
+        return ClusterNode(id: core.nodeId, state: state, listener: listener, outbox: outbox, hub: core.hub, limiter: core.limiter,
+                           committer: core.store.committer, heartbeat: .milliseconds(config.clusterHeartbeatMilliseconds), logger: core.logger)
     }
 
     init(port: Int, store: SQLiteStore, core: ServerCore, group: ServiceGroup, running: Task<Void, any Error>) {

@@ -90,4 +90,23 @@ struct TokenBucketTests {
         for _ in 0..<8 where b.take(now: 100) { later += 1 }
         #expect(later == 5, "never more than the burst saved up")
     }
+
+    @Test("resized: what was saved up is kept up to the new burst, and the new rate refills it")
+    func resized() {
+        var b = TokenBucket(rate: 10, burst: 10, now: 0)
+        for _ in 0..<7 { _ = b.take(now: 0) }
+        // 3 saved: a share of 4 keeps them; a share of 2 would cap them at 2.
+        var kept = b.resized(rate: 5, burst: 4, now: 0)
+        var n = 0
+        for _ in 0..<10 where kept.take(now: 0) { n += 1 }
+        #expect(n == 3)
+        var capped = b.resized(rate: 1, burst: 2, now: 0)
+        n = 0
+        for _ in 0..<10 where capped.take(now: 0) { n += 1 }
+        #expect(n == 2)
+        // The new rate: 1 per second.
+        let refilled = capped.take(now: 1)
+        let early = capped.take(now: 1.5)
+        #expect(refilled && !early)
+    }
 }

@@ -43,6 +43,19 @@ struct NodesClientTests {
         #expect { try c.apply(environment: ["SWARM_CLUSTER_NOTIFY": "maybe"]) } throws: { "\($0)".contains("SWARM_CLUSTER_NOTIFY") }
     }
 
+    @Test("cluster.heartbeat_ms and cluster.node_timeout_ms: read, bounds, and a timeout under two heartbeats refused")
+    func heartbeatSettings() throws {
+        var c = ServerConfig()
+        try c.apply(toml: "[cluster]\nheartbeat_ms = 250\nnode_timeout_ms = 2000\n", source: "t")
+        #expect(c.clusterHeartbeatMilliseconds == 250 && c.clusterNodeTimeoutMilliseconds == 2000)
+        try c.validate()
+        for bad in ["[cluster]\nheartbeat_ms = 10\n", "[cluster]\nheartbeat_ms = 60001\n", "[cluster]\nnode_timeout_ms = 100\n", "[cluster]\nnode_timeout_ms = \"5s\"\n"] {
+            #expect { try c.apply(toml: bad, source: "t") } throws: { "\($0)".contains("cluster.") }
+        }
+        try c.apply(environment: ["SWARM_CLUSTER_HEARTBEAT_MS": "1500"])
+        #expect { try c.validate() } throws: { "\($0)".contains("cluster.node_timeout_ms") }
+    }
+
     @Test("swarm tail --url A,B: A is killed, tail resumes on B with no event lost or repeated")
     func tailFailsOver() async throws {
         let nodes = try await TwoNodes.start()

@@ -19,6 +19,10 @@ enum SessionOps {
             guard ctx.core.hub.isMember(channel: channel, user: ctx.principal.id) else { throw SwarmError.forbidden("not a member of this channel") }
             let frame = Wire.event(.typing, TypingEvent(channel: req.channel, thread: req.thread, user: ctx.principal.userId))
             ctx.core.hub.sendEphemeral(channel: channel, except: ctx.conn.id, frame: frame)
+            // Other nodes' sessions: through NOTIFY (PostgreSQL); each checks membership itself.
+            if let cluster = ctx.core.hub.cluster, (req.thread?.utf8.count ?? 0) <= EphemeralSignal.maxThread {
+                cluster.typing(EphemeralSignal(node: ctx.core.nodeId, kind: .typing, channel: channel, user: ctx.principal.id, thread: req.thread))
+            }
             return ctx.reply(Empty())
         }
     }

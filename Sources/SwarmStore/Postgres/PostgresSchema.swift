@@ -9,6 +9,7 @@ enum PostgresSchema {
         ("pg-v1-foundation", v1),
         ("pg-v2-search", PostgresSearchSchema.v2),
         ("pg-v3-report-case-times", ReportCaseTimesSchema.postgres),
+        ("pg-v4-cluster-nodes", PostgresClusterSchema.v4),
     ]
 
     static let v1 = """

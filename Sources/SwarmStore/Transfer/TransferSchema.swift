@@ -26,8 +26,11 @@ enum TransferSchema {
     /// - the migration records (the target is migrated by its own migrations first);
     /// - `event_head`, PostgreSQL's log head: set to the copied log's last seq after the copy;
     /// - `kb_terms`, the KB's word list derived from SQLite's FTS5 index (rebuilt from it on a
-    ///   SQLite target; PostgreSQL does not keep it).
-    static let derivedTables: Set<String> = ["grdb_migrations", "schema_migrations", "event_head", "kb_terms"]
+    ///   SQLite target; PostgreSQL does not keep it);
+    /// - `cluster_nodes` and `cluster_presence`, PostgreSQL's live node and session state: it
+    ///   describes running processes, not data, and each node writes its own again.
+    static let derivedTables: Set<String> = ["grdb_migrations", "schema_migrations", "event_head", "kb_terms",
+                                             "cluster_nodes", "cluster_presence"]
 
     /// FTS5 keeps its index in shadow tables named after the virtual table.
     static let fts5ShadowSuffixes = ["_data", "_idx", "_content", "_docsize", "_config"]

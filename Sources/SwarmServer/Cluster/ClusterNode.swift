@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SwarmCore
+import SwarmProtocol
+import SwarmStore
+
+/// This node's part in presence, typing and rate limits across nodes on PostgreSQL (PROTOCOL §27).
+///
+/// One loop owns the cluster tables' connection (`PostgresClusterState`). Each turn is one
+/// transaction: the heartbeat when due, this node's changed presence rows (from `ClusterOutbox`),
+/// the NOTIFYs (a presence notice when rows changed, typing), and a read of every live node's rows
+/// when due. A turn runs when the outbox gains something, every `cluster.heartbeat_ms`, when
+/// another node sends a presence notice, and when the listener (re)connects. The read is the
+/// truth and a notice only says "read again", so a lost notice costs at most one heartbeat; a
+/// node that died stops stamping its heartbeat and the others drop its users after
+/// `cluster.node_timeout_ms`, at their next heartbeat.
+final class ClusterNode: Service, Sendable {
+    let id: String
+    let state: PostgresClusterState
+    let listener: PostgresListener
+    let outbox: ClusterOutbox
+    let hub: Hub
+    let limiter: RateLimiter
+    let committer: GroupCommitter
+    let heartbeat: Duration
+    let logger: Logger
+    private let readDue = Atomic<Bool>(true)
+    private let heartbeatDue = Atomic<Bool>(true)
+    private let failing = Atomic<Bool>(false)
+    /// Each live node's rows as last read, with the version they were read at. Only the turn loop
+    /// touches it (one turn at a time); the lock makes that visible to the compiler.
+    private let cache = Mutex<[String: (version: Int64, rows: [ClusterPresenceRow])]>([:])
+
+    init(id: String, state: PostgresClusterState, listener: PostgresListener, outbox: ClusterOutbox, hub: Hub, limiter: RateLimiter,
+         committer: GroupCommitter, heartbeat: Duration, logger: Logger) {
+        self.id = id
+        self.state = state
+        self.listener = listener
+        self.outbox = outbox
+        self.hub = hub
+        self.limiter = limiter
+        self.committer = committer
+        self.heartbeat = heartbeat
+        self.logger = logger
+    }
+
+    var presenceNotice: String { EphemeralSignal(node: id, kind: .presence).encoded }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.listen() }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: self.heartbeat)
+                        self.heartbeatDue.store(true, ordering: .relaxed)
+                        self.readDue.store(true, ordering: .relaxed)
+                        self.outbox.poke()
+                    }
+                }
+                group.addTask {
+                    var turns = 0
+                    for await _ in self.outbox.wakes {
+                        turns += 1
+                        // Now and then, forget nodes long dead (their rows are ignored meanwhile).
+                        await self.turn(sweep: turns % 600 == 1)
+                    }
+                }
+                _ = await group.next()
+                group.cancelAll()
+            }
+        }
+        // A clean stop: the other nodes drop this node's users now, not after the timeout.
+        do { try await state.leave(presenceNotice: presenceNotice) } catch {
+            logger.notice("could not remove this node from the cluster tables; the others drop it after the timeout",
+                          metadata: ["error": "\(error)"])
+        }
+        await state.shutdown()
+    }
+
+    /// The first turn, before the server takes connections: its node row, then every live
+    /// node's users, so its first `presence.list` already holds them.
+    func join() async {
+        await turn(sweep: true)
+    }
+
+    private func listen() async {
+        await listener.run(onListening: { [self] in
+            // Whatever was committed or changed while the listener was down is read now.
+            committer.poke()
+            readDue.store(true, ordering: .relaxed)
+            outbox.poke()
+        }, onNotification: { [self] channel, payload in
+            guard channel == PostgresClusterState.channel else { return committer.poke() }
+            guard let signal = EphemeralSignal.decode(payload), signal.node != id else { return }
+            switch signal.kind {
+            case .presence:
+                readDue.store(true, ordering: .relaxed)
+                outbox.poke()
+            case .typing:
+                guard let channel = signal.channel, let user = signal.user else { return }
+                // The hub sends it to the channel's members here, by this node's own member table.
+                let frame = Wire.event(.typing, TypingEvent(channel: Ids.make(.channel, channel), thread: signal.thread, user: Ids.make(.user, user)))
+                hub.sendEphemeral(channel: channel, except: nil, frame: frame)
+            }
+        })
+    }
+
+    private func turn(sweep: Bool) async {
+        let pending = outbox.take()
+        var x = ClusterExchange()
+        x.heartbeat = heartbeatDue.exchange(false, ordering: .relaxed)
+        let read = readDue.exchange(false, ordering: .relaxed)
+        guard x.heartbeat || read || !pending.isEmpty else { return }
+        if read { x.known = cache.withLock { $0.mapValues(\.version) } }
+        x.rows = hub.clusterRows(pending.users, node: id)
+        x.statuses = pending.statuses.map { ($0.user, $0.status.rawValue) }
+        x.notifications = pending.typing.map(\.encoded)
+        if sweep { x.sweepAfterMilliseconds = max(60_000, 10 * state.nodeTimeoutMilliseconds) }
+        do {
+            let (hub, id) = (hub, id)
+            let result = try await state.exchange(x, presenceNotice: presenceNotice, everyRow: { hub.allClusterRows(node: id) })
+            if failing.exchange(false, ordering: .relaxed) { logger.notice("cluster tables reachable again") }
+            if result.rejoined { logger.info("joined the cluster tables", metadata: ["node": "\(id)"]) }
+            if let live = result.live {
+                let rows: [ClusterPresenceRow] = cache.withLock { cache in
+                    var next: [String: (version: Int64, rows: [ClusterPresenceRow])] = [:]
+                    for (node, version) in live { next[node] = (version, result.changed[node] ?? cache[node]?.rows ?? []) }
+                    cache = next
+                    // In node order, so where two nodes' rows disagree for a moment every node picks the same.
+                    return next.sorted { $0.key < $1.key }.flatMap(\.value.rows)
+                }
+                apply(rows)
+            }
+        } catch {
+            if !failing.exchange(true, ordering: .relaxed) {
+                logger.warning("cannot reach the cluster tables; presence from other nodes is stale until they are back",
+                               metadata: ["error": "\(error)"])
+            }
+            // Rows are read from the hub again at the next turn; typing this late is dropped.
+            outbox.restore(pending)
+            if x.heartbeat { heartbeatDue.store(true, ordering: .relaxed) }
+            if read { readDue.store(true, ordering: .relaxed) }
+            // No busy loop against a database that is down; a long heartbeat must not delay the retry.
+            try? await Task.sleep(for: min(heartbeat, .seconds(1)))
+        }
+    }
+
+    /// Other nodes' users for the hub; for the limiter, how many live nodes each token has
+    /// sessions on besides this one.
+    private func apply(_ live: [ClusterPresenceRow]) {
+        var own: [Int64: PresenceStatus] = [:]
+        var others: [Int64: PresenceStatus] = [:]
+        var nodesByKey: [Int64: Set<String>] = [:]
+        for row in live {
+            guard let status = PresenceStatus(rawValue: row.status) else { continue }
+            if row.node == id {
+                own[row.user] = status
+                continue
+            }
+            if others[row.user] == nil { others[row.user] = status }
+            for key in row.limitKeys { nodesByKey[key, default: []].insert(row.node) }
+        }
+        // Shares first: a client that saw the presence event may count on the limit already.
+        limiter.setShares(nodesByKey.mapValues { $0.count + 1 })
+        hub.applyCluster(own: own, others: others, changing: outbox.changingUsers)
+    }
+}
