@@ -11,7 +11,7 @@ struct BadInputTests {
         return try await nextFrame(conn)
     }
 
-    func nextFrame(_ conn: SwarmConnection, seconds: Double = 5) async throws -> ServerFrame {
+    func nextFrame(_ conn: SwarmConnection, seconds: Double = 20) async throws -> ServerFrame {
         try await withThrowingTaskGroup(of: ServerFrame?.self) { group in
             group.addTask {
                 for await frame in conn.events { return frame }

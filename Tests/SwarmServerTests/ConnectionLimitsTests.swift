@@ -38,7 +38,7 @@ struct ConnectionLimitsTests {
             // …so the next one from there is answered 503 and closed, before its request is read.
             let extra = try await RawWebSocket.connect(port: port, bindAddress: "127.0.0.2")
             #expect(extra.statusLine.hasPrefix("HTTP/1.1 503"), "\(extra.statusLine)")
-            try await extra.waitForEOF(seconds: 5)
+            try await extra.waitForEOF(seconds: 30)
             // Other addresses are not affected.
             let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
             #expect((response as? HTTPURLResponse)?.statusCode == 200)
@@ -57,7 +57,7 @@ struct ConnectionLimitsTests {
             try await raw.sendText(#"{"id":"h","op":"hello","data":{"token":"\#(token)"}}"#, masked: false)
             let close = try await raw.readFrame()
             #expect(close.closeCode == 1002, "\(close)")
-            try await raw.waitForEOF(seconds: 5)
+            try await raw.waitForEOF(seconds: 30)
         }
     }
 
@@ -68,7 +68,7 @@ struct ConnectionLimitsTests {
             try await raw.sendFrame(opcode: RawWebSocket.Frame.text, payload: Array(#"{"id":"x","op":"ping","data":""#.utf8) + [0xC3, 0x28, 0xFF] + Array(#""}"#.utf8))
             let close = try await raw.readFrame { $0.opcode == RawWebSocket.Frame.close }
             #expect(close.closeCode == 1007, "\(close)")
-            try await raw.waitForCut(seconds: 5)
+            try await raw.waitForCut(seconds: 30)
         }
     }
 

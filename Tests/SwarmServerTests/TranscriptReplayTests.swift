@@ -27,9 +27,6 @@ struct TranscriptReplayTests {
         do {
             let transcript = try Transcript.load(file)
             try await withServer(configure: { config in
-                // A transcript's steps before its hello can outlast the default 10 s when the box
-                // stalls (errors.jsonl did); no transcript is about the hello timeout.
-                config.helloTimeoutSeconds = 120
                 if let toml = transcript.configTOML { try? config.apply(toml: toml, source: file) }
             }) { server in
                 var tokens: [String: String] = [:]

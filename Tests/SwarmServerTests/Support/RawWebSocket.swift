@@ -38,7 +38,7 @@ final class RawWebSocket: Sendable {
     /// (`bindAddress: "127.0.0.2"`, for per-address limits), and unless `handshake` is false sends
     /// the upgrade request for `path` with `headers` and waits for the response head.
     static func connect(port: Int, path: String = "/v1/ws", headers: [String: String] = [:], bindAddress: String? = nil,
-                        handshake: Bool = true, seconds: Double = 10) async throws -> RawWebSocket {
+                        handshake: Bool = true, seconds: Double = 30) async throws -> RawWebSocket {
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             // The server's FIN must not close this side: a client that ignores the close keeps
@@ -82,7 +82,7 @@ final class RawWebSocket: Sendable {
     }
 
     /// The next HTTP response head (for a request sent with `sendRawBytes`), blank line included.
-    func readResponseHead(seconds: Double = 10) async throws -> String {
+    func readResponseHead(seconds: Double = 30) async throws -> String {
         let head = try await received.take(deadline: .now + .seconds(seconds)) { bytes in
             Self.find([13, 10, 13, 10], in: bytes).map { $0 + 4 }
         }
@@ -135,7 +135,7 @@ final class RawWebSocket: Sendable {
     }
 
     /// The next frame from the server; throws when the connection ends or the deadline passes.
-    func readFrame(seconds: Double = 10) async throws -> Frame {
+    func readFrame(seconds: Double = 30) async throws -> Frame {
         try await readFrame(deadline: .now + .seconds(seconds))
     }
 
@@ -146,7 +146,7 @@ final class RawWebSocket: Sendable {
     }
 
     /// Frames until one matches, skipping others (pings, events); throws on EOF or deadline.
-    func readFrame(seconds: Double = 10, where predicate: (Frame) -> Bool) async throws -> Frame {
+    func readFrame(seconds: Double = 30, where predicate: (Frame) -> Bool) async throws -> Frame {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while true {
             let frame = try await readFrame(deadline: deadline)

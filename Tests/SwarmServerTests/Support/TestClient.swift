@@ -55,12 +55,12 @@ final class TestClient: Sendable {
 
     /// The next event called `name` (and matching `where`), waiting at most `seconds`.
     @discardableResult
-    func event(_ name: String, seconds: Double = 10, where predicate: @escaping @Sendable (ServerFrame) -> Bool = { _ in true }) async throws -> ServerFrame {
+    func event(_ name: String, seconds: Double = 30, where predicate: @escaping @Sendable (ServerFrame) -> Bool = { _ in true }) async throws -> ServerFrame {
         try await inbox.take(seconds: seconds, what: name) { $0.ev == name && predicate($0) }
     }
 
     /// The next frame of any kind that is not a reply to a request.
-    func frame(seconds: Double = 10) async throws -> ServerFrame {
+    func frame(seconds: Double = 30) async throws -> ServerFrame {
         try await inbox.take(seconds: seconds, what: "any frame") { _ in true }
     }
 

@@ -34,6 +34,9 @@ final class TestServer: Sendable {
         }
         config.synchronous = "normal"
         config.logLevel = "warning"
+        // A test's steps before its hello can outlast the default 10 s when the shared box stalls
+        // (BadInputTests and errors.jsonl did in CI); tests of the hello timeout set their own.
+        config.helloTimeoutSeconds = 120
         try configure(&config)
         if config.storageBackend == "postgres" {
             TestBackend.databases.withLock { $0[config.databasePath] = config.storageURL }
