@@ -148,19 +148,23 @@ public final class GroupCommitter: Sendable {
         var foreignThrough: Int64?
         do {
             (outcomes, events, foreignThrough) = try await backend.write { db in
+                var head: Int64?
                 if db.dialect == .postgres {
                     // Appends of all nodes take turns on the log head from here to the commit, and
                     // the read below then sees every event committed before ours.
-                    _ = try db.fetchOne("SELECT seq FROM event_head WHERE id = 1 FOR UPDATE")
+                    head = try db.fetchOne(Int64.self, "SELECT seq FROM event_head WHERE id = 1 FOR UPDATE")
+                    guard head != nil else { throw SQLUnavailable("event log head missing") }
                 }
                 // Events another process appended since our last batch come first, in log order.
                 let foreign = try LogTail.read(db, after: lastSeq)
                 let tx = WriteTx(db: db, encoder: JSONCoding.encoder())
+                tx.logHead = head
                 tx.queueRules = self.queueRules.withLock { $0 }
                 tx.events = foreign.events
                 var outcomes = [Error?](repeating: nil, count: batch.count)
                 for (i, job) in batch.enumerated() {
                     let mark = tx.events.count
+                    let headMark = tx.logHead
                     tx.reportCases.removeAll()
                     do {
                         try db.inSavepoint {
@@ -174,12 +178,16 @@ public final class GroupCommitter: Sendable {
                     } catch {
                         outcomes[i] = error
                         tx.events.removeSubrange(mark...)
+                        tx.logHead = headMark
                     }
                 }
+                if let head, let moved = tx.logHead, moved != head {
+                    try db.executePipelined("UPDATE event_head SET seq = ? WHERE id = 1", [moved])
+                }
                 if db.dialect == .postgres, tx.events.count > foreign.events.count, self.notifyOnCommit.load(ordering: .relaxed),
-                   let head = tx.events.last?.seq {
+                   let last = tx.events.last?.seq {
                     // Delivered at COMMIT, and only if it commits: listeners never read ahead of the log.
-                    try db.execute("SELECT pg_notify(?, ?)", [LogNotify.channel, String(head)])
+                    try db.executePipelined("SELECT pg_notify(?, ?)", [LogNotify.channel, String(last)])
                 }
                 return (outcomes, tx.events, foreign.through)
             }

@@ -70,6 +70,19 @@ enum Rows {
         return ChannelRow(row: row)
     }
 
+    /// The channel and whether `user` is a member, in one statement (the post path's two reads).
+    static func channel(_ db: SQLDB, ref: String, member user: Int64) throws -> (ChannelRow, isMember: Bool) {
+        let member = "(SELECT 1 FROM members m WHERE m.channel_id = c.id AND m.user_id = ?) AS is_member"
+        let row: SQLRow?
+        if let id = Ids.parse(.channel, ref) {
+            row = try db.fetchOne("SELECT c.*, \(member) FROM channels c WHERE c.id = ?", [user, id])
+        } else {
+            row = try db.fetchOne("SELECT c.*, \(member) FROM channels c WHERE c.name = ?", [user, Names.strip(ref).lowercased()])
+        }
+        guard let row else { throw SwarmError.notFound("no such channel: \(ref.prefix(64))") }
+        return (ChannelRow(row: row), (row["is_member"] as Int64?) != nil)
+    }
+
     static func isMember(_ db: SQLDB, channel: Int64, user: Int64) throws -> Bool {
         try db.fetchOne(Bool.self, "SELECT 1 FROM members WHERE channel_id = ? AND user_id = ?", [channel, user]) ?? false
     }

@@ -77,7 +77,7 @@ extension SQLiteStore {
     /// servers logged). Not reachable from the network.
     public func appendRawEvent(type: String, channel: Int64?, data: String, at: String) async throws {
         try await write { tx in
-            _ = try WriteTx.insertEvent(tx.db, type: type, channel: channel, user: nil, message: nil, data: data, at: at)
+            _ = try tx.insertEvent(type: type, channel: channel, user: nil, message: nil, data: data, at: at)
         }
     }
 }

@@ -10,8 +10,8 @@ extension SQLiteStore {
         return try await write { tx in
             try self.idempotent(tx, user: p.id, key: req.idempotencyKey, op: .messagePost) {
                 let db = tx.db
-                let ch = try Rows.channel(db, ref: req.channel)
-                guard Permissions.mayPost(isMember: try Rows.isMember(db, channel: ch.id, user: p.id)) else {
+                let (ch, isMember) = try Rows.channel(db, ref: req.channel, member: p.id)
+                guard Permissions.mayPost(isMember: isMember) else {
                     throw SwarmError.forbidden("join the channel before posting")
                 }
                 var threadId: Int64?
@@ -35,29 +35,48 @@ extension SQLiteStore {
         let mentionIds = mentioned.map { Ids.make(.user, $0) }
         let now = Timestamp.now()
         let cardJSON = try card.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
-        try db.execute("""
-            INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now, cardJSON])
-        let id = try db.lastInsertedRowID
+        let id = try insertMessageRow(db, [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now, cardJSON],
+                                      channel: ch.id, author: p.id)
+        // Pipelined: no row counts are read, and the savepoint's end waits for them all.
         if let threadId {
-            try db.execute("UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?", [threadId])
+            try db.executePipelined("UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?", [threadId])
             // Swarm members who post in a case thread are recorded as contributors.
-            try db.execute("""
+            try db.executePipelined("""
                 UPDATE case_swarm SET contributions = contributions + 1
                 WHERE user_id = ? AND case_id = (SELECT id FROM cases WHERE thread_id = ?)
                 """, [p.id, threadId])
         }
-        // The author has read their own message.
-        try db.execute("UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", [id, ch.id, p.id])
         let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
                               body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
                               createdAt: now, editedAt: nil, deleted: false, card: card)
         try tx.append(.messageNew, channel: ch.id, user: nil, message: id, message)
         for uid in mentioned {
-            try db.execute("INSERT INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [id, uid, ch.id])
+            try db.executePipelined("INSERT INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [id, uid, ch.id])
             try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
         }
         return message
+    }
+
+    /// Inserts the message row and marks it read for its author (who has read their own message).
+    /// PostgreSQL: one statement, the mark riding on the insert, as every statement is a round trip.
+    private static func insertMessageRow(_ db: SQLDB, _ values: SQLArguments, channel: Int64, author: Int64) throws -> Int64 {
+        let insert = "INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        switch db.dialect {
+        case .sqlite:
+            try db.execute(insert, values)
+            let id = try db.lastInsertedRowID
+            try db.execute("UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", [id, channel, author])
+            return id
+        case .postgres:
+            guard let id = try db.fetchOne(Int64.self, """
+                WITH m AS (\(insert) RETURNING id),
+                  r AS (UPDATE members SET last_read = (SELECT id FROM m) WHERE channel_id = ? AND user_id = ?)
+                SELECT id FROM m
+                """, SQLArguments(values: values.values + [.int(channel), .int(author)])) else {
+                throw SQLUnavailable("INSERT INTO messages returned no id")
+            }
+            return id
+        }
     }
 
     public func edit(_ p: Principal, _ req: MessageEditRequest) async throws -> Message {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -124,14 +125,16 @@ public final class PostgresBackend: SQLBackend {
     private func transaction<T>(_ slot: PostgresSlot, begin: String, _ body: (SQLDB) throws -> T) throws -> T {
         let executor = try executor(slot)
         do {
-            try executor.simple(begin)
+            // BEGIN goes out with the first statement; its answer is checked with that one's.
+            try executor.pipelineSimple(begin)
             let value = try body(SQLDB(executor))
-            try executor.simple("COMMIT")
+            try executor.commit()
             return value
         } catch {
             if error is SQLUnavailable {
                 drop(slot)
             } else {
+                try? executor.settle()
                 do { try executor.simple("ROLLBACK") } catch { drop(slot) }
             }
             throw error
@@ -143,7 +146,8 @@ public final class PostgresBackend: SQLBackend {
         if let c = slot.connection, !c.isClosed { return PostgresExecutor(c, logger: logger) }
         slot.connection = nil
         do {
-            let c = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: location.configuration,
+            let loop = slot === writer ? Self.writerLoop.next() : PostgresConnection.defaultEventLoopGroup.any()
+            let c = try PostgresConnection.connect(on: loop, configuration: location.configuration,
                                                    id: slot.id, logger: logger).wait()
             slot.connection = c
             return PostgresExecutor(c, logger: logger)
@@ -158,6 +162,11 @@ public final class PostgresBackend: SQLBackend {
         if let c = slot.connection { try? c.close().wait() }
         slot.connection = nil
     }
+
+    /// The writer's connection has an event loop of its own. On the shared loops (NIO's singleton,
+    /// which the WebSocket server uses too) each of its answers waited behind the sockets' frames,
+    /// and the group committer waits for every one of them in turn.
+    static let writerLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     static func describe(_ error: any Error) -> String {
         if let e = error as? PSQLError {

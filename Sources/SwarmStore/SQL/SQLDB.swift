@@ -20,6 +20,15 @@ public protocol SQLExecutor: AnyObject {
     func lastInsertedRowID() throws -> Int64
     /// Runs `body` in a savepoint: its changes are undone, and the transaction stays usable, if it throws.
     func savepoint(_ body: () throws -> Void) throws
+    /// Runs a statement whose row count nobody reads; a backend may send it without waiting and
+    /// report its failure by the next statement or at the end of the savepoint.
+    func executePipelined(_ sql: String, _ arguments: SQLArguments) throws
+}
+
+extension SQLExecutor {
+    func executePipelined(_ sql: String, _ arguments: SQLArguments) throws {
+        try execute(sql, arguments)
+    }
 }
 
 /// The store's handle on the database inside one transaction. Store code is written against this
@@ -42,6 +51,13 @@ public final class SQLDB {
 
     public func execute(_ sql: String, _ arguments: SQLArguments = []) throws {
         changesCount = try executor.execute(sql, arguments)
+    }
+
+    /// For a write whose row count nobody reads (`changesCount` is not set): on PostgreSQL it goes
+    /// out without waiting for the answer, so the next statement does not wait twice; a failure
+    /// surfaces at the next statement or at the end of the savepoint, before anything commits.
+    public func executePipelined(_ sql: String, _ arguments: SQLArguments = []) throws {
+        try executor.executePipelined(sql, arguments)
     }
 
     public func fetchAll(_ sql: String, _ arguments: SQLArguments = []) throws -> [SQLRow] {
