@@ -51,13 +51,14 @@ extension SQLiteStore {
             let made: (figures: ReportFigures, groups: [ReportGroup]?)
             if lead && !byContacts && Report.talliesSuffice(query) {
                 let keyed = [.channel, .account, .owner].contains(query.groupBy)
-                let cases = try Self.reportCases(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels,
-                                                 contacted: false, namingGroups: keyed, now: now)
+                // The cases stream straight into the per-group totals: a month's 100,000 are never held.
+                var gathered = Report.CaseGatherer(query: query)
+                try Self.eachReportCase(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels,
+                                        namingGroups: keyed, now: now, topics: try Self.topicsOfCasesStarted(db, in: seconds)) { gathered.add($0) }
                 let tallies = try Self.reportTallies(db, query, scope: scope, users: users, channels: channels)
-                made = Report.make(tallies: tallies, cases: cases, query: query, sources: sources)
+                made = Report.make(tallies: tallies, gathered: gathered, query: query, sources: sources)
             } else {
-                let cases = try Self.reportCases(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels,
-                                                 contacted: true, now: now)
+                let cases = try Self.reportCases(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels, now: now)
                 let contacts = try Self.reportContacts(db, span: span, users: users,
                                                        cases: Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
                 made = Report.make(contacts: contacts, cases: cases, query: query, sources: sources)
@@ -110,9 +111,9 @@ extension SQLiteStore {
     /// every case with a contact in it), or, with `namingGroups`, that was opened or changed status
     /// in it (such a case names its group in a report grouped by key), narrowed to the owner and
     /// team asked for and to the cases the reader may see now.
-    static func reportCases(_ db: SQLDB, _ p: Principal, span: (String, String), seconds: (Double, Double), scope: ReportScope,
-                            users: [Int64: ReportUser], channels: [Int64: ReportChannel], contacted: Bool, namingGroups: Bool = true,
-                            now: Date) throws -> [ReportCase] {
+    static func eachReportCase(_ db: SQLDB, _ p: Principal, span: (String, String), seconds: (Double, Double), scope: ReportScope,
+                               users: [Int64: ReportUser], channels: [Int64: ReportChannel], contacted: Bool = false, namingGroups: Bool = true,
+                               now: Date, topics: [Int64: [String]], _ body: (borrowing ReportCase) -> Void) throws {
         // A month's cases nearly all start in it: those are one range of `report_cases_start_epoch`.
         // The few others (solved, closed, rated ... in the period but started outside it) are
         // found apart, each part leaving out the cases the range already has, so no part is
@@ -169,15 +170,6 @@ extension SQLiteStore {
         args += visibilityArgs + extraArgs + conditionArgs
         let nowSeconds = now.timeIntervalSince1970
         let reader = Self.reader(p)
-        // Without topic groups (the tally path) a topic counts only for cases started in the period
-        // (`top_topics`): those few rows are read first and attached as the cases stream past.
-        // With contacts every case read needs its topics, looked up by id afterwards.
-        let startedTopics = contacted ? nil : try Self.topicsOfCasesStarted(db, in: seconds)
-        var out: [ReportCase] = []
-        var index: [Int64: Int] = [:]
-        // Sized for the cases that started in the period (nearly all of them), so it does not grow step by step.
-        out.reserveCapacity(try db.fetchOne(Int.self, "SELECT COUNT(*) FROM report_cases WHERE start_epoch >= ? AND start_epoch < ?",
-                                            [seconds.0, seconds.1]) ?? 0)
         try db.scan(sql, SQLArguments(args)) { r in
             // Columns by position (as selected above): a month's report reads one row per case.
             let team: Int64 = r[2]
@@ -191,13 +183,23 @@ extension SQLiteStore {
             let ownerId: Int64? = r[1]
             let firstResponseAt: Double? = r[4]
             let met = ReportCase.firstResponseVerdict(clocks: r[15], firstResponseAt: firstResponseAt, dueAt: r[6], now: nowSeconds)
-            if startedTopics == nil { index[id] = out.count }
-            out.append(ReportCase(id: id, openedAt: r[3], firstInboundAt: r[7], firstInboundChannel: r[8], firstInboundAccount: r[9],
-                                 firstResponseAt: firstResponseAt, firstResponseBusinessSeconds: r[14], firstResponseMet: met, solvedAt: r[5],
-                                 closedAt: r[10], resolvedChannel: r[11], redirected: r[12], owner: ownerId.flatMap { users[$0]?.name },
-                                 team: channel?.name, handoffs: r[13], topics: startedTopics?[id] ?? [], csat: r[16], csatAt: r[17]))
+            body(ReportCase(id: id, openedAt: r[3], firstInboundAt: r[7], firstInboundChannel: r[8], firstInboundAccount: r[9],
+                            firstResponseAt: firstResponseAt, firstResponseBusinessSeconds: r[14], firstResponseMet: met, solvedAt: r[5],
+                            closedAt: r[10], resolvedChannel: r[11], redirected: r[12], owner: ownerId.flatMap { users[$0]?.name },
+                            team: channel?.name, handoffs: r[13], topics: topics[id] ?? [], csat: r[16], csatAt: r[17]))
         }
-        if startedTopics == nil { try Self.addTopics(db, to: &out, index: index) }
+    }
+
+    /// Every case the contact-by-contact report counts (those with a contact in the period too), with
+    /// all their topics, in an array.
+    static func reportCases(_ db: SQLDB, _ p: Principal, span: (String, String), seconds: (Double, Double), scope: ReportScope,
+                            users: [Int64: ReportUser], channels: [Int64: ReportChannel], now: Date) throws -> [ReportCase] {
+        var out: [ReportCase] = []
+        try eachReportCase(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels, contacted: true, now: now,
+                           topics: [:]) { out.append(copy $0) }
+        var index: [Int64: Int] = [:]
+        for (i, c) in out.enumerated() { index[c.id] = i }
+        try Self.addTopics(db, to: &out, index: index)
         return out
     }
 

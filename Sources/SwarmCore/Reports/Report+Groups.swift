@@ -15,7 +15,7 @@ extension Report {
                 guard let b = bucket(c.at, size, q) else { continue }
                 totals[b, default: ContactTotals()].add(c)
             }
-            return timeGroups(size, totals: totals, cases: cases, query: q, sources: sources)
+            return timeGroups(size, totals: totals, cases: gather(cases, query: q), query: q, sources: sources)
         case .channel, .owner, .topic, .account:
             var totals: [String: ContactTotals] = [:]
             for c in contacts {
@@ -25,21 +25,17 @@ extension Report {
                     if counted { totals[key, default: ContactTotals()].add(c) } else if totals[key] == nil { totals[key] = ContactTotals() }
                 }
             }
-            return keyedGroups(by, totals: totals, caseKeys: [], cases: cases, query: q, sources: sources)
+            return keyedGroups(by, totals: totals, caseKeys: [], cases: gather(cases, query: q), query: q, sources: sources)
         }
     }
 
     /// One group per key of a contact or a case, the busiest first.
-    static func keyedGroups(_ by: ReportGrouping, totals: [String: ContactTotals], caseKeys: Set<String>, cases: [ReportCase],
+    static func keyedGroups(_ by: ReportGrouping, totals: [String: ContactTotals], caseKeys: Set<String>, cases: CaseGatherer,
                             query q: ReportQuery, sources: ReportSources) -> [ReportGroup] {
         let empty = CaseTotals(from: q.from, to: q.to)
-        var caseTotals: [String: CaseTotals] = [:]
-        for i in cases.indices {
-            for key in keys(by, theCase: cases[i]) { caseTotals[key, default: empty].add(cases[i]) }
-        }
-        let all = Set(totals.keys).union(caseTotals.keys).union(caseKeys)
+        let all = Set(totals.keys).union(cases.keyed.keys).union(caseKeys)
         return all.map { key in
-            ReportGroup(key: key, figures: figures(totals[key] ?? ContactTotals(), caseTotals[key] ?? empty, sources: sources))
+            ReportGroup(key: key, figures: figures(totals[key] ?? ContactTotals(), cases.keyed[key] ?? empty, sources: sources))
         }.sorted { ($0.figures.inbound, $0.figures.cases, $1.key) > ($1.figures.inbound, $1.figures.cases, $0.key) }
     }
 
@@ -71,25 +67,14 @@ extension Report {
     /// Every hour or day of the period in order, empty ones included (charts need them). Each
     /// record goes to the buckets of its own times, so a case solved a day after it started counts
     /// as started in one and solved in the other, exactly as in separate reports for the two days.
-    static func timeGroups(_ size: Double, totals: [Int64: ContactTotals], cases: [ReportCase], query q: ReportQuery,
+    static func timeGroups(_ size: Double, totals: [Int64: ContactTotals], cases: CaseGatherer, query q: ReportQuery,
                            sources: ReportSources) -> [ReportGroup] {
         let first = Int64((q.from / size).rounded(.down))
         let last = Int64((q.to / size).rounded(.up)) - 1
         guard last >= first else { return [] }
-        func period(_ b: Int64) -> CaseTotals { CaseTotals(from: max(q.from, Double(b) * size), to: min(q.to, Double(b + 1) * size)) }
-        var caseTotals: [Int64: CaseTotals] = [:]
-        for i in cases.indices {
-            let c = cases[i]
-            let buckets = [bucket(c.start, size, q), bucket(c.solvedAt, size, q), bucket(c.closedAt, size, q), bucket(c.csatAt, size, q)]
-            // Each bucket once, however many of the case's times fall in it.
-            for (n, b) in buckets.enumerated() {
-                guard let b, !buckets[..<n].contains(b) else { continue }
-                caseTotals[b, default: period(b)].add(c)
-            }
-        }
         return (first...last).map { b in
             ReportGroup(key: Timestamp.format(Date(timeIntervalSince1970: Double(b) * size)),
-                        figures: figures(totals[b] ?? ContactTotals(), caseTotals[b] ?? period(b), sources: sources))
+                        figures: figures(totals[b] ?? ContactTotals(), cases.timed[b] ?? timeBucketTotals(b, size, q), sources: sources))
         }
     }
 }

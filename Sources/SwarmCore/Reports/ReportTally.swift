@@ -55,8 +55,12 @@ extension Report {
     /// their groups.
     public static func make(tallies: [ReportContactTally], cases: [ReportCase], query q: ReportQuery,
                             sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
-        // Without narrowing every case is kept (no copy of a month's cases).
-        let keptCases = q.channel == nil && q.team == nil && q.owner == nil ? cases : cases.filter { matches($0, q) }
+        make(tallies: tallies, gathered: gather(cases, query: q), query: q, sources: sources)
+    }
+
+    /// As `make(tallies:cases:…)` with the cases already gathered as they were read (`CaseGatherer`).
+    public static func make(tallies: [ReportContactTally], gathered keptCases: CaseGatherer, query q: ReportQuery,
+                            sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
         func inPeriod(_ t: ReportContactTally) -> Bool { Double(t.hour) * 3_600 >= q.from && Double(t.hour) * 3_600 < q.to }
         func caseMatches(_ t: ReportContactTally, ignoringChannel: Bool) -> Bool {
             if !ignoringChannel, let channel = q.channel, t.caseFirstChannel != channel { return false }
@@ -76,7 +80,7 @@ extension Report {
         }
         var total = ContactTotals()
         for t in kept { add(t, to: &total) }
-        let totalFigures = figures(total, cases: keptCases, from: q.from, to: q.to, sources: sources)
+        let totalFigures = figures(total, keptCases.total, sources: sources)
         guard let by = q.groupBy else { return (totalFigures, nil) }
         switch by {
         case .hour, .day:

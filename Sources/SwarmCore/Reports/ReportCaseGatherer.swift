@@ -1,0 +1,49 @@
+import SwarmProtocol
+
+extension Report {
+    /// The case side of a report gathered as the cases stream past, one at a time: each case the
+    /// query keeps adds to the period's totals and to its group's (`CaseTotals`), so a month's
+    /// 100,000 cases never need to be held in an array.
+    public struct CaseGatherer {
+        let query: ReportQuery
+        var total: CaseTotals
+        var keyed: [String: CaseTotals] = [:]
+        var timed: [Int64: CaseTotals] = [:]
+
+        public init(query: ReportQuery) {
+            self.query = query
+            total = CaseTotals(from: query.from, to: query.to)
+        }
+
+        public mutating func add(_ c: borrowing ReportCase) {
+            guard Report.matches(c, query) else { return }
+            total.add(c)
+            guard let by = query.groupBy else { return }
+            switch by {
+            case .hour, .day:
+                let size = by == .hour ? 3_600.0 : 86_400
+                let q = query
+                let buckets = [bucket(c.start, size, q), bucket(c.solvedAt, size, q), bucket(c.closedAt, size, q), bucket(c.csatAt, size, q)]
+                // Each bucket once, however many of the case's times fall in it.
+                for (n, b) in buckets.enumerated() {
+                    guard let b, !buckets[..<n].contains(b) else { continue }
+                    timed[b, default: Report.timeBucketTotals(b, size, q)].add(c)
+                }
+            case .channel, .account, .owner, .topic:
+                for key in keys(by, theCase: c) { keyed[key, default: CaseTotals(from: query.from, to: query.to)].add(c) }
+            }
+        }
+    }
+
+    /// The case totals of one hour or day of the period (clipped to it).
+    static func timeBucketTotals(_ b: Int64, _ size: Double, _ q: ReportQuery) -> CaseTotals {
+        CaseTotals(from: max(q.from, Double(b) * size), to: min(q.to, Double(b + 1) * size))
+    }
+
+    /// Gathers `cases` (the array form of the report functions).
+    static func gather(_ cases: [ReportCase], query: ReportQuery) -> CaseGatherer {
+        var g = CaseGatherer(query: query)
+        for i in cases.indices { g.add(cases[i]) }
+        return g
+    }
+}
