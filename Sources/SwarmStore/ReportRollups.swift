@@ -44,15 +44,19 @@ enum ReportRollups {
     /// verdict and rating (`v15-report-case-times`), so a report reads nothing else per case.
     static func caseSQL(_ condition: String) -> String {
         let e = SQLiteStore.epoch
-        let copied = ["first_channel", "first_account", "closed_at", "resolved_channel", "redirected", "handoffs", "owner_id", "team_id",
-                      "first_response_business_seconds", "first_response_met", "csat", "start_at", "first_inbound_at", "opened_epoch", "start_epoch",
-                      "first_inbound_epoch", "first_response_epoch", "solved_epoch", "closed_epoch", "sla_due_epoch", "csat_epoch"]
+        // Each column with what fills it from the inner row `y`: one list, so the insert's columns
+        // and the select's values cannot fall out of step.
+        let columns: [(name: String, value: String)] = [
+            "first_channel", "first_account", "closed_at", "resolved_channel", "redirected", "handoffs", "owner_id", "team_id",
+            "first_response_business_seconds", "first_response_met", "csat", "start_at", "first_inbound_at",
+        ].map { ($0, $0) } + [
+            ("opened_epoch", e("created_at")), ("start_epoch", e("start_at")), ("first_inbound_epoch", e("first_inbound_at")),
+            ("first_response_epoch", e("first_response_at")), ("solved_epoch", e("solved_at")), ("closed_epoch", e("closed_at")),
+            ("sla_due_epoch", e("sla_due_at")), ("csat_epoch", e("csat_at")),
+        ]
         return """
-        INSERT INTO report_cases(case_id, \(copied.joined(separator: ", ")))
-        SELECT id, first_channel, first_account, closed_at, resolved_channel, redirected, handoffs, owner_id, team_id,
-            first_response_business_seconds, first_response_met, csat, start_at, first_inbound_at,
-            \(e("created_at")), \(e("start_at")), \(e("first_inbound_at")), \(e("first_response_at")), \(e("solved_at")), \(e("closed_at")),
-            \(e("sla_due_at")), \(e("csat_at"))
+        INSERT INTO report_cases(case_id, \(columns.map(\.name).joined(separator: ", ")))
+        SELECT id, \(columns.map(\.value).joined(separator: ", "))
         FROM (
             SELECT c.id, COALESCE(f.at, c.created_at) AS start_at, f.at AS first_inbound_at, f.channel AS first_channel, f.account AS first_account,
                 (SELECT MAX(s.at) FROM timeline s WHERE s.case_id = c.id AND s.kind = 'status' AND json_extract(s.data, '$.to') = 'closed') AS closed_at,
@@ -71,7 +75,7 @@ enum ReportRollups {
             WHERE c.id \(condition)
         ) y
         WHERE true
-        ON CONFLICT(case_id) DO UPDATE SET \(copied.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+        ON CONFLICT(case_id) DO UPDATE SET \(columns.map { "\($0.name) = excluded.\($0.name)" }.joined(separator: ", "))
         """
     }
 
