@@ -30,17 +30,16 @@ enum ReportCaseTimesSchema {
         ALTER TABLE report_cases ADD COLUMN csat \(integer);
         ALTER TABLE report_cases ADD COLUMN csat_epoch \(real);
         UPDATE report_cases SET start_epoch = \(epoch("start_at")), first_inbound_epoch = \(epoch("first_inbound_at")),
-            closed_epoch = \(epoch("closed_at")),
-            opened_epoch = (SELECT \(epoch("c.created_at")) FROM cases c WHERE c.id = report_cases.case_id),
-            first_response_epoch = (SELECT \(epoch("c.first_response_at")) FROM cases c WHERE c.id = report_cases.case_id),
-            solved_epoch = (SELECT \(epoch("c.solved_at")) FROM cases c WHERE c.id = report_cases.case_id),
-            owner_id = (SELECT c.owner_id FROM cases c WHERE c.id = report_cases.case_id),
-            team_id = (SELECT c.channel_id FROM cases c WHERE c.id = report_cases.case_id),
-            sla_due_epoch = (SELECT \(epoch("c.sla_due_at")) FROM cases c WHERE c.id = report_cases.case_id),
-            first_response_business_seconds = (SELECT x.first_response_business_seconds FROM case_sla x WHERE x.case_id = report_cases.case_id),
-            first_response_met = (SELECT x.first_response_met FROM case_sla x WHERE x.case_id = report_cases.case_id),
-            csat = (SELECT k.score FROM case_csat k WHERE k.case_id = report_cases.case_id),
-            csat_epoch = (SELECT \(epoch("k.at")) FROM case_csat k WHERE k.case_id = report_cases.case_id);
+            closed_epoch = \(epoch("closed_at"));
+        -- One read of each source row per case (row-value assignment, SQLite and PostgreSQL alike).
+        UPDATE report_cases SET (opened_epoch, first_response_epoch, solved_epoch, owner_id, team_id, sla_due_epoch) =
+            (SELECT \(epoch("c.created_at")), \(epoch("c.first_response_at")), \(epoch("c.solved_at")), c.owner_id, c.channel_id,
+                    \(epoch("c.sla_due_at"))
+             FROM cases c WHERE c.id = report_cases.case_id);
+        UPDATE report_cases SET (first_response_business_seconds, first_response_met) =
+            (SELECT x.first_response_business_seconds, x.first_response_met FROM case_sla x WHERE x.case_id = report_cases.case_id);
+        UPDATE report_cases SET (csat, csat_epoch) =
+            (SELECT k.score, \(epoch("k.at")) FROM case_csat k WHERE k.case_id = report_cases.case_id);
         DROP INDEX report_cases_start;
         DROP INDEX report_cases_closed;
         CREATE INDEX report_cases_start_epoch ON report_cases(start_epoch);

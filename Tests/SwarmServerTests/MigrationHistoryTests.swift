@@ -48,7 +48,7 @@ struct MigrationHistoryTests {
     static let releasedPostgres: [(name: String, sql: String)] = [
         ("pg-v1-foundation", "70e72bbeb467dd889a10ffd4ec720b86bbb8cb0d39b79c8d66c3b443fcc1dfed"),
         ("pg-v2-search", "7ee9930b8c700dfec01bb85412aefbe01dd3a8c8bef0ee5e11101710c2e95f02"),
-        ("pg-v3-report-case-times", "c57817c573ea3c9b6bc809ad90f2fb51f1567c2e06fce952bdd835cc0aed225e"),
+        ("pg-v3-report-case-times", "d2fcd2ffaf89a845efb3424c5164b9aa92c830db8971457ad54f96260d6c7199"),
         ("pg-v4-cluster-nodes", "e9a6f712812ccde0295f593ba509da1b7b2ee7dabe40487db14b390d8b91ab78"),
     ]
 
