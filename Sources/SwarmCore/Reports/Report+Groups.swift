@@ -5,7 +5,7 @@ extension Report {
     /// Key of records that have none for the grouping (no account, unowned, no topic).
     public static let noneKey = "none"
 
-    static func groups(_ by: ReportGrouping, contacts: [ReportContact], cases: [ReportCase], byId: [Int64: ReportCase],
+    static func groups(_ by: ReportGrouping, contacts: [ReportContact], cases: CaseGatherer, byId: [Int64: ReportCase],
                        query q: ReportQuery, sources: ReportSources) -> [ReportGroup] {
         switch by {
         case .hour, .day:
@@ -15,7 +15,7 @@ extension Report {
                 guard let b = bucket(c.at, size, q) else { continue }
                 totals[b, default: ContactTotals()].add(c)
             }
-            return timeGroups(size, totals: totals, cases: gather(cases, query: q), query: q, sources: sources)
+            return timeGroups(size, totals: totals, cases: cases, query: q, sources: sources)
         case .channel, .owner, .topic, .account:
             var totals: [String: ContactTotals] = [:]
             for c in contacts {
@@ -25,7 +25,7 @@ extension Report {
                     if counted { totals[key, default: ContactTotals()].add(c) } else if totals[key] == nil { totals[key] = ContactTotals() }
                 }
             }
-            return keyedGroups(by, totals: totals, caseKeys: [], cases: gather(cases, query: q), query: q, sources: sources)
+            return keyedGroups(by, totals: totals, caseKeys: [], cases: cases, query: q, sources: sources)
         }
     }
 

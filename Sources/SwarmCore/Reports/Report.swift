@@ -10,16 +10,19 @@ public enum Report {
     public static func make(contacts: [ReportContact], cases: [ReportCase], query q: ReportQuery,
                             sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
         let byId = Dictionary(cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let keptCases = cases.filter { matches($0, q) }
-        let keptIds = Set(keptCases.map(\.id))
+        let keptIds = Set(cases.lazy.filter { matches($0, q) }.map(\.id))
         let keptContacts = markAnswered(contacts, before: q.to).filter { c in
             if let channel = q.channel, c.channel != channel { return false }
             guard q.team != nil || q.owner != nil else { return true }
             return c.caseId.map { keptIds.contains($0) || (byId[$0].map { matches($0, q, ignoringChannel: true) } ?? false) } ?? false
         }
-        let total = figures(contacts: keptContacts, cases: keptCases, from: q.from, to: q.to, sources: sources)
+        // The kept cases, gathered once for the totals and the groups alike.
+        let gathered = gather(cases, query: q)
+        var totals = ContactTotals()
+        for c in keptContacts where c.at >= q.from && c.at < q.to { totals.add(c) }
+        let total = figures(totals, gathered.total, sources: sources)
         guard let groupBy = q.groupBy else { return (total, nil) }
-        return (total, groups(groupBy, contacts: keptContacts, cases: keptCases, byId: byId, query: q, sources: sources))
+        return (total, groups(groupBy, contacts: keptContacts, cases: gathered, byId: byId, query: q, sources: sources))
     }
 
     static func matches(_ c: ReportCase, _ q: ReportQuery, ignoringChannel: Bool = false) -> Bool {
@@ -41,21 +44,6 @@ public enum Report {
             if c.direction == .inbound, let id = c.caseId, let last = lastResponse[id] { c.answered = last >= c.at }
             return c
         }
-    }
-
-    /// The figures over one period (the report's, or one hour or day of it).
-    public static func figures(contacts: [ReportContact], cases: [ReportCase], from: Double, to: Double, sources: ReportSources) -> ReportFigures {
-        func inPeriod(_ t: Double?) -> Bool { t.map { $0 >= from && $0 < to } ?? false }
-        var totals = ContactTotals()
-        for c in contacts where inPeriod(c.at) { totals.add(c) }
-        return figures(totals, cases: cases, from: from, to: to, sources: sources)
-    }
-
-    /// The figures over one period from its contacts' totals (`ContactTotals`) and its cases.
-    static func figures(_ totals: ContactTotals, cases: [ReportCase], from: Double, to: Double, sources: ReportSources) -> ReportFigures {
-        var caseTotals = CaseTotals(from: from, to: to)
-        for i in cases.indices { caseTotals.add(cases[i]) }
-        return figures(totals, caseTotals, sources: sources)
     }
 
     /// The figures from a period's contact and case totals.

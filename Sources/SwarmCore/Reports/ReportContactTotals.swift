@@ -1,7 +1,7 @@
 import SwarmProtocol
 
 extension Report {
-    /// The contact figures of one period, summed contact by contact (`figures(contacts:…)`) or
+    /// The contact figures of one period, summed contact by contact (`make(contacts:…)`) or
     /// tally by tally (`make(tallies:…)`): both paths count through `add`, so the rules are one.
     struct ContactTotals {
         var inbound = 0
