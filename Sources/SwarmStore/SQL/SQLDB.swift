@@ -16,6 +16,8 @@ public protocol SQLExecutor: AnyObject {
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
     /// Runs a query and hands each row to `body`; `body` returns false to stop early.
     func query(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws
+    /// Runs a query and hands each row as a view (`SQLRowView`); the default reads each row first.
+    func scan(_ sql: String, _ arguments: SQLArguments, _ body: (borrowing SQLRowView) throws -> Void) throws
     /// The id the last INSERT gave its row.
     func lastInsertedRowID() throws -> Int64
     /// Runs `body` in a savepoint: its changes are undone, and the transaction stays usable, if it throws.

@@ -36,7 +36,7 @@ public struct SQLRowView: ~Copyable {
 }
 
 extension SQLExecutor {
-    /// Hands each row as a view (`SQLRowView`); backends without one read the row first.
+    /// Backends without a view of their own read each row first.
     public func scan(_ sql: String, _ arguments: SQLArguments, _ body: (borrowing SQLRowView) throws -> Void) throws {
         try query(sql, arguments) { row in
             try body(SQLRowView(row: row))
@@ -49,10 +49,6 @@ extension SQLDB {
     /// Streams the rows of a large read as views: the cheapest way through many rows, for code
     /// that reads columns by position and keeps none of the rows.
     public func scan(_ sql: String, _ arguments: SQLArguments = [], _ body: (borrowing SQLRowView) throws -> Void) throws {
-        if let sqlite = executor as? GRDBExecutor {
-            try sqlite.scanInPlace(sql, arguments, body)
-        } else {
-            try executor.scan(sql, arguments, body)
-        }
+        try executor.scan(sql, arguments, body)
     }
 }

@@ -40,8 +40,8 @@ final class GRDBExecutor: SQLExecutor {
         }
     }
 
-    /// `SQLDB.scan` on SQLite: each row a view on the stepped statement.
-    func scanInPlace(_ sql: String, _ arguments: SQLArguments, _ body: (borrowing SQLRowView) throws -> Void) throws {
+    /// Each row a view on the stepped statement.
+    func scan(_ sql: String, _ arguments: SQLArguments, _ body: (borrowing SQLRowView) throws -> Void) throws {
         let statement = try db.cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
         let sqlite = statement.sqliteStatement
