@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Swarm against Prosody and ejabberd, one load driver, one run, alternating servers.
+#
+#   bash Benchmarks/peers/run.sh [BIN_DIR]     # BIN_DIR holds a release swarmd (default .build/release)
+#
+# Environment knobs (defaults in brackets): MEMBERS [200], SENDERS [5], RATES ["20 40"] posts/s,
+# SECONDS_EACH [20], ROUNDS [2], IDLE [2000] connections, PEERS ["swarm swarm-normal prosody ejabberd"].
+# Each server is started here on loopback with its throttles off and stopped at the end. Swarm
+# runs twice: with its default `synchronous = full` (every post on disk before it is delivered)
+# and with `synchronous = normal`; Prosody and ejabberd keep MUC rooms in memory only.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+BIN=$(cd "${1:-.build/release}" && pwd)
+MEMBERS=${MEMBERS:-200}
+SENDERS=${SENDERS:-5}
+RATES=${RATES:-"20 40"}
+SECONDS_EACH=${SECONDS_EACH:-20}
+ROUNDS=${ROUNDS:-2}
+IDLE=${IDLE:-2000}
+PEERS=${PEERS:-"swarm swarm-normal prosody ejabberd"}
+
+missing=""
+command -v prosody >/dev/null || missing+=" prosody"
+command -v ejabberdctl >/dev/null || missing+=" ejabberd"
+if [ -n "$missing" ]; then
+  echo "needs:$missing — install with: apt-get install -y$missing" >&2; exit 1
+fi
+python3 -c "import websockets" 2>/dev/null || { echo "needs the Python package websockets: pip install websockets" >&2; exit 1; }
+[ -x "$BIN/swarmd" ] || { echo "no swarmd in $BIN: swift build -c release --product swarmd" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)"
+
+WORK=$(mktemp -d /tmp/swarm-peers.XXXXXX)
+chmod 755 "$WORK"
+RESULTS="$WORK/results.jsonl"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # beam.smp ignores SIGTERM: ask it to stop, then make sure.
+  if [ -n "${EJ_DIR:-}" ]; then
+    ejabberdctl --config-dir "$EJ_DIR" --node peerbench@localhost stop >/dev/null 2>&1 || true
+    [ -s "$EJ_DIR/pid" ] && kill -9 "$(cat "$EJ_DIR/pid")" 2>/dev/null || true
+  fi
+  echo "logs and results kept in $WORK" >&2
+}
+trap cleanup EXIT
+
+wait_port() { for _ in $(seq 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; echo "port $1 never opened" >&2; exit 1; }
+
+start_swarm() { # name port synchronous
+  local dir="$WORK/$1"; mkdir -p "$dir"
+  "$BIN/swarmd" admin user add benchadmin --role admin --db "$dir/swarm.sqlite" | grep -o 'swt_[A-Za-z0-9_-]*' > "$dir/token"
+  (cd "$dir" && SWARM_STORAGE_SYNCHRONOUS=$3 SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
+     exec "$BIN/swarmd" serve --db "$dir/swarm.sqlite" --port "$2" > "$dir/swarmd.log" 2>&1) &
+  PIDS+=($!); echo $! > "$dir/pid"; wait_port "$2"
+}
+
+start_prosody() {
+  local dir="$WORK/prosody"; mkdir -p "$dir/data"
+  sed "s|@DIR@|$dir|g" "$HERE/prosody.cfg.lua" > "$dir/prosody.cfg.lua"
+  prosody --config "$dir/prosody.cfg.lua" -F > "$dir/out.log" 2>&1 &
+  PIDS+=($!); echo $! > "$dir/pid"; wait_port 15280
+}
+
+start_ejabberd() {
+  EJ_DIR="$WORK/ejabberd"; mkdir -p "$EJ_DIR/spool" "$EJ_DIR/logs"
+  cp "$HERE/ejabberd.yml" "$EJ_DIR/"; touch "$EJ_DIR/ejabberdctl.cfg"
+  cp /etc/ejabberd/inetrc "$EJ_DIR/" 2>/dev/null || true
+  # ejabberdctl run as root switches to the ejabberd user, which must own its directories.
+  if [ "$(id -u)" = 0 ] && id ejabberd >/dev/null 2>&1; then chown -R ejabberd "$EJ_DIR"; fi
+  (cd /tmp && ejabberdctl --config-dir "$EJ_DIR" --logs "$EJ_DIR/logs" --spool "$EJ_DIR/spool" \
+     --node peerbench@localhost foreground > "$EJ_DIR/out.log" 2>&1) &
+  PIDS+=($!); wait_port 15380
+  pgrep -f 'beam.smp.*peerbench@localhost' | head -1 > "$EJ_DIR/pid"
+}
+
+drive() { # peer scenario extra-args...
+  local peer=$1 scenario=$2; shift 2
+  case $peer in
+    swarm) args=(--target swarm --url ws://127.0.0.1:7491/v1/ws --admin-token "$(cat "$WORK/swarm/token")" --pid "$(cat "$WORK/swarm/pid")") ;;
+    swarm-normal) args=(--target swarm --url ws://127.0.0.1:7492/v1/ws --admin-token "$(cat "$WORK/swarm-normal/token")" --pid "$(cat "$WORK/swarm-normal/pid")") ;;
+    prosody) args=(--target xmpp --url ws://127.0.0.1:15280/xmpp-websocket --pid "$(cat "$WORK/prosody/pid")") ;;
+    ejabberd) args=(--target xmpp --url ws://127.0.0.1:15380/xmpp-websocket --pid "$(cat "$EJ_DIR/pid")") ;;
+  esac
+  python3 "$HERE/peer_load.py" "$scenario" "${args[@]}" "$@" 2>>"$WORK/driver.log" \
+    | python3 -c "import json,sys; r=json.loads(sys.stdin.read()); r['peer']='$peer'; r['load']=open('/proc/loadavg').read().split()[0]; print(json.dumps(r))" \
+    >> "$RESULTS" || echo "{\"peer\": \"$peer\", \"scenario\": \"$scenario\", \"failed\": true}" >> "$RESULTS"
+}
+
+for peer in $PEERS; do
+  case $peer in
+    swarm) start_swarm swarm 7491 full ;;
+    swarm-normal) start_swarm swarm-normal 7492 normal ;;
+    prosody) start_prosody ;;
+    ejabberd) start_ejabberd ;;
+  esac
+done
+echo "commit $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?'), load $(cut -d' ' -f1-3 /proc/loadavg), work dir $WORK" >&2
+
+for rate in $RATES; do
+  for round in $(seq "$ROUNDS"); do
+    for peer in $PEERS; do
+      echo "fan-out: $peer, $MEMBERS members, $rate posts/s, round $round" >&2
+      drive "$peer" fanout --members "$MEMBERS" --senders "$SENDERS" --rate "$rate" --seconds "$SECONDS_EACH"
+    done
+  done
+done
+if [ "$IDLE" -gt 0 ]; then
+  for peer in $PEERS; do
+    echo "idle: $peer, $IDLE connections" >&2
+    drive "$peer" idle --connections "$IDLE" --seconds 10
+  done
+fi
+python3 "$HERE/peer_table.py" "$RESULTS"
