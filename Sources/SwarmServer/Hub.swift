@@ -16,6 +16,10 @@ final class Hub: Sendable {
         var members: [Int64: Set<Int64>] = [:]
         /// Status of each user with a session on this node.
         var presence: [Int64: PresenceStatus] = [:]
+        /// The live connections that asked for presence events (hello `presence: true`), so a
+        /// status change visits them only, not every socket: with all sockets it made N logins
+        /// cost O(N²).
+        var presenceWatchers: [Int: Connection] = [:]
         /// Users with a session on another live node only, as of the last read of the cluster
         /// tables (PostgreSQL; always empty on SQLite). See Hub+Cluster.swift.
         var remote: [Int64: PresenceStatus] = [:]
@@ -56,6 +60,7 @@ final class Hub: Sendable {
             for item in initial { conn.send(item) }
             let wasOffline = s.byUser[user]?.isEmpty ?? true
             s.byUser[user, default: []].insert(conn.id)
+            if conn.wantsPresence { s.presenceWatchers[conn.id] = conn }
             // Even when not the first session here: the row lists the sessions' rate-limit keys.
             cluster?.changed(user)
             guard wasOffline else { return nil }
@@ -70,6 +75,7 @@ final class Hub: Sendable {
     func unregister(_ conn: Connection) {
         let presenceFrame: String? = state.withLock { s in
             guard s.connections.removeValue(forKey: conn.id) != nil else { return nil }
+            s.presenceWatchers[conn.id] = nil
             if s.connections.isEmpty {
                 for waiter in s.emptyWaiters { waiter.finish() }
                 s.emptyWaiters = []
@@ -191,7 +197,7 @@ final class Hub: Sendable {
     /// login to every user would make connection storms quadratic.
     func broadcastPresence(_ frame: String) {
         state.withLock { s in
-            for conn in s.connections.values where conn.wantsPresence {
+            for conn in s.presenceWatchers.values {
                 conn.send(.text(frame))
             }
         }
