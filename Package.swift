@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "triage-bench", targets: ["triage-bench"]),
         .executable(name: "dupes-bench", targets: ["dupes-bench"]),
         .executable(name: "report-bench", targets: ["report-bench"]),
+        .executable(name: "micro-bench", targets: ["micro-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -30,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // micro-bench only. ordo-one/package-benchmark 1.38.1 cannot be resolved here: on Linux with
+        // Swift 6.3 it needs ordo-one/swift-runtime-interposer, which the package mirror lacks.
+        .package(url: "https://github.com/google/swift-benchmark.git", from: "0.1.2"),
     ],
     targets: [
         .target(name: "SwarmProtocol", swiftSettings: strict),
@@ -105,6 +109,15 @@ let package = Package(
             name: "BenchSupport",
             dependencies: ["SwarmServer", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/BenchSupport",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "micro-bench",
+            dependencies: [
+                "BenchSupport", "SwarmServer", "SwarmStore", "SwarmProtocol",
+                .product(name: "Benchmark", package: "swift-benchmark"),
+            ],
+            path: "Benchmarks/micro-bench",
             swiftSettings: strict
         ),
         .executableTarget(

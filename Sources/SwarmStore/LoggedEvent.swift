@@ -131,8 +131,8 @@ extension WriteTx {
     }
 }
 
-enum JSONCoding {
-    static func encoder() -> JSONEncoder {
+package enum JSONCoding {
+    package static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.withoutEscapingSlashes]
         return e

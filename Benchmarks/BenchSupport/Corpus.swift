@@ -1,10 +1,9 @@
-import BenchSupport
 import SwarmStore
 
 /// Customer-care articles in Italian and English: each has a topic whose words are frequent in
 /// it and rare elsewhere (as in a real base, where "fattura" is common only in billing articles),
 /// over a bed of everyday words.
-enum Corpus {
+public enum Corpus {
     struct Topic {
         var tags: [String]
         var it: [String]
@@ -49,7 +48,7 @@ enum Corpus {
 
     /// Article `i` of the corpus seeded with `seed` (independent of the others, so it can be made
     /// in chunks): 200–1,500 words, a 4–10 word title, 1–4 tags, Italian 60 %, English 40 %.
-    static func article(_ i: Int, seed: UInt64) -> KBArticleRecord {
+    public static func article(_ i: Int, seed: UInt64) -> KBArticleRecord {
         var rng = SplitMix64(state: seed &+ UInt64(i) &* 0x2545_F491_4F6C_DD1D)
         let topic = topics[rng.int(0...(topics.count - 1))]
         let italian = rng.int(0...9) < 6
