@@ -34,10 +34,9 @@ final class Connection: Sendable {
     private let continuation: AsyncStream<Outbound>.Continuation
     private let overflowFlag = Atomic<Bool>(false)
     private let closingFlag = Atomic<Bool>(false)
-    /// Fires once when closing starts, so the session can start its close deadline even when the
+    /// Runs once when closing starts, so the session can start its close deadline even when the
     /// writer is stuck behind a client that stopped reading.
-    let closingSignal: AsyncStream<Void>
-    private let closingContinuation: AsyncStream<Void>.Continuation
+    private let closingHandler = Mutex<(@Sendable () -> Void)?>(nil)
     /// `user` outlives `principal`: the hub needs it to unregister a connection that was closed.
     private let session = Mutex<(principal: Principal?, user: Int64?, presence: Bool)>((nil, nil, false))
     /// The hub's revocation epoch when this connection's token was last known to be live.
@@ -51,7 +50,6 @@ final class Connection: Sendable {
     init(id: Int, queueLimit: Int) {
         self.id = id
         (stream, continuation) = AsyncStream<Outbound>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit))
-        (closingSignal, closingContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     var overflowed: Bool { overflowFlag.load(ordering: .relaxed) }
@@ -127,9 +125,17 @@ final class Connection: Sendable {
     private func startClosing() -> Bool {
         guard closingFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
         session.withLock { $0.principal = nil }
-        closingContinuation.yield()
-        closingContinuation.finish()
+        closingHandler.withLock { $0 }?()
         return true
+    }
+
+    /// Sets what runs once when closing starts; runs it now if closing already started.
+    func onClosing(_ handler: @escaping @Sendable () -> Void) {
+        let already = closingHandler.withLock { h -> Bool in
+            h = handler
+            return isClosing
+        }
+        if already { handler() }
     }
 
     /// Ends the writer after what is queued.

@@ -6,6 +6,7 @@ import NIOWebSocket
 import SwarmCore
 import SwarmProtocol
 import SwarmStore
+import Synchronization
 
 /// One WebSocket from upgrade to close: a reader loop that handles requests in order, and a
 /// writer task that drains the connection's queue. Lifecycle: awaiting hello → live → closed.
@@ -19,8 +20,13 @@ struct Session {
     let onHello: @Sendable () -> Void
     var logger: Logger
 
-    init(core: ServerCore, headerToken: String?, cut: @escaping @Sendable () -> Void, onHello: @escaping @Sendable () -> Void) {
+    /// The socket's event loop: the hello and close deadlines are timers on it, not a task each
+    /// (a task per connection costs kilobytes of memory for as long as it waits).
+    let loop: any EventLoop
+
+    init(core: ServerCore, headerToken: String?, loop: any EventLoop, cut: @escaping @Sendable () -> Void, onHello: @escaping @Sendable () -> Void) {
         self.core = core
+        self.loop = loop
         self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames)
         self.headerToken = headerToken
         self.cut = cut
@@ -28,13 +34,6 @@ struct Session {
         var logger = core.logger
         logger[metadataKey: "conn"] = "\(conn.id)"
         self.logger = logger
-    }
-
-    /// How the three tasks of a session end.
-    private enum Ended: Sendable {
-        case reader((any Error)?)
-        case writer
-        case closeDeadline(fired: Bool)
     }
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
@@ -45,51 +44,38 @@ struct Session {
         if core.stopping.load(ordering: .sequentiallyConsistent) {
             conn.close(code: CloseCode.goingAway, reason: "server shutting down")
         }
-        let helloTimeout = Task {
-            try? await Task.sleep(for: .seconds(core.config.helloTimeoutSeconds))
-            if !Task.isCancelled, conn.principal == nil, !conn.isClosing {
+        let logger = self.logger
+        let helloTimeout = loop.scheduleTask(in: .seconds(Int64(core.config.helloTimeoutSeconds))) {
+            if conn.principal == nil, !conn.isClosing {
                 logger.info("no hello in time")
                 conn.send(.text(Wire.error(nil, SwarmError(.unauthorized, "no hello in time"))))
                 conn.close(code: CloseCode.helloTimeout, reason: "hello timeout")
             }
         }
+        // Once a close is asked for, the client has close_timeout_seconds to finish the handshake
+        // before the socket is cut (it may never read or answer). Cutting ends the reader (its
+        // inbound stream ends) and the writer (its writes fail), so nothing else is cancelled.
+        let closeDeadline = DeadlineBox()
+        let closeTimeout = TimeAmount.seconds(Int64(core.config.closeTimeoutSeconds))
+        let cut = self.cut
+        conn.onClosing { [loop] in
+            let scheduled = loop.scheduleTask(in: closeTimeout) {
+                logger.info("close handshake timed out; cutting the connection")
+                ServerMetrics.closeTimeouts.increment()
+                cut()
+            }
+            closeDeadline.timer.withLock { $0 = scheduled }
+        }
         var readError: (any Error)?
-        await withTaskGroup(of: Ended.self) { group in
-            group.addTask {
-                defer { conn.finish() }   // the writer sends what is queued, then ends
-                do { try await readLoop(inbound); return .reader(nil) } catch { return .reader(error) }
-            }
-            group.addTask {
-                await writeLoop(outbound)
-                return .writer
-            }
-            // Idle until a close is asked for; then the client has close_timeout_seconds to
-            // finish the handshake before the socket is cut (it may never read or answer).
-            group.addTask {
-                for await _ in conn.closingSignal { break }
-                guard !Task.isCancelled else { return .closeDeadline(fired: false) }
-                try? await Task.sleep(for: .seconds(core.config.closeTimeoutSeconds))
-                return .closeDeadline(fired: !Task.isCancelled)
-            }
-            var running = 2
-            for await ended in group {
-                switch ended {
-                case .reader(let error):
-                    readError = error
-                    running -= 1
-                case .writer:
-                    running -= 1
-                case .closeDeadline(let fired):
-                    guard fired else { continue }
-                    logger.info("close handshake timed out; cutting the connection")
-                    ServerMetrics.closeTimeouts.increment()
-                    cut()
-                    group.cancelAll()
-                }
-                if running == 0 { group.cancelAll() }
-            }
+        // Two loops: the writer in a child task, the reader in this one.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await writeLoop(outbound) }
+            do { try await readLoop(inbound) } catch { readError = error }
+            conn.finish()   // the writer sends what is queued, then ends
+            await group.waitForAll()
         }
         helloTimeout.cancel()
+        closeDeadline.timer.withLock { $0?.cancel() }
         core.hub.unregister(conn)
         ServerMetrics.connections.decrement()
         logger.debug("connection closed")
@@ -296,4 +282,9 @@ struct Session {
         case .any, .swarmed, .scoped: return
         }
     }
+}
+
+/// The close deadline's timer, set from the closing handler and cancelled when the session ends.
+private final class DeadlineBox: Sendable {
+    let timer = Mutex<Scheduled<Void>?>(nil)
 }

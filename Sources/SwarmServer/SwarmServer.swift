@@ -150,7 +150,7 @@ public final class SwarmServer: Sendable {
             let header = context.request.headers[.authorization]
             let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
             let channel = context.requestContext.channel
-            let session = Session(core: core, headerToken: token, cut: { channel.close(promise: nil) },
+            let session = Session(core: core, headerToken: token, loop: channel.eventLoop, cut: { channel.close(promise: nil) },
                                   onHello: { core.gate.authenticated(channel) })
             try await session.run(inbound: inbound, outbound: outbound)
         }
