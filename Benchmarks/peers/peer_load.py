@@ -103,7 +103,7 @@ class SwarmPeer:
     async def prepare(self, members):
         """Creates `members` agents and one public channel holding them all, on the admin socket."""
         run = f"{int(time.time()) % 1000000:x}{os.getpid() % 1000}"
-        async with connect(self.args.url, max_size=None, compression=None, close_timeout=2) as ws:
+        async with connect(self.args.url, max_size=None, compression=None, close_timeout=2, open_timeout=60) as ws:
             await self.hello(ws, self.args.admin_token)
             ids = []
             for i in range(members):
@@ -116,7 +116,7 @@ class SwarmPeer:
             self.room = channel["id"]
 
     async def join(self, i):
-        ws = await connect(self.args.url, max_size=None, compression=None, close_timeout=2)
+        ws = await connect(self.args.url, max_size=None, compression=None, close_timeout=2, open_timeout=60)
         await self.hello(ws, self.tokens[i])
         return ws
 
@@ -156,7 +156,7 @@ class XMPPPeer:
 
     async def login(self):
         """Anonymous SASL login and resource binding: what every occupant does first."""
-        ws = await connect(self.args.url, subprotocols=["xmpp"], max_size=None, compression=None, close_timeout=2)
+        ws = await connect(self.args.url, subprotocols=["xmpp"], max_size=None, compression=None, close_timeout=2, open_timeout=60)
         open_stream = f'<open xmlns="{FRAMING}" to="{self.args.domain}" version="1.0"/>'
         await ws.send(open_stream)
         await self.expect(ws, "ANONYMOUS")
