@@ -27,6 +27,18 @@ MARK = re.compile(rb"pl (\d+) ")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def source_address(args, i):
+    """Loopback source address for socket `i`: one address has ~28,000 ephemeral ports, so runs
+    with more connections spread them over 127.0.0.1 … 127.0.0.N (`--source-addresses N`)."""
+    n = max(1, args.source_addresses)
+    return (f"127.0.0.{1 + i % n}", 0)
+
+
+def open_socket(args, i, **extra):
+    return connect(args.url, max_size=None, compression=None, close_timeout=2, open_timeout=60,
+                   local_addr=source_address(args, i), **extra)
+
+
 def log(*parts):
     print(*parts, file=sys.stderr, flush=True)
 
@@ -116,12 +128,12 @@ class SwarmPeer:
             self.room = channel["id"]
 
     async def join(self, i):
-        ws = await connect(self.args.url, max_size=None, compression=None, close_timeout=2, open_timeout=60)
+        ws = await open_socket(self.args, i)
         await self.hello(ws, self.tokens[i])
         return ws
 
     async def idle_login(self, i):
-        return await self.join(i)
+        return await self.join(i % len(self.tokens))
 
     def post_frame(self, n, body):
         return json.dumps({"id": f"p{n}", "op": "message.post", "data": {"channel": self.room, "body": body}})
@@ -154,9 +166,9 @@ class XMPPPeer:
             if "<failure" in frame or "type='error'" in frame or 'type="error"' in frame:
                 raise RuntimeError(f"XMPP error waiting for {needle}: {frame[:300]}")
 
-    async def login(self):
+    async def login(self, i=0):
         """Anonymous SASL login and resource binding: what every occupant does first."""
-        ws = await connect(self.args.url, subprotocols=["xmpp"], max_size=None, compression=None, close_timeout=2, open_timeout=60)
+        ws = await open_socket(self.args, i, subprotocols=["xmpp"])
         open_stream = f'<open xmlns="{FRAMING}" to="{self.args.domain}" version="1.0"/>'
         await ws.send(open_stream)
         await self.expect(ws, "ANONYMOUS")
@@ -185,13 +197,13 @@ class XMPPPeer:
     async def join(self, i):
         if i == 0:
             return self.owner
-        ws = await self.login()
+        ws = await self.login(i)
         await ws.send(self.join_presence(i))
         await self.expect(ws, SELF_PRESENCE)
         return ws
 
     async def idle_login(self, i):
-        ws = await self.login()
+        ws = await self.login(i)
         await ws.send('<presence xmlns="jabber:client"/>')
         return ws
 
@@ -296,8 +308,9 @@ async def fanout(args, peer):
 
 async def idle(args, peer):
     if args.target == "swarm":
-        log(f"swarm: creating {args.connections} users")
-        await peer.prepare(args.connections)
+        users = args.users or args.connections
+        log(f"swarm: creating {users} users")
+        await peer.prepare(users)
     rss0 = rss_bytes(args.pid)
     log(f"{args.target}: {args.connections} logins (server RSS {rss0 / 1048576:.1f} MiB)")
     t0 = time.perf_counter()
@@ -339,6 +352,8 @@ def main():
     ap.add_argument("--warmup", type=float, default=3)
     ap.add_argument("--drain", type=float, default=3, help="seconds to wait for the last deliveries")
     ap.add_argument("--connections", type=int, default=2000)
+    ap.add_argument("--users", type=int, default=0, help="idle, Swarm: users to create (default: one per connection); connections share them round-robin")
+    ap.add_argument("--source-addresses", type=int, default=1, help="spread sockets over 127.0.0.1..127.0.0.N (more than ~28,000 need N > 1)")
     args = ap.parse_args()
     if args.target == "swarm" and not args.admin_token:
         ap.error("--admin-token is required for Swarm")
