@@ -54,13 +54,21 @@ extension Report {
         }
     }
 
-    static func keys(_ by: ReportGrouping, theCase c: ReportCase) -> [String] {
+    static func keys(_ by: ReportGrouping, theCase c: borrowing ReportCase) -> [String] {
         switch by {
-        case .channel: return [c.firstInboundChannel ?? noneKey]
-        case .account: return [c.firstInboundAccount ?? noneKey]
-        case .owner: return [c.owner ?? noneKey]
+        case .channel, .account, .owner: return [key(by, theCase: c)]
         case .topic: return c.topics.isEmpty ? [noneKey] : Array(Set(c.topics)).sorted()
         case .hour, .day: return []
+        }
+    }
+
+    /// The one key of a case in a grouping that gives each case one (channel, account, owner).
+    static func key(_ by: ReportGrouping, theCase c: borrowing ReportCase) -> String {
+        switch by {
+        case .channel: return c.firstInboundChannel ?? noneKey
+        case .account: return c.firstInboundAccount ?? noneKey
+        case .owner: return c.owner ?? noneKey
+        case .topic, .hour, .day: preconditionFailure("\(by) gives a case no single key")
         }
     }
 

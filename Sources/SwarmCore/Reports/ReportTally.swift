@@ -55,49 +55,24 @@ extension Report {
     /// their groups.
     public static func make(tallies: [ReportContactTally], cases: [ReportCase], query q: ReportQuery,
                             sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
-        make(tallies: tallies, gathered: gather(cases, query: q), query: q, sources: sources)
+        var contacts = TallyGatherer(query: q)
+        for i in tallies.indices { contacts.add(tallies[i]) }
+        return make(tallies: contacts, gathered: gather(cases, query: q), query: q, sources: sources)
     }
 
-    /// As `make(tallies:cases:…)` with the cases already gathered as they were read (`CaseGatherer`).
-    public static func make(tallies: [ReportContactTally], gathered keptCases: CaseGatherer, query q: ReportQuery,
+    /// As `make(tallies:cases:…)` with the tallies and the cases already gathered as they were read
+    /// (`TallyGatherer`, `CaseGatherer`).
+    public static func make(tallies contacts: TallyGatherer, gathered keptCases: CaseGatherer, query q: ReportQuery,
                             sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
-        func inPeriod(_ t: ReportContactTally) -> Bool { Double(t.hour) * 3_600 >= q.from && Double(t.hour) * 3_600 < q.to }
-        func caseMatches(_ t: ReportContactTally, ignoringChannel: Bool) -> Bool {
-            if !ignoringChannel, let channel = q.channel, t.caseFirstChannel != channel { return false }
-            if let team = q.team, t.caseTeam != team { return false }
-            if let owner = q.owner, t.caseOwner != owner { return false }
-            return true
-        }
-        // As `markAnswered`: an inbound contact is answered when its case's next response was sent before the period ends.
-        func add(_ t: ReportContactTally, to totals: inout ContactTotals) {
-            totals.add(direction: t.direction, channel: t.channel, account: t.account, dedicated: t.dedicated, isDuplicate: t.isDuplicate,
-                       answered: t.answerHour.map { Double($0) * 3_600 < q.to } ?? false, responder: t.responder, hour: t.hour, count: t.count)
-        }
-        let kept = tallies.filter { t in
-            guard inPeriod(t) else { return false }
-            if let channel = q.channel, t.channel != channel { return false }
-            return caseMatches(t, ignoringChannel: true)
-        }
-        var total = ContactTotals()
-        for t in kept { add(t, to: &total) }
-        let totalFigures = figures(total, keptCases.total, sources: sources)
+        let totalFigures = figures(contacts.total, keptCases.total, sources: sources)
         guard let by = q.groupBy else { return (totalFigures, nil) }
         switch by {
         case .hour, .day:
             let size = by == .hour ? 3_600.0 : 86_400
-            var totals: [Int64: ContactTotals] = [:]
-            for t in kept {
-                let b = Int64((Double(t.hour) * 3_600 / size).rounded(.down))
-                add(t, to: &totals[b, default: ContactTotals()])
-            }
-            return (totalFigures, timeGroups(size, totals: totals, cases: keptCases, query: q, sources: sources))
+            return (totalFigures, timeGroups(size, totals: contacts.timed, cases: keptCases, query: q, sources: sources))
         case .channel, .account, .owner, .topic:
-            var totals: [String: ContactTotals] = [:]
-            for t in kept { add(t, to: &totals[tallyKey(by, t), default: ContactTotals()]) }
-            // A case kept for a contact in the period names its group even when nothing of it is counted there.
-            var caseKeys = Set<String>()
-            for t in tallies where inPeriod(t) && caseMatches(t, ignoringChannel: false) { caseKeys.insert(tallyCaseKey(by, t)) }
-            return (totalFigures, keyedGroups(by, totals: totals, caseKeys: caseKeys, cases: keptCases, query: q, sources: sources))
+            return (totalFigures, keyedGroups(by, totals: contacts.keyed, caseKeys: contacts.caseKeys, cases: keptCases, query: q,
+                                              sources: sources))
         }
     }
 
