@@ -5,12 +5,12 @@
 # delivery rates (deliveries/s = posts/s × N). Latency is from the post's send on A, so it holds
 # the commit as well as the hop to B. Prints one line per run.
 #   Benchmarks/nodes-fanout.sh [BIN_DIR]    (default .build/release; needs swarmd and swarm-load)
-# Env: N (measuring members, 500), SENDERS (10), SECONDS (per run, 10), RATES (deliveries/s,
+# Env: N (measuring members, 500), SENDERS (10), DURATION (seconds per run, 10; not SECONDS, bash's own), RATES (deliveries/s,
 # "2500 5000 10000 20000"), PG_DIR (/tmp/swarm-nodes-fanout-pg), PG_PORT (54336), NODE_ENV (extra
 # VAR=value settings for both nodes, space-separated).
 set -euo pipefail
 bin="$(cd "${1:-.build/release}" && pwd)"
-N="${N:-500}"; SENDERS="${SENDERS:-10}"; SECONDS_PER_RUN="${SECONDS:-10}"; RATES="${RATES:-2500 5000 10000 20000}"
+N="${N:-500}"; SENDERS="${SENDERS:-10}"; SECONDS_PER_RUN="${DURATION:-10}"; RATES="${RATES:-2500 5000 10000 20000}"
 PG_DIR="${PG_DIR:-/tmp/swarm-nodes-fanout-pg}"; PG_PORT="${PG_PORT:-54336}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/swarm-nodes-fanout.XXXXXX)"
@@ -42,6 +42,7 @@ start_node() {  # NAME → the port; pid in $work/NAME.pid
 pa="$(start_node a)"; pids+=("$(cat "$work/a.pid")")
 pb="$(start_node b)"; pids+=("$(cat "$work/b.pid")")
 A="ws://127.0.0.1:$pa/v1/ws"; B="ws://127.0.0.1:$pb/v1/ws"
+echo "node A pid $(cat "$work/a.pid") port $pa, node B pid $(cat "$work/b.pid") port $pb"
 token="$(env "${pgenv[@]}" "$bin/swarmd" admin user add "admin$RANDOM" --role admin --db "$work/a.sqlite" | sed -n 's/^token: //p')"
 
 echo "$(nproc) cores; N=$N measuring members, $SENDERS senders on A, ${SECONDS_PER_RUN}s per run; commit $(git -C "$here" rev-parse --short HEAD)"
