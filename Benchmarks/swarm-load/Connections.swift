@@ -18,9 +18,9 @@ enum Connections {
     /// Opens one connection per slot (slot i logs in as users[i % users.count]), at most `limit`
     /// handshakes at a time. Every connection's `events` stream is drained so it cannot grow.
     /// `url` may list several nodes, comma-separated: slot i goes to node i % count, so senders and
-    /// receivers are split across them alike.
+    /// receivers are split across them alike. `firstURL` (k, URL): slots below k go to URL instead.
     static func open(
-        _ count: Int, users: [LoadUser], url: String, keepRaw: Bool, limit: Int, failures: Tally,
+        _ count: Int, users: [LoadUser], url: String, firstURL: (Int, String)? = nil, keepRaw: Bool, limit: Int, failures: Tally,
         progress: (@Sendable (Int) -> Void)? = nil
     ) async -> ConnectOutcome {
         guard !users.isEmpty else { return ConnectOutcome(members: [], failed: count, seconds: 0) }
@@ -35,7 +35,7 @@ enum Connections {
             }
             do {
                 let conn = try await SwarmConnection.connect(
-                    url: urls[i % urls.count], hello: HelloRequest(token: user.token, client: "swarm-load"), keepRaw: keepRaw, decodeEvents: !keepRaw)
+                    url: firstURL.flatMap { i < $0.0 ? $0.1 : nil } ?? urls[i % urls.count], hello: HelloRequest(token: user.token, client: "swarm-load"), keepRaw: keepRaw, decodeEvents: !keepRaw)
                 let events = conn.events
                 Task { for await _ in events {} }
                 return Member(index: i, user: user, conn: conn)

@@ -10,7 +10,12 @@ extension Runner {
         let before = serverSample()
         let outcome = await openConnections(connections, users: created, keepRaw: true, failures: failures)
         let window = Window()
-        let receivers = outcome.members.map { m in Task { await Receiver.run(m.conn, window: window) } }
+        // With --senders-url the senders' own copies (another node) are read but not measured.
+        let unmeasured = Window()
+        let measured = sendersURL == nil ? outcome.members : Array(outcome.members.dropFirst(senders))
+        let receivers = outcome.members.enumerated().map { i, m in
+            Task { await Receiver.run(m.conn, window: sendersURL != nil && i < senders ? unmeasured : window) }
+        }
         guard outcome.members.count >= senders else {
             window.setClosing()
             await Connections.closeAll(outcome.members.map(\.conn) + [setup.admin])
@@ -37,9 +42,10 @@ extension Runner {
         }
         let endSamples = (serverSample(), ProcessStats.sampleSelf())
 
-        let expected = posts.acked * outcome.members.count
+        let expected = posts.acked * measured.count
         await drain(window, expected: expected)
         window.setClosing()
+        unmeasured.setClosing()
         await Connections.closeAll(outcome.members.map(\.conn) + [setup.admin])
 
         var latency = Histogram()

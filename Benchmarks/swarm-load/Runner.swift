@@ -9,6 +9,7 @@ struct LoadError: Error, CustomStringConvertible {
 /// The settings of one run, copied out of the command, and what the scenarios share.
 struct Runner: Sendable {
     var url: String
+    var sendersURL: String?
     var adminToken: String
     var connections: Int
     var senders: Int
@@ -27,6 +28,7 @@ struct Runner: Sendable {
 
     init(options o: SwarmLoad, serverPid: Int32?) {
         url = o.url
+        sendersURL = o.sendersUrl
         adminToken = o.adminToken
         connections = o.connections
         senders = o.senders
@@ -66,7 +68,7 @@ struct Runner: Sendable {
     func openConnections(_ count: Int, users: [LoadUser], keepRaw: Bool, failures: Tally) async -> ConnectOutcome {
         note("opening \(count) connections, \(connectConcurrency) at a time")
         let outcome = await Connections.open(
-            count, users: users, url: url, keepRaw: keepRaw, limit: connectConcurrency, failures: failures,
+            count, users: users, url: url, firstURL: sendersURL.map { (senders, $0) }, keepRaw: keepRaw, limit: connectConcurrency, failures: failures,
             progress: { n in note("  \(n) handshakes done") })
         note("\(outcome.members.count) connections open in \(String(format: "%.1f", outcome.seconds)) s, \(outcome.failed) failed")
         return outcome

@@ -21,6 +21,9 @@ struct SwarmLoad: AsyncParsableCommand {
     @Option(help: "WebSocket URL of the server; several nodes comma-separated (connections split across them, the admin on the first).")
     var url = "ws://127.0.0.1:7420/v1/ws"
 
+    @Option(help: "Fan-out: the senders connect to this node and the other members to --url, and only the other members measure (commit on one node to delivery on another).")
+    var sendersUrl: String?
+
     @Option(help: "Token of an admin user (creates the load users and channels).")
     var adminToken: String
 
@@ -78,6 +81,9 @@ struct SwarmLoad: AsyncParsableCommand {
     func validate() throws {
         guard connections > 0, senders > 0 else { throw ValidationError("--connections and --senders must be positive") }
         guard ackOnly || idle != nil || senders <= connections else { throw ValidationError("--senders must not exceed --connections") }
+        guard sendersUrl == nil || (!ackOnly && idle == nil && senders < connections) else {
+            throw ValidationError("--senders-url is for the fan-out scenario, with fewer --senders than --connections")
+        }
         guard rate > 0, duration > 0, warmup >= 0, hold >= 0 else { throw ValidationError("--rate and --duration must be positive") }
         guard !(ackOnly && idle != nil) else { throw ValidationError("choose one of --ack-only and --idle") }
         guard (idle ?? 1) > 0, (users ?? 1) > 0, connectConcurrency > 0, maxInflight > 0 else {

@@ -38,6 +38,11 @@ public struct ServerConfig: Sendable, Equatable {
     public var synchronous = "full"
     public var readers = 4
     public var maxBatch = 512
+    /// PostgreSQL: the longest wait for one answer, and for a whole store transaction, before the
+    /// request gets `unavailable` and the connection is replaced (also PostgreSQL's own
+    /// `statement_timeout` on each connection).
+    public var statementTimeoutMilliseconds = 5000
+    public var transactionTimeoutMilliseconds = 15000
 
     public var retentionDays = 30
     public var historyMax = 200
@@ -138,6 +143,8 @@ public struct ServerConfig: Sendable, Equatable {
         "storage.synchronous": { c, v in c.synchronous = try v.stringValue() },
         "storage.readers": { c, v in c.readers = try v.intValue(in: 1...64) },
         "storage.max_batch": { c, v in c.maxBatch = try v.intValue(in: 1...100_000) },
+        "storage.statement_timeout_ms": { c, v in c.statementTimeoutMilliseconds = try v.intValue(in: 100...3_600_000) },
+        "storage.transaction_timeout_ms": { c, v in c.transactionTimeoutMilliseconds = try v.intValue(in: 100...3_600_000) },
         "log.retention_days": { c, v in c.retentionDays = try v.intValue(in: 1...36500) },
         "log.level": { c, v in c.logLevel = try v.stringValue() },
         "limits.history_max": { c, v in c.historyMax = try v.intValue(in: 1...10_000) },
@@ -265,8 +272,15 @@ extension ServerConfig {
 
     /// The store's options from `[storage]` (and `[kb]`); `readers` overrides the reader pool size.
     public func storeOptions(readers: Int? = nil) -> StoreOptions {
-        StoreOptions(path: databasePath, synchronous: synchronous, readers: readers ?? self.readers, maxBatch: maxBatch,
-                     kbSearchCandidates: kbSearchCandidates, backend: StorageBackend(rawValue: storageBackend) ?? .sqlite,
-                     url: storageURL.isEmpty ? nil : storageURL)
+        var options = StoreOptions(path: databasePath, synchronous: synchronous, readers: readers ?? self.readers, maxBatch: maxBatch,
+                                   kbSearchCandidates: kbSearchCandidates, backend: StorageBackend(rawValue: storageBackend) ?? .sqlite,
+                                   url: storageURL.isEmpty ? nil : storageURL)
+        options.postgresTimeouts = postgresTimeouts
+        return options
+    }
+
+    /// `storage.statement_timeout_ms` and `storage.transaction_timeout_ms` (PostgreSQL only).
+    public var postgresTimeouts: PostgresTimeouts {
+        PostgresTimeouts(statementMilliseconds: statementTimeoutMilliseconds, transactionMilliseconds: transactionTimeoutMilliseconds)
     }
 }

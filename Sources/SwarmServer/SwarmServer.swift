@@ -99,7 +99,8 @@ public final class SwarmServer: Sendable {
         guard let listener, let outbox = core.hub.cluster else { return nil }
         let config = core.config
         let state = PostgresClusterState(location: listener.location, node: core.nodeId,
-                                         nodeTimeoutMilliseconds: Int64(config.clusterNodeTimeoutMilliseconds), logger: core.logger)
+                                         nodeTimeoutMilliseconds: Int64(config.clusterNodeTimeoutMilliseconds),
+                                         timeouts: config.postgresTimeouts, logger: core.logger)
         return ClusterNode(id: core.nodeId, state: state, listener: listener, outbox: outbox, hub: core.hub, limiter: core.limiter,
                            committer: core.store.committer, heartbeat: .milliseconds(config.clusterHeartbeatMilliseconds), logger: core.logger)
     }

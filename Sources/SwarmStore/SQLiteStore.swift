@@ -46,6 +46,10 @@ public struct StoreOptions: Sendable {
     /// SQLite: how much of the database file readers map into memory (`PRAGMA mmap_size`); 0 reads
     /// every page with pread. The mapped pages are the OS cache's own, shared and reclaimable.
     public var mmapBytes: Int = 256 << 20
+    /// PostgreSQL: how long any answer and any store transaction may take before the caller gets
+    /// `unavailable` and the connection is replaced (`storage.statement_timeout_ms`,
+    /// `storage.transaction_timeout_ms`).
+    public var postgresTimeouts = PostgresTimeouts.standard
 
     public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000,
                 kbSearchCandidates: Int = 500, backend: StorageBackend = .sqlite, url: String? = nil) {
@@ -83,7 +87,7 @@ public final class SQLiteStore: Sendable {
             guard let url = options.url, !url.isEmpty else {
                 throw SQLConfigurationError("storage.backend = \"postgres\" needs storage.url (or SWARM_STORAGE_URL)")
             }
-            let backend = PostgresBackend(location: try PostgresLocation(url: url), readers: options.readers, logger: logger)
+            let backend = PostgresBackend(location: try PostgresLocation(url: url), readers: options.readers, timeouts: options.postgresTimeouts, logger: logger)
             let applied: [String]
             do {
                 applied = try await PostgresMigrations.migrate(backend)

@@ -84,7 +84,8 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let c = try options.load()
         try c.validate()
-        let base = c.storeOptions(readers: 2)
+        var base = c.storeOptions(readers: 2)
+        base.postgresTimeouts = .offline
         try await AdminTransfer.run(from: base, to: try AdminTransfer.options(to, base: base))
     }
 }
@@ -99,7 +100,8 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let c = try options.load()
         try c.validate()
-        let base = c.storeOptions(readers: 2)
+        var base = c.storeOptions(readers: 2)
+        base.postgresTimeouts = .offline
         if !from.hasPrefix("postgres"), !FileManager.default.fileExists(atPath: from) {
             throw ValidationError("no SQLite database at \(from)")
         }

@@ -40,6 +40,19 @@ public struct PostgresLocation: Sendable, Equatable {
         config.options.connectTimeout = .seconds(5)
         return config
     }
+
+    /// A store connection's: PostgreSQL's own timeouts set at start-up (no round trip), so the
+    /// server cancels a statement that runs too long and drops a session left idle inside a
+    /// transaction (a node that stopped while holding the log head's row lock would otherwise
+    /// stop every node's writes).
+    func configuration(_ timeouts: PostgresTimeouts) -> PostgresConnection.Configuration {
+        var config = configuration
+        config.options.additionalStartupParameters = [
+            ("statement_timeout", String(timeouts.statementMilliseconds)),
+            ("idle_in_transaction_session_timeout", String(timeouts.statementMilliseconds)),
+        ]
+        return config
+    }
 }
 
 public struct SQLConfigurationError: Error, CustomStringConvertible {
@@ -71,9 +84,13 @@ public final class PostgresBackend: SQLBackend {
     private let readers: Mutex<(idle: [PostgresSlot], waiting: [CheckedContinuation<PostgresSlot, Never>])>
     private let all: [PostgresSlot]
 
-    public init(location: PostgresLocation, readers: Int, logger: Logger) {
+    /// How long any answer and any transaction may take (`PostgresTimeouts`).
+    let timeouts: PostgresTimeouts
+
+    public init(location: PostgresLocation, readers: Int, timeouts: PostgresTimeouts = .standard, logger: Logger) {
         self.location = location
         self.logger = logger
+        self.timeouts = timeouts
         let slots = (0...max(1, readers)).map { PostgresSlot(id: $0) }
         self.writer = slots[0]
         self.all = slots
@@ -97,19 +114,31 @@ public final class PostgresBackend: SQLBackend {
         for slot in all {
             await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
                 slot.queue.async {
-                    if let c = slot.connection { try? c.close().wait() }
-                    slot.connection = nil
+                    self.drop(slot)
                     cont.resume()
                 }
             }
         }
     }
 
-    /// Runs a statement outside any store transaction (migrations, the log head, probes).
+    /// Runs statements outside any store transaction (migrations): no deadline, and PostgreSQL's
+    /// `statement_timeout` lifted for the while (a backfill may rightly take minutes).
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
             writer.queue.async {
-                cont.resume(with: Result { try body(self.executor(self.writer)) })
+                cont.resume(with: Result {
+                    let executor = try self.executor(self.writer)
+                    do {
+                        try executor.simple("SET statement_timeout = 0")
+                        let value = try body(executor)
+                        try executor.simple("RESET statement_timeout")
+                        return value
+                    } catch {
+                        // Whatever state it was left in, the next transaction gets a fresh connection.
+                        self.drop(self.writer)
+                        throw error
+                    }
+                })
             }
         }
     }
@@ -124,6 +153,7 @@ public final class PostgresBackend: SQLBackend {
 
     private func transaction<T>(_ slot: PostgresSlot, begin: String, _ body: (SQLDB) throws -> T) throws -> T {
         let executor = try executor(slot)
+        executor.deadline = .transaction(timeouts)
         do {
             // BEGIN goes out with the first statement; its answer is checked with that one's.
             try executor.pipelineSimple(begin)
@@ -131,7 +161,9 @@ public final class PostgresBackend: SQLBackend {
             try executor.commit()
             return value
         } catch {
-            if error is SQLUnavailable {
+            if error is SQLUnavailable || executor.timedOut {
+                // Lost, or out of step with what was sent (an answer that did not come in time):
+                // the next transaction opens a new connection.
                 drop(slot)
             } else {
                 try? executor.settle()
@@ -147,8 +179,16 @@ public final class PostgresBackend: SQLBackend {
         slot.connection = nil
         do {
             let loop = slot === writer ? Self.writerLoop.next() : PostgresConnection.defaultEventLoopGroup.any()
-            let c = try PostgresConnection.connect(on: loop, configuration: location.configuration,
-                                                   id: slot.id, logger: logger).wait()
+            let opening = PostgresConnection.connect(on: loop, configuration: location.configuration(timeouts), id: slot.id, logger: logger)
+            let c: PostgresConnection
+            do {
+                // A server that accepts the socket but never answers the start-up (stopped,
+                // overloaded) must not hold the slot's queue forever either.
+                c = try opening.wait(until: .now() + .milliseconds(timeouts.statementMilliseconds), "connecting")
+            } catch {
+                opening.whenSuccess { late in let closing: EventLoopFuture<Void> = late.close(); _ = closing }
+                throw error
+            }
             slot.connection = c
             return PostgresExecutor(c, logger: logger)
         } catch {
@@ -158,8 +198,10 @@ public final class PostgresBackend: SQLBackend {
 
     private func drop(_ slot: PostgresSlot) {
         // Waits for the close (this runs on the slot's queue): a connection let go of while its
-        // channel is still active trips PostgresNIO's assertion in debug builds.
-        if let c = slot.connection { try? c.close().wait() }
+        // channel is still active trips PostgresNIO's assertion in debug builds. Closing fails
+        // the statements still in flight and closes the socket without waiting for the server,
+        // but is bounded all the same.
+        if let c = slot.connection { _ = try? c.close().wait(until: .now() + .milliseconds(timeouts.statementMilliseconds), "closing") }
         slot.connection = nil
     }
 

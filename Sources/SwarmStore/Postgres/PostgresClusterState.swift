@@ -61,10 +61,10 @@ public final class PostgresClusterState: Sendable {
     public let nodeTimeoutMilliseconds: Int64
     private let backend: PostgresBackend
 
-    public init(location: PostgresLocation, node: String, nodeTimeoutMilliseconds: Int64, logger: Logger) {
+    public init(location: PostgresLocation, node: String, nodeTimeoutMilliseconds: Int64, timeouts: PostgresTimeouts = .standard, logger: Logger) {
         self.node = node
         self.nodeTimeoutMilliseconds = nodeTimeoutMilliseconds
-        self.backend = PostgresBackend(location: location, readers: 1, logger: logger)
+        self.backend = PostgresBackend(location: location, readers: 1, timeouts: timeouts, logger: logger)
     }
 
     /// One transaction. `presenceNotice` is sent when this node's rows changed; `everyRow` is read

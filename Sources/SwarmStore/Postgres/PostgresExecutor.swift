@@ -18,6 +18,11 @@ final class PostgresExecutor: SQLExecutor {
     let connection: PostgresConnection
     let logger: Logger
     private var savepoints = 0
+    /// When answers must have come (`PostgresTimeouts`); none outside store transactions.
+    var deadline = PostgresDeadline.none
+    /// Set once an answer did not come in time: the connection's answers are out of step with
+    /// what was sent, so nothing more is waited for on it; its owner drops it.
+    private(set) var timedOut = false
     /// Sent, not yet checked, in the order sent.
     private var inFlight: [(future: EventLoopFuture<PostgresQueryResult>, sql: String)] = []
 
@@ -104,7 +109,7 @@ final class PostgresExecutor: SQLExecutor {
         inFlight.removeAll()
         for (future, sql) in pending {
             do {
-                _ = try future.wait()
+                _ = try answer(future, sql)
             } catch let error as PSQLError {
                 if first == nil { first = Self.translate(error, sql: sql) }
             } catch {
@@ -121,13 +126,24 @@ final class PostgresExecutor: SQLExecutor {
         do {
             try settle()
         } catch {
-            _ = try? future.wait()
+            if !timedOut { _ = try? answer(future, sql) }
             throw error
         }
         do {
-            return try future.wait()
+            return try answer(future, sql)
         } catch let error as PSQLError {
             throw Self.translate(error, sql: sql)
+        }
+    }
+
+    /// The answer to `sql`, waited for until the deadline.
+    private func answer(_ future: EventLoopFuture<PostgresQueryResult>, _ sql: String) throws -> PostgresQueryResult {
+        if timedOut { throw SQLUnavailable("PostgreSQL did not answer in time (an earlier statement)") }
+        do {
+            return try future.wait(until: deadline.next(), "\(sql.prefix(80))")
+        } catch let error as SQLUnavailable {
+            timedOut = true
+            throw error
         }
     }
 
@@ -154,8 +170,10 @@ final class PostgresExecutor: SQLExecutor {
             if state.hasPrefix("23") { return SQLConstraintViolation(error.serverInfo?[.message] ?? state) }
             // PostgreSQL text cannot hold NUL (SQLite's can): the request's fault, not the server's.
             if state == "22021" || state == "22P05" { return SwarmError.badRequest("text must not contain NUL characters") }
-            // 08 connection exception, 57P0x shutdown/crash, 53 insufficient resources.
-            if state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") {
+            // 08 connection exception, 57P0x shutdown/crash, 53 insufficient resources; 57014 a
+            // statement cancelled (`statement_timeout`), 25P03 a session cut for idling in a
+            // transaction (`idle_in_transaction_session_timeout`).
+            if state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") || state == "57014" || state == "25P03" {
                 return SQLUnavailable("PostgreSQL: \(error.serverInfo?[.message] ?? state)")
             }
             return SQLStatementError(state: state, message: error.serverInfo?[.message] ?? "", sql: sql)
