@@ -22,16 +22,16 @@ extension Outbound {
 }
 
 /// One WebSocket. Fan-out never waits on a socket: `send` only appends to a bounded queue drained
-/// by the connection's own writer task; when the queue is full the connection is marked
-/// overflowed and closed with 4008, and the client resumes from the log.
+/// by the connection's own writer task (everything queued at once, see `OutboundQueue`); when the
+/// queue is full the connection is marked overflowed and closed with 4008, and the client
+/// resumes from the log.
 ///
 /// Closing is one-way: from the moment a close is asked for (revoke, hello timeout, overflow,
 /// shutdown) the connection has no principal and reads nothing more, whatever the client does;
 /// the session cuts the TCP connection if the close handshake does not finish in time.
 final class Connection: Sendable {
     let id: Int
-    let stream: AsyncStream<Outbound>
-    private let continuation: AsyncStream<Outbound>.Continuation
+    let queue: OutboundQueue
     private let overflowFlag = Atomic<Bool>(false)
     private let closingFlag = Atomic<Bool>(false)
     /// Runs once when closing starts, so the session can start its close deadline even when the
@@ -49,7 +49,7 @@ final class Connection: Sendable {
 
     init(id: Int, queueLimit: Int) {
         self.id = id
-        (stream, continuation) = AsyncStream<Outbound>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit))
+        queue = OutboundQueue(limit: queueLimit)
     }
 
     var overflowed: Bool { overflowFlag.load(ordering: .relaxed) }
@@ -84,16 +84,15 @@ final class Connection: Sendable {
     @discardableResult
     func send(_ item: Outbound) -> Bool {
         if overflowed { return false }
-        switch continuation.yield(item) {
+        switch queue.push(item) {
         case .enqueued: return true
         case .dropped:
             overflowFlag.store(true, ordering: .relaxed)
             startClosing()
             ServerMetrics.fanoutDrops.increment()
-            continuation.finish()
+            queue.finish()
             return false
         case .terminated: return false
-        @unknown default: return false
         }
     }
 
@@ -139,5 +138,5 @@ final class Connection: Sendable {
     }
 
     /// Ends the writer after what is queued.
-    func finish() { continuation.finish() }
+    func finish() { queue.finish() }
 }

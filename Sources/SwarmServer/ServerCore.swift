@@ -31,6 +31,8 @@ final class ServerCore: Sendable {
     /// This process's name among the nodes on one database: new at every start, so a restarted
     /// node never inherits the rows of the process it replaces.
     let nodeId = UUID().uuidString.lowercased()
+    /// Batches and frames the sessions wrote (see `Session.writeLoop`).
+    let outboundWrites = OutboundWrites()
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store

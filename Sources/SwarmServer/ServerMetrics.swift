@@ -22,6 +22,8 @@ public enum ServerMetrics {
     static let connections = Meter(label: "swarm_connections")
     static let framesIn = Counter(label: "swarm_frames_in_total")
     static let framesOut = Counter(label: "swarm_frames_out_total")
+    /// Batches of text frames written with one flush; frames_out / this is the coalescing.
+    static let frameWrites = Counter(label: "swarm_frame_writes_total")
     static let fanoutDrops = Counter(label: "swarm_fanout_queue_drops_total")
     static let commitLatency = Metrics.Timer(label: "swarm_commit_seconds")
     /// Sockets cut because the client did not finish the close handshake in time.

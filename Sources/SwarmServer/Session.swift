@@ -18,18 +18,21 @@ struct Session {
     let cut: @Sendable () -> Void
     /// Tells the connection gate that this connection no longer counts as unauthenticated.
     let onHello: @Sendable () -> Void
+    /// Writes the session's text frames, many per flush.
+    let frameWriter: FrameBatchWriter
     var logger: Logger
 
     /// The socket's event loop: the hello and close deadlines are timers on it, not a task each
     /// (a task per connection costs kilobytes of memory for as long as it waits).
     let loop: any EventLoop
 
-    init(core: ServerCore, headerToken: String?, loop: any EventLoop, cut: @escaping @Sendable () -> Void, onHello: @escaping @Sendable () -> Void) {
+    init(core: ServerCore, headerToken: String?, channel: any NIOCore.Channel, onHello: @escaping @Sendable () -> Void) {
         self.core = core
-        self.loop = loop
+        self.loop = channel.eventLoop
+        self.frameWriter = FrameBatchWriter(channel: channel)
         self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames)
         self.headerToken = headerToken
-        self.cut = cut
+        self.cut = { channel.close(promise: nil) }
         self.onHello = onHello
         var logger = core.logger
         logger[metadataKey: "conn"] = "\(conn.id)"
@@ -37,6 +40,7 @@ struct Session {
     }
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        try await frameWriter.start()
         ServerMetrics.connections.increment()
         let conn = self.conn
         core.hub.attach(conn)
@@ -227,41 +231,38 @@ struct Session {
 
     // MARK: writing
 
+    /// Takes everything queued at once and writes it as one batch (one event-loop task, one
+    /// flush), so a connection with a backlog costs one `writev` per batch instead of one per
+    /// frame; while a batch is being written the next one gathers in the queue. Order is the
+    /// queue's: a replay or a close first writes the frames queued before it.
     private func writeLoop(_ outbound: WebSocketOutboundWriter) async {
         var lastSeq: Int64 = 0
+        var batch = CircularBuffer<Outbound>()
+        var frames: [WebSocketFrame] = []
         do {
-            for await item in conn.stream {
+            while await conn.queue.take(into: &batch) {
+                defer { batch.removeAll(keepingCapacity: true) }
                 if conn.overflowed { break }
-                switch item {
-                case .frame(let buffer, let seq):
-                    if let seq {
-                        if seq <= lastSeq { continue }
-                        lastSeq = seq
-                    }
-                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: buffer)))
-                    ServerMetrics.framesOut.increment()
-                case .replay(let after, _, _):
-                    // Replay is queued only after hello authenticated the connection.
-                    guard let principal = conn.principal else { break }
-                    var cursor = after
-                    var count = 0
-                    while true {
-                        let page = try await core.store.visibleEvents(principal, after: cursor, limit: 500)
-                        for event in page.events {
-                            try await outbound.write(.text(event.frame))
-                            ServerMetrics.framesOut.increment()
+                for item in batch {
+                    switch item {
+                    case .frame(let buffer, let seq):
+                        if let seq {
+                            if seq <= lastSeq { continue }
+                            lastSeq = seq
                         }
-                        count += page.events.count
-                        cursor = page.through ?? cursor
-                        if !page.more { break }
+                        frames.append(WebSocketFrame(fin: true, opcode: .text, data: buffer))
+                    case .replay(let after, _, _):
+                        try await write(&frames)
+                        // Replay is queued only after hello authenticated the connection.
+                        guard let principal = conn.principal else { break }
+                        lastSeq = try await replay(after: after, principal, &frames)
+                    case .close(let code, let reason):
+                        try await write(&frames)
+                        try await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason)
+                        return
                     }
-                    lastSeq = cursor
-                    try await outbound.write(.text(Wire.event(.ready, ReadyEvent(seq: max(cursor, after), replayed: count))))
-                    logger.debug("replayed", metadata: ["after": "\(after)", "events": "\(count)"])
-                case .close(let code, let reason):
-                    try await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason)
-                    return
                 }
+                try await write(&frames)
             }
         } catch {
             logger.debug("write ended", metadata: ["reason": "\(error)"])
@@ -269,6 +270,35 @@ struct Session {
         if conn.overflowed {
             try? await outbound.close(WebSocketErrorCode(codeNumber: Int(CloseCode.slowConsumer)), reason: "slow consumer; resume with hello after")
         }
+    }
+
+    /// Writes the visible events after `after` a page (one batch) at a time, then queues `ready`
+    /// into `frames` for the caller's next batch; returns the seq replayed through.
+    private func replay(after: Int64, _ principal: Principal, _ frames: inout [WebSocketFrame]) async throws -> Int64 {
+        var cursor = after
+        var count = 0
+        while true {
+            let page = try await core.store.visibleEvents(principal, after: cursor, limit: 500)
+            for event in page.events {
+                frames.append(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: event.frame)))
+            }
+            count += page.events.count
+            cursor = page.through ?? cursor
+            if !page.more { break }
+            try await write(&frames)
+        }
+        frames.append(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: Wire.event(.ready, ReadyEvent(seq: max(cursor, after), replayed: count)))))
+        logger.debug("replayed", metadata: ["after": "\(after)", "events": "\(count)"])
+        return cursor
+    }
+
+    private func write(_ frames: inout [WebSocketFrame]) async throws {
+        let count = frames.count
+        guard count > 0 else { return }
+        try await frameWriter.write(&frames)
+        ServerMetrics.framesOut.increment(by: Int64(count))
+        ServerMetrics.frameWrites.increment()
+        core.outboundWrites.wrote(frames: count)
     }
 
     /// Token scopes and the role × op table for case ops; the per-case part (swarmed staff, bot

@@ -123,6 +123,9 @@ public final class SwarmServer: Sendable {
     /// Open WebSocket connections (for tests and diagnostics).
     public var connectionCount: Int { core.hub.connectionCount }
 
+    /// Socket writes (one flush each) and text frames the sessions wrote so far (tests, diagnostics).
+    public var outboundWrites: (writes: Int, frames: Int) { (core.outboundWrites.writes, core.outboundWrites.frames) }
+
     /// Waits until a signal (or `stop`) ends the server, then finishes the shutdown.
     public func wait() async throws {
         let result = await running.result
@@ -151,8 +154,7 @@ public final class SwarmServer: Sendable {
             let header = context.request.headers[.authorization]
             let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
             let channel = context.requestContext.channel
-            let session = Session(core: core, headerToken: token, loop: channel.eventLoop, cut: { channel.close(promise: nil) },
-                                  onHello: { core.gate.authenticated(channel) })
+            let session = Session(core: core, headerToken: token, channel: channel, onHello: { core.gate.authenticated(channel) })
             try await session.run(inbound: inbound, outbound: outbound)
         }
         return router

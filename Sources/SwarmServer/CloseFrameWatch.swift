@@ -1,0 +1,26 @@
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// Notes when a close frame passes on its way to the socket, so `FrameBatchWriter` writes no data
+/// frame after it (RFC 6455 §5.5.1: nothing follows a close).
+///
+/// Why it is needed: the session's frames bypass the WebSocket library's outbound writer, which
+/// the library finishes once it has sent a close (answering a client's close, or a ping timeout);
+/// writes through that writer then fail, but writes at the channel would not. The watch sits just
+/// behind the frame encoder, where every outbound frame passes in event-loop order, so a batch
+/// that runs on the loop after the close frame was written sees the flag and is dropped.
+final class CloseFrameWatch: ChannelOutboundHandler, Sendable {
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    /// Written and read on the channel's event loop only; atomic so the handler is `Sendable`.
+    private let sent = Atomic<Bool>(false)
+
+    var closeSent: Bool { sent.load(ordering: .relaxed) }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if unwrapOutboundIn(data).opcode == .connectionClose { sent.store(true, ordering: .relaxed) }
+        context.write(data, promise: promise)
+    }
+}
