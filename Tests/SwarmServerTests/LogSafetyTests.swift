@@ -59,6 +59,7 @@ struct LogSafetyTests {
         config.port = 0
         config.databasePath = dir.appendingPathComponent("swarm.sqlite").path
         config.synchronous = "normal"
+        config.helloTimeoutSeconds = 120   // a stalled shared box must not turn a slow hello into a failure
         var logger = Logger(label: "swarmd-log-test", factory: capture.handler)
         logger.logLevel = .debug
         let server = try await SwarmServer.start(config, logger: logger)

@@ -17,6 +17,7 @@ struct QueueRestartTests {
         config.port = 0
         config.databasePath = dir.appendingPathComponent("swarm.sqlite").path
         config.synchronous = "normal"
+        config.helloTimeoutSeconds = 120   // a stalled shared box must not turn a slow hello into a failure
         var logger = Logger(label: "swarmd-test")
         logger.logLevel = .warning
 

@@ -40,6 +40,12 @@ final class ChildServer: Sendable {
     static func start(db: String, port: Int = 0, extra: [String] = [], environment: [String: String] = [:]) async throws -> ChildServer {
         var env = ProcessInfo.processInfo.environment
         env["SWARM_CONFIG"] = nil
+        // As in-process test servers: a test's steps before its hello can outlast the default 10 s
+        // when the shared box stalls; a test of the hello timeout passes its own value.
+        env["SWARM_SERVER_HELLO_TIMEOUT_SECONDS"] = "120"
+        // Likewise a slow PostgreSQL COMMIT on a stalled box; tests of the deadlines pass their own.
+        env["SWARM_STORAGE_STATEMENT_TIMEOUT_MS"] = "60000"
+        env["SWARM_STORAGE_TRANSACTION_TIMEOUT_MS"] = "120000"
         env.merge(environment) { _, new in new }
         let p = try Spawned.launch(
             binary("swarmd").path, ["serve", "--port", String(port), "--db", db, "--log-level", "error"] + extra,

@@ -31,6 +31,10 @@ final class TestServer: Sendable {
             config.storageURL = try PostgresDatabases.url(server, database: name)
             // Dozens of test servers run at once against one PostgreSQL: small pools.
             config.readers = 2
+            // The shared box stalls for seconds under a full suite: a slow COMMIT must not become
+            // `unavailable`. Tests of the deadlines set their own (NodesPostgresStallTests).
+            config.statementTimeoutMilliseconds = 60_000
+            config.transactionTimeoutMilliseconds = 120_000
         }
         config.synchronous = "normal"
         config.logLevel = "warning"
