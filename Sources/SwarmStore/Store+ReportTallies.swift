@@ -4,10 +4,10 @@ import SwarmProtocol
 
 extension SQLiteStore {
     /// The hourly contact tallies of the period's hours (`report_contact_hours`), narrowed to the
-    /// owner and team asked for, with the names the report shows, each handed to `body` as it is
-    /// read (a month's ~43,000 are never held).
-    static func eachReportTally(_ db: SQLDB, _ q: ReportQuery, scope: ReportScope, users: [Int64: ReportUser],
-                                channels: [Int64: ReportChannel], _ body: (borrowing ReportContactTally) -> Void) throws {
+    /// owner and team asked for, handed to `contacts` as they are read (a month's ~43,000 are never
+    /// held), by id: users and teams as their row ids, channels and accounts as ids of
+    /// `contacts.texts` (read off the row as bytes, no `String` per tally).
+    static func eachReportTally(_ db: SQLDB, _ q: ReportQuery, scope: ReportScope, into contacts: inout Report.TallyGatherer) throws {
         var sql = """
             SELECT hour, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id,
                    answer_hour, n
@@ -16,15 +16,24 @@ extension SQLiteStore {
         var args: [(any SQLBindable)?] = [Int64(q.from / 3_600), Int64(q.to / 3_600)]
         if let owner = scope.owner { sql += " AND owner_id = ?"; args.append(owner) }
         if let team = scope.team { sql += " AND team_id = ?"; args.append(team) }
-        func text(_ s: String) -> String? { s.isEmpty ? nil : s }
+        let outbound = Array(Direction.outbound.rawValue.utf8)
         try db.scan(sql, SQLArguments(args)) { r in
-            let answer: Int64 = r[11]
-            let owner: Int64 = r[2], team: Int64 = r[1], responder: Int64 = r[10]
-            let direction: Direction = (r[8] as String) == Direction.outbound.rawValue ? .outbound : .inbound
-            body(ReportContactTally(hour: r[0], channel: r[5], account: text(r[6]), dedicated: r[7], direction: direction,
-                                    isDuplicate: r[9], responder: users[responder]?.name, answerHour: answer < 0 ? nil : answer,
-                                    caseOwner: users[owner]?.name, caseTeam: channels[team]?.name, caseFirstChannel: text(r[3]),
-                                    caseFirstAccount: text(r[4]), count: r[12]))
+            let direction: Direction = r.withText(8) { $0.elementsEqual(outbound) } == true ? .outbound : .inbound
+            let tally = ReportTallyIds(hour: r[0], channel: textId(r, 5, &contacts.texts) ?? contacts.texts.id(""),
+                                       account: textId(r, 6, &contacts.texts) ?? -1, dedicated: r[7], direction: direction, isDuplicate: r[9],
+                                       responder: r[10], answerHour: r[11], caseOwner: r[2], caseTeam: r[1],
+                                       caseFirstChannel: textId(r, 3, &contacts.texts) ?? -1, caseFirstAccount: textId(r, 4, &contacts.texts) ?? -1,
+                                       count: r[12])
+            contacts.add(tally)
         }
+    }
+
+    /// The id of text column `i` in `texts`; nil for NULL or '' (none, in the tallies' text columns).
+    private static func textId(_ r: borrowing SQLRowView, _ i: Int, _ texts: inout ReportTextIds) -> Int64? {
+        var id: Int64?
+        _ = r.withText(i) { bytes in
+            if !bytes.isEmpty { id = texts.id(utf8: bytes) }
+        }
+        return id
     }
 }

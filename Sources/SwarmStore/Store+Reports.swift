@@ -55,8 +55,9 @@ extension SQLiteStore {
                 var gathered = Report.CaseGatherer(query: query)
                 try Self.eachReportCase(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels,
                                         namingGroups: keyed, now: now, topics: try Self.topicsOfCasesStarted(db, in: seconds)) { gathered.add($0) }
-                var contacts = Report.TallyGatherer(query: query)
-                try Self.eachReportTally(db, query, scope: scope, users: users, channels: channels) { contacts.add($0) }
+                var contacts = Report.TallyGatherer(query: query, names: ReportTallyNames(users: users.mapValues(\.name),
+                                                                                          teams: channels.mapValues(\.name)))
+                try Self.eachReportTally(db, query, scope: scope, into: &contacts)
                 made = Report.make(tallies: contacts, gathered: gathered, query: query, sources: sources)
             } else {
                 let cases = try Self.reportCases(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels, now: now)

@@ -32,10 +32,16 @@ extension Report {
     /// One group per key of a contact or a case, the busiest first.
     static func keyedGroups(_ by: ReportGrouping, totals: [String: ContactTotals], caseKeys: Set<String>, cases: CaseGatherer,
                             query q: ReportQuery, sources: ReportSources) -> [ReportGroup] {
+        keyedGroups(by, totals: totals, caseKeys: caseKeys, cases: cases, query: q, sources: sources) { $0 }
+    }
+
+    /// As above, with the channels and accounts of `totals` named by `name`.
+    static func keyedGroups<Key>(_ by: ReportGrouping, totals: [String: ContactCounts<Key>], caseKeys: Set<String>, cases: CaseGatherer,
+                                 query q: ReportQuery, sources: ReportSources, name: (Key) -> String) -> [ReportGroup] {
         let empty = CaseTotals(from: q.from, to: q.to)
         let all = Set(totals.keys).union(cases.keyed.keys).union(caseKeys)
         return all.map { key in
-            ReportGroup(key: key, figures: figures(totals[key] ?? ContactTotals(), cases.keyed[key] ?? empty, sources: sources))
+            ReportGroup(key: key, figures: figures(totals[key] ?? ContactCounts(), cases.keyed[key] ?? empty, sources: sources, name: name))
         }.sorted { ($0.figures.inbound, $0.figures.cases, $1.key) > ($1.figures.inbound, $1.figures.cases, $0.key) }
     }
 
@@ -77,12 +83,19 @@ extension Report {
     /// as started in one and solved in the other, exactly as in separate reports for the two days.
     static func timeGroups(_ size: Double, totals: [Int64: ContactTotals], cases: CaseGatherer, query q: ReportQuery,
                            sources: ReportSources) -> [ReportGroup] {
+        timeGroups(size, totals: totals, cases: cases, query: q, sources: sources) { $0 }
+    }
+
+    /// As above, with the channels and accounts of `totals` named by `name`.
+    static func timeGroups<Key>(_ size: Double, totals: [Int64: ContactCounts<Key>], cases: CaseGatherer, query q: ReportQuery,
+                                sources: ReportSources, name: (Key) -> String) -> [ReportGroup] {
         let first = Int64((q.from / size).rounded(.down))
         let last = Int64((q.to / size).rounded(.up)) - 1
         guard last >= first else { return [] }
         return (first...last).map { b in
             ReportGroup(key: Timestamp.format(Date(timeIntervalSince1970: Double(b) * size)),
-                        figures: figures(totals[b] ?? ContactTotals(), cases.timed[b] ?? timeBucketTotals(b, size, q), sources: sources))
+                        figures: figures(totals[b] ?? ContactCounts(), cases.timed[b] ?? timeBucketTotals(b, size, q), sources: sources,
+                                         name: name))
         }
     }
 }

@@ -48,8 +48,14 @@ public enum Report {
 
     /// The figures from a period's contact and case totals.
     static func figures(_ totals: ContactTotals, _ caseTotals: CaseTotals, sources: ReportSources) -> ReportFigures {
+        figures(totals, caseTotals, sources: sources) { $0 }
+    }
+
+    /// As above, with the channels and accounts of `totals` named by `name`.
+    static func figures<Key>(_ totals: ContactCounts<Key>, _ caseTotals: CaseTotals, sources: ReportSources,
+                             name: (Key) -> String) -> ReportFigures {
         var f = ReportFigures()
-        let credited = totals.apply(to: &f, sources: sources)
+        let credited = totals.apply(to: &f, sources: sources, name: name)
         caseTotals.apply(to: &f, credited: credited, sources: sources)
         return f
     }

@@ -3,20 +3,23 @@ import SwarmProtocol
 extension Report {
     /// The contact figures of one period, summed contact by contact (`make(contacts:…)`) or
     /// tally by tally (`make(tallies:…)`): both paths count through `add`, so the rules are one.
-    struct ContactTotals {
+    /// `Key` names channels, accounts and agents: their names on the contact path, small ids on
+    /// the tally path (hashing an integer per tally instead of a string; names are looked up once
+    /// per group when the figures are written).
+    struct ContactCounts<Key: Hashable> {
         var inbound = 0
         var responses = 0
         var duplicates = 0
         var answered = 0
         /// Responses with an agent to credit (the rest were relayed by a bot on an unowned case).
         var credited = 0
-        var byChannel: [String: Int] = [:]
-        var byAccount: [String: (dedicated: Bool, count: Int)] = [:]
-        var agentHours = Set<AgentHour>()
+        var byChannel: [Key: Int] = [:]
+        var byAccount: [Key: (dedicated: Bool, count: Int)] = [:]
+        var agentHours = Set<AgentHour<Key>>()
 
         /// `count` contacts alike; `hour` is the hour (since 1970) they were sent in.
-        mutating func add(direction: Direction, channel: String, account: String?, dedicated: Bool, isDuplicate: Bool, answered isAnswered: Bool,
-                          responder: String?, hour: Int64, count: Int = 1) {
+        mutating func add(direction: Direction, channel: Key, account: Key?, dedicated: Bool, isDuplicate: Bool, answered isAnswered: Bool,
+                          responder: Key?, hour: Int64, count: Int = 1) {
             switch direction {
             case .inbound:
                 // A repeat of an earlier contact is counted apart, not as volume.
@@ -37,13 +40,26 @@ extension Report {
             }
         }
 
-        /// Writes the contact figures into `f`; returns the credited responses (for responses per agent-hour).
-        func apply(to f: inout ReportFigures, sources: ReportSources) -> Int {
+        /// Adds `other`'s counts (two ids that name one group, such as an owner named like the none key).
+        mutating func merge(_ other: ContactCounts) {
+            inbound += other.inbound
+            responses += other.responses
+            duplicates += other.duplicates
+            answered += other.answered
+            credited += other.credited
+            byChannel.merge(other.byChannel, uniquingKeysWith: +)
+            byAccount.merge(other.byAccount) { ($0.dedicated || $1.dedicated, $0.count + $1.count) }
+            agentHours.formUnion(other.agentHours)
+        }
+
+        /// Writes the contact figures into `f`, naming channels and accounts by `name` (one-to-one:
+        /// user and channel names are unique); returns the credited responses (for responses per agent-hour).
+        func apply(to f: inout ReportFigures, sources: ReportSources, name: (Key) -> String) -> Int {
             f.inbound = inbound
             f.responses = responses
-            f.inboundByChannel = byChannel.map { ChannelVolume(channel: $0.key, count: $0.value) }
+            f.inboundByChannel = byChannel.map { ChannelVolume(channel: name($0.key), count: $0.value) }
                 .sorted { ($0.count, $1.channel) > ($1.count, $0.channel) }
-            f.inboundByAccount = byAccount.map { AccountVolume(account: $0.key, dedicated: $0.value.dedicated, count: $0.value.count) }
+            f.inboundByAccount = byAccount.map { AccountVolume(account: name($0.key), dedicated: $0.value.dedicated, count: $0.value.count) }
                 .sorted { ($0.count, $1.account) > ($1.count, $0.account) }
             f.duplicates = sources.duplicates ? duplicates : nil
             f.responseRate = ReportStats.ratio(answered, of: inbound)
@@ -52,8 +68,11 @@ extension Report {
         }
     }
 
-    struct AgentHour: Hashable {
-        var agent: String
+    /// The contact path's totals, named by strings.
+    typealias ContactTotals = ContactCounts<String>
+
+    struct AgentHour<Agent: Hashable>: Hashable {
+        var agent: Agent
         var hour: Int64
     }
 }

@@ -55,8 +55,30 @@ extension Report {
     /// their groups.
     public static func make(tallies: [ReportContactTally], cases: [ReportCase], query q: ReportQuery,
                             sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
-        var contacts = TallyGatherer(query: q)
-        for i in tallies.indices { contacts.add(tallies[i]) }
+        // Users and teams by made-up ids (names are unique, so the ids stand for them one to one).
+        var userIds: [String: Int64] = [:], teamIds: [String: Int64] = [:]
+        func id(_ name: String?, _ ids: inout [String: Int64]) -> Int64 {
+            guard let name else { return 0 }
+            if let id = ids[name] { return id }
+            ids[name] = Int64(ids.count + 1)
+            return Int64(ids.count)
+        }
+        var byIds: [ReportTallyIds] = []
+        // The query's channel first, as `TallyGatherer.init` numbers it, then the tallies' texts in order.
+        var texts = ReportTextIds()
+        if let channel = q.channel { _ = texts.id(channel) }
+        func text(_ s: String?) -> Int64 { s.map { texts.id($0) } ?? -1 }
+        for t in tallies {
+            byIds.append(ReportTallyIds(hour: t.hour, channel: text(t.channel), account: text(t.account), dedicated: t.dedicated,
+                                        direction: t.direction, isDuplicate: t.isDuplicate, responder: id(t.responder, &userIds),
+                                        answerHour: t.answerHour ?? -1, caseOwner: id(t.caseOwner, &userIds), caseTeam: id(t.caseTeam, &teamIds),
+                                        caseFirstChannel: text(t.caseFirstChannel), caseFirstAccount: text(t.caseFirstAccount), count: t.count))
+        }
+        let names = ReportTallyNames(users: Dictionary(uniqueKeysWithValues: userIds.map { ($1, $0) }),
+                                     teams: Dictionary(uniqueKeysWithValues: teamIds.map { ($1, $0) }))
+        var contacts = TallyGatherer(query: q, names: names)
+        contacts.texts = texts
+        for i in byIds.indices { contacts.add(byIds[i]) }
         return make(tallies: contacts, gathered: gather(cases, query: q), query: q, sources: sources)
     }
 
@@ -64,33 +86,17 @@ extension Report {
     /// (`TallyGatherer`, `CaseGatherer`).
     public static func make(tallies contacts: TallyGatherer, gathered keptCases: CaseGatherer, query q: ReportQuery,
                             sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
-        let totalFigures = figures(contacts.total, keptCases.total, sources: sources)
+        let name = { (id: Int64) in contacts.texts.name(id) }
+        let totalFigures = figures(contacts.total, keptCases.total, sources: sources, name: name)
         guard let by = q.groupBy else { return (totalFigures, nil) }
         switch by {
         case .hour, .day:
             let size = by == .hour ? 3_600.0 : 86_400
-            return (totalFigures, timeGroups(size, totals: contacts.timed, cases: keptCases, query: q, sources: sources))
+            return (totalFigures, timeGroups(size, totals: contacts.timed, cases: keptCases, query: q, sources: sources, name: name))
         case .channel, .account, .owner, .topic:
-            return (totalFigures, keyedGroups(by, totals: contacts.keyed, caseKeys: contacts.caseKeys, cases: keptCases, query: q,
-                                              sources: sources))
-        }
-    }
-
-    /// As `keys(_:contact:theCase:)` for the tally's contacts.
-    static func tallyKey(_ by: ReportGrouping, _ t: ReportContactTally) -> String {
-        switch by {
-        case .channel: return t.channel
-        case .account: return t.account ?? noneKey
-        case .owner, .topic, .hour, .day: return t.caseOwner ?? noneKey
-        }
-    }
-
-    /// As `keys(_:theCase:)` for the tally's case.
-    static func tallyCaseKey(_ by: ReportGrouping, _ t: ReportContactTally) -> String {
-        switch by {
-        case .channel: return t.caseFirstChannel ?? noneKey
-        case .account: return t.caseFirstAccount ?? noneKey
-        case .owner, .topic, .hour, .day: return t.caseOwner ?? noneKey
+            let named = contacts.named(by)
+            return (totalFigures, keyedGroups(by, totals: named.totals, caseKeys: named.caseKeys, cases: keptCases, query: q,
+                                              sources: sources, name: name))
         }
     }
 }
