@@ -65,10 +65,15 @@ start_ejabberd() {
   EJ_DIR="$WORK/ejabberd"; mkdir -p "$EJ_DIR/spool" "$EJ_DIR/logs"
   cp "$HERE/ejabberd.yml" "$EJ_DIR/"; touch "$EJ_DIR/ejabberdctl.cfg"
   cp /etc/ejabberd/inetrc "$EJ_DIR/" 2>/dev/null || true
-  # ejabberdctl run as root switches to the ejabberd user, which must own its directories.
-  if [ "$(id -u)" = 0 ] && id ejabberd >/dev/null 2>&1; then chown -R ejabberd "$EJ_DIR"; fi
-  (cd /tmp && ejabberdctl --config-dir "$EJ_DIR" --logs "$EJ_DIR/logs" --spool "$EJ_DIR/spool" \
-     --node peerbench@localhost foreground > "$EJ_DIR/out.log" 2>&1) &
+  local start="ulimit -n \$(ulimit -Hn); exec ejabberdctl --config-dir '$EJ_DIR' --logs '$EJ_DIR/logs' --spool '$EJ_DIR/spool' --node peerbench@localhost foreground"
+  if [ "$(id -u)" = 0 ] && id ejabberd >/dev/null 2>&1; then
+    # ejabberdctl run by root switches to the ejabberd user through su, whose soft open-file limit
+    # is 1,024 (too few for the idle run): start it as that user, with the limit raised, instead.
+    chown -R ejabberd "$EJ_DIR"
+    (cd /tmp && runuser -u ejabberd -- bash -c "$start" > "$EJ_DIR/out.log" 2>&1) &
+  else
+    (cd /tmp && bash -c "$start" > "$EJ_DIR/out.log" 2>&1) &
+  fi
   PIDS+=($!); wait_port 15380
   pgrep -f 'beam.smp.*peerbench@localhost' | head -1 > "$EJ_DIR/pid"
 }
