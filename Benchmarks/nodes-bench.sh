@@ -14,29 +14,10 @@ PG_DIR="${PG_DIR:-/tmp/swarm-nodes-bench-pg}"; PG_PORT="${PG_PORT:-54335}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/swarm-nodes-bench.XXXXXX)"
 results="$work/results.jsonl"
-pids=()
-cleanup() {
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-    bash "$here/scripts/pg-cluster.sh" stop "$PG_DIR" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-export SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000
-server="$(bash "$here/scripts/pg-cluster.sh" start "$PG_DIR" "$PG_PORT")"
+# shellcheck source=nodes-common.sh
+source "$here/Benchmarks/nodes-common.sh"
 # No config/swarmd.toml here: every node runs on the built-in defaults plus the env below.
 cd "$work"
-
-# start_node LOGNAME ENV... → prints the port; the node's pid goes to $work/LOGNAME.pid
-start_node() {
-    local name="$1"; shift
-    env "$@" "$bin/swarmd" serve --port 0 --db "$work/$name.sqlite" --log-level error >"$work/$name.log" 2>&1 &
-    echo $! >"$work/$name.pid"
-    for _ in $(seq 300); do
-        if grep -q "swarmd listening on" "$work/$name.log"; then grep -m1 "swarmd listening on" "$work/$name.log" | sed 's/.*://'; return; fi
-        sleep 0.1
-    done
-    echo "node $name did not start" >&2; cat "$work/$name.log" >&2; exit 1
-}
 
 # run LABEL URLS PID ENV... : ack-only then fan-out, one JSON line each into $results
 run() {

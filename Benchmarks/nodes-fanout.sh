@@ -14,33 +14,16 @@ N="${N:-500}"; SENDERS="${SENDERS:-10}"; SECONDS_PER_RUN="${DURATION:-10}"; RATE
 PG_DIR="${PG_DIR:-/tmp/swarm-nodes-fanout-pg}"; PG_PORT="${PG_PORT:-54336}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/swarm-nodes-fanout.XXXXXX)"
-pids=()
-cleanup() {
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-    bash "$here/scripts/pg-cluster.sh" stop "$PG_DIR" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-export SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000
-server="$(bash "$here/scripts/pg-cluster.sh" start "$PG_DIR" "$PG_PORT")"
+# shellcheck source=nodes-common.sh
+source "$here/Benchmarks/nodes-common.sh"
 cd "$work"
 psql "$server" -qc "DROP DATABASE IF EXISTS fanout_$$" -c "CREATE DATABASE fanout_$$" >/dev/null
 pgenv=(SWARM_STORAGE_BACKEND=postgres SWARM_STORAGE_URL="${server%/postgres}/fanout_$$")
 # shellcheck disable=SC2206
 extra=(${NODE_ENV:-})
 
-start_node() {  # NAME → the port; pid in $work/NAME.pid
-    local name="$1"
-    env "${pgenv[@]}" "${extra[@]}" "$bin/swarmd" serve --port 0 --db "$work/$name.sqlite" --log-level error >"$work/$name.log" 2>&1 &
-    echo $! >"$work/$name.pid"
-    for _ in $(seq 300); do
-        if grep -q "swarmd listening on" "$work/$name.log"; then grep -m1 "swarmd listening on" "$work/$name.log" | sed 's/.*://'; return; fi
-        sleep 0.1
-    done
-    echo "node $name did not start" >&2; cat "$work/$name.log" >&2; exit 1
-}
-pa="$(start_node a)"; pids+=("$(cat "$work/a.pid")")
-pb="$(start_node b)"; pids+=("$(cat "$work/b.pid")")
+pa="$(start_node a "${pgenv[@]}" "${extra[@]}")"; pids+=("$(cat "$work/a.pid")")
+pb="$(start_node b "${pgenv[@]}" "${extra[@]}")"; pids+=("$(cat "$work/b.pid")")
 A="ws://127.0.0.1:$pa/v1/ws"; B="ws://127.0.0.1:$pb/v1/ws"
 echo "node A pid $(cat "$work/a.pid") port $pa, node B pid $(cat "$work/b.pid") port $pb"
 token="$(env "${pgenv[@]}" "$bin/swarmd" admin user add "admin$RANDOM" --role admin --db "$work/a.sqlite" | sed -n 's/^token: //p')"
