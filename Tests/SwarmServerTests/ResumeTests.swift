@@ -5,19 +5,25 @@ import Testing
 
 @Suite("Durable log: resume, retention, idempotency", .hangGuard)
 struct ResumeTests {
+    /// alice and bob share #support; alice disconnects after her join (seq `lastSeen`) and bob
+    /// posts `posts` messages she missed (their ids in order). alice's client is closed.
+    static func missedWhileAway(_ server: TestServer, posts: Int) async throws
+        -> (alice: TestClient, bob: TestClient, channel: Channel, lastSeen: Int64, posted: [String]) {
+        let alice = try await server.client("alice")
+        let bob = try await server.client("bob")
+        let channel = try await bob.createChannel("support", members: ["alice"])
+        let joined = try await alice.event("member.joined") { $0.data?["user"]?.string == alice.userId }
+        let lastSeen = try #require(joined.seq)
+        await alice.close()
+        var posted: [String] = []
+        for i in 0..<posts { posted.append(try await bob.post(channel.id, "missed \(i)").id) }
+        return (alice, bob, channel, lastSeen, posted)
+    }
+
     @Test("reconnect with after: exactly the missed 100 messages in order, then ready, then live")
     func resumeAfterDisconnect() async throws {
         try await withServer { server in
-            let alice = try await server.client("alice")
-            let bob = try await server.client("bob")
-            let channel = try await bob.createChannel("support", members: ["alice"])
-            let joined = try await alice.event("member.joined") { $0.data?["user"]?.string == alice.userId }
-            let lastSeen = try #require(joined.seq)
-            await alice.close()
-
-            var posted: [String] = []
-            for i in 0..<100 { posted.append(try await bob.post(channel.id, "missed \(i)").id) }
-
+            let (alice, bob, channel, lastSeen, posted) = try await Self.missedWhileAway(server, posts: 100)
             let back = try await TestClient.connect(url: server.url, token: alice.token, after: lastSeen)
             var replayed: [String] = []
             var seqs: [Int64] = []

@@ -12,14 +12,7 @@ struct WriteBatchTests {
     @Test("a replay of 600 events arrives complete and in order, a page per write")
     func replayIsBatched() async throws {
         try await withServer { server in
-            let alice = try await server.client("alice")
-            let bob = try await server.client("bob")
-            let channel = try await bob.createChannel("support", members: ["alice"])
-            let joined = try await alice.event("member.joined") { $0.data?["user"]?.string == alice.userId }
-            let lastSeen = try #require(joined.seq)
-            await alice.close()
-            var posted: [String] = []
-            for i in 0..<600 { posted.append(try await bob.post(channel.id, "missed \(i)").id) }
+            let (alice, _, _, lastSeen, posted) = try await ResumeTests.missedWhileAway(server, posts: 600)
 
             let before = server.server.outboundWrites
             let back = try await TestClient.connect(url: server.url, token: alice.token, after: lastSeen)
