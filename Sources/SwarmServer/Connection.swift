@@ -36,7 +36,13 @@ final class Connection: Sendable {
     private let closingFlag = Atomic<Bool>(false)
     /// Runs once when closing starts, so the session can start its close deadline even when the
     /// writer is stuck behind a client that stopped reading.
-    private let closingHandler = Mutex<(@Sendable () -> Void)?>(nil)
+    private let closingHandler = Mutex<ClosingHandler>(.none)
+    private enum ClosingHandler {
+        case none
+        case waiting(@Sendable () -> Void)
+        /// Closing started; a handler set from now on runs at once.
+        case started
+    }
     /// `user` outlives `principal`: the hub needs it to unregister a connection that was closed.
     private let session = Mutex<(principal: Principal?, user: Int64?, presence: Bool)>((nil, nil, false))
     /// The hub's revocation epoch when this connection's token was last known to be live.
@@ -124,17 +130,25 @@ final class Connection: Sendable {
     private func startClosing() -> Bool {
         guard closingFlag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
         session.withLock { $0.principal = nil }
-        closingHandler.withLock { $0 }?()
+        // Taken under the lock that `onClosing` uses, so the handler runs exactly once whichever
+        // of the two comes first.
+        let handler = closingHandler.withLock { h -> (@Sendable () -> Void)? in
+            defer { h = .started }
+            if case .waiting(let handler) = h { return handler }
+            return nil
+        }
+        handler?()
         return true
     }
 
     /// Sets what runs once when closing starts; runs it now if closing already started.
     func onClosing(_ handler: @escaping @Sendable () -> Void) {
-        let already = closingHandler.withLock { h -> Bool in
-            h = handler
-            return isClosing
+        let started = closingHandler.withLock { h -> Bool in
+            if case .started = h { return true }
+            h = .waiting(handler)
+            return false
         }
-        if already { handler() }
+        if started { handler() }
     }
 
     /// Ends the writer after what is queued.
