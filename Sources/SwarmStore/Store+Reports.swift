@@ -51,12 +51,13 @@ extension SQLiteStore {
             let made: (figures: ReportFigures, groups: [ReportGroup]?)
             if lead && !byContacts && Report.talliesSuffice(query) {
                 let keyed = [.channel, .account, .owner].contains(query.groupBy)
-                // The cases stream straight into the per-group totals: a month's 100,000 are never held.
-                var gathered = Report.CaseGatherer(query: query)
-                try Self.eachReportCase(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels,
-                                        namingGroups: keyed, now: now, topics: try Self.topicsOfCasesStarted(db, in: seconds)) { gathered.add($0) }
-                var contacts = Report.TallyGatherer(query: query, names: ReportTallyNames(users: users.mapValues(\.name),
-                                                                                          teams: channels.mapValues(\.name)))
+                let names = ReportTallyNames(users: users.mapValues(\.name), teams: channels.mapValues(\.name))
+                // The cases stream straight into the per-group totals, by id: a month's 100,000 are never held.
+                var gathered = Report.CaseGatherer(query: query, names: names)
+                let topics = try Self.topicIdsOfCasesStarted(db, in: seconds, texts: &gathered.texts)
+                try Self.eachReportCaseIds(db, p, span: span, seconds: seconds, scope: scope, namingGroups: keyed, now: now, topics: topics,
+                                           into: &gathered)
+                var contacts = Report.TallyGatherer(query: query, names: names)
                 try Self.eachReportTally(db, query, scope: scope, into: &contacts)
                 made = Report.make(tallies: contacts, gathered: gathered, query: query, sources: sources)
             } else {
@@ -112,10 +113,40 @@ extension SQLiteStore {
     /// Every case that started, was solved, closed or rated in the period (and, with `contacted`,
     /// every case with a contact in it), or, with `namingGroups`, that was opened or changed status
     /// in it (such a case names its group in a report grouped by key), narrowed to the owner and
-    /// team asked for and to the cases the reader may see now.
+    /// team asked for and to the cases the reader may see now; without their topics (the contact
+    /// path adds them, `addTopics`; the tally path reads cases by id, `eachReportCaseIds`).
     static func eachReportCase(_ db: SQLDB, _ p: Principal, span: (String, String), seconds: (Double, Double), scope: ReportScope,
                                users: [Int64: ReportUser], channels: [Int64: ReportChannel], contacted: Bool = false, namingGroups: Bool = true,
-                               now: Date, topics: [Int64: [String]], _ body: (borrowing ReportCase) -> Void) throws {
+                               now: Date, _ body: (borrowing ReportCase) -> Void) throws {
+        let (sql, args) = reportCaseSQL(p, span: span, seconds: seconds, scope: scope, contacted: contacted, namingGroups: namingGroups)
+        let nowSeconds = now.timeIntervalSince1970
+        let reader = Self.reader(p)
+        try db.scan(sql, args) { r in
+            // Columns by position (as `reportCaseSQL` selects them): a month's report reads one row per case.
+            let team: Int64 = r[2]
+            let channel = channels[team]
+            if !scope.lead {
+                let facts = CaseVisibility.Facts(channelKind: channel?.kind ?? .private, channelName: channel?.name ?? "",
+                                                 isMember: r[18], isSwarmed: r[19])
+                guard CaseVisibility.maySee(reader, facts) else { return }
+            }
+            let id: Int64 = r[0]
+            let ownerId: Int64? = r[1]
+            let firstResponseAt: Double? = r[4]
+            let met = ReportCase.firstResponseVerdict(clocks: r[15], firstResponseAt: firstResponseAt, dueAt: r[6], now: nowSeconds)
+            body(ReportCase(id: id, openedAt: r[3], firstInboundAt: r[7], firstInboundChannel: r[8], firstInboundAccount: r[9],
+                            firstResponseAt: firstResponseAt, firstResponseBusinessSeconds: r[14], firstResponseMet: met, solvedAt: r[5],
+                            closedAt: r[10], resolvedChannel: r[11], redirected: r[12], owner: ownerId.flatMap { users[$0]?.name },
+                            team: channel?.name, handoffs: r[13], csat: r[16], csatAt: r[17]))
+        }
+    }
+
+    /// The case rows of `eachReportCase` and `eachReportCaseIds`, columns in this order: case_id, owner_id,
+    /// team_id, opened, first response, solved, SLA due, first inbound, first channel, first account,
+    /// closed, resolved channel, redirected, hand-offs, business seconds, SLA verdict, csat, csat time
+    /// (and, for a reader who is not a lead, member and swarmed).
+    static func reportCaseSQL(_ p: Principal, span: (String, String), seconds: (Double, Double), scope: ReportScope, contacted: Bool,
+                              namingGroups: Bool) -> (String, SQLArguments) {
         // A month's cases nearly all start in it: those are one range of `report_cases_start_epoch`.
         // The few others (solved, closed, rated ... in the period but started outside it) are
         // found apart, each part leaving out the cases the range already has, so no part is
@@ -170,26 +201,7 @@ extension SQLiteStore {
             """
         var args: [(any SQLBindable)?] = visibilityArgs + [seconds.0, seconds.1] + conditionArgs
         args += visibilityArgs + extraArgs + conditionArgs
-        let nowSeconds = now.timeIntervalSince1970
-        let reader = Self.reader(p)
-        try db.scan(sql, SQLArguments(args)) { r in
-            // Columns by position (as selected above): a month's report reads one row per case.
-            let team: Int64 = r[2]
-            let channel = channels[team]
-            if !scope.lead {
-                let facts = CaseVisibility.Facts(channelKind: channel?.kind ?? .private, channelName: channel?.name ?? "",
-                                                 isMember: r[18], isSwarmed: r[19])
-                guard CaseVisibility.maySee(reader, facts) else { return }
-            }
-            let id: Int64 = r[0]
-            let ownerId: Int64? = r[1]
-            let firstResponseAt: Double? = r[4]
-            let met = ReportCase.firstResponseVerdict(clocks: r[15], firstResponseAt: firstResponseAt, dueAt: r[6], now: nowSeconds)
-            body(ReportCase(id: id, openedAt: r[3], firstInboundAt: r[7], firstInboundChannel: r[8], firstInboundAccount: r[9],
-                            firstResponseAt: firstResponseAt, firstResponseBusinessSeconds: r[14], firstResponseMet: met, solvedAt: r[5],
-                            closedAt: r[10], resolvedChannel: r[11], redirected: r[12], owner: ownerId.flatMap { users[$0]?.name },
-                            team: channel?.name, handoffs: r[13], topics: topics[id] ?? [], csat: r[16], csatAt: r[17]))
-        }
+        return (sql, SQLArguments(args))
     }
 
     /// Every case the contact-by-contact report counts (those with a contact in the period too), with
@@ -197,24 +209,11 @@ extension SQLiteStore {
     static func reportCases(_ db: SQLDB, _ p: Principal, span: (String, String), seconds: (Double, Double), scope: ReportScope,
                             users: [Int64: ReportUser], channels: [Int64: ReportChannel], now: Date) throws -> [ReportCase] {
         var out: [ReportCase] = []
-        try eachReportCase(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels, contacted: true, now: now,
-                           topics: [:]) { out.append(copy $0) }
+        try eachReportCase(db, p, span: span, seconds: seconds, scope: scope, users: users, channels: channels, contacted: true,
+                           now: now) { out.append(copy $0) }
         var index: [Int64: Int] = [:]
         for (i, c) in out.enumerated() { index[c.id] = i }
         try Self.addTopics(db, to: &out, index: index)
-        return out
-    }
-
-    /// The topics of the cases that started in the period, by case.
-    static func topicsOfCasesStarted(_ db: SQLDB, in span: (Double, Double)) throws -> [Int64: [String]] {
-        var out: [Int64: [String]] = [:]
-        // From the topics' side: as many probes as topic rows, not a list of every case of the month.
-        try db.scan("""
-            SELECT t.case_id, t.topic FROM case_topics t JOIN report_cases r ON r.case_id = t.case_id
-            WHERE r.start_epoch >= ? AND r.start_epoch < ?
-            """, [span.0, span.1]) { r in
-            out[r[0], default: []].append(r[1])
-        }
         return out
     }
 

@@ -39,9 +39,11 @@ extension Report {
     static func keyedGroups<Key>(_ by: ReportGrouping, totals: [String: ContactCounts<Key>], caseKeys: Set<String>, cases: CaseGatherer,
                                  query q: ReportQuery, sources: ReportSources, name: (Key) -> String) -> [ReportGroup] {
         let empty = CaseTotals(from: q.from, to: q.to)
-        let all = Set(totals.keys).union(cases.keyed.keys).union(caseKeys)
+        let keyed = cases.named(by)
+        let all = Set(totals.keys).union(keyed.keys).union(caseKeys)
         return all.map { key in
-            ReportGroup(key: key, figures: figures(totals[key] ?? ContactCounts(), cases.keyed[key] ?? empty, sources: sources, name: name))
+            ReportGroup(key: key, figures: figures(totals[key] ?? ContactCounts(), keyed[key] ?? empty, sources: sources, name: name,
+                                                   topicName: cases.topicName))
         }.sorted { ($0.figures.inbound, $0.figures.cases, $1.key) > ($1.figures.inbound, $1.figures.cases, $0.key) }
     }
 
@@ -95,7 +97,7 @@ extension Report {
         return (first...last).map { b in
             ReportGroup(key: Timestamp.format(Date(timeIntervalSince1970: Double(b) * size)),
                         figures: figures(totals[b] ?? ContactCounts(), cases.timed[b] ?? timeBucketTotals(b, size, q), sources: sources,
-                                         name: name))
+                                         name: name, topicName: cases.topicName))
         }
     }
 }

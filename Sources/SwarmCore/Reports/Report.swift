@@ -20,7 +20,7 @@ public enum Report {
         let gathered = gather(cases, query: q)
         var totals = ContactTotals()
         for c in keptContacts where c.at >= q.from && c.at < q.to { totals.add(c) }
-        let total = figures(totals, gathered.total, sources: sources)
+        let total = figures(totals, gathered.total, sources: sources, topicName: gathered.topicName)
         guard let groupBy = q.groupBy else { return (total, nil) }
         return (total, groups(groupBy, contacts: keptContacts, cases: gathered, byId: byId, query: q, sources: sources))
     }
@@ -47,16 +47,18 @@ public enum Report {
     }
 
     /// The figures from a period's contact and case totals.
-    static func figures(_ totals: ContactTotals, _ caseTotals: CaseTotals, sources: ReportSources) -> ReportFigures {
-        figures(totals, caseTotals, sources: sources) { $0 }
+    static func figures(_ totals: ContactTotals, _ caseTotals: CaseTotals, sources: ReportSources,
+                        topicName: (Int64) -> String) -> ReportFigures {
+        figures(totals, caseTotals, sources: sources, name: { $0 }, topicName: topicName)
     }
 
-    /// As above, with the channels and accounts of `totals` named by `name`.
+    /// As above, with the channels and accounts of `totals` named by `name` (the topics of
+    /// `caseTotals` are named by `topicName`).
     static func figures<Key>(_ totals: ContactCounts<Key>, _ caseTotals: CaseTotals, sources: ReportSources,
-                             name: (Key) -> String) -> ReportFigures {
+                             name: (Key) -> String, topicName: (Int64) -> String) -> ReportFigures {
         var f = ReportFigures()
         let credited = totals.apply(to: &f, sources: sources, name: name)
-        caseTotals.apply(to: &f, credited: credited, sources: sources)
+        caseTotals.apply(to: &f, credited: credited, sources: sources, topicName: topicName)
         return f
     }
 }

@@ -13,7 +13,8 @@ extension Report {
         var verdicts = 0
         var met = 0
         var handoffs = 0
-        var topics: [String: Int] = [:]
+        /// By text id (`ReportTextIds`): named once, when the figures are written.
+        var topics: [Int64: Int] = [:]
         var solved = 0
         var resolutions: [Double] = []
         var solvedWithChannel = 0
@@ -32,7 +33,7 @@ extension Report {
 
         func inPeriod(_ t: Double?) -> Bool { t.map { $0 >= from && $0 < to } ?? false }
 
-        mutating func add(_ c: borrowing ReportCase) {
+        mutating func add(_ c: borrowing ReportCaseIds) {
             let start = c.start
             // Cases that started in the period: first response, SLA, hand-offs, topics.
             if inPeriod(start) {
@@ -55,10 +56,10 @@ extension Report {
             if inPeriod(c.solvedAt), let solvedAt = c.solvedAt {
                 solved += 1
                 resolutions.append(max(0, solvedAt - start))
-                if let first = c.firstInboundChannel {
+                if c.firstChannel >= 0 {
                     solvedWithChannel += 1
                     if c.redirected == true { redirected += 1 }
-                    if c.redirected != true && (c.resolvedChannel == nil || c.resolvedChannel == first) { resolvedInFirst += 1 }
+                    if c.redirected != true && (c.resolvedChannel < 0 || c.resolvedChannel == c.firstChannel) { resolvedInFirst += 1 }
                 }
             }
             // Cases closed (archived) in the period, and ratings given in it.
@@ -73,8 +74,30 @@ extension Report {
             }
         }
 
-        /// Writes the case figures into `f`; `credited` is the period's credited responses.
-        func apply(to f: inout ReportFigures, credited: Int, sources: ReportSources) {
+        /// Adds `other`'s cases (two ids of one group name). The durations are sorted when summed,
+        /// so their order does not matter.
+        mutating func merge(_ other: CaseTotals) {
+            started += other.started
+            firstResponses += other.firstResponses
+            firstResponsesBusiness += other.firstResponsesBusiness
+            verdicts += other.verdicts
+            met += other.met
+            handoffs += other.handoffs
+            topics.merge(other.topics, uniquingKeysWith: +)
+            solved += other.solved
+            resolutions += other.resolutions
+            solvedWithChannel += other.solvedWithChannel
+            resolvedInFirst += other.resolvedInFirst
+            redirected += other.redirected
+            closed += other.closed
+            archiveTimes += other.archiveTimes
+            ratings += other.ratings
+            ratingSum += other.ratingSum
+            satisfied += other.satisfied
+        }
+
+        /// Writes the case figures into `f`; `credited` is the period's credited responses, `topicName` names a topic id.
+        func apply(to f: inout ReportFigures, credited: Int, sources: ReportSources, topicName: (Int64) -> String) {
             f.cases = started
             f.firstResponse = ReportStats.summary(firstResponses)
             f.within24h = ReportStats.ratio(firstResponses.lazy.filter { $0 <= 86_400 }.count, of: firstResponses.count)
@@ -82,7 +105,7 @@ extension Report {
             f.withinSLA = ReportStats.ratio(met, of: verdicts)
             f.handoffsPerCase = ReportStats.per(handoffs, started)
             if sources.topics {
-                f.topTopics = Array(topics.map { TopicCount(topic: $0.key, cases: $0.value) }
+                f.topTopics = Array(topics.map { TopicCount(topic: topicName($0.key), cases: $0.value) }
                     .sorted { ($0.cases, $1.topic) > ($1.cases, $0.topic) }.prefix(Report.topTopicsLimit))
             }
             f.solved = solved

@@ -87,7 +87,7 @@ extension Report {
     public static func make(tallies contacts: TallyGatherer, gathered keptCases: CaseGatherer, query q: ReportQuery,
                             sources: ReportSources) -> (figures: ReportFigures, groups: [ReportGroup]?) {
         let name = { (id: Int64) in contacts.texts.name(id) }
-        let totalFigures = figures(contacts.total, keptCases.total, sources: sources, name: name)
+        let totalFigures = figures(contacts.total, keptCases.total, sources: sources, name: name, topicName: keptCases.topicName)
         guard let by = q.groupBy else { return (totalFigures, nil) }
         switch by {
         case .hour, .day:
