@@ -10,7 +10,9 @@ import SwarmProtocol
 /// those values go, and is used only when the cut is where it must be.
 ///
 /// Covers the plain post: no thread, no card, no mentions. A post that turns out to have any of
-/// them is encoded in the writer as before.
+/// them is encoded in the writer as before, and so is every post when the encoder does not write
+/// keys in declaration order: swift-foundation's `JSONEncoder` on Linux does not (2026-12), so
+/// there the guard in `init` refuses and this saves nothing yet. A fixed-order encoder would.
 struct MessageJSON: Sendable {
     /// Everything between the channel and the time: `"author":…,"mentions":[],`.
     private let middle: String
