@@ -93,7 +93,14 @@ public final class WriteTx {
     func append<T: Encodable>(_ name: EventName, channel: Int64?, user: Int64?, message: Int64? = nil, audience: CaseAudience? = nil,
                               _ payload: T) throws -> LoggedEvent {
         let data = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        let seq = try insertEvent(type: name.rawValue, channel: channel, user: user, message: message, data: data, at: Timestamp.now())
+        return try append(name, channel: channel, user: user, message: message, audience: audience, json: data, at: Timestamp.now())
+    }
+
+    /// Appends an event whose payload is JSON already (encoded outside the writer).
+    @discardableResult
+    func append(_ name: EventName, channel: Int64?, user: Int64?, message: Int64? = nil, audience: CaseAudience? = nil,
+                json data: String, at: String) throws -> LoggedEvent {
+        let seq = try insertEvent(type: name.rawValue, channel: channel, user: user, message: message, data: data, at: at)
         let event = LoggedEvent(seq: seq, type: name.rawValue, channelId: channel, userId: user, data: data, caseAudience: audience)
         events.append(event)
         return event

@@ -168,17 +168,30 @@ public final class SQLiteStore: Sendable {
     /// Runs `body` unless this user already ran an op with this key; then returns the stored first
     /// result. Keys are per user; reusing a key for another op is a conflict.
     func idempotent<T: Codable>(_ tx: WriteTx, user: Int64, key: String?, op: Op, _ body: () throws -> T) throws -> T {
-        guard let key else { return try body() }
-        guard !key.isEmpty, key.utf8.count <= 128 else { throw SwarmError.badRequest("idempotency_key must be 1–128 bytes") }
-        if let row = try tx.db.fetchOne("SELECT op, result FROM idempotency WHERE user_id = ? AND key = ?", [user, key]) {
-            guard (row["op"] as String) == op.rawValue else {
-                throw SwarmError.conflict("idempotency_key was already used for \(row["op"] as String)")
-            }
-            return try JSONDecoder().decode(T.self, from: Data((row["result"] as String).utf8))
-        }
+        guard let key = try Self.validIdempotencyKey(key) else { return try body() }
+        if let done: T = try idempotentResult(tx, user: user, key: key, op: op) { return done }
         let value = try body()
-        let json = String(decoding: try tx.encoder.encode(value), as: UTF8.self)
-        try tx.db.execute("INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)", [user, key, op.rawValue, json, Timestamp.now()])
+        try recordIdempotent(tx, user: user, key: key, op: op, json: String(decoding: try tx.encoder.encode(value), as: UTF8.self))
         return value
+    }
+
+    static func validIdempotencyKey(_ key: String?) throws -> String? {
+        guard let key else { return nil }
+        guard !key.isEmpty, key.utf8.count <= 128 else { throw SwarmError.badRequest("idempotency_key must be 1–128 bytes") }
+        return key
+    }
+
+    /// The stored first result of this user's op with this key, if there is one (reads only).
+    func idempotentResult<T: Decodable>(_ tx: WriteTx, user: Int64, key: String, op: Op) throws -> T? {
+        guard let row = try tx.db.fetchOne("SELECT op, result FROM idempotency WHERE user_id = ? AND key = ?", [user, key]) else { return nil }
+        guard (row["op"] as String) == op.rawValue else {
+            throw SwarmError.conflict("idempotency_key was already used for \(row["op"] as String)")
+        }
+        return try JSONDecoder().decode(T.self, from: Data((row["result"] as String).utf8))
+    }
+
+    /// Stores an op's first result (its JSON) under the user's key.
+    func recordIdempotent(_ tx: WriteTx, user: Int64, key: String, op: Op, json: String) throws {
+        try tx.db.execute("INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)", [user, key, op.rawValue, json, Timestamp.now()])
     }
 }

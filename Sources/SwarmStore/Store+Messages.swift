@@ -6,37 +6,69 @@ extension SQLiteStore {
     public static let maxBodyCharacters = 16_000
 
     public func post(_ p: Principal, _ req: MessagePostRequest) async throws -> Message {
+        try await postForReply(p, req).message
+    }
+
+    /// A stored post and, when it was written just now, its JSON as logged: the reply's data,
+    /// so the handler need not encode the message again.
+    public struct Posted: Sendable {
+        public var message: Message
+        public var json: String?
+    }
+
+    /// `message.post`. Everything that needs no database happens before the job queues for the
+    /// writer (the body's checks, the @names in it, the message's JSON); in the writer the job
+    /// reads and checks, then writes, as a checked job (`GroupCommitter.write(checked:)`).
+    public func postForReply(_ p: Principal, _ req: MessagePostRequest) async throws -> Posted {
         let body = try Self.validBody(req.body)
-        return try await write { tx in
-            try self.idempotent(tx, user: p.id, key: req.idempotencyKey, op: .messagePost) {
-                let db = tx.db
-                let (ch, isMember) = try Rows.channel(db, ref: req.channel, member: p.id)
-                guard Permissions.mayPost(isMember: isMember) else {
-                    throw SwarmError.forbidden("join the channel before posting")
-                }
-                var threadId: Int64?
-                if let thread = req.thread {
-                    let root = try Rows.messageRow(db, ref: thread)
-                    guard (root["channel_id"] as Int64) == ch.id else { throw SwarmError.badRequest("thread root is in another channel") }
-                    // Replies to a reply join the root's thread: threads are one level deep.
-                    threadId = (root["thread_id"] as Int64?) ?? (root["id"] as Int64)
-                }
-                return try Self.insertMessage(tx, channel: ch, author: p, body: body, thread: threadId)
+        let key = try Self.validIdempotencyKey(req.idempotencyKey)
+        let names = Array(Mentions.names(in: body).prefix(50))
+        let template = req.thread == nil && names.isEmpty ? MessageJSON(author: p, body: body, encoder: JSONCoding.encoder()) : nil
+        return try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Posted in
+            if let key, let done: Message = try self.idempotentResult(tx, user: p.id, key: key, op: .messagePost) {
+                return { _ in Posted(message: done, json: nil) }
             }
-        }
+            let db = tx.db
+            let (ch, isMember) = try Rows.channel(db, ref: req.channel, member: p.id)
+            guard Permissions.mayPost(isMember: isMember) else {
+                throw SwarmError.forbidden("join the channel before posting")
+            }
+            var threadId: Int64?
+            if let thread = req.thread {
+                let root = try Rows.messageRow(db, ref: thread)
+                guard (root["channel_id"] as Int64) == ch.id else { throw SwarmError.badRequest("thread root is in another channel") }
+                // Replies to a reply join the root's thread: threads are one level deep.
+                threadId = (root["thread_id"] as Int64?) ?? (root["id"] as Int64)
+            }
+            let mentioned = names.isEmpty ? [] : try Self.resolveMentions(db, names: names, channel: ch)
+            return { tx in
+                let (message, json) = try Self.insertMessage(tx, channel: ch, author: p, body: body, thread: threadId,
+                                                             mentioned: mentioned, template: template)
+                if let key { try self.recordIdempotent(tx, user: p.id, key: key, op: .messagePost, json: json) }
+                return Posted(message: message, json: json)
+            }
+        })
     }
 
     /// Stores a message and its events (message.new, mentions), marks it read for its author, and
     /// counts a thread reply. Shared by `message.post` and the case ops that post cards.
     static func insertMessage(_ tx: WriteTx, channel ch: ChannelRow, author p: Principal, body: String, thread threadId: Int64?,
                               card: JSONValue? = nil) throws -> Message {
+        let mentioned = try Self.resolveMentions(tx.db, body: body, channel: ch)
+        return try insertMessage(tx, channel: ch, author: p, body: body, thread: threadId, card: card, mentioned: mentioned, template: nil).0
+    }
+
+    /// The same with the mentioned users resolved, and, for a plain post, its JSON prepared
+    /// outside the writer (`MessageJSON`). Returns the message and its logged JSON.
+    static func insertMessage(_ tx: WriteTx, channel ch: ChannelRow, author p: Principal, body: String, thread threadId: Int64?,
+                              card: JSONValue? = nil, mentioned: [Int64], template: MessageJSON?) throws -> (Message, String) {
         let db = tx.db
-        let mentioned = try Self.resolveMentions(db, body: body, channel: ch)
         let mentionIds = mentioned.map { Ids.make(.user, $0) }
+        // One time for the row and its event (they were two calls, microseconds apart).
         let now = Timestamp.now()
         let cardJSON = try card.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
-        let id = try insertMessageRow(db, [ch.id, p.id, body, threadId, String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self), now, cardJSON],
-                                      channel: ch.id, author: p.id)
+        let mentionsJSON = mentionIds.isEmpty ? "[]" : String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self)
+        let id = try insertMessageRow(db, [ch.id, p.id, body, threadId, mentionsJSON, now, cardJSON], channel: ch.id, author: p.id)
         // Pipelined: no row counts are read, and the savepoint's end waits for them all.
         if let threadId {
             try db.executePipelined("UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?", [threadId])
@@ -49,12 +81,18 @@ extension SQLiteStore {
         let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
                               body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
                               createdAt: now, editedAt: nil, deleted: false, card: card)
-        try tx.append(.messageNew, channel: ch.id, user: nil, message: id, message)
+        let json: String
+        if let template, threadId == nil, card == nil, mentionIds.isEmpty {
+            json = template.filled(id: message.id, channel: message.channel, createdAt: now)
+        } else {
+            json = String(decoding: try tx.encoder.encode(message), as: UTF8.self)
+        }
+        try tx.append(.messageNew, channel: ch.id, user: nil, message: id, json: json, at: now)
         for uid in mentioned {
             try db.executePipelined("INSERT INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [id, uid, ch.id])
             try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
         }
-        return message
+        return (message, json)
     }
 
     /// Inserts the message row and marks it read for its author (who has read their own message).
@@ -247,7 +285,10 @@ extension SQLiteStore {
 
     /// Users named with `@` who may read the channel: members, or anyone for a public channel.
     static func resolveMentions(_ db: SQLDB, body: String, channel: ChannelRow) throws -> [Int64] {
-        let names = Mentions.names(in: body).prefix(50)
+        try resolveMentions(db, names: Mentions.names(in: body).prefix(50), channel: channel)
+    }
+
+    static func resolveMentions(_ db: SQLDB, names: some Sequence<String>, channel: ChannelRow) throws -> [Int64] {
         var ids: [Int64] = []
         for name in names {
             guard let id = try db.fetchOne(Int64.self, "SELECT id FROM users WHERE name = ? AND deactivated_at IS NULL", [name]) else { continue }

@@ -7,7 +7,9 @@ public final class SQLColumns: Sendable {
 
     public init(_ names: [String]) {
         self.names = names
-        self.lowered = names.map { $0.lowercased() }
+        // Built per query: no new strings when the names are lowercase already (the store's are).
+        let hasUpper = names.contains { $0.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } }
+        self.lowered = hasUpper ? names.map { $0.lowercased() } : names
     }
 
     /// Column lookup is by name, case-insensitive like SQL; results have few columns, so a scan

@@ -4,7 +4,8 @@ import GRDBSQLite
 import SwarmProtocol
 
 /// Runs the store's statements on SQLite through GRDB: one writer and a pool of WAL readers.
-/// Statements are prepared once per connection and cached by their text.
+/// Statements are prepared once per connection and cached by their text; plain ones are bound
+/// and stepped directly (`SQLiteDirect`).
 final class GRDBExecutor: SQLExecutor {
     let db: Database
 
@@ -17,7 +18,12 @@ final class GRDBExecutor: SQLExecutor {
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         do {
-            try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+            let statement = try db.cachedStatement(sql: sql)
+            if SQLiteDirect.isPlain(sql) {
+                try SQLiteDirect.run(db, statement, arguments) { _ in true }
+            } else {
+                try statement.execute(arguments: Self.arguments(arguments))
+            }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw SQLConstraintViolation(error.message ?? "\(error)")
         }
@@ -27,22 +33,35 @@ final class GRDBExecutor: SQLExecutor {
     func query(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
         let statement = try db.cachedStatement(sql: sql)
         let columns = SQLColumns(statement.columnNames)
-        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
         // The values are read straight off the stepped statement: GRDB's `Row.databaseValues` looks
         // every column up by name, which cost more than the query in a month's report (100,000 rows).
-        let sqlite = statement.sqliteStatement
         let count = Int32(columns.names.count)
-        while try cursor.next() != nil {
+        func row(_ sqlite: SQLiteStatement) throws -> Bool {
             var values: [SQLValue] = []
             values.reserveCapacity(Int(count))
             for i in 0..<count { values.append(Self.column(sqlite, i)) }
-            guard try body(SQLRow(columns: columns, values: values)) else { return }
+            return try body(SQLRow(columns: columns, values: values))
+        }
+        if SQLiteDirect.isPlain(sql) {
+            try SQLiteDirect.run(db, statement, arguments, row)
+            return
+        }
+        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+        while try cursor.next() != nil {
+            guard try row(statement.sqliteStatement) else { return }
         }
     }
 
     /// Each row a view on the stepped statement.
     func scan(_ sql: String, _ arguments: SQLArguments, _ body: (borrowing SQLRowView) throws -> Void) throws {
         let statement = try db.cachedStatement(sql: sql)
+        if SQLiteDirect.isPlain(sql) {
+            try SQLiteDirect.run(db, statement, arguments) { sqlite in
+                try body(SQLRowView(statement: sqlite))
+                return true
+            }
+            return
+        }
         let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
         let sqlite = statement.sqliteStatement
         while try cursor.next() != nil { try body(SQLRowView(statement: sqlite)) }

@@ -1,0 +1,151 @@
+import Foundation
+@testable import SwarmServer
+@testable import SwarmStore
+import SwarmCore
+import SwarmProtocol
+import Testing
+
+/// Checked jobs (`GroupCommitter.write(checked:)`, the post path) share one savepoint per run of
+/// neighbours instead of one each. One job's refusal or failure must still fail that job only,
+/// and a post's JSON prepared outside the writer must be what the encoder would have written.
+@Suite("Group commit: checked jobs and prepared posts", .hangGuard)
+struct GroupCommitTests {
+    @Test("in one batch of checked jobs a refusal and a failing write fail their own jobs; the others commit, in order, with no gap in the log")
+    func sharedSavepointFailuresStayWithTheirJobs() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let store = server.store
+        let committer = store.committer
+        let before = try await store.backend.read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+
+        // Holds the writer, so the jobs below queue up and run as one batch.
+        let gate = PipelinedWriteTests.Gate()
+        let holder = Task {
+            try await committer.write { _ in
+                gate.started.signal()
+                _ = gate.release.wait(timeout: .now() + 20)
+            }
+        }
+        try await PipelinedWriteTests.waitOff { gate.started.wait(timeout: .now() + 20) == .success }
+
+        enum Outcome { case ok, refuse, failWrite }
+        func job(_ name: String, _ outcome: Outcome) -> Task<Int64, Error> {
+            Task {
+                try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Int64 in
+                    _ = try tx.db.fetchOne(Int64.self, "SELECT COUNT(*) FROM meta")
+                    if outcome == .refuse { throw SwarmError.forbidden("refused \(name)") }
+                    return { tx in
+                        let event = try tx.append(.messageNew, channel: nil, user: nil, ["test": name])
+                        try tx.db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", ["checked-\(name)"])
+                        // The same key again: refused by the database after this job wrote.
+                        if outcome == .failWrite { try tx.db.execute("INSERT INTO meta(key, value) VALUES (?, '2')", ["checked-\(name)"]) }
+                        return event.seq
+                    }
+                })
+            }
+        }
+        let names: [(String, Outcome)] = [("a", .ok), ("b", .refuse), ("c", .ok), ("d", .failWrite), ("e", .ok)]
+        var tasks: [Task<Int64, Error>] = []
+        for (i, (name, outcome)) in names.enumerated() {
+            tasks.append(job(name, outcome))
+            try await PipelinedWriteTests.waitFor(pending: i + 1, committer)
+        }
+        gate.release.signal()
+        try await holder.value
+
+        var seqs: [String: Int64] = [:]
+        for ((name, outcome), task) in zip(names, tasks) {
+            switch outcome {
+            case .ok: seqs[name] = try await task.value
+            case .refuse:
+                await #expect(throws: SwarmError.forbidden("refused \(name)")) { try await task.value }
+            case .failWrite:
+                await #expect(throws: SQLConstraintViolation.self) { try await task.value }
+            }
+        }
+        #expect(seqs == ["a": before + 1, "c": before + 2, "e": before + 3], "the committed jobs take consecutive seqs in queue order")
+
+        let (logged, keys) = try await store.backend.read { db in
+            (try db.fetchAll(Int64.self, "SELECT seq FROM events WHERE seq > ? ORDER BY seq", [before]),
+             try db.fetchAll(String.self, "SELECT key FROM meta WHERE key LIKE 'checked-%' ORDER BY key"))
+        }
+        #expect(logged == [before + 1, before + 2, before + 3])
+        #expect(keys == ["checked-a", "checked-c", "checked-e"], "the failed job's first write is undone, the others' kept")
+    }
+
+    @Test("a refused post and a post to a missing channel beside good posts in one batch: the good ones are stored and delivered once")
+    func refusedPostsBesideGoodOnes() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            // One client per request: a session answers its requests in turn.
+            let bob = try await server.client("bob")
+            let carol = try await server.client("carol")
+            let dave = try await server.client("dave")
+            let channel = try await alice.createChannel("ops-\(UInt32.random(in: 0...UInt32.max))", kind: .private, members: ["dave"])
+            let committer = server.store.committer
+            let gate = PipelinedWriteTests.Gate()
+            let holder = Task {
+                try await committer.write { _ in
+                    gate.started.signal()
+                    _ = gate.release.wait(timeout: .now() + 20)
+                }
+            }
+            try await PipelinedWriteTests.waitOff { gate.started.wait(timeout: .now() + 20) == .success }
+            let good1 = Task { try await alice.post(channel.id, "first") }
+            try await PipelinedWriteTests.waitFor(pending: 1, committer)
+            let refused = Task { try await bob.post(channel.id, "not a member") }
+            try await PipelinedWriteTests.waitFor(pending: 2, committer)
+            let missing = Task { try await carol.post("c999999999", "nowhere") }
+            try await PipelinedWriteTests.waitFor(pending: 3, committer)
+            let good2 = Task { try await dave.post(channel.id, "second", key: "k-2") }
+            try await PipelinedWriteTests.waitFor(pending: 4, committer)
+            gate.release.signal()
+            try await holder.value
+
+            let first = try await good1.value
+            let second = try await good2.value
+            await #expect(throws: (any Error).self) { try await refused.value }
+            await #expect(throws: (any Error).self) { try await missing.value }
+            #expect(first.body == "first" && second.body == "second")
+            #expect(try await dave.post(channel.id, "second again", key: "k-2") == second, "the key returns the first result")
+            let history = try await alice.request(.history, HistoryRequest(channel: channel.id), as: HistoryReply.self)
+            #expect(history.messages.map(\.body) == ["first", "second"])
+        }
+    }
+
+    @Test("a post's JSON template is made only when the encoder's output has id and channel first and the time last, and then fills in to that output")
+    func templateMatchesTheEncoder() throws {
+        let encoder = JSONCoding.encoder()
+        let bodies = ["hello", "quotes \" and \\ backslash / slash", "tabs\tnew\nlines\u{1}", "ünïcödé 🐝", String(repeating: "x", count: 5000)]
+        let p = Principal(id: 42, name: "alice", role: .agent)
+        for body in bodies {
+            let blank = Message(id: "", channel: "", author: p.userId, authorName: p.name, body: body, thread: nil, replyCount: 0,
+                                mentions: [], createdAt: "", editedAt: nil, deleted: false)
+            let blankJSON = String(decoding: try encoder.encode(blank), as: UTF8.self)
+            let ordered = blankJSON.hasPrefix(#"{"id":"","channel":"","#) && blankJSON.hasSuffix(#""created_at":"","deleted":false}"#)
+            let template = MessageJSON(author: p, body: body, encoder: encoder)
+            #expect((template != nil) == ordered, "a template only for an output cut where the values go")
+            if let template {
+                let message = Message(id: "m917", channel: "c3", author: p.userId, authorName: p.name, body: body, thread: nil, replyCount: 0,
+                                      mentions: [], createdAt: "2026-12-06T01:02:03.456Z", editedAt: nil, deleted: false)
+                let filled = template.filled(id: "m917", channel: "c3", createdAt: "2026-12-06T01:02:03.456Z")
+                #expect(try JSONDecoder().decode(Message.self, from: Data(filled.utf8)) == message)
+            }
+        }
+    }
+
+    @Test("a post's reply built around its logged JSON is the reply the encoder builds")
+    func rawReplyMatchesTheEncoder() throws {
+        let message = Message(id: "m5", channel: "c2", author: "u1", authorName: "alice", body: "a/b \"c\"", thread: nil, replyCount: 0,
+                              mentions: [], createdAt: "2026-12-06T01:02:03.456Z", editedAt: nil, deleted: false)
+        let json = String(decoding: try JSONCoding.encoder().encode(message), as: UTF8.self)
+        for id in ["c-17", "1", "req/with/slashes", ""] {
+            // The encoder does not keep key order from one encoding to the next: compare the JSON, not its bytes.
+            let raw = try #require(MessageOps.rawReply(id, json))
+            let encoded = Wire.reply(id, message)
+            #expect(try JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) == JSONDecoder().decode(JSONValue.self, from: Data(encoded.utf8)))
+        }
+        #expect(MessageOps.rawReply("quote\"d", json) == nil, "ids that need escaping go through the encoder")
+        #expect(MessageOps.rawReply("ünï", json) == nil)
+    }
+}
