@@ -36,6 +36,13 @@ final class FrameBatchWriter: Sendable {
         self.watch = watch
     }
 
+    /// Waits until the last batch handed over is on the socket (or failed). The drain that takes
+    /// over after a replay runs in an event-loop task of its own loop's `LoopDrains`, which may
+    /// have been queued on the loop before this batch: without the wait it could write first.
+    func written() async throws {
+        if let last = previous.withLock({ $0 }) { try await last.get() }
+    }
+
     /// Hands `frames` to the loop to be written in order, and empties it; throws when a batch
     /// before failed (the connection is gone).
     func write(_ frames: inout [WebSocketFrame]) async throws {

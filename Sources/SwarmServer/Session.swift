@@ -250,6 +250,8 @@ struct Session {
                     if let principal = conn.principal {
                         through = try await replay(after: after, principal, &frames)
                         try await write(&frames)
+                        // `ready` goes out before any frame queued behind the replay.
+                        try await frameWriter.written()
                     }
                     if conn.queue.endTurn(replayedThrough: through) { conn.drain?.schedule() }
                 case .item(.close(let code, let reason)):
