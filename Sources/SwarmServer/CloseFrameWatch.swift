@@ -2,8 +2,8 @@ import NIOCore
 import NIOWebSocket
 import Synchronization
 
-/// Notes when a close frame passes on its way to the socket, so `FrameBatchWriter` writes no data
-/// frame after it (RFC 6455 §5.5.1: nothing follows a close).
+/// Notes when a close frame passes on its way to the socket, so `OutboundDrain` and `FrameBatchWriter`
+/// write no data frame after it (RFC 6455 §5.5.1: nothing follows a close).
 ///
 /// Why it is needed: the session's frames bypass the WebSocket library's outbound writer, which
 /// the library finishes once it has sent a close (answering a client's close, or a ping timeout);

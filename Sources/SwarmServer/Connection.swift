@@ -7,9 +7,9 @@ import SwarmStore
 /// What a connection's writer task does next. Everything a client receives goes through this one
 /// ordered queue: replies, replayed events, live events and the final close.
 enum Outbound: Sendable {
-    /// A text frame, already UTF-8; event frames carry their seq so the writer can drop ones it
-    /// already replayed.
-    case frame(ByteBuffer, seq: Int64?)
+    /// A text frame, encoded whole (header and payload); event frames carry their seq so the
+    /// drain can drop ones that were already replayed.
+    case frame(WireFrame, seq: Int64?)
     /// Replay visible events after `after` from the log, then send `ready`. Without a resume
     /// point `after` is the head read before the session went live, which closes the window
     /// between reading the head and registering with the hub.
@@ -18,13 +18,13 @@ enum Outbound: Sendable {
 }
 
 extension Outbound {
-    static func text(_ string: String) -> Outbound { .frame(ByteBuffer(string: string), seq: nil) }
+    static func text(_ string: String) -> Outbound { .frame(WireFrame(text: string), seq: nil) }
 }
 
-/// One WebSocket. Fan-out never waits on a socket: `send` only appends to a bounded queue drained
-/// by the connection's own writer task (everything queued at once, see `OutboundQueue`); when the
-/// queue is full the connection is marked overflowed and closed with 4008, and the client
-/// resumes from the log.
+/// One WebSocket. Fan-out never waits on a socket: `send` only appends to a bounded queue, drained
+/// on the socket's event loop (`OutboundDrain`; replays and the close by the session's writer
+/// task, see `OutboundQueue`); when the queue is full the connection is marked overflowed and
+/// closed with 4008, and the client resumes from the log.
 ///
 /// Closing is one-way: from the moment a close is asked for (revoke, hello timeout, overflow,
 /// shutdown) the connection has no principal and reads nothing more, whatever the client does;
@@ -32,6 +32,8 @@ extension Outbound {
 final class Connection: Sendable {
     let id: Int
     let queue: OutboundQueue
+    /// Writes the queue on the socket's event loop; nil for a connection without a socket (tests).
+    let drain: OutboundDrain?
     private let overflowFlag = Atomic<Bool>(false)
     private let closingFlag = Atomic<Bool>(false)
     /// Runs once when closing starts, so the session can start its close deadline even when the
@@ -53,9 +55,10 @@ final class Connection: Sendable {
     /// its reply is queued, so the client learns that its own revoke succeeded.
     private let requestState = Mutex<(busy: Bool, pendingClose: Outbound?)>((false, nil))
 
-    init(id: Int, queueLimit: Int) {
+    init(id: Int, queueLimit: Int, drain makeDrain: ((OutboundQueue) -> OutboundDrain)? = nil) {
         self.id = id
         queue = OutboundQueue(limit: queueLimit)
+        drain = makeDrain?(queue)
     }
 
     var overflowed: Bool { overflowFlag.load(ordering: .relaxed) }
@@ -92,11 +95,14 @@ final class Connection: Sendable {
         if overflowed { return false }
         switch queue.push(item) {
         case .enqueued: return true
+        case .drainNeeded:
+            drain?.schedule()
+            return true
         case .dropped:
             overflowFlag.store(true, ordering: .relaxed)
             startClosing()
             ServerMetrics.fanoutDrops.increment()
-            queue.finish()
+            queue.abort()
             return false
         case .terminated: return false
         }
@@ -151,6 +157,6 @@ final class Connection: Sendable {
         if started { handler() }
     }
 
-    /// Ends the writer after what is queued.
+    /// Ends the writer task after what is queued.
     func finish() { queue.finish() }
 }

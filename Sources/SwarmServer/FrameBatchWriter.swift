@@ -3,7 +3,8 @@ import NIOWebSocket
 import Synchronization
 
 /// Writes batches of WebSocket frames to a connection's channel, each in one event-loop task
-/// with one flush: one `writev` per batch.
+/// with one flush: one `writev` per batch. The session's writer task writes replays with it;
+/// everything else goes out through `OutboundDrain`, never at the same time (`OutboundQueue`).
 ///
 /// Why not the WebSocket library's outbound writer: it hops to the event loop and flushes once
 /// per frame, and has no way to write several frames and flush once. The frames enter the
@@ -22,7 +23,7 @@ import Synchronization
 /// it is closed with 4008, as before.
 final class FrameBatchWriter: Sendable {
     private let channel: any Channel
-    private let watch = CloseFrameWatch()
+    private let watch: CloseFrameWatch
     /// Batches handed to the loop, and batches the loop finished (written or failed).
     private let handed = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
@@ -30,16 +31,16 @@ final class FrameBatchWriter: Sendable {
     private let failed = Atomic<Bool>(false)
     private let previous = Mutex<EventLoopFuture<Void>?>(nil)
 
-    init(channel: any Channel) {
+    init(channel: any Channel, watch: CloseFrameWatch) {
         self.channel = channel
+        self.watch = watch
     }
 
-    /// Puts the close watch behind the frame encoder; before the first write.
-    func start() async throws {
-        try await channel.eventLoop.submit { [channel, watch] in
-            let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(watch, position: .after(try pipeline.handler(type: WebSocketFrameEncoder.self)))
-        }.get()
+    /// Waits until the last batch handed over is on the socket (or failed). The drain that takes
+    /// over after a replay runs in an event-loop task of its own loop's `LoopDrains`, which may
+    /// have been queued on the loop before this batch: without the wait it could write first.
+    func written() async throws {
+        if let last = previous.withLock({ $0 }) { try await last.get() }
     }
 
     /// Hands `frames` to the loop to be written in order, and empties it; throws when a batch

@@ -114,8 +114,8 @@ final class Hub: Sendable {
                     closeRevoked(event, &s)
                     continue
                 }
-                // Encoded once; every recipient's frame shares this buffer.
-                let frame = Outbound.frame(ByteBuffer(string: event.frame), seq: event.seq)
+                // Encoded once, WebSocket header included; every recipient writes this buffer.
+                let frame = Outbound.frame(WireFrame(text: event.frame), seq: event.seq)
                 var users: Set<Int64> = event.channelId.flatMap { s.members[$0] } ?? []
                 if let u = event.userId { users.insert(u) }
                 for user in users {

@@ -1,21 +1,71 @@
 import NIOCore
 import Synchronization
 
-/// A connection's bounded queue of outbound items, drained in batches: the writer takes
-/// everything queued at once, so a connection with a backlog gets one write task and one flush
-/// (one `writev`) for all of it instead of one per frame. Fan-out keeps its cost per recipient:
-/// one append under the queue's lock, and a wake-up only when the writer is waiting.
+/// A connection's bounded, ordered queue of outbound items and who writes them next.
 ///
-/// The bound counts what is queued and not yet taken, as the `AsyncStream` it replaces did
-/// (`bufferingOldest`): a push beyond it is refused (`dropped`), and the connection then closes
-/// as a slow consumer.
+/// Frames are written on the channel's event loop by `OutboundDrain`, without waking a task: the
+/// push that finds the queue idle asks for one drain, later pushes only append, and the drain
+/// takes everything queued at once (one flush per round). A replay or a close needs the session's
+/// writer task (store reads, the WebSocket library's close handshake): when one reaches the head,
+/// the drain stops and offers the turn to the task, which hands it back (`endTurn`) after a
+/// replay; after a close nothing more is written. So every item goes out in queue order, by one
+/// writer at a time.
+///
+/// Back-pressure: when the socket stops being writable the drain pauses (`pause`) until the
+/// channel is writable again (`resume`); frames pushed meanwhile stay here, and a push beyond the
+/// bound is refused (`dropped`): the connection then closes as a slow consumer (4008).
 final class OutboundQueue: Sendable {
-    enum PushResult { case enqueued, dropped, terminated }
+    enum PushResult: Equatable {
+        case enqueued
+        /// Enqueued into an idle queue: the caller must start a drain (`OutboundDrain.schedule`).
+        case drainNeeded
+        case dropped
+        case terminated
+    }
+
+    /// What the writer task is given.
+    enum Turn {
+        /// A replay or a close, taken off the head; the task owns the output until `endTurn`.
+        case item(Outbound)
+        /// Finished: nothing more for the task.
+        case end
+    }
 
     private struct State {
         var items = CircularBuffer<Outbound>()
-        var waiter: CheckedContinuation<Void, Never>?
+        /// A drain is scheduled or running: pushes need not ask for another.
+        var draining = false
+        /// The socket is not writable; the channel's writability change resumes the drain.
+        var paused = false
+        /// A replay or close is at the head, waiting for the writer task.
+        var offered = false
+        /// The writer task owns the output (it took a replay or a close).
+        var busy = false
         var finished = false
+        /// Overflowed: what is queued is dropped, the task closes with 4008.
+        var discarding = false
+        /// Events with a seq up to this were replayed; the drain skips them if they come live too.
+        var replayedThrough: Int64 = 0
+        var waiter: CheckedContinuation<Void, Never>?
+
+        var taskReady: Bool {
+            if offered { return true }
+            guard finished, !busy else { return false }
+            return discarding || paused || (items.isEmpty && !draining)
+        }
+
+        mutating func wake() -> CheckedContinuation<Void, Never>? {
+            guard taskReady, let waiter else { return nil }
+            self.waiter = nil
+            return waiter
+        }
+
+        /// Whoever found the queue idle starts the drain.
+        mutating func claimDrain() -> Bool {
+            guard !draining, !paused, !offered, !busy, !items.isEmpty else { return false }
+            draining = true
+            return true
+        }
     }
 
     private let state = Mutex(State())
@@ -26,45 +76,103 @@ final class OutboundQueue: Sendable {
     }
 
     func push(_ item: Outbound) -> PushResult {
-        let (result, waiter) = state.withLock { s -> (PushResult, CheckedContinuation<Void, Never>?) in
-            if s.finished { return (.terminated, nil) }
-            if s.items.count >= limit { return (.dropped, nil) }
+        state.withLock { s in
+            if s.finished { return .terminated }
+            if s.items.count >= limit { return .dropped }
             s.items.append(item)
-            defer { s.waiter = nil }
-            return (.enqueued, s.waiter)
+            return s.claimDrain() ? .drainNeeded : .enqueued
         }
-        waiter?.resume()
-        return result
     }
 
-    /// No more pushes; the writer still takes what is queued, then sees the end.
+    /// No more pushes; what is queued is still written, then the task sees the end.
     func finish() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        state.withLock { s in
             s.finished = true
-            defer { s.waiter = nil }
-            return s.waiter
-        }
-        waiter?.resume()
+            return s.wake()
+        }?.resume()
     }
 
-    /// Moves everything queued into `batch` (which the caller has emptied), waiting until there
-    /// is something. False once the queue is finished and empty. Cancelling the waiting task
-    /// finishes the queue, as cancelling an `AsyncStream`'s iteration terminates the stream.
-    /// Swapping the buffers keeps both allocations: no allocation per batch once they have grown.
-    func take(into batch: inout CircularBuffer<Outbound>) async -> Bool {
-        while true {
-            let taken: Bool? = state.withLock { s in
-                if !s.items.isEmpty {
-                    swap(&s.items, &batch)
-                    return true
-                }
-                return s.finished ? false : nil
+    /// Overflowed: no more pushes, and what is queued is dropped.
+    func abort() {
+        state.withLock { s in
+            s.finished = true
+            s.discarding = true
+            s.items.removeAll()
+            return s.wake()
+        }?.resume()
+    }
+
+    // MARK: the drain (on the event loop)
+
+    /// Moves the frames at the head into `batch` (which the caller has emptied) and returns the
+    /// seq replayed through; nil when the drain ends: nothing queued, dropping, or a replay or
+    /// close at the head (offered to the task). Swapping buffers keeps both allocations.
+    func takeForDrain(into batch: inout CircularBuffer<Outbound>) -> Int64? {
+        let (floor, waiter) = state.withLock { s -> (Int64?, CheckedContinuation<Void, Never>?) in
+            if s.discarding { s.items.removeAll() }
+            let special = s.items.firstIndex { if case .frame = $0 { false } else { true } }
+            if special == s.items.startIndex {
+                s.offered = true
+            } else if let special {
+                let count = s.items.distance(from: s.items.startIndex, to: special)
+                for _ in 0..<count { batch.append(s.items.removeFirst()) }
+                return (s.replayedThrough, nil)
+            } else if !s.items.isEmpty {
+                swap(&s.items, &batch)
+                return (s.replayedThrough, nil)
             }
-            if let taken { return taken }
+            s.draining = false
+            return (nil, s.wake())
+        }
+        waiter?.resume()
+        return floor
+    }
+
+    /// The socket is not writable: the drain stops until `resume`.
+    func pause() {
+        state.withLock { s in
+            s.paused = true
+            s.draining = false
+            return s.wake()
+        }?.resume()
+    }
+
+    /// The socket is writable (or closed) again; true when the caller must drain now.
+    func resume() -> Bool {
+        state.withLock { s in
+            s.paused = false
+            return s.claimDrain()
+        }
+    }
+
+    // MARK: the writer task
+
+    /// Waits for a replay or close at the head, or for the end. Cancelling the waiting task
+    /// finishes the queue.
+    func nextTurn() async -> Turn {
+        while true {
+            let turn: Turn? = state.withLock { s in
+                if s.offered {
+                    s.offered = false
+                    s.busy = true
+                    return .item(s.items.removeFirst())
+                }
+                guard s.taskReady else { return nil }
+                // Finished while the socket is not writable (the client reads nothing): the frames
+                // before a close will not be read; the close still goes out.
+                if s.paused, !s.discarding, let close = s.items.firstIndex(where: { if case .close = $0 { true } else { false } }) {
+                    let count = s.items.distance(from: s.items.startIndex, to: close)
+                    s.items.removeFirst(count)
+                    s.busy = true
+                    return .item(s.items.removeFirst())
+                }
+                return .end
+            }
+            if let turn { return turn }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let ready = state.withLock { s -> Bool in
-                        if !s.items.isEmpty || s.finished { return true }
+                        if s.taskReady { return true }
                         s.waiter = c
                         return false
                     }
@@ -73,6 +181,16 @@ final class OutboundQueue: Sendable {
             } onCancel: {
                 finish()
             }
+        }
+    }
+
+    /// The task is done with a replay through `replayedThrough`; true when the caller must start
+    /// a drain for what queued up meanwhile.
+    func endTurn(replayedThrough: Int64) -> Bool {
+        state.withLock { s in
+            s.busy = false
+            s.replayedThrough = max(s.replayedThrough, replayedThrough)
+            return s.claimDrain()
         }
     }
 }

@@ -8,8 +8,8 @@ import SwarmProtocol
 import SwarmStore
 import Synchronization
 
-/// One WebSocket from upgrade to close: a reader loop that handles requests in order, and a
-/// writer task that drains the connection's queue. Lifecycle: awaiting hello → live → closed.
+/// One WebSocket from upgrade to close: a reader loop that handles requests in order, the
+/// connection's drain on the event loop for its frames, and a writer task for replays and the close. Lifecycle: awaiting hello → live → closed.
 struct Session {
     let core: ServerCore
     let conn: Connection
@@ -18,7 +18,7 @@ struct Session {
     let cut: @Sendable () -> Void
     /// Tells the connection gate that this connection no longer counts as unauthenticated.
     let onHello: @Sendable () -> Void
-    /// Writes the session's text frames, many per flush.
+    /// Writes replay pages, many frames per flush.
     let frameWriter: FrameBatchWriter
     var logger: Logger
 
@@ -29,8 +29,11 @@ struct Session {
     init(core: ServerCore, headerToken: String?, channel: any NIOCore.Channel, onHello: @escaping @Sendable () -> Void) {
         self.core = core
         self.loop = channel.eventLoop
-        self.frameWriter = FrameBatchWriter(channel: channel)
-        self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames)
+        let watch = CloseFrameWatch()
+        self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames) { [writes = core.outboundWrites] queue in
+            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes)
+        }
+        self.frameWriter = FrameBatchWriter(channel: channel, watch: watch)
         self.headerToken = headerToken
         self.cut = { channel.close(promise: nil) }
         self.onHello = onHello
@@ -40,7 +43,7 @@ struct Session {
     }
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        try await frameWriter.start()
+        try await conn.drain?.start()
         ServerMetrics.connections.increment()
         let conn = self.conn
         core.hub.attach(conn)
@@ -231,38 +234,33 @@ struct Session {
 
     // MARK: writing
 
-    /// Takes everything queued at once and writes it as one batch (one event-loop task, one
-    /// flush), so a connection with a backlog costs one `writev` per batch instead of one per
-    /// frame; while a batch is being written the next one gathers in the queue. Order is the
-    /// queue's: a replay or a close first writes the frames queued before it.
+    /// Does the queue's turns that need a task: a replay (store reads, a page per write) and the
+    /// close (the WebSocket library's handshake). Frames go out on the event loop meanwhile
+    /// (`OutboundDrain`), never while this task holds the turn, so order is the queue's.
     private func writeLoop(_ outbound: WebSocketOutboundWriter) async {
-        var lastSeq: Int64 = 0
-        var batch = CircularBuffer<Outbound>()
         var frames: [WebSocketFrame] = []
         do {
-            while await conn.queue.take(into: &batch) {
-                defer { batch.removeAll(keepingCapacity: true) }
-                if conn.overflowed { break }
-                for item in batch {
-                    switch item {
-                    case .frame(let buffer, let seq):
-                        if let seq {
-                            if seq <= lastSeq { continue }
-                            lastSeq = seq
-                        }
-                        frames.append(WebSocketFrame(fin: true, opcode: .text, data: buffer))
-                    case .replay(let after, _, _):
+            turns: while true {
+                switch await conn.queue.nextTurn() {
+                case .end:
+                    break turns
+                case .item(.replay(let after, _, _)):
+                    var through = after
+                    // Replay is queued only after hello authenticated the connection.
+                    if let principal = conn.principal {
+                        through = try await replay(after: after, principal, &frames)
                         try await write(&frames)
-                        // Replay is queued only after hello authenticated the connection.
-                        guard let principal = conn.principal else { break }
-                        lastSeq = try await replay(after: after, principal, &frames)
-                    case .close(let code, let reason):
-                        try await write(&frames)
-                        try await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason)
-                        return
+                        // `ready` goes out before any frame queued behind the replay.
+                        try await frameWriter.written()
                     }
+                    if conn.queue.endTurn(replayedThrough: through) { conn.drain?.schedule() }
+                case .item(.close(let code, let reason)):
+                    try await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason)
+                    return
+                case .item(.frame):
+                    // Frames are the drain's; the queue offers the task only replays and closes.
+                    if conn.queue.endTurn(replayedThrough: 0) { conn.drain?.schedule() }
                 }
-                try await write(&frames)
             }
         } catch {
             logger.debug("write ended", metadata: ["reason": "\(error)"])
@@ -272,8 +270,8 @@ struct Session {
         }
     }
 
-    /// Writes the visible events after `after` a page (one batch) at a time, then queues `ready`
-    /// into `frames` for the caller's next batch; returns the seq replayed through.
+    /// Writes the visible events after `after` a page (one batch) at a time, then puts `ready`
+    /// into `frames` for the caller's last batch; returns the seq replayed through.
     private func replay(after: Int64, _ principal: Principal, _ frames: inout [WebSocketFrame]) async throws -> Int64 {
         var cursor = after
         var count = 0

@@ -52,7 +52,9 @@ public final class SwarmServer: Sendable {
                         maxFrameSize: config.hardFrameBytes,
                         autoPing: config.pingIntervalSeconds > 0 ? .enabled(timePeriod: .seconds(config.pingIntervalSeconds)) : .disabled,
                         closeTimeout: .seconds(config.closeTimeoutSeconds),
-                        // No extensions: RawInboundGuard refuses every reserved bit with 1002.
+                        // No extensions: RawInboundGuard refuses every reserved bit with 1002, and
+                        // OutboundDrain writes frames encoded once per event (WireFrame) below the
+                        // frame encoder, where no extension (permessage-deflate) could apply.
                         // Invalid UTF-8 in a text message closes the socket with 1007.
                         validateUTF8: true)),
                 gate: core.gate, headerTimeout: .seconds(Int64(config.headerTimeoutSeconds)), logger: logger),

@@ -4,9 +4,9 @@ import NIOCore
 import SwarmProtocol
 import Testing
 
-/// The session's writer takes everything its connection has queued at once and writes it with
-/// one flush (`OutboundQueue`, `FrameBatchWriter`), so a backlog costs one `writev` per batch,
-/// not one per frame.
+/// A connection's drain takes everything queued at once and writes it with one flush
+/// (`OutboundQueue`, `OutboundDrain`; replays a page per write, `FrameBatchWriter`), so a backlog
+/// costs one `writev` per batch, not one per frame.
 @Suite("Outbound writes: batched, in order, bounded", .hangGuard)
 struct WriteBatchTests {
     @Test("a replay of 600 events arrives complete and in order, a page per write")
@@ -29,49 +29,128 @@ struct WriteBatchTests {
         }
     }
 
-    @Test("the queue hands over everything queued in order, refuses beyond its bound, and ends after finish")
+    @Test("the queue asks for one drain when idle, hands over everything queued in order, refuses beyond its bound, and ends after finish")
     func queue() async {
         let queue = OutboundQueue(limit: 3)
-        for i in 1...3 { #expect(queue.push(.frame(ByteBuffer(string: "\(i)"), seq: Int64(i))) == .enqueued) }
-        #expect(queue.push(.frame(ByteBuffer(string: "4"), seq: 4)) == .dropped)
+        #expect(queue.push(Self.frame(1)) == .drainNeeded)
+        #expect(queue.push(Self.frame(2)) == .enqueued, "a drain is already asked for")
+        #expect(queue.push(Self.frame(3)) == .enqueued)
+        #expect(queue.push(Self.frame(4)) == .dropped)
         var batch = CircularBuffer<Outbound>()
-        var took = await queue.take(into: &batch)
-        #expect(took)
+        #expect(queue.takeForDrain(into: &batch) == 0)
         #expect(batch.map(Self.seq) == [1, 2, 3])
         batch.removeAll(keepingCapacity: true)
-        // Taken items no longer count against the bound.
-        #expect(queue.push(.frame(ByteBuffer(string: "5"), seq: 5)) == .enqueued)
+        #expect(queue.takeForDrain(into: &batch) == nil, "empty: the drain ends")
+        // Taken items no longer count against the bound; the idle queue asks for a drain again.
+        #expect(queue.push(Self.frame(5)) == .drainNeeded)
         queue.finish()
-        #expect(queue.push(.frame(ByteBuffer(string: "6"), seq: 6)) == .terminated)
-        took = await queue.take(into: &batch)
-        #expect(took)
+        #expect(queue.push(Self.frame(6)) == .terminated)
+        #expect(queue.takeForDrain(into: &batch) == 0)
         #expect(batch.map(Self.seq) == [5])
         batch.removeAll(keepingCapacity: true)
-        took = await queue.take(into: &batch)
-        #expect(!took, "finished and empty")
+        #expect(queue.takeForDrain(into: &batch) == nil)
+        #expect(Self.isEnd(await queue.nextTurn()), "finished and empty")
     }
 
-    @Test("a writer waiting on the queue gets a push, and ends when its task is cancelled")
+    @Test("a replay and a close are handed to the writer task at their place in the queue; frames behind them wait")
+    func turns() async {
+        let queue = OutboundQueue(limit: 16)
+        #expect(queue.push(Self.frame(1)) == .drainNeeded)
+        #expect(queue.push(.replay(after: 0, user: 1, head: 9)) == .enqueued)
+        #expect(queue.push(Self.frame(7)) == .enqueued)
+        #expect(queue.push(Self.frame(10)) == .enqueued)
+        #expect(queue.push(.close(code: 1000, reason: "bye")) == .enqueued)
+        var batch = CircularBuffer<Outbound>()
+        #expect(queue.takeForDrain(into: &batch) == 0)
+        #expect(batch.map(Self.seq) == [1], "only the frames before the replay")
+        batch.removeAll(keepingCapacity: true)
+        #expect(queue.takeForDrain(into: &batch) == nil, "the replay is the task's")
+        #expect(queue.push(Self.frame(11)) == .enqueued, "no drain while the task has the turn")
+        guard case .item(.replay) = await queue.nextTurn() else { Issue.record("no replay turn"); return }
+        #expect(queue.endTurn(replayedThrough: 9), "frames waited: the task starts a drain")
+        #expect(queue.takeForDrain(into: &batch) == 9, "the drain learns what was replayed")
+        #expect(batch.map(Self.seq) == [7, 10])
+        batch.removeAll(keepingCapacity: true)
+        #expect(queue.takeForDrain(into: &batch) == nil, "the close is the task's")
+        guard case .item(.close(let code, _)) = await queue.nextTurn() else { Issue.record("no close turn"); return }
+        #expect(code == 1000)
+    }
+
+    @Test("a paused drain asks for nothing until the socket is writable again; an overflow drops what is queued")
+    func pauseAndAbort() async {
+        let queue = OutboundQueue(limit: 2)
+        var batch = CircularBuffer<Outbound>()
+        #expect(queue.push(Self.frame(1)) == .drainNeeded)
+        #expect(queue.takeForDrain(into: &batch) == 0)
+        batch.removeAll(keepingCapacity: true)
+        queue.pause()
+        #expect(queue.push(Self.frame(2)) == .enqueued, "paused: no drain")
+        #expect(queue.push(Self.frame(3)) == .enqueued)
+        #expect(queue.push(Self.frame(4)) == .dropped, "the bound holds while paused")
+        #expect(queue.resume(), "writable again with frames waiting: drain now")
+        #expect(queue.takeForDrain(into: &batch) == 0)
+        #expect(batch.map(Self.seq) == [2, 3])
+        batch.removeAll(keepingCapacity: true)
+        #expect(queue.takeForDrain(into: &batch) == nil)
+        #expect(!queue.resume(), "nothing waiting")
+        queue.pause()
+        #expect(queue.push(Self.frame(5)) == .enqueued)
+        queue.abort()
+        #expect(queue.push(Self.frame(6)) == .terminated)
+        #expect(Self.isEnd(await queue.nextTurn()), "overflowed: the task ends (and closes with 4008)")
+        #expect(!queue.resume(), "what was queued was dropped")
+    }
+
+    @Test("a writer task waiting for its turn gets a close; a waiting task that is cancelled ends")
     func wakeAndCancel() async throws {
         let queue = OutboundQueue(limit: 8)
-        let (batches, sink) = AsyncStream<[Int64]>.makeStream()
-        let writer = Task {
-            var batch = CircularBuffer<Outbound>()
-            while await queue.take(into: &batch) {
-                sink.yield(batch.map(Self.seq))
-                batch.removeAll(keepingCapacity: true)
-            }
-            sink.finish()
+        // As the session's writer: after a close it writes nothing more.
+        let writer = Task { () -> Bool in
+            if case .item(let item) = await queue.nextTurn() { return Self.isClose(item) }
+            return false
         }
-        #expect(queue.push(.frame(ByteBuffer(string: "1"), seq: 1)) == .enqueued)
-        var iterator = batches.makeAsyncIterator()
-        let first = await iterator.next()
-        #expect(first == [1])
-        writer.cancel()
-        await writer.value
-        let end = await iterator.next()
-        #expect(end == nil, "the writer's loop ended")
-        #expect(queue.push(.frame(ByteBuffer(string: "2"), seq: 2)) == .terminated)
+        #expect(queue.push(.close(code: 1000, reason: "bye")) == .drainNeeded)
+        var batch = CircularBuffer<Outbound>()
+        #expect(queue.takeForDrain(into: &batch) == nil, "the close is offered to the task")
+        let gotClose = await writer.value
+        #expect(gotClose)
+
+        let idle = OutboundQueue(limit: 8)
+        let waiting = Task { Self.isEnd(await idle.nextTurn()) }
+        waiting.cancel()
+        let ended = await waiting.value
+        #expect(ended, "cancelled: the queue finished and the task ended")
+        #expect(idle.push(Self.frame(2)) == .terminated)
+    }
+
+    @Test("a server frame is encoded whole: header with the length in 7, 16 or 64 bits, then the payload")
+    func wireFrame() {
+        for count in [0, 125, 126, 65_535, 65_536] {
+            let text = String(repeating: "a", count: count)
+            var bytes = WireFrame(text: text).bytes
+            #expect(bytes.readInteger(as: UInt8.self) == 0x81)
+            let first = bytes.readInteger(as: UInt8.self) ?? 0
+            #expect(first & 0x80 == 0, "unmasked")
+            let length: Int = switch first {
+            case 126: Int(bytes.readInteger(as: UInt16.self) ?? 0)
+            case 127: Int(bytes.readInteger(as: UInt64.self) ?? 0)
+            default: Int(first)
+            }
+            #expect(length == count)
+            #expect(bytes.readString(length: bytes.readableBytes) == text)
+        }
+    }
+
+    static func frame(_ seq: Int64) -> Outbound { .frame(WireFrame(text: "\(seq)"), seq: seq) }
+
+    static func isEnd(_ turn: OutboundQueue.Turn) -> Bool {
+        if case .end = turn { return true }
+        return false
+    }
+
+    static func isClose(_ item: Outbound) -> Bool {
+        if case .close = item { return true }
+        return false
     }
 
     static func seq(_ item: Outbound) -> Int64 {

@@ -1,0 +1,182 @@
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// Writes a connection's queued frames on its channel's event loop, with no task in between.
+///
+/// Why: with a writer task per connection every delivery cost a task wake-up, a second hop to the
+/// event loop with a promise, and a frame walking the pipeline through the frame encoder (a header
+/// buffer and two writes). Here the push that finds the queue idle schedules one drain on the loop
+/// (`LoopDrains` runs every drain asked for on that loop in one event-loop task), and the drain
+/// writes each frame's ready-made bytes (`WireFrame`) from a handler below the frame encoder: one
+/// write per frame, one flush per round.
+///
+/// Guarantees kept: order (one queue, one writer at a time: replays and closes are handed to the
+/// session's writer task at their place in the queue, see `OutboundQueue`); nothing after a close
+/// frame (`CloseFrameWatch`, checked before every round); a client that stops reading stops the
+/// drain (the channel turns unwritable past its high water mark, the queue fills, 4008).
+final class OutboundDrain: Sendable {
+    let queue: OutboundQueue
+    let watch: CloseFrameWatch
+    private let channel: any Channel
+    private let drains: LoopDrains
+    private let writes: OutboundWrites
+    private let handler: NIOLoopBoundBox<OutboundDrainHandler?>
+
+    init(channel: any Channel, queue: OutboundQueue, watch: CloseFrameWatch, writes: OutboundWrites) {
+        self.channel = channel
+        self.queue = queue
+        self.watch = watch
+        self.writes = writes
+        drains = LoopDrains.of(channel.eventLoop)
+        handler = .makeEmptyBox(valueType: OutboundDrainHandler.self, eventLoop: channel.eventLoop)
+    }
+
+    /// Puts the close watch behind the frame encoder and the drain's handler in front of it;
+    /// before the first write.
+    func start() async throws {
+        try await channel.eventLoop.submit { [self] in
+            let pipeline = channel.pipeline.syncOperations
+            let encoder = try pipeline.handler(type: WebSocketFrameEncoder.self)
+            try pipeline.addHandler(watch, position: .after(encoder))
+            let handler = OutboundDrainHandler(drain: self)
+            try pipeline.addHandler(handler, position: .before(encoder))
+            self.handler.value = handler
+        }.get()
+    }
+
+    /// Asks for a drain on the loop; only for the caller that was told `drainNeeded` (or true).
+    func schedule() {
+        drains.schedule(self)
+    }
+
+    /// On the loop. Writes what is queued, a round (one flush) at a time, until the queue is
+    /// empty, a replay or close is at its head, or the socket stops being writable.
+    func run() {
+        guard let handler = handler.value else {
+            // Not in the pipeline (yet, or any more): nothing can be written.
+            var batch = CircularBuffer<Outbound>()
+            while queue.takeForDrain(into: &batch) != nil { batch.removeAll() }
+            return
+        }
+        // The handler's buffer: the queue swaps it for its own, so neither is allocated again. No
+        // run starts inside this one (a writability change during the flush finds the queue
+        // draining), so nothing else touches it meanwhile.
+        var lastSeq: Int64 = 0
+        while let floor = queue.takeForDrain(into: &handler.batch) {
+            lastSeq = max(lastSeq, floor)
+            // Closed, or a close frame went out: what is left is dropped (read by nobody).
+            guard let context = handler.context, context.channel.isActive, !watch.closeSent else {
+                handler.batch.removeAll(keepingCapacity: true)
+                continue
+            }
+            var count = 0
+            for item in handler.batch {
+                guard case .frame(let wire, let seq) = item else { continue }
+                if let seq {
+                    if seq <= lastSeq { continue }
+                    lastSeq = seq
+                }
+                context.write(NIOAny(wire.bytes), promise: nil)
+                count += 1
+            }
+            handler.batch.removeAll(keepingCapacity: true)
+            guard count > 0 else { continue }
+            context.flush()
+            ServerMetrics.framesOut.increment(by: Int64(count))
+            ServerMetrics.frameWrites.increment()
+            writes.wrote(frames: count)
+            if !context.channel.isWritable {
+                writes.paused()
+                queue.pause()
+                return
+            }
+        }
+    }
+
+    /// On the loop: writable again or closed.
+    fileprivate func resumed() {
+        if queue.resume() { run() }
+    }
+}
+
+/// The drain's place in the pipeline: in front of the frame encoder, so the frames it writes go
+/// to the socket as they are; it also hears when the socket turns writable again or closes.
+final class OutboundDrainHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let drain: OutboundDrain
+    private(set) var context: ChannelHandlerContext?
+    /// The drain's batch buffer (event loop only).
+    var batch = CircularBuffer<Outbound>()
+
+    init(drain: OutboundDrain) {
+        self.drain = drain
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        // Anything queued before the handler was there (a drain ran without a context).
+        drain.resumed()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        context.fireChannelWritabilityChanged()
+        if context.channel.isWritable { drain.resumed() }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        context.fireChannelInactive()
+        // Nothing can be written any more: let the drain drop what waits and hand a queued close
+        // to the writer task, so the session can end.
+        drain.resumed()
+    }
+}
+
+/// The drains asked for on one event loop, run by one event-loop task: a post to N members costs
+/// a handful of `execute`s, not N.
+final class LoopDrains: Sendable {
+    private let loop: any EventLoop
+    private let pending = Mutex<(drains: [OutboundDrain], scheduled: Bool)>(([], false))
+
+    private init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func schedule(_ drain: OutboundDrain) {
+        let first = pending.withLock { p -> Bool in
+            p.drains.append(drain)
+            defer { p.scheduled = true }
+            return !p.scheduled
+        }
+        if first { loop.execute { self.runAll() } }
+    }
+
+    private func runAll() {
+        let drains = pending.withLock { p -> [OutboundDrain] in
+            p.scheduled = false
+            defer { p.drains = [] }
+            return p.drains
+        }
+        for drain in drains { drain.run() }
+    }
+
+    private static let byLoop = Mutex<[ObjectIdentifier: LoopDrains]>([:])
+
+    /// One per event loop, for the server's life (the loops are few and live as long).
+    static func of(_ loop: any EventLoop) -> LoopDrains {
+        byLoop.withLock { all in
+            if let drains = all[ObjectIdentifier(loop)] { return drains }
+            let drains = LoopDrains(loop: loop)
+            all[ObjectIdentifier(loop)] = drains
+            return drains
+        }
+    }
+}
