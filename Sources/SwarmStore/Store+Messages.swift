@@ -17,13 +17,12 @@ extension SQLiteStore {
     }
 
     /// `message.post`. Everything that needs no database happens before the job queues for the
-    /// writer (the body's checks, the @names in it, the message's JSON); in the writer the job
+    /// writer (the body's checks, the @names in it); in the writer the job
     /// reads and checks, then writes, as a checked job (`GroupCommitter.write(checked:)`).
     public func postForReply(_ p: Principal, _ req: MessagePostRequest) async throws -> Posted {
         let body = try Self.validBody(req.body)
         let key = try Self.validIdempotencyKey(req.idempotencyKey)
         let names = Array(Mentions.names(in: body).prefix(50))
-        let template = req.thread == nil && names.isEmpty ? MessageJSON(author: p, body: body, encoder: JSONCoding.encoder()) : nil
         return try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Posted in
             if let key, let done: Message = try self.idempotentResult(tx, user: p.id, key: key, op: .messagePost) {
                 return { _ in Posted(message: done, json: nil) }
@@ -43,7 +42,7 @@ extension SQLiteStore {
             let mentioned = names.isEmpty ? [] : try Self.resolveMentions(db, names: names, channel: ch)
             return { tx in
                 let (message, json) = try Self.insertMessage(tx, channel: ch, author: p, body: body, thread: threadId,
-                                                             mentioned: mentioned, template: template)
+                                                             mentioned: mentioned)
                 if let key { try self.recordIdempotent(tx, user: p.id, key: key, op: .messagePost, json: json) }
                 return Posted(message: message, json: json)
             }
@@ -55,13 +54,13 @@ extension SQLiteStore {
     static func insertMessage(_ tx: WriteTx, channel ch: ChannelRow, author p: Principal, body: String, thread threadId: Int64?,
                               card: JSONValue? = nil) throws -> Message {
         let mentioned = try Self.resolveMentions(tx.db, body: body, channel: ch)
-        return try insertMessage(tx, channel: ch, author: p, body: body, thread: threadId, card: card, mentioned: mentioned, template: nil).0
+        return try insertMessage(tx, channel: ch, author: p, body: body, thread: threadId, card: card, mentioned: mentioned).0
     }
 
-    /// The same with the mentioned users resolved, and, for a plain post, its JSON prepared
-    /// outside the writer (`MessageJSON`). Returns the message and its logged JSON.
+    /// The same with the mentioned users resolved. Returns the message and its logged JSON
+    /// (written by `MessageJSON`, not `JSONEncoder`: this runs inside the writer's transaction).
     static func insertMessage(_ tx: WriteTx, channel ch: ChannelRow, author p: Principal, body: String, thread threadId: Int64?,
-                              card: JSONValue? = nil, mentioned: [Int64], template: MessageJSON?) throws -> (Message, String) {
+                              card: JSONValue? = nil, mentioned: [Int64]) throws -> (Message, String) {
         let db = tx.db
         let mentionIds = mentioned.map { Ids.make(.user, $0) }
         // One time for the row and its event (they were two calls, microseconds apart).
@@ -81,12 +80,7 @@ extension SQLiteStore {
         let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
                               body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
                               createdAt: now, editedAt: nil, deleted: false, card: card)
-        let json: String
-        if let template, threadId == nil, card == nil, mentionIds.isEmpty {
-            json = template.filled(id: message.id, channel: message.channel, createdAt: now)
-        } else {
-            json = String(decoding: try tx.encoder.encode(message), as: UTF8.self)
-        }
+        let json = MessageJSON.encode(message, card: cardJSON)
         try tx.append(.messageNew, channel: ch.id, user: nil, message: id, json: json, at: now)
         for uid in mentioned {
             try db.executePipelined("INSERT INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [id, uid, ch.id])
