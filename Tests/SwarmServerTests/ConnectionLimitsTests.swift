@@ -85,9 +85,14 @@ struct ConnectionLimitsTests {
 
         let start = ContinuousClock.now
         let stopped = Task { await server.stop() }
-        let close = try await live.readFrame { $0.opcode == RawWebSocket.Frame.close }
-        #expect(close.closeCode == 1001)
         for raw in [live, silent] { try await raw.waitForCut(seconds: 30) }
+        // The 1001 close goes out first unless the box stalls past the 1 s grace before the
+        // session's writer runs (seen once in CI, the test taking 27 s): then the cut at the grace
+        // is all the client gets, which is what bounds the stop. A close that did come is 1001
+        // (the SIGTERM test below checks that it comes).
+        if let close = await live.remainingFrames().first(where: { $0.opcode == RawWebSocket.Frame.close }) {
+            #expect(close.closeCode == 1001)
+        }
         try await halfHead.waitForEOF(seconds: 30)
         await stopped.value
         let took = ContinuousClock.now - start
