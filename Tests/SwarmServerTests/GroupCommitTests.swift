@@ -19,14 +19,7 @@ struct GroupCommitTests {
         let before = try await store.backend.read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
 
         // Holds the writer, so the jobs below queue up and run as one batch.
-        let gate = PipelinedWriteTests.Gate()
-        let holder = Task {
-            try await committer.write { _ in
-                gate.started.signal()
-                _ = gate.release.wait(timeout: .now() + 20)
-            }
-        }
-        try await PipelinedWriteTests.waitOff { gate.started.wait(timeout: .now() + 20) == .success }
+        let (gate, holder) = try await PipelinedWriteTests.holdWriter(committer)
 
         enum Outcome { case ok, refuse, failWrite }
         func job(_ name: String, _ outcome: Outcome) -> Task<Int64, Error> {
@@ -83,14 +76,7 @@ struct GroupCommitTests {
             let dave = try await server.client("dave")
             let channel = try await alice.createChannel("ops-\(UInt32.random(in: 0...UInt32.max))", kind: .private, members: ["dave"])
             let committer = server.store.committer
-            let gate = PipelinedWriteTests.Gate()
-            let holder = Task {
-                try await committer.write { _ in
-                    gate.started.signal()
-                    _ = gate.release.wait(timeout: .now() + 20)
-                }
-            }
-            try await PipelinedWriteTests.waitOff { gate.started.wait(timeout: .now() + 20) == .success }
+            let (gate, holder) = try await PipelinedWriteTests.holdWriter(committer)
             let good1 = Task { try await alice.post(channel.id, "first") }
             try await PipelinedWriteTests.waitFor(pending: 1, committer)
             let refused = Task { try await bob.post(channel.id, "not a member") }

@@ -22,14 +22,7 @@ struct PipelinedWriteTests {
         let before = try await store.backend.read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
 
         // A job that holds the writer, so the three below queue up and run as one batch.
-        let gate = Gate()
-        let holder = Task {
-            try await committer.write { _ in
-                gate.started.signal()
-                _ = gate.release.wait(timeout: .now() + 20)
-            }
-        }
-        try await Self.waitOff { gate.started.wait(timeout: .now() + 20) == .success }
+        let (gate, holder) = try await Self.holdWriter(committer)
 
         func job(_ name: String, fail: Bool) -> Task<Int64, Error> {
             Task {
@@ -78,6 +71,20 @@ struct PipelinedWriteTests {
             guard ContinuousClock.now < deadline else { throw Timeout(what: "\(count) queued jobs") }
             await Task.yield()
         }
+    }
+
+    /// Starts a job that holds `committer`'s writer until `gate.release` is signalled, and returns
+    /// once it holds it: jobs queued meanwhile run together as the next batch.
+    static func holdWriter(_ committer: GroupCommitter) async throws -> (Gate, Task<Void, Error>) {
+        let gate = Gate()
+        let holder = Task {
+            try await committer.write { _ in
+                gate.started.signal()
+                _ = gate.release.wait(timeout: .now() + 20)
+            }
+        }
+        try await waitOff { gate.started.wait(timeout: .now() + 20) == .success }
+        return (gate, holder)
     }
 
     /// Runs a blocking wait off the cooperative pool.
