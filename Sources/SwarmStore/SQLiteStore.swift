@@ -96,7 +96,15 @@ public final class SQLiteStore: Sendable {
                 throw SQLConfigurationError("cannot open the PostgreSQL database \(backend.location.redacted): \(error)")
             }
             if !applied.isEmpty { logger.notice("migrated PostgreSQL schema", metadata: ["steps": "\(applied.joined(separator: ", "))"]) }
-            let head = try await backend.read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+            let head: Int64
+            do {
+                head = try await backend.read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+            } catch {
+                // A backend dropped with its connections open trips PostgresNIO's "deinitialized
+                // before being closed" assertion (a crash in CI when this read timed out).
+                await backend.shutdown()
+                throw error
+            }
             return SQLiteStore(backend: backend, committer: GroupCommitter(backend: backend, maxBatch: options.maxBatch, startSeq: head, logger: logger),
                                logger: logger, kbSearchCandidates: max(0, options.kbSearchCandidates))
         }
