@@ -113,6 +113,7 @@ enum Migrations {
         m.registerMigration("v13-report-rollups", migrate: ReportRollupSchema.create)
         m.registerMigration("v14-queue-speed", migrate: QueueSchema.speedUp)
         m.registerMigration("v15-report-case-times", migrate: ReportCaseTimesSchema.create)
+        m.registerMigration("v16-report-contact-days", migrate: ReportContactDaysSchema.create)
         return m
     }
 }

@@ -8,9 +8,22 @@ enum ReportRollups {
     /// The key columns of a contact tally, in table order.
     static let keys = "hour, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id, answer_hour"
 
+    /// The key columns of a day tally (`report_contact_days`) but its day and answer day.
+    static let dayKeys = "team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id"
+
+    /// An hourly tally's answer as the day of the response (-1 for none).
+    static let answerDay = "CASE WHEN answer_hour < 0 THEN -1 ELSE answer_hour / 24 END"
+
+    /// An hourly tally's bit in its day's `hours` mask (summed over distinct bits, it is their OR).
+    static func hourBit(postgres: Bool) -> String {
+        postgres ? "(1::bigint << (hour % 24)::integer)" : "(1 << (hour % 24))"
+    }
+
     /// Recomputes the rollups of these cases.
     static func refresh(_ db: SQLDB, cases ids: some Sequence<Int64>) throws {
         for id in ids {
+            // The day tallies the case's old contacts counted in; those of its new ones are added below.
+            var days = try caseDays(db, id)
             // Take the case's old share out of the hourly totals, then drop the totals it emptied.
             try db.execute("""
                 INSERT INTO report_contact_hours(\(keys), n) SELECT \(keys), -n FROM report_case_contacts WHERE case_id = ?
@@ -26,6 +39,32 @@ enum ReportRollups {
                 INSERT INTO report_contact_hours(\(keys), n) SELECT \(keys), n FROM report_case_contacts WHERE case_id = ?
                 ON CONFLICT(\(keys)) DO UPDATE SET n = report_contact_hours.n + excluded.n
                 """, [id])
+            for day in try caseDays(db, id) where !days.contains(day) { days.append(day) }
+            try refreshDays(db, days)
+        }
+    }
+
+    /// The days and day keys of a case's hourly tallies (each: the day, then `dayKeys`' values).
+    private static func caseDays(_ db: SQLDB, _ id: Int64) throws -> [[SQLValue]] {
+        try db.fetchAll("SELECT DISTINCT hour / 24, \(dayKeys) FROM report_case_contacts WHERE case_id = ?", [id]).map(\.values)
+    }
+
+    /// Sums these days' tallies again from the hourly ones, for the keys given (a case's, before and
+    /// after it changed): a day tally's hours are a mask, which cannot be taken out again as a count
+    /// can, so the day and key are recounted whole (one index range of the day's hourly tallies).
+    private static func refreshDays(_ db: SQLDB, _ days: [[SQLValue]]) throws {
+        let match = dayKeys.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespaces)) = ?" }.joined(separator: " AND ")
+        let bit = hourBit(postgres: db.dialect == .postgres)
+        for values in days {
+            guard case let .int(day)? = values.first else { continue }
+            let key = values.dropFirst().map { $0 as (any SQLBindable)? }
+            try db.execute("DELETE FROM report_contact_days WHERE day = ? AND \(match)", SQLArguments([day] + key))
+            try db.execute("""
+                INSERT INTO report_contact_days(day, \(dayKeys), answer_day, n, hours)
+                SELECT ?, \(dayKeys), \(answerDay), SUM(n), SUM(DISTINCT \(bit))
+                FROM report_contact_hours WHERE hour >= ? AND hour < ? AND \(match) AND n > 0
+                GROUP BY \(dayKeys), \(answerDay)
+                """, SQLArguments([day, day * 24, day * 24 + 24] + key))
         }
     }
 
@@ -112,9 +151,13 @@ enum ReportRollups {
 }
 
 extension SQLiteStore {
-    /// Refills the report rollups from the whole timeline, as the migration does (for benchmarks
+    /// Refills the report rollups from the whole timeline, as the migrations do (for benchmarks
     /// that write rows straight into the tables).
     public func rebuildReportRollups() async throws {
-        try await backend.write { try ReportRollups.rebuild($0) }
+        try await backend.write { db in
+            try ReportRollups.rebuild(db)
+            try db.execute("DELETE FROM report_contact_days")
+            try db.execute(ReportContactDaysSchema.backfill(hourBit: ReportRollups.hourBit(postgres: db.dialect == .postgres)))
+        }
     }
 }

@@ -62,10 +62,51 @@ struct ReportTallyTests {
         #expect(made.groups?.map(\.key) == ["twitter", "facebook"])
     }
 
-    @Test("tallies serve whole hours only, and not topics")
+    @Test("tallies serve whole hours only, and not topics; day tallies whole days, not grouped by hour")
     func suffice() {
         #expect(!Report.talliesSuffice(ReportQuery(from: F.B + 60, to: F.B + 86_400)))
         #expect(!Report.talliesSuffice(ReportQuery(from: F.B, to: F.B + 86_399)))
         #expect(!Report.talliesSuffice(ReportQuery(from: F.B, to: F.B + 86_400, groupBy: .topic)))
+        #expect(Report.dayTalliesSuffice(ReportQuery(from: F.B, to: F.B + 86_400, groupBy: .day)))
+        #expect(!Report.dayTalliesSuffice(ReportQuery(from: F.B, to: F.B + 43_200)))
+        #expect(!Report.dayTalliesSuffice(ReportQuery(from: F.B + 3_600, to: F.B + 86_400)))
+        #expect(!Report.dayTalliesSuffice(ReportQuery(from: F.B, to: F.B + 86_400, groupBy: .hour)))
+        #expect(!Report.dayTalliesSuffice(ReportQuery(from: F.B, to: F.B + 86_400, groupBy: .topic)))
+    }
+
+    /// The hourly tallies summed per day as the store's `report_contact_days` does: the same keys
+    /// with the day for the hour and the day of the answer for its hour, counts added, hours as a mask.
+    static func dayTallies(_ hourly: [ReportContactTally]) -> [ReportContactTally] {
+        var out: [ReportContactTally] = []
+        for t in hourly {
+            var d = t
+            d.hour = t.hour / 24 * 24
+            d.hours = 1 << UInt32(t.hour - d.hour)
+            d.answerHour = t.answerHour.map { $0 / 24 * 24 }
+            if let i = out.firstIndex(where: { var o = $0; o.hours = d.hours; o.count = d.count; return o == d }) {
+                out[i].hours |= d.hours
+                out[i].count += d.count
+            } else {
+                out.append(d)
+            }
+        }
+        return out
+    }
+
+    @Test("day tallies give the same figures as hourly ones (agent-hours too) for whole days not grouped by hour")
+    func dayTalliesSameAsHourly() {
+        let hourly = Self.tallies(F.contacts, cases: F.cases)
+        let daily = Self.dayTallies(hourly)
+        #expect(daily.count < hourly.count, "the fixture has contacts alike within a day")
+        #expect(daily.contains { $0.hours.nonzeroBitCount > 1 }, "the fixture has a day tally over several hours")
+        var served = 0
+        for q in Self.queries where Report.dayTalliesSuffice(q) {
+            served += 1
+            let byHours = Report.make(tallies: hourly, cases: F.cases, query: q, sources: .all)
+            let byDays = Report.make(tallies: daily, cases: F.cases, query: q, sources: .all)
+            #expect(byDays.figures == byHours.figures, "\(q)")
+            #expect(byDays.groups == byHours.groups, "\(q)")
+        }
+        #expect(served >= 8)
     }
 }

@@ -30,7 +30,8 @@ struct ReportRollupTests {
             var out: [String] = []
             for sql in ["SELECT * FROM report_cases ORDER BY case_id",
                         "SELECT * FROM report_case_contacts ORDER BY case_id, \(ReportRollups.keys)",
-                        "SELECT * FROM report_contact_hours WHERE n <> 0 ORDER BY \(ReportRollups.keys)"] {
+                        "SELECT * FROM report_contact_hours WHERE n <> 0 ORDER BY \(ReportRollups.keys)",
+                        "SELECT * FROM report_contact_days ORDER BY day, \(ReportRollups.dayKeys), answer_day"] {
                 out += try db.fetchAll(sql).map { "\($0.values)" }
             }
             return out

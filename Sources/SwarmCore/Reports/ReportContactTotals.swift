@@ -15,11 +15,16 @@ extension Report {
         var credited = 0
         var byChannel: [Key: Int] = [:]
         var byAccount: [Key: (dedicated: Bool, count: Int)] = [:]
-        var agentHours = Set<AgentHour<Key>>()
+        /// The hours each agent was credited with a response in, by agent and day (since 1970): bit h
+        /// of the mask is hour h of that day. A day tally carries all its hours in one mask, so a
+        /// month's report adds a few thousand masks instead of one (agent, hour) per hourly tally.
+        var agentDays: [AgentDay<Key>: UInt32] = [:]
 
-        /// `count` contacts alike; `hour` is the hour (since 1970) they were sent in.
+        /// `count` contacts alike, sent in the hours of `hours` counted from `hour` (hours since
+        /// 1970; bit h is hour `hour + h`, within `hour`'s day): one hour (`hours` 1) for a contact
+        /// or an hourly tally, any of the day's hours for a day tally.
         mutating func add(direction: Direction, channel: Key, account: Key?, dedicated: Bool, isDuplicate: Bool, answered isAnswered: Bool,
-                          responder: Key?, hour: Int64, count: Int = 1) {
+                          responder: Key?, hour: Int64, hours: UInt32 = 1, count: Int = 1) {
             switch direction {
             case .inbound:
                 // A repeat of an earlier contact is counted apart, not as volume.
@@ -35,7 +40,8 @@ extension Report {
                 responses += count
                 if let responder {
                     credited += count
-                    agentHours.insert(AgentHour(agent: responder, hour: hour))
+                    let day = hour >= 0 ? hour / 24 : (hour - 23) / 24
+                    agentDays[AgentDay(agent: responder, day: day), default: 0] |= hours << UInt32(hour - day * 24)
                 }
             }
         }
@@ -49,7 +55,7 @@ extension Report {
             credited += other.credited
             byChannel.merge(other.byChannel, uniquingKeysWith: +)
             byAccount.merge(other.byAccount) { ($0.dedicated || $1.dedicated, $0.count + $1.count) }
-            agentHours.formUnion(other.agentHours)
+            agentDays.merge(other.agentDays) { $0 | $1 }
         }
 
         /// Writes the contact figures into `f`, naming channels and accounts by `name` (one-to-one:
@@ -63,7 +69,7 @@ extension Report {
                 .sorted { ($0.count, $1.account) > ($1.count, $0.account) }
             f.duplicates = sources.duplicates ? duplicates : nil
             f.responseRate = ReportStats.ratio(answered, of: inbound)
-            f.agentHours = agentHours.count
+            f.agentHours = agentDays.values.reduce(0) { $0 + $1.nonzeroBitCount }
             return credited
         }
     }
@@ -71,8 +77,8 @@ extension Report {
     /// The contact path's totals, named by strings.
     typealias ContactTotals = ContactCounts<String>
 
-    struct AgentHour<Agent: Hashable>: Hashable {
+    struct AgentDay<Agent: Hashable>: Hashable {
         var agent: Agent
-        var hour: Int64
+        var day: Int64
     }
 }

@@ -4,8 +4,10 @@ import SwarmProtocol
 /// a report over a month reads a few thousand tallies instead of every contact. Each field is
 /// what `ReportContact` and its case would give; `count` says how many contacts share them.
 public struct ReportContactTally: Sendable, Equatable {
-    /// Hour (since 1970) the contacts were sent in.
+    /// Hour (since 1970) the contacts were sent in; for a day tally, the first hour of its day.
     public var hour: Int64
+    /// A day tally's hours: bit h when some of its contacts were sent in hour `hour + h` (1 for an hourly tally).
+    public var hours: UInt32 = 1
     public var channel: String
     public var account: String?
     public var dedicated: Bool
@@ -13,7 +15,8 @@ public struct ReportContactTally: Sendable, Equatable {
     public var isDuplicate: Bool
     /// Outbound: the agent credited with the responses.
     public var responder: String?
-    /// Inbound: the hour of the first response on the same case sent at or after the contact (nil: none yet).
+    /// Inbound: the hour of the first response on the same case sent at or after the contact (nil:
+    /// none yet); for a day tally, the first hour of that response's day.
     public var answerHour: Int64?
     /// The contacts' case: its owner, team and first inbound channel and account now.
     public var caseOwner: String?
@@ -49,6 +52,15 @@ extension Report {
         q.from.truncatingRemainder(dividingBy: 3_600) == 0 && q.to.truncatingRemainder(dividingBy: 3_600) == 0 && q.groupBy != .topic
     }
 
+    /// Whether day tallies (one per day instead of one per hour, with the hours their contacts
+    /// were sent in as a mask) give the same report as hourly ones: the period starts and ends on
+    /// whole UTC days and is not grouped by hour. A response then counts as answering within the
+    /// period exactly when its day is before the period's end, as its hour would.
+    public static func dayTalliesSuffice(_ q: ReportQuery) -> Bool {
+        talliesSuffice(q) && q.from.truncatingRemainder(dividingBy: 86_400) == 0 && q.to.truncatingRemainder(dividingBy: 86_400) == 0
+            && q.groupBy != .hour
+    }
+
     /// The report from hourly contact tallies instead of single contacts (`talliesSuffice` must
     /// hold). `tallies` are those of the period's hours, of every case; `cases` as for `make(contacts:…)`
     /// but may leave out cases whose only part in the period is a contact: the tallies name
@@ -69,7 +81,7 @@ extension Report {
         if let channel = q.channel { _ = texts.id(channel) }
         func text(_ s: String?) -> Int64 { s.map { texts.id($0) } ?? -1 }
         for t in tallies {
-            byIds.append(ReportTallyIds(hour: t.hour, channel: text(t.channel), account: text(t.account), dedicated: t.dedicated,
+            byIds.append(ReportTallyIds(hour: t.hour, hours: t.hours, channel: text(t.channel), account: text(t.account), dedicated: t.dedicated,
                                         direction: t.direction, isDuplicate: t.isDuplicate, responder: id(t.responder, &userIds),
                                         answerHour: t.answerHour ?? -1, caseOwner: id(t.caseOwner, &userIds), caseTeam: id(t.caseTeam, &teamIds),
                                         caseFirstChannel: text(t.caseFirstChannel), caseFirstAccount: text(t.caseFirstAccount), count: t.count))

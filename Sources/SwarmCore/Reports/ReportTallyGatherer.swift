@@ -58,7 +58,7 @@ extension Report {
             let answered = t.answerHour >= 0 && Double(t.answerHour) * 3_600 < end
             let responder: Int64? = t.direction == .outbound && users[t.responder] != nil ? t.responder : nil
             totals.add(direction: t.direction, channel: t.channel, account: t.account < 0 ? nil : t.account, dedicated: t.dedicated,
-                       isDuplicate: t.isDuplicate, answered: answered, responder: responder, hour: t.hour, count: t.count)
+                       isDuplicate: t.isDuplicate, answered: answered, responder: responder, hour: t.hour, hours: t.hours, count: t.count)
         }
 
         /// The group of the tally's contacts: a text id for channel and account (-1 none), the case owner's user id otherwise.

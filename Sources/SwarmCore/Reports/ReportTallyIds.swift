@@ -6,7 +6,11 @@ import SwarmProtocol
 /// integer per key instead of a string was most of what summing them cost. Names are looked up
 /// once per group, when the figures are written (`ReportTallyNames`).
 public struct ReportTallyIds: Sendable {
+    /// The first hour (since 1970) of the tally: its hour, or the first hour of its day for a day tally.
     public var hour: Int64
+    /// The hours its contacts were sent in, counted from `hour`: 1 for an hourly tally, bit h for
+    /// hour `hour + h` of a day tally.
+    public var hours: UInt32
     public var channel: Int64
     /// -1: none.
     public var account: Int64
@@ -15,7 +19,7 @@ public struct ReportTallyIds: Sendable {
     public var isDuplicate: Bool
     /// The user credited with the responses (0: none).
     public var responder: Int64
-    /// -1: no response yet.
+    /// -1: no response yet. A day tally's is the first hour of the day of the response.
     public var answerHour: Int64
     /// 0: unowned.
     public var caseOwner: Int64
@@ -25,9 +29,10 @@ public struct ReportTallyIds: Sendable {
     public var caseFirstAccount: Int64
     public var count: Int
 
-    public init(hour: Int64, channel: Int64, account: Int64, dedicated: Bool, direction: Direction, isDuplicate: Bool, responder: Int64,
+    public init(hour: Int64, hours: UInt32 = 1, channel: Int64, account: Int64, dedicated: Bool, direction: Direction, isDuplicate: Bool, responder: Int64,
                 answerHour: Int64, caseOwner: Int64, caseTeam: Int64, caseFirstChannel: Int64, caseFirstAccount: Int64, count: Int) {
         self.hour = hour
+        self.hours = hours
         self.channel = channel
         self.account = account
         self.dedicated = dedicated

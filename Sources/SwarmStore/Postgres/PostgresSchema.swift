@@ -10,6 +10,7 @@ enum PostgresSchema {
         ("pg-v2-search", PostgresSearchSchema.v2),
         ("pg-v3-report-case-times", ReportCaseTimesSchema.postgres),
         ("pg-v4-cluster-nodes", PostgresClusterSchema.v4),
+        ("pg-v5-report-contact-days", ReportContactDaysSchema.postgres),
     ]
 
     static let v1 = """
