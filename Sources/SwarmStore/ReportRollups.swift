@@ -22,8 +22,8 @@ enum ReportRollups {
     /// Recomputes the rollups of these cases.
     static func refresh(_ db: SQLDB, cases ids: some Sequence<Int64>) throws {
         for id in ids {
-            // The day tallies the case's old contacts counted in; those of its new ones are added below.
-            var days = try caseDays(db, id)
+            // The case's hourly tallies before, to find the day tallies that change (below).
+            let before = try caseTallies(db, id)
             // Take the case's old share out of the hourly totals, then drop the totals it emptied.
             try db.execute("""
                 INSERT INTO report_contact_hours(\(keys), n) SELECT \(keys), -n FROM report_case_contacts WHERE case_id = ?
@@ -39,19 +39,33 @@ enum ReportRollups {
                 INSERT INTO report_contact_hours(\(keys), n) SELECT \(keys), n FROM report_case_contacts WHERE case_id = ?
                 ON CONFLICT(\(keys)) DO UPDATE SET n = report_contact_hours.n + excluded.n
                 """, [id])
-            for day in try caseDays(db, id) where !days.contains(day) { days.append(day) }
-            try refreshDays(db, days)
+            try refreshDays(db, changedDays(before, try caseTallies(db, id)))
         }
     }
 
-    /// The days and day keys of a case's hourly tallies (each: the day, then `dayKeys`' values).
-    private static func caseDays(_ db: SQLDB, _ id: Int64) throws -> [[SQLValue]] {
-        try db.fetchAll("SELECT DISTINCT hour / 24, \(dayKeys) FROM report_case_contacts WHERE case_id = ?", [id]).map(\.values)
+    /// A case's hourly tallies (`report_case_contacts`: the hour, then the other keys, then n).
+    private static func caseTallies(_ db: SQLDB, _ id: Int64) throws -> Set<[SQLValue]> {
+        Set(try db.fetchAll("SELECT \(keys), n FROM report_case_contacts WHERE case_id = ?", [id]).map(\.values))
     }
 
-    /// Sums these days' tallies again from the hourly ones, for the keys given (a case's, before and
-    /// after it changed): a day tally's hours are a mask, which cannot be taken out again as a count
-    /// can, so the day and key are recounted whole (one index range of the day's hourly tallies).
+    /// The days and day keys (the day, then `dayKeys`' values) of the tallies that are not the same
+    /// before and after: only those day tallies change. A long case's older days are left alone,
+    /// so a contact on a case with a history of months recounts one day, not all of them.
+    private static func changedDays(_ before: Set<[SQLValue]>, _ after: Set<[SQLValue]>) -> [[SQLValue]] {
+        var days: [[SQLValue]] = []
+        var seen = Set<[SQLValue]>()
+        for tally in before.symmetricDifference(after) {
+            guard case let .int(hour)? = tally.first else { continue }
+            // hour, the ten day keys, answer_hour, n: the day and the ten keys.
+            let day = [SQLValue.int(hour / 24)] + tally[1...10]
+            if seen.insert(day).inserted { days.append(day) }
+        }
+        return days
+    }
+
+    /// Sums these days' tallies again from the hourly ones, for the keys given (those a case's change
+    /// touched): a day tally's hours are a mask, which cannot be taken out again as a count can, so
+    /// the day and key are recounted whole (one index range of the day's hourly tallies).
     private static func refreshDays(_ db: SQLDB, _ days: [[SQLValue]]) throws {
         let match = dayKeys.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespaces)) = ?" }.joined(separator: " AND ")
         let bit = hourBit(postgres: db.dialect == .postgres)

@@ -2,7 +2,7 @@ import Foundation
 
 /// One value crossing the store's SQL seam, in either direction. Both backends reduce their column
 /// types to these five, so the store's code reads a row the same way on SQLite and PostgreSQL.
-public enum SQLValue: Sendable, Equatable {
+public enum SQLValue: Sendable, Hashable {
     case null
     case int(Int64)
     case double(Double)
