@@ -29,6 +29,10 @@ enum ReportContactDaysSchema {
             UNIQUE (day, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate,
                     responder_id, answer_day)
         );
+        -- A day and key recounted from the hourly tallies (ReportRollups.refreshDays): a seek to the
+        -- key and its day's hours, not a walk over every hourly tally of that day.
+        CREATE INDEX report_contact_hours_key ON report_contact_hours(team_id, owner_id, first_channel, first_account, channel, account,
+                                                                      dedicated, direction, duplicate, responder_id, hour);
         """
     }
 
