@@ -25,6 +25,10 @@ final class Hub: Sendable {
         var remote: [Int64: PresenceStatus] = [:]
         /// Shutdown waiting for the last connection to go.
         var emptyWaiters: [AsyncStream<Void>.Continuation] = []
+        /// The highest seq published so far (or committed before the hub saw its first commit):
+        /// every event after it is still to be published, so a session registered now receives it
+        /// live. A `hello` whose `after` is at or past it needs no replay query.
+        var publishedThrough: Int64 = 0
     }
 
     let state = Mutex(State())
@@ -53,11 +57,24 @@ final class Hub: Sendable {
         state.withLock { $0.connections[conn.id] = conn }
     }
 
-    /// Adds a live connection. `initial` is queued under the same lock that publishing takes, so no
-    /// live event can overtake the hello reply and the replay marker.
-    func register(_ conn: Connection, user: Int64, initial: [Outbound]) {
+    /// Notes that everything through `seq` was committed before the hub saw its first commit (the
+    /// store's head at start-up): such events are never published, so a resume from before it replays.
+    func notePublished(through seq: Int64) {
+        state.withLock { $0.publishedThrough = max($0.publishedThrough, seq) }
+    }
+
+    /// Adds a live connection: queues `initial` (the hello reply), then, with `missed`, what it
+    /// missed after `after` (`head`: the log's head as the hello read it). All is queued under the
+    /// same lock that publishing takes, so no live event can overtake it. When nothing was
+    /// published after `after`, every later event reaches the connection live, so it gets `ready`
+    /// at once instead of a replay (a store read per login, most of them finding nothing).
+    func register(_ conn: Connection, user: Int64, initial: [Outbound], missed: (after: Int64, head: Int64)? = nil) {
+        let ready = missed.map { Outbound.text(Wire.event(.ready, ReadyEvent(seq: $0.after, replayed: 0))) }
         let presenceFrame: String? = state.withLock { s in
             for item in initial { conn.send(item) }
+            if let missed, let ready {
+                conn.send(s.publishedThrough <= missed.after ? ready : .replay(after: missed.after, user: user, head: missed.head))
+            }
             let wasOffline = s.byUser[user]?.isEmpty ?? true
             s.byUser[user, default: []].insert(conn.id)
             if conn.wantsPresence { s.presenceWatchers[conn.id] = conn }
@@ -106,6 +123,7 @@ final class Hub: Sendable {
         var overflowed: [Int: Connection] = [:]
         state.withLock { s in
             for event in events {
+                s.publishedThrough = max(s.publishedThrough, event.seq)
                 if event.type == EventName.memberJoined.rawValue, let c = event.channelId, let u = event.userId {
                     s.members[c, default: []].insert(u)
                 }

@@ -201,15 +201,14 @@ struct Session {
         // token is checked again below.
         let epoch = core.hub.revocationEpoch
         let req = try JSONDecoder().decode(RequestData<HelloRequest>.self, from: body).data
-        guard let token = req.token ?? headerToken, let (principal, user) = try await core.store.authenticate(token: token) else {
+        guard let token = req.token ?? headerToken, let (principal, user, head) = try await core.store.authenticateSession(token: token) else {
             logger.warning("authentication failed")
             ServerMetrics.op(.hello, ErrorCode.unauthorized.rawValue)
             conn.send(.text(Wire.error(id, SwarmError(.unauthorized, "unknown or revoked token"))))
             conn.close(code: CloseCode.unauthorized, reason: "unauthorized")
             return
         }
-        // Read the head before registering: anything committed later is either replayed or live.
-        let head = try await core.store.head()
+        // The head was read before registering (with the token): anything committed later is either replayed or live.
         if let after = req.after {
             guard after >= 0 else { throw SwarmError.badRequest("after must be ≥ 0") }
             guard after <= head else { throw SwarmError.badRequest("after \(after) is ahead of the event log (head \(head))") }
@@ -225,7 +224,7 @@ struct Session {
         onHello()
         let reply = HelloReply(protocol: ProtocolInfo.version, server: ProtocolInfo.server, session: "S\(conn.id)", user: user, seq: head,
                                limits: Limits(maxFrameBytes: core.config.maxFrameBytes, historyMax: core.config.historyMax))
-        core.hub.register(conn, user: principal.id, initial: [.text(Wire.reply(id, reply)), .replay(after: req.after ?? head, user: principal.id, head: head)])
+        core.hub.register(conn, user: principal.id, initial: [.text(Wire.reply(id, reply))], missed: (req.after ?? head, head))
         logger.info("session started", metadata: ["user": "\(principal.name)", "client": "\(req.client.map { LogSafe.text($0, maxLength: 64) } ?? "-")", "after": "\(req.after.map(String.init) ?? "-")"])
         // A revoke that committed while this hello was authenticating found no registered
         // session to close; the epoch shows it.

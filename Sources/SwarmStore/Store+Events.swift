@@ -5,7 +5,12 @@ import SwarmProtocol
 extension SQLiteStore {
     /// Highest seq in the log (0 when empty).
     public func head() async throws -> Int64 {
-        try await read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+        try await read { db in try Self.head(db) }
+    }
+
+    /// The highest seq committed, as the reader's transaction sees the log.
+    static func head(_ db: SQLDB) throws -> Int64 {
+        try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
     }
 
     /// Highest seq removed by retention; a resume from before it cannot be served.
