@@ -132,8 +132,10 @@ final class Hub: Sendable {
                     closeRevoked(event, &s)
                     continue
                 }
-                // Encoded once, WebSocket header included; every recipient writes this buffer.
-                let frame = Outbound.frame(WireFrame(text: event.frame), seq: event.seq)
+                // Encoded once, WebSocket header included, when the first recipient is found (an
+                // event nobody here may read, such as one for another node's users, costs no copy);
+                // every recipient writes this buffer.
+                var frame: Outbound?
                 var users: Set<Int64> = event.channelId.flatMap { s.members[$0] } ?? []
                 if let u = event.userId { users.insert(u) }
                 for user in users {
@@ -148,7 +150,9 @@ final class Hub: Sendable {
                         }
                         // A refused frame is an overflow only if the queue overflowed: a
                         // connection whose session is ending refuses frames too.
-                        if !conn.send(frame), conn.overflowed { overflowed[conn.id] = conn }
+                        let out = frame ?? .frame(WireFrame(text: event.frame), seq: event.seq)
+                        frame = out
+                        if !conn.send(out), conn.overflowed { overflowed[conn.id] = conn }
                     }
                 }
                 if event.type == EventName.memberLeft.rawValue, let c = event.channelId, let u = event.userId {
