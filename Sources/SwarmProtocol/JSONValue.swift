@@ -74,4 +74,13 @@ public struct ServerFrame: Decodable, Sendable {
     public var seq: Int64?
 
     public var isEvent: Bool { ev != nil }
+
+    public init(re: String?, ok: Bool?, data: JSONValue?, error: SwarmError?, ev: String?, seq: Int64?) {
+        self.re = re
+        self.ok = ok
+        self.data = data
+        self.error = error
+        self.ev = ev
+        self.seq = seq
+    }
 }
