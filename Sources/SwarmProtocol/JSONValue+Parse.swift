@@ -204,7 +204,8 @@ extension JSONValue {
                 guard let b = peek, b >= 0x30, b <= 0x39 else { throw failure("bad number") }
                 while let b = peek, b >= 0x30, b <= 0x39 { at += 1 }
             }
-            guard let d = Double(String(decoding: bytes[start..<at], as: UTF8.self)) else { throw failure("bad number") }
+            // Too large for a Double (1e400) is refused, as `JSONDecoder` refuses it.
+            guard let d = Double(String(decoding: bytes[start..<at], as: UTF8.self)), d.isFinite else { throw failure("bad number") }
             return d
         }
     }

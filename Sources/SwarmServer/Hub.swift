@@ -58,7 +58,8 @@ final class Hub: Sendable {
     }
 
     /// Notes that everything through `seq` was committed before the hub saw its first commit (the
-    /// store's head at start-up): such events are never published, so a resume from before it replays.
+    /// store's head at start-up): a resume from before it replays. (On PostgreSQL the log tail may
+    /// still publish some of them later; the session's floor drops those it has.)
     func notePublished(through seq: Int64) {
         state.withLock { $0.publishedThrough = max($0.publishedThrough, seq) }
     }
@@ -73,7 +74,14 @@ final class Hub: Sendable {
         let presenceFrame: String? = state.withLock { s in
             for item in initial { conn.send(item) }
             if let missed, let ready {
-                conn.send(s.publishedThrough <= missed.after ? ready : .replay(after: missed.after, user: user, head: missed.head))
+                if s.publishedThrough <= missed.after {
+                    // Events through `after` committed but not yet published come live later: the
+                    // session has them (or asked for none), so the drain drops them as after a replay.
+                    conn.queue.raiseFloor(missed.after)
+                    conn.send(ready)
+                } else {
+                    conn.send(.replay(after: missed.after, user: user, head: missed.head))
+                }
             }
             let wasOffline = s.byUser[user]?.isEmpty ?? true
             s.byUser[user, default: []].insert(conn.id)

@@ -184,6 +184,12 @@ final class OutboundQueue: Sendable {
         }
     }
 
+    /// The session has every event through `seq` already (its hello said so, and no replay runs):
+    /// the drain skips those that still come live, as it does after a replay through them.
+    func raiseFloor(_ seq: Int64) {
+        state.withLock { $0.replayedThrough = max($0.replayedThrough, seq) }
+    }
+
     /// The task is done with a replay through `replayedThrough`; true when the caller must start
     /// a drain for what queued up meanwhile.
     func endTurn(replayedThrough: Int64) -> Bool {

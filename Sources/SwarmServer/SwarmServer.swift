@@ -37,7 +37,7 @@ public final class SwarmServer: Sendable {
             ServerMetrics.commitBatch.record(batch.jobs)
         }
         store.committer.setNotifyOnCommit(config.notifiesLog)
-        // Read after the hub sees every commit: what came before is never published, so a resume from before it replays.
+        // Read after the hub sees every commit: a resume from before this head replays.
         hub.notePublished(through: try await store.head())
         let core = ServerCore(store: store, hub: hub, config: config, logger: logger)
         let rescored = try await store.configureQueue(config.queue.rules(dedicatedAccounts: core.dedicatedAccounts))

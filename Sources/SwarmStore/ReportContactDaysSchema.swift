@@ -36,24 +36,27 @@ enum ReportContactDaysSchema {
         """
     }
 
+    /// The hour of its day (0–23) of an hour since 1970, before 1970 too (SQL's `%` keeps the sign).
+    static let hourInDay = "(((hour % 24) + 24) % 24)"
+
     /// The day tallies from every hourly one (the backfill; `ReportRollups` recounts one day and
     /// key the same way). Spelled out here rather than shared, because a released migration must
-    /// not change with the code; `hourBit` is the dialect's `1 << (hour % 24)`.
+    /// not change with the code; `hourBit` is the dialect's `1 << hourInDay`.
     static func backfill(hourBit: String) -> String {
         """
         INSERT INTO report_contact_days(day, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction,
                                         duplicate, responder_id, answer_day, n, hours)
-        SELECT hour / 24, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id,
+        SELECT (hour - \(hourInDay)) / 24, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id,
                CASE WHEN answer_hour < 0 THEN -1 ELSE answer_hour / 24 END, SUM(n), SUM(DISTINCT \(hourBit))
         FROM report_contact_hours WHERE n > 0
-        GROUP BY hour / 24, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id,
+        GROUP BY (hour - \(hourInDay)) / 24, team_id, owner_id, first_channel, first_account, channel, account, dedicated, direction, duplicate, responder_id,
                  CASE WHEN answer_hour < 0 THEN -1 ELSE answer_hour / 24 END
         """
     }
 
     static func create(_ db: Database) throws {
-        try db.execute(sql: sql(integer: "INTEGER") + backfill(hourBit: "(1 << (hour % 24))") + ";")
+        try db.execute(sql: sql(integer: "INTEGER") + backfill(hourBit: "(1 << \(hourInDay))") + ";")
     }
 
-    static let postgres = sql(integer: "BIGINT") + "\n" + backfill(hourBit: "(1::bigint << (hour % 24)::integer)") + ";"
+    static let postgres = sql(integer: "BIGINT") + "\n" + backfill(hourBit: "(1::bigint << \(hourInDay)::integer)") + ";"
 }

@@ -14,9 +14,11 @@ enum ReportRollups {
     /// An hourly tally's answer as the day of the response (-1 for none).
     static let answerDay = "CASE WHEN answer_hour < 0 THEN -1 ELSE answer_hour / 24 END"
 
-    /// An hourly tally's bit in its day's `hours` mask (summed over distinct bits, it is their OR).
+    /// An hourly tally's bit in its day's `hours` mask (summed over distinct bits, it is their OR);
+    /// days are whole UTC days before 1970 too (`ReportContactDaysSchema.hourInDay`).
     static func hourBit(postgres: Bool) -> String {
-        postgres ? "(1::bigint << (hour % 24)::integer)" : "(1 << (hour % 24))"
+        let h = ReportContactDaysSchema.hourInDay
+        return postgres ? "(1::bigint << \(h)::integer)" : "(1 << \(h))"
     }
 
     /// Recomputes the rollups of these cases.
@@ -56,8 +58,8 @@ enum ReportRollups {
         var seen = Set<[SQLValue]>()
         for tally in before.symmetricDifference(after) {
             guard case let .int(hour)? = tally.first else { continue }
-            // hour, the ten day keys, answer_hour, n: the day and the ten keys.
-            let day = [SQLValue.int(hour / 24)] + tally[1...10]
+            // hour, the ten day keys, answer_hour, n: the day (floored, before 1970 too) and the ten keys.
+            let day = [SQLValue.int(hour >= 0 ? hour / 24 : (hour - 23) / 24)] + tally[1...10]
             if seen.insert(day).inserted { days.append(day) }
         }
         return days

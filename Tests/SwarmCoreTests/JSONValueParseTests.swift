@@ -29,7 +29,7 @@ struct JSONValueParseTests {
     @Test("malformed text is refused, not guessed")
     func refuses() {
         for bad in ["", "{", "[1,]", #"{"a":1,}"#, #"{"a" 1}"#, "01", "1.", "-", "1e", "tru", "nul", #""open"#, "[1] 2",
-                    #""\x""#, #""\u12""#, #""\ud83d""#, #""\ude00x""#, "\"tab\there\"", "{a:1}", "NaN", "+1"] {
+                    #""\x""#, #""\u12""#, #""\ud83d""#, #""\ude00x""#, "\"tab\there\"", "{a:1}", "NaN", "+1", "1e400", "-1e400"] {
             #expect(throws: JSONValue.ParseError.self, "\(bad)") { try JSONValue.parse(bad) }
         }
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)

@@ -77,6 +77,9 @@ struct ReportRollupTests {
             try await Self.check(server, "inbound")
             _ = try await contact(a.id, anna, .whatsapp, .outbound, "2026-03-02T09:05:00Z")
             try await Self.check(server, "response")
+            // Hours before 1970 are counted in their own (negative) days, by the write path and a rebuild alike.
+            _ = try await contact(a.id, anna, .whatsapp, .inbound, "1969-12-31T22:30:00Z", text: "an old letter")
+            try await Self.check(server, "a contact before 1970")
 
             // A bot opens a case from a contact and relays a response: credited to the owner once there is one.
             let b = try await contact(nil, bot, .email, .inbound, "2026-03-02T10:10:00Z", text: "refund?", identity: Identity(channel: .email, handle: "m@x.org"))
