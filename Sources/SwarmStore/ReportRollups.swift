@@ -1,3 +1,4 @@
+import SwarmCore
 
 /// Keeps the report rollups (`ReportRollupSchema`) equal to what the report would read from the
 /// timeline. Every write job marks the cases it touched (`WriteTx.touchReport`); before the job
@@ -59,7 +60,7 @@ enum ReportRollups {
         for tally in before.symmetricDifference(after) {
             guard case let .int(hour)? = tally.first else { continue }
             // hour, the ten day keys, answer_hour, n: the day (floored, before 1970 too) and the ten keys.
-            let day = [SQLValue.int(hour >= 0 ? hour / 24 : (hour - 23) / 24)] + tally[1...10]
+            let day = [SQLValue.int(Report.day(ofHour: hour))] + tally[1...10]
             if seen.insert(day).inserted { days.append(day) }
         }
         return days

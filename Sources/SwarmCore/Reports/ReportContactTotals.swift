@@ -40,7 +40,7 @@ extension Report {
                 responses += count
                 if let responder {
                     credited += count
-                    let day = hour >= 0 ? hour / 24 : (hour - 23) / 24
+                    let day = Report.day(ofHour: hour)
                     agentDays[AgentDay(agent: responder, day: day), default: 0] |= hours << UInt32(hour - day * 24)
                 }
             }

@@ -52,6 +52,12 @@ extension Report {
         q.from.truncatingRemainder(dividingBy: 3_600) == 0 && q.to.truncatingRemainder(dividingBy: 3_600) == 0 && q.groupBy != .topic
     }
 
+    /// The UTC day (since 1970) of an hour since 1970, floored, so hours before 1970 fall in
+    /// their own negative days: the day of a day tally, and of an agent-hour's mask.
+    public static func day(ofHour hour: Int64) -> Int64 {
+        hour >= 0 ? hour / 24 : (hour - 23) / 24
+    }
+
     /// Whether day tallies (one per day instead of one per hour, with the hours their contacts
     /// were sent in as a mask) give the same report as hourly ones: the period starts and ends on
     /// whole UTC days and is not grouped by hour. A response then counts as answering within the
