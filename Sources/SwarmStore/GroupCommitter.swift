@@ -204,6 +204,9 @@ public final class GroupCommitter: Sendable {
             }
             var end = start + 1
             while end < batch.count, batch[end].checked { end += 1 }
+            // Only the shared savepoint's jobs may be optimistic: a failure there runs them alone.
+            tx.optimistic = db.dialect == .postgres
+            defer { tx.optimistic = false }
             let shared = try rollingBack {
                 for i in start..<end {
                     tx.reportCases.removeAll()
@@ -220,8 +223,10 @@ public final class GroupCommitter: Sendable {
                 }
             }
             if shared != nil {
-                // Something failed that was not a refusal: the shared savepoint is rolled back;
-                // each job runs again on its own, so the failure lands on its own job only.
+                // Something failed that was not a refusal (or an optimistic job's condition did
+                // not hold): the shared savepoint is rolled back; each job runs again on its own,
+                // waiting for its reads, so the failure lands on its own job only.
+                tx.optimistic = false
                 for i in start..<end {
                     outcomes[i] = nil
                     try runAlone(i)
@@ -250,16 +255,20 @@ public final class GroupCommitter: Sendable {
         do {
             (outcomes, events, foreignThrough) = try await backend.write { db in
                 var head: Int64?
+                var messageIds: [Int64] = []
                 if db.dialect == .postgres {
                     // Appends of all nodes take turns on the log head from here to the commit, and
                     // the read below then sees every event committed before ours.
-                    head = try db.fetchOne(Int64.self, "SELECT seq FROM event_head WHERE id = 1 FOR UPDATE")
-                    guard head != nil else { throw SQLUnavailable("event log head missing") }
+                    let checkedJobs = batch.reduce(0) { $0 + ($1.checked ? 1 : 0) }
+                    (head, messageIds) = try PostgresLogHead.lock(db, messageIds: checkedJobs)
                 }
                 // Events another process appended since our last batch come first, in log order.
-                let foreign = try LogTail.read(db, after: lastSeq)
+                // PostgreSQL: the locked head says whether there are any (none when this node
+                // wrote the last ones), which saves a round trip per batch.
+                let foreign = if let head, head <= lastSeq { LogTail.Read() } else { try LogTail.read(db, after: lastSeq) }
                 let tx = WriteTx(db: db, encoder: JSONCoding.encoder())
                 tx.logHead = head
+                tx.messageIds = messageIds[...]
                 tx.queueRules = self.queueRules.withLock { $0 }
                 tx.events = foreign.events
                 let outcomes = try Self.run(batch, in: tx)

@@ -79,6 +79,15 @@ public final class WriteTx {
     /// so each append is one pipelined INSERT instead of a waited statement that also updates
     /// the head row (whose versions piled up within the batch). Nil: each append moves the row.
     var logHead: Int64?
+    /// PostgreSQL: a checked job runs in a savepoint shared with its neighbours, which is rolled
+    /// back and each job run again alone (not optimistic) if anything in it fails. A job may then
+    /// write without waiting for its reads, with its conditions inside its statements
+    /// (`SQLDB.executePipelined(_:_:expectingRows:)`), as a failed condition only sends it down
+    /// the waiting path. Never set on SQLite, where a read costs no round trip.
+    var optimistic = false
+    /// PostgreSQL: message ids drawn from the sequence for this batch with the log head's read
+    /// (one round trip for all), so an optimistic post need not wait for `INSERT … RETURNING id`.
+    var messageIds: ArraySlice<Int64> = []
 
     init(db: SQLDB, encoder: JSONEncoder) {
         self.db = db

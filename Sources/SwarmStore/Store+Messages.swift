@@ -24,6 +24,7 @@ extension SQLiteStore {
         let key = try Self.validIdempotencyKey(req.idempotencyKey)
         let names = Array(Mentions.names(in: body).prefix(50))
         return try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Posted in
+            if let optimistic = Self.optimisticPost(tx, p, req, body: body, key: key, mentions: names) { return optimistic }
             if let key, let done: Message = try self.idempotentResult(tx, user: p.id, key: key, op: .messagePost) {
                 return { _ in Posted(message: done, json: nil) }
             }
@@ -41,7 +42,7 @@ extension SQLiteStore {
             }
             let mentioned = names.isEmpty ? [] : try Self.resolveMentions(db, names: names, channel: ch)
             return { tx in
-                let (message, json) = try Self.insertMessage(tx, channel: ch, author: p, body: body, thread: threadId,
+                let (message, json) = try Self.insertMessage(tx, channel: ch.id, author: p, body: body, thread: threadId,
                                                              mentioned: mentioned)
                 if let key { try self.recordIdempotent(tx, user: p.id, key: key, op: .messagePost, json: json) }
                 return Posted(message: message, json: json)
@@ -49,25 +50,54 @@ extension SQLiteStore {
         })
     }
 
+    /// PostgreSQL, in a batch's shared savepoint (`WriteTx.optimistic`): a plain post (a channel id,
+    /// no thread, no @names) written without waiting for a single answer. Its checks ride in its
+    /// statements: marking it read for its author must change the author's membership row (no row:
+    /// not a member, or no such channel), and the idempotency key's row must be new. When either
+    /// fails the savepoint is rolled back and the post runs again on the waiting path, which
+    /// answers with the right error or the key's earlier result. Nil: take the waiting path.
+    static func optimisticPost(_ tx: WriteTx, _ p: Principal, _ req: MessagePostRequest, body: String, key: String?,
+                               mentions names: [String]) -> ((WriteTx) throws -> Posted)? {
+        guard tx.optimistic, names.isEmpty, req.thread == nil, let channel = Ids.parse(.channel, req.channel),
+              let id = tx.messageIds.popFirst() else { return nil }
+        return { tx in
+            let (message, json) = try insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [], id: id)
+            if let key {
+                try tx.db.executePipelined("INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)",
+                                           [p.id, key, Op.messagePost.rawValue, json, Timestamp.now()])
+            }
+            return Posted(message: message, json: json)
+        }
+    }
+
     /// Stores a message and its events (message.new, mentions), marks it read for its author, and
     /// counts a thread reply. Shared by `message.post` and the case ops that post cards.
     static func insertMessage(_ tx: WriteTx, channel ch: ChannelRow, author p: Principal, body: String, thread threadId: Int64?,
                               card: JSONValue? = nil) throws -> Message {
         let mentioned = try Self.resolveMentions(tx.db, body: body, channel: ch)
-        return try insertMessage(tx, channel: ch, author: p, body: body, thread: threadId, card: card, mentioned: mentioned).0
+        return try insertMessage(tx, channel: ch.id, author: p, body: body, thread: threadId, card: card, mentioned: mentioned).0
     }
 
     /// The same with the mentioned users resolved. Returns the message and its logged JSON
     /// (written by `MessageJSON`, not `JSONEncoder`: this runs inside the writer's transaction).
-    static func insertMessage(_ tx: WriteTx, channel ch: ChannelRow, author p: Principal, body: String, thread threadId: Int64?,
-                              card: JSONValue? = nil, mentioned: [Int64]) throws -> (Message, String) {
+    /// `id`: drawn already (an optimistic post, see `optimisticPost`): the row is written without
+    /// waiting, and only if the author is a member of the channel.
+    static func insertMessage(_ tx: WriteTx, channel channelId: Int64, author p: Principal, body: String, thread threadId: Int64?,
+                              card: JSONValue? = nil, mentioned: [Int64], id drawn: Int64? = nil) throws -> (Message, String) {
         let db = tx.db
         let mentionIds = mentioned.map { Ids.make(.user, $0) }
         // One time for the row and its event (they were two calls, microseconds apart).
         let now = Timestamp.now()
         let cardJSON = try card.map { String(decoding: try tx.encoder.encode($0), as: UTF8.self) }
         let mentionsJSON = mentionIds.isEmpty ? "[]" : String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self)
-        let id = try insertMessageRow(db, [ch.id, p.id, body, threadId, mentionsJSON, now, cardJSON], channel: ch.id, author: p.id)
+        let values: SQLArguments = [channelId, p.id, body, threadId, mentionsJSON, now, cardJSON]
+        let id: Int64
+        if let drawn {
+            try insertDrawnMessageRow(db, id: drawn, values, channel: channelId, author: p.id)
+            id = drawn
+        } else {
+            id = try insertMessageRow(db, values, channel: channelId, author: p.id)
+        }
         // Pipelined: no row counts are read, and the savepoint's end waits for them all.
         if let threadId {
             try db.executePipelined("UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?", [threadId])
@@ -77,13 +107,13 @@ extension SQLiteStore {
                 WHERE user_id = ? AND case_id = (SELECT id FROM cases WHERE thread_id = ?)
                 """, [p.id, threadId])
         }
-        let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, ch.id), author: p.userId, authorName: p.name,
+        let message = Message(id: Ids.make(.message, id), channel: Ids.make(.channel, channelId), author: p.userId, authorName: p.name,
                               body: body, thread: threadId.map { Ids.make(.message, $0) }, replyCount: 0, mentions: mentionIds,
                               createdAt: now, editedAt: nil, deleted: false, card: card)
         let json = MessageJSON.encode(message, card: cardJSON)
-        try tx.append(.messageNew, channel: ch.id, user: nil, message: id, json: json, at: now)
+        try tx.append(.messageNew, channel: channelId, user: nil, message: id, json: json, at: now)
         for uid in mentioned {
-            try db.executePipelined("INSERT INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [id, uid, ch.id])
+            try db.executePipelined("INSERT INTO mentions(message_id, user_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [id, uid, channelId])
             try tx.append(.mention, channel: nil, user: uid, message: id, MentionEvent(user: Ids.make(.user, uid), message: message))
         }
         return (message, json)
@@ -109,6 +139,17 @@ extension SQLiteStore {
             }
             return id
         }
+    }
+
+    /// The row of a message whose id was drawn already, sent without waiting: first the author's
+    /// read mark, which must change exactly their membership row (the post's permission check),
+    /// then the row itself.
+    private static func insertDrawnMessageRow(_ db: SQLDB, id: Int64, _ values: SQLArguments, channel: Int64, author: Int64) throws {
+        try db.executePipelined("UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", [id, channel, author],
+                                expectingRows: 1)
+        try db.executePipelined("""
+            INSERT INTO messages(id, channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, SQLArguments(values: [.int(id)] + values.values))
     }
 
     public func edit(_ p: Principal, _ req: MessageEditRequest) async throws -> Message {

@@ -24,7 +24,14 @@ final class PostgresExecutor: SQLExecutor {
     /// what was sent, so nothing more is waited for on it; its owner drops it.
     private(set) var timedOut = false
     /// Sent, not yet checked, in the order sent.
-    private var inFlight: [(future: EventLoopFuture<PostgresQueryResult>, sql: String)] = []
+    private var inFlight: [InFlight] = []
+
+    struct InFlight {
+        var future: EventLoopFuture<PostgresQueryResult>
+        var sql: String
+        /// Rows the statement must change (`executePipelined(_:_:expectingRows:)`); nil: any.
+        var rows: Int?
+    }
 
     init(_ connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -40,7 +47,11 @@ final class PostgresExecutor: SQLExecutor {
     }
 
     func executePipelined(_ sql: String, _ arguments: SQLArguments) throws {
-        inFlight.append((try send(sql, arguments), sql))
+        inFlight.append(InFlight(future: try send(sql, arguments), sql: sql))
+    }
+
+    func executePipelined(_ sql: String, _ arguments: SQLArguments, expectingRows rows: Int) throws {
+        inFlight.append(InFlight(future: try send(sql, arguments), sql: sql, rows: rows))
     }
 
     func query(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
@@ -90,7 +101,7 @@ final class PostgresExecutor: SQLExecutor {
 
     /// A raw statement sent without waiting for its answer (BEGIN, SAVEPOINT, RELEASE).
     func pipelineSimple(_ sql: String) throws {
-        inFlight.append((try send(sql, [], numbered: false), sql))
+        inFlight.append(InFlight(future: try send(sql, [], numbered: false), sql: sql))
     }
 
     /// COMMIT, which PostgreSQL answers with ROLLBACK when the transaction had failed: a pipelined
@@ -107,11 +118,14 @@ final class PostgresExecutor: SQLExecutor {
         var first: (any Error)?
         let pending = inFlight
         inFlight.removeAll()
-        for (future, sql) in pending {
+        for statement in pending {
             do {
-                _ = try answer(future, sql)
+                let result = try answer(statement.future, statement.sql)
+                if let rows = statement.rows, first == nil, (result.metadata.rows ?? 0) != rows {
+                    first = SQLRowCountMismatch(sql: statement.sql, expected: rows, changed: result.metadata.rows ?? 0)
+                }
             } catch let error as PSQLError {
-                if first == nil { first = Self.translate(error, sql: sql) }
+                if first == nil { first = Self.translate(error, sql: statement.sql) }
             } catch {
                 if first == nil { first = error }
             }

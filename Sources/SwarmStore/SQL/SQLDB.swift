@@ -25,12 +25,29 @@ public protocol SQLExecutor: AnyObject {
     /// Runs a statement whose row count nobody reads; a backend may send it without waiting and
     /// report its failure by the next statement or at the end of the savepoint.
     func executePipelined(_ sql: String, _ arguments: SQLArguments) throws
+    /// The same for a statement that must change exactly `rows` rows: when it did not, the
+    /// failure (`SQLRowCountMismatch`) surfaces like any other pipelined statement's.
+    func executePipelined(_ sql: String, _ arguments: SQLArguments, expectingRows rows: Int) throws
 }
 
 extension SQLExecutor {
     func executePipelined(_ sql: String, _ arguments: SQLArguments) throws {
         try execute(sql, arguments)
     }
+
+    func executePipelined(_ sql: String, _ arguments: SQLArguments, expectingRows rows: Int) throws {
+        let changed = try execute(sql, arguments)
+        guard changed == rows else { throw SQLRowCountMismatch(sql: sql, expected: rows, changed: changed) }
+    }
+}
+
+/// A pipelined statement changed another number of rows than its caller counted on (an
+/// optimistic write whose condition did not hold): not a storage failure, the job's own.
+public struct SQLRowCountMismatch: Error, CustomStringConvertible {
+    public var sql: String
+    public var expected: Int
+    public var changed: Int
+    public var description: String { "\(changed) rows changed, \(expected) expected, by: \(sql.prefix(120))" }
 }
 
 /// The store's handle on the database inside one transaction. Store code is written against this
@@ -60,6 +77,12 @@ public final class SQLDB {
     /// surfaces at the next statement or at the end of the savepoint, before anything commits.
     public func executePipelined(_ sql: String, _ arguments: SQLArguments = []) throws {
         try executor.executePipelined(sql, arguments)
+    }
+
+    /// A pipelined write that must change exactly `rows` rows; otherwise it fails (`SQLRowCountMismatch`)
+    /// where a pipelined statement's failure surfaces: the savepoint it ran in is rolled back.
+    public func executePipelined(_ sql: String, _ arguments: SQLArguments = [], expectingRows rows: Int) throws {
+        try executor.executePipelined(sql, arguments, expectingRows: rows)
     }
 
     public func fetchAll(_ sql: String, _ arguments: SQLArguments = []) throws -> [SQLRow] {
