@@ -185,6 +185,8 @@ public final class GroupCommitter: Sendable {
             } catch {
                 tx.events.removeSubrange(mark...)
                 tx.logHead = headMark
+                // Rows of the rolled-back posts not sent yet must never be.
+                tx.pendingPosts = PendingPostRows()
                 return error
             }
         }
@@ -221,6 +223,8 @@ public final class GroupCommitter: Sendable {
                     try apply(tx)
                     try ReportRollups.refresh(db, cases: tx.reportCases)
                 }
+                // Before the savepoint ends (and its statements' answers are checked).
+                if !tx.pendingPosts.isEmpty { try tx.pendingPosts.flush(db) }
             }
             if shared != nil {
                 // Something failed that was not a refusal (or an optimistic job's condition did

@@ -88,6 +88,9 @@ public final class WriteTx {
     /// PostgreSQL: message ids drawn from the sequence for this batch with the log head's read
     /// (one round trip for all), so an optimistic post need not wait for `INSERT … RETURNING id`.
     var messageIds: ArraySlice<Int64> = []
+    /// PostgreSQL, while `optimistic`: rows of the shared savepoint's posts and the events of its
+    /// jobs, sent as a few multi-row statements when its jobs are done (`PendingPostRows`).
+    var pendingPosts = PendingPostRows()
 
     init(db: SQLDB, encoder: JSONEncoder) {
         self.db = db
@@ -122,9 +125,14 @@ extension WriteTx {
         if db.dialect == .postgres, let head = logHead {
             // The head row is locked by this transaction (see `logHead`): the next seq is ours.
             let seq = head + 1
+            logHead = seq
+            if optimistic {
+                // Sent with the shared savepoint's posts (`PendingPostRows`): nothing in it reads the log.
+                pendingPosts.addEvent(SQLArguments([seq, type, channel, user, message, data, at]).values)
+                return seq
+            }
             try db.executePipelined("INSERT INTO events(seq, type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                     [seq, type, channel, user, message, data, at])
-            logHead = seq
             return seq
         }
         switch db.dialect {

@@ -25,6 +25,8 @@ extension SQLiteStore {
         let names = Array(Mentions.names(in: body).prefix(50))
         return try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Posted in
             if let optimistic = Self.optimisticPost(tx, p, req, body: body, key: key, mentions: names) { return optimistic }
+            // What the optimistic posts before this one wrote, this one's reads must see (its key, a thread root).
+            if !tx.pendingPosts.isEmpty { try tx.pendingPosts.flush(tx.db) }
             if let key, let done: Message = try self.idempotentResult(tx, user: p.id, key: key, op: .messagePost) {
                 return { _ in Posted(message: done, json: nil) }
             }
@@ -62,10 +64,7 @@ extension SQLiteStore {
               let id = tx.messageIds.popFirst() else { return nil }
         return { tx in
             let (message, json) = try insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [], id: id)
-            if let key {
-                try tx.db.executePipelined("INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)",
-                                           [p.id, key, Op.messagePost.rawValue, json, Timestamp.now()])
-            }
+            if let key { tx.pendingPosts.addKey(SQLArguments([p.id, key, Op.messagePost.rawValue, json, Timestamp.now()]).values) }
             return Posted(message: message, json: json)
         }
     }
@@ -80,8 +79,8 @@ extension SQLiteStore {
 
     /// The same with the mentioned users resolved. Returns the message and its logged JSON
     /// (written by `MessageJSON`, not `JSONEncoder`: this runs inside the writer's transaction).
-    /// `id`: drawn already (an optimistic post, see `optimisticPost`): the row is written without
-    /// waiting, and only if the author is a member of the channel.
+    /// `id`: drawn already (an optimistic post, see `optimisticPost`): the row waits in
+    /// `WriteTx.pendingPosts` with the group's others, and is kept only if the author is a member.
     static func insertMessage(_ tx: WriteTx, channel channelId: Int64, author p: Principal, body: String, thread threadId: Int64?,
                               card: JSONValue? = nil, mentioned: [Int64], id drawn: Int64? = nil) throws -> (Message, String) {
         let db = tx.db
@@ -93,7 +92,7 @@ extension SQLiteStore {
         let values: SQLArguments = [channelId, p.id, body, threadId, mentionsJSON, now, cardJSON]
         let id: Int64
         if let drawn {
-            try insertDrawnMessageRow(db, id: drawn, values, channel: channelId, author: p.id)
+            tx.pendingPosts.addMessage(id: drawn, channel: channelId, author: p.id, values.values)
             id = drawn
         } else {
             id = try insertMessageRow(db, values, channel: channelId, author: p.id)
@@ -139,17 +138,6 @@ extension SQLiteStore {
             }
             return id
         }
-    }
-
-    /// The row of a message whose id was drawn already, sent without waiting: first the author's
-    /// read mark, which must change exactly their membership row (the post's permission check),
-    /// then the row itself.
-    private static func insertDrawnMessageRow(_ db: SQLDB, id: Int64, _ values: SQLArguments, channel: Int64, author: Int64) throws {
-        try db.executePipelined("UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", [id, channel, author],
-                                expectingRows: 1)
-        try db.executePipelined("""
-            INSERT INTO messages(id, channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, SQLArguments(values: [.int(id)] + values.values))
     }
 
     public func edit(_ p: Principal, _ req: MessageEditRequest) async throws -> Message {

@@ -227,6 +227,8 @@ enum PostgresPlaceholders {
     private static let cache = Mutex<[String: String]>([:])
 
     static func numbered(_ sql: String) -> String {
+        // Generated multi-row statements come numbered (`PendingPostRows`): nothing to translate or keep.
+        if !sql.utf8.contains(UInt8(ascii: "?")) { return sql }
         if let hit = cache.withLock({ $0[sql] }) { return hit }
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)
