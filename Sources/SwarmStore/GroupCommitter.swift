@@ -208,6 +208,8 @@ public final class GroupCommitter: Sendable {
             while end < batch.count, batch[end].checked { end += 1 }
             // Only the shared savepoint's jobs may be optimistic: a failure there runs them alone.
             tx.optimistic = db.dialect == .postgres
+            tx.messageIds = []
+            tx.messageIdsWanted = end - start
             defer { tx.optimistic = false }
             let shared = try rollingBack {
                 for i in start..<end {
@@ -259,12 +261,11 @@ public final class GroupCommitter: Sendable {
         do {
             (outcomes, events, foreignThrough) = try await backend.write { db in
                 var head: Int64?
-                var messageIds: [Int64] = []
                 if db.dialect == .postgres {
                     // Appends of all nodes take turns on the log head from here to the commit, and
                     // the read below then sees every event committed before ours.
-                    let checkedJobs = batch.reduce(0) { $0 + ($1.checked ? 1 : 0) }
-                    (head, messageIds) = try PostgresLogHead.lock(db, messageIds: checkedJobs)
+                    head = try db.fetchOne(Int64.self, "SELECT seq FROM event_head WHERE id = 1 FOR UPDATE")
+                    guard head != nil else { throw SQLUnavailable("event log head missing") }
                 }
                 // Events another process appended since our last batch come first, in log order.
                 // PostgreSQL: the locked head says whether there are any (none when this node
@@ -272,7 +273,6 @@ public final class GroupCommitter: Sendable {
                 let foreign = if let head, head <= lastSeq { LogTail.Read() } else { try LogTail.read(db, after: lastSeq) }
                 let tx = WriteTx(db: db, encoder: JSONCoding.encoder())
                 tx.logHead = head
-                tx.messageIds = messageIds[...]
                 tx.queueRules = self.queueRules.withLock { $0 }
                 tx.events = foreign.events
                 let outcomes = try Self.run(batch, in: tx)

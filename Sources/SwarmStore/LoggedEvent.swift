@@ -85,9 +85,10 @@ public final class WriteTx {
     /// (`SQLDB.executePipelined(_:_:expectingRows:)`), as a failed condition only sends it down
     /// the waiting path. Never set on SQLite, where a read costs no round trip.
     var optimistic = false
-    /// PostgreSQL: message ids drawn from the sequence for this batch with the log head's read
-    /// (one round trip for all), so an optimistic post need not wait for `INSERT … RETURNING id`.
+    /// PostgreSQL, while `optimistic`: ids drawn for the shared savepoint's posts
+    /// (`PostgresMessageIds`), and how many to draw when the first is wanted.
     var messageIds: ArraySlice<Int64> = []
+    var messageIdsWanted = 0
     /// PostgreSQL, while `optimistic`: rows of the shared savepoint's posts and the events of its
     /// jobs, sent as a few multi-row statements when its jobs are done (`PendingPostRows`).
     var pendingPosts = PendingPostRows()
@@ -95,6 +96,16 @@ public final class WriteTx {
     init(db: SQLDB, encoder: JSONEncoder) {
         self.db = db
         self.encoder = encoder
+    }
+
+    /// The next drawn message id while `optimistic` (drawing the group's ids first); nil otherwise.
+    func drawnMessageId() throws -> Int64? {
+        guard optimistic else { return nil }
+        if messageIds.isEmpty, messageIdsWanted > 0 {
+            messageIds = try PostgresMessageIds.draw(db, count: messageIdsWanted)[...]
+            messageIdsWanted = 0
+        }
+        return messageIds.popFirst()
     }
 
     /// Marks a case whose report rollups must be recomputed (a contact, status, hand-off or owner changed).

@@ -24,7 +24,7 @@ extension SQLiteStore {
         let key = try Self.validIdempotencyKey(req.idempotencyKey)
         let names = Array(Mentions.names(in: body).prefix(50))
         return try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Posted in
-            if let optimistic = Self.optimisticPost(tx, p, req, body: body, key: key, mentions: names) { return optimistic }
+            if let optimistic = try Self.optimisticPost(tx, p, req, body: body, key: key, mentions: names) { return optimistic }
             // What the optimistic posts before this one wrote, this one's reads must see (its key, a thread root).
             if !tx.pendingPosts.isEmpty { try tx.pendingPosts.flush(tx.db) }
             if let key, let done: Message = try self.idempotentResult(tx, user: p.id, key: key, op: .messagePost) {
@@ -44,8 +44,9 @@ extension SQLiteStore {
             }
             let mentioned = names.isEmpty ? [] : try Self.resolveMentions(db, names: names, channel: ch)
             return { tx in
+                // In a shared savepoint on PostgreSQL, an id drawn with its optimistic neighbours'.
                 let (message, json) = try Self.insertMessage(tx, channel: ch.id, author: p, body: body, thread: threadId,
-                                                             mentioned: mentioned)
+                                                             mentioned: mentioned, id: try tx.drawnMessageId())
                 if let key { try self.recordIdempotent(tx, user: p.id, key: key, op: .messagePost, json: json) }
                 return Posted(message: message, json: json)
             }
@@ -59,11 +60,12 @@ extension SQLiteStore {
     /// fails the savepoint is rolled back and the post runs again on the waiting path, which
     /// answers with the right error or the key's earlier result. Nil: take the waiting path.
     static func optimisticPost(_ tx: WriteTx, _ p: Principal, _ req: MessagePostRequest, body: String, key: String?,
-                               mentions names: [String]) -> ((WriteTx) throws -> Posted)? {
+                               mentions names: [String]) throws -> ((WriteTx) throws -> Posted)? {
         guard tx.optimistic, names.isEmpty, req.thread == nil, let channel = Ids.parse(.channel, req.channel),
-              let id = tx.messageIds.popFirst() else { return nil }
+              let id = try tx.drawnMessageId() else { return nil }
         return { tx in
-            let (message, json) = try insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [], id: id)
+            let (message, json) = try insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [],
+                                                    id: id, pending: true)
             if let key { tx.pendingPosts.addKey(SQLArguments([p.id, key, Op.messagePost.rawValue, json, Timestamp.now()]).values) }
             return Posted(message: message, json: json)
         }
@@ -79,10 +81,11 @@ extension SQLiteStore {
 
     /// The same with the mentioned users resolved. Returns the message and its logged JSON
     /// (written by `MessageJSON`, not `JSONEncoder`: this runs inside the writer's transaction).
-    /// `id`: drawn already (an optimistic post, see `optimisticPost`): the row waits in
-    /// `WriteTx.pendingPosts` with the group's others, and is kept only if the author is a member.
+    /// `id`: drawn already (`WriteTx.drawnMessageId`). `pending`: an optimistic post's row (see
+    /// `optimisticPost`), which waits in `WriteTx.pendingPosts` with its group's others and is
+    /// kept only if the author is a member.
     static func insertMessage(_ tx: WriteTx, channel channelId: Int64, author p: Principal, body: String, thread threadId: Int64?,
-                              card: JSONValue? = nil, mentioned: [Int64], id drawn: Int64? = nil) throws -> (Message, String) {
+                              card: JSONValue? = nil, mentioned: [Int64], id drawn: Int64? = nil, pending: Bool = false) throws -> (Message, String) {
         let db = tx.db
         let mentionIds = mentioned.map { Ids.make(.user, $0) }
         // One time for the row and its event (they were two calls, microseconds apart).
@@ -91,11 +94,11 @@ extension SQLiteStore {
         let mentionsJSON = mentionIds.isEmpty ? "[]" : String(decoding: try tx.encoder.encode(mentionIds), as: UTF8.self)
         let values: SQLArguments = [channelId, p.id, body, threadId, mentionsJSON, now, cardJSON]
         let id: Int64
-        if let drawn {
+        if let drawn, pending {
             tx.pendingPosts.addMessage(id: drawn, channel: channelId, author: p.id, values.values)
             id = drawn
         } else {
-            id = try insertMessageRow(db, values, channel: channelId, author: p.id)
+            id = try insertMessageRow(db, values, channel: channelId, author: p.id, id: drawn)
         }
         // Pipelined: no row counts are read, and the savepoint's end waits for them all.
         if let threadId {
@@ -119,9 +122,16 @@ extension SQLiteStore {
     }
 
     /// Inserts the message row and marks it read for its author (who has read their own message).
-    /// PostgreSQL: one statement, the mark riding on the insert, as every statement is a round trip.
-    private static func insertMessageRow(_ db: SQLDB, _ values: SQLArguments, channel: Int64, author: Int64) throws -> Int64 {
+    /// PostgreSQL: one statement, the mark riding on the insert, as every statement is a round trip;
+    /// with an id drawn already (`drawn`), two sent without waiting.
+    private static func insertMessageRow(_ db: SQLDB, _ values: SQLArguments, channel: Int64, author: Int64, id drawn: Int64?) throws -> Int64 {
         let insert = "INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        if let drawn {
+            try db.executePipelined("INSERT INTO messages(id, channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                    SQLArguments(values: [.int(drawn)] + values.values))
+            try db.executePipelined("UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", [drawn, channel, author])
+            return drawn
+        }
         switch db.dialect {
         case .sqlite:
             try db.execute(insert, values)

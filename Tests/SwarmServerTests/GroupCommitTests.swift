@@ -115,6 +115,35 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("one batch of plain posts, a post with a mention between them and two posts by one author: ids follow the log, the read mark is the later post")
+    func batchedPostsKeepTheLogOrder() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let alice2 = try await TestClient.connect(url: server.url, token: alice.token)
+            let dave = try await server.client("dave")
+            let erin = try await server.client("erin")
+            let channel = try await alice.createChannel("order-\(UInt32.random(in: 0...UInt32.max))", kind: .private, members: ["dave", "erin"])
+            let posted = try await Self.batch(server.store.committer) { queue in [
+                try await queue { try await alice.post(channel.id, "a") },
+                // @names take the waiting path (their users are looked up) in the middle of the optimistic ones.
+                try await queue { try await dave.post(channel.id, "b @erin") },
+                try await queue { try await alice2.post(channel.id, "c") },
+            ] }
+            #expect(posted.map(\.body) == ["a", "b @erin", "c"])
+            var live: [String] = []
+            for _ in posted { live.append(try await erin.event("message.new").decode(Message.self).body) }
+            let history = try await alice.request(.history, HistoryRequest(channel: channel.id), as: HistoryReply.self)
+            #expect(live == ["a", "b @erin", "c"], "delivered in log order")
+            #expect(history.messages.map(\.body) == live, "message ids in log order")
+            let ids = posted.compactMap { Ids.parse(.message, $0.id) }
+            let aliceMark = try await server.store.backend.read { db in
+                try db.fetchOne(Int64.self, "SELECT m.last_read FROM members m JOIN users u ON u.id = m.user_id WHERE u.name = 'alice' AND m.channel_id = ?",
+                                [Ids.parse(.channel, channel.id)])
+            }
+            #expect(aliceMark == ids[2], "the author's read mark is their later post")
+        }
+    }
+
     /// Queues the requests `posts` starts behind a held writer, one at a time, so they run as one
     /// batch; returns their answers in order.
     static func batch<T: Sendable>(_ committer: GroupCommitter,
