@@ -26,7 +26,8 @@ public final class GroupCommitter: Sendable {
         /// Runs the job's reads and checks and returns its writes (for an unchecked job, everything
         /// runs in `check` and the writes are empty).
         let check: (WriteTx) throws -> Apply
-        /// A checked job: `check` writes nothing and refuses only with a `SwarmError`.
+        /// A checked job: `check` writes nothing of its own and refuses only with a `SwarmError`
+        /// (on PostgreSQL it may send its optimistic neighbours' rows first: `WriteTx.pendingPosts`).
         let checked: Bool
         let finish: (Error?) -> Void
         init(checked: Bool, check: @escaping (WriteTx) throws -> Apply, finish: @escaping (Error?) -> Void) {

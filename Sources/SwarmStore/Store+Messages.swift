@@ -26,7 +26,7 @@ extension SQLiteStore {
         return try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Posted in
             if let optimistic = try Self.optimisticPost(tx, p, req, body: body, key: key, mentions: names) { return optimistic }
             // What the optimistic posts before this one wrote, this one's reads must see (its key, a thread root).
-            if !tx.pendingPosts.isEmpty { try tx.pendingPosts.flush(tx.db) }
+            try Self.flushPendingPosts(tx)
             if let key, let done: Message = try self.idempotentResult(tx, user: p.id, key: key, op: .messagePost) {
                 return { _ in Posted(message: done, json: nil) }
             }
@@ -62,7 +62,7 @@ extension SQLiteStore {
     static func optimisticPost(_ tx: WriteTx, _ p: Principal, _ req: MessagePostRequest, body: String, key: String?,
                                mentions names: [String]) throws -> ((WriteTx) throws -> Posted)? {
         guard tx.optimistic, names.isEmpty, req.thread == nil, let channel = Ids.parse(.channel, req.channel),
-              let id = try tx.drawnMessageId() else { return nil }
+              !Self.holdsNUL(body), !Self.holdsNUL(key ?? ""), let id = try tx.drawnMessageId() else { return nil }
         return { tx in
             let (message, json) = try insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [],
                                                     id: id, pending: true)
@@ -70,6 +70,26 @@ extension SQLiteStore {
             return Posted(message: message, json: json)
         }
     }
+
+    /// PostgreSQL text cannot hold NUL: such a post is refused (`bad_request`) by the statement
+    /// that carries it, so it must be one that is waited for, or the refusal would surface at a
+    /// neighbour's statement. It takes the waiting path.
+    static func holdsNUL(_ text: String) -> Bool { text.utf8.contains(0) }
+
+    /// Sends the optimistic posts' rows before a waiting-path post's reads and waits for them: a
+    /// failure there is theirs (the group runs again alone), never this post's refusal.
+    static func flushPendingPosts(_ tx: WriteTx) throws {
+        guard !tx.pendingPosts.isEmpty else { return }
+        do {
+            try tx.pendingPosts.flush(tx.db)
+            try tx.db.settle()
+        } catch let error as SwarmError {
+            throw PendingPostsFailed(error: error)
+        }
+    }
+
+    /// The optimistic posts' rows failed with what would read as a refusal: not the reader's.
+    struct PendingPostsFailed: Error { var error: SwarmError }
 
     /// Stores a message and its events (message.new, mentions), marks it read for its author, and
     /// counts a thread reply. Shared by `message.post` and the case ops that post cards.
@@ -98,7 +118,8 @@ extension SQLiteStore {
             tx.pendingPosts.addMessage(id: drawn, channel: channelId, author: p.id, values.values)
             id = drawn
         } else {
-            id = try insertMessageRow(db, values, channel: channelId, author: p.id, id: drawn)
+            // A body PostgreSQL refuses goes in waited for, with an id of its own (`holdsNUL`).
+            id = try insertMessageRow(db, values, channel: channelId, author: p.id, id: holdsNUL(body) ? nil : drawn)
         }
         // Pipelined: no row counts are read, and the savepoint's end waits for them all.
         if let threadId {

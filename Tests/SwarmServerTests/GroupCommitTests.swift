@@ -144,6 +144,28 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("a body with a NUL beside optimistic and waiting-path posts fails only itself (PostgreSQL refuses it, SQLite stores it)")
+    func nulBodyFailsOnlyItself() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let alice2 = try await TestClient.connect(url: server.url, token: alice.token)
+            let dave = try await server.client("dave")
+            let erin = try await server.client("erin")
+            let channel = try await alice.createChannel("nul-\(UInt32.random(in: 0...UInt32.max))", kind: .private, members: ["dave", "erin"])
+            let answers = try await Self.batch(server.store.committer) { queue in [
+                try await queue { try await dave.refusal(.messagePost, MessagePostRequest(channel: channel.id, body: "plain")) },
+                try await queue { try await alice2.refusal(.messagePost, MessagePostRequest(channel: channel.id, body: "second")) },
+                try await queue { try await alice.refusal(.messagePost, MessagePostRequest(channel: channel.id, body: "a\u{0}b")) },
+                // The waiting path (an @name) right after it, last in the group: nothing after it would roll the group back.
+                try await queue { try await erin.refusal(.messagePost, MessagePostRequest(channel: channel.id, body: "@dave look")) },
+            ] }
+            let postgres = TestBackend.postgresURL != nil
+            #expect(answers == [nil, nil, postgres ? .badRequest : nil, nil])
+            let history = try await alice.request(.history, HistoryRequest(channel: channel.id), as: HistoryReply.self)
+            #expect(history.messages.map(\.body) == (postgres ? ["plain", "second", "@dave look"] : ["plain", "second", "a\u{0}b", "@dave look"]))
+        }
+    }
+
     /// Queues the requests `posts` starts behind a held writer, one at a time, so they run as one
     /// batch; returns their answers in order.
     static func batch<T: Sendable>(_ committer: GroupCommitter,

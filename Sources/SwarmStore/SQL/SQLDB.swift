@@ -28,6 +28,8 @@ public protocol SQLExecutor: AnyObject {
     /// The same for a statement that must change exactly `rows` rows: when it did not, the
     /// failure (`SQLRowCountMismatch`) surfaces like any other pipelined statement's.
     func executePipelined(_ sql: String, _ arguments: SQLArguments, expectingRows rows: Int) throws
+    /// Waits for every statement sent without waiting and throws the first failure (none on SQLite).
+    func settle() throws
 }
 
 extension SQLExecutor {
@@ -39,6 +41,8 @@ extension SQLExecutor {
         let changed = try execute(sql, arguments)
         guard changed == rows else { throw SQLRowCountMismatch(sql: sql, expected: rows, changed: changed) }
     }
+
+    func settle() throws {}
 }
 
 /// A pipelined statement changed another number of rows than its caller counted on (an
@@ -132,6 +136,11 @@ public final class SQLDB {
     /// or are streamed with `forEach`).
     public func fetchCursor(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRowCursor {
         SQLRowCursor(rows: try fetchAll(sql, arguments))
+    }
+
+    /// Waits until every pipelined statement has answered; throws the first failure.
+    public func settle() throws {
+        try executor.settle()
     }
 
     public func inSavepoint(_ body: () throws -> Void) throws {
