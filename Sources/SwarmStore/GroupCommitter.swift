@@ -61,6 +61,9 @@ public final class GroupCommitter: Sendable {
     /// PostgreSQL: NOTIFY `LogNotify.channel` in each batch that appends events. On unless the
     /// server's `cluster.notify` is false, so `swarmd admin`'s changes wake the nodes too.
     let notifyOnCommit = Atomic<Bool>(true)
+    /// Jobs run again alone because their shared savepoint failed (`run(_:in:)`), since start: on
+    /// PostgreSQL, what refused optimistic posts cost their neighbours.
+    public let reruns = Atomic<Int>(0)
 
     init(backend: any SQLBackend, maxBatch: Int, startSeq: Int64, logger: Logger) {
         self.backend = backend
@@ -234,6 +237,7 @@ public final class GroupCommitter: Sendable {
                 // not hold): the shared savepoint is rolled back; each job runs again on its own,
                 // waiting for its reads, so the failure lands on its own job only.
                 tx.optimistic = false
+                tx.reruns += end - start
                 for i in start..<end {
                     outcomes[i] = nil
                     try runAlone(i)
@@ -277,6 +281,7 @@ public final class GroupCommitter: Sendable {
                 tx.queueRules = self.queueRules.withLock { $0 }
                 tx.events = foreign.events
                 let outcomes = try Self.run(batch, in: tx)
+                if tx.reruns > 0 { self.reruns.add(tx.reruns, ordering: .relaxed) }
                 if let head, let moved = tx.logHead, moved != head {
                     try db.executePipelined("UPDATE event_head SET seq = ? WHERE id = 1", [moved])
                 }

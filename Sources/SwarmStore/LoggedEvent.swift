@@ -89,6 +89,8 @@ public final class WriteTx {
     /// (`PostgresMessageIds`), and how many to draw when the first is wanted.
     var messageIds: ArraySlice<Int64> = []
     var messageIdsWanted = 0
+    /// Jobs this batch ran again alone after their shared savepoint failed (`GroupCommitter.reruns`).
+    var reruns = 0
     /// PostgreSQL, while `optimistic`: rows of the shared savepoint's posts and the events of its
     /// jobs, sent as a few multi-row statements when its jobs are done (`PendingPostRows`).
     var pendingPosts = PendingPostRows()

@@ -80,6 +80,8 @@ public final class SQLiteStore: Sendable {
     let kbSearchCandidates: Int
     /// SLA policies and the clock the SLA rules read (the server sets both; tests inject the clock).
     public let sla = SLAContext()
+    /// Authors recently refused posting to a channel: their posts there skip the optimistic path.
+    let refusedPosters = RefusedPosters()
     private let runner: Task<Void, Never>
 
     /// Opens the store on the configured backend, migrating its schema first.

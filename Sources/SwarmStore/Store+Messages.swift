@@ -24,16 +24,20 @@ extension SQLiteStore {
         let key = try Self.validIdempotencyKey(req.idempotencyKey)
         let names = Array(Mentions.names(in: body).prefix(50))
         return try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Posted in
-            if let optimistic = try Self.optimisticPost(tx, p, req, body: body, key: key, mentions: names) { return optimistic }
+            if let optimistic = try self.optimisticPost(tx, p, req, body: body, key: key, mentions: names) { return optimistic }
             // What the optimistic posts before this one wrote, this one's reads must see (its key, a thread root).
             try Self.flushPendingPosts(tx)
             if let key, let done: Message = try self.idempotentResult(tx, user: p.id, key: key, op: .messagePost) {
                 return { _ in Posted(message: done, json: nil) }
             }
             let db = tx.db
-            let (ch, isMember) = try Rows.channel(db, ref: req.channel, member: p.id)
-            guard Permissions.mayPost(isMember: isMember) else {
-                throw SwarmError.forbidden("join the channel before posting")
+            // A refusal here is remembered, so this author's next posts to it skip the optimistic path.
+            let ch = try self.refusedPosters.noting(channel: req.channel, user: p.id) {
+                let (ch, isMember) = try Rows.channel(db, ref: req.channel, member: p.id)
+                guard Permissions.mayPost(isMember: isMember) else {
+                    throw SwarmError.forbidden("join the channel before posting")
+                }
+                return ch
             }
             var threadId: Int64?
             if let thread = req.thread {
@@ -59,13 +63,14 @@ extension SQLiteStore {
     /// not a member, or no such channel), and the idempotency key's row must be new. When either
     /// fails the savepoint is rolled back and the post runs again on the waiting path, which
     /// answers with the right error or the key's earlier result. Nil: take the waiting path.
-    static func optimisticPost(_ tx: WriteTx, _ p: Principal, _ req: MessagePostRequest, body: String, key: String?,
+    func optimisticPost(_ tx: WriteTx, _ p: Principal, _ req: MessagePostRequest, body: String, key: String?,
                                mentions names: [String]) throws -> ((WriteTx) throws -> Posted)? {
         guard tx.optimistic, names.isEmpty, req.thread == nil, let channel = Ids.parse(.channel, req.channel),
-              !Self.holdsNUL(body), !Self.holdsNUL(key ?? ""), let id = try tx.drawnMessageId() else { return nil }
+              !Self.holdsNUL(body), !Self.holdsNUL(key ?? ""), !refusedPosters.recent(channel: channel, user: p.id),
+              let id = try tx.drawnMessageId() else { return nil }
         return { tx in
-            let (message, json) = try insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [],
-                                                    id: id, pending: true)
+            let (message, json) = try Self.insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [],
+                                                         id: id, pending: true)
             if let key { tx.pendingPosts.addKey(SQLArguments([p.id, key, Op.messagePost.rawValue, json, Timestamp.now()]).values) }
             return Posted(message: message, json: json)
         }

@@ -166,6 +166,33 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("a non-member posting again and again costs its neighbours one rerun, not one per batch")
+    func repeatedRefusalsTakeTheWaitingPath() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let bob = try await server.client("bob")
+            let dave = try await server.client("dave")
+            let channel = try await alice.createChannel("spam-\(UInt32.random(in: 0...UInt32.max))", kind: .private, members: ["dave"])
+            let committer = server.store.committer
+            func round(_ n: Int) async throws -> [ErrorCode?] {
+                try await Self.batch(committer) { queue in [
+                    try await queue { try await alice.refusal(.messagePost, MessagePostRequest(channel: channel.id, body: "a\(n)")) },
+                    try await queue { try await bob.refusal(.messagePost, MessagePostRequest(channel: channel.id, body: "spam \(n)")) },
+                    try await queue { try await dave.refusal(.messagePost, MessagePostRequest(channel: channel.id, body: "d\(n)")) },
+                ] }
+            }
+            let before = committer.reruns.load(ordering: .relaxed)
+            #expect(try await round(1) == [nil, .forbidden, nil])
+            let afterFirst = committer.reruns.load(ordering: .relaxed)
+            // PostgreSQL: the first refusal rolls the optimistic group back (its 3 posts run again alone).
+            #expect(afterFirst - before == (TestBackend.postgresURL != nil ? 3 : 0))
+            for n in 2...4 { #expect(try await round(n) == [nil, .forbidden, nil]) }
+            #expect(committer.reruns.load(ordering: .relaxed) == afterFirst, "the author's later refusals roll nothing back")
+            let history = try await alice.request(.history, HistoryRequest(channel: channel.id), as: HistoryReply.self)
+            #expect(history.messages.map(\.body) == (1...4).flatMap { ["a\($0)", "d\($0)"] })
+        }
+    }
+
     /// Queues the requests `posts` starts behind a held writer, one at a time, so they run as one
     /// batch; returns their answers in order.
     static func batch<T: Sendable>(_ committer: GroupCommitter,
