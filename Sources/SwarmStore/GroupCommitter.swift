@@ -221,8 +221,9 @@ public final class GroupCommitter: Sendable {
                     let apply: Apply
                     do {
                         apply = try batch[i].check(tx)
-                    } catch let refusal as SwarmError {
-                        // Refused before writing anything: nothing to undo, the others go on.
+                    } catch let refusal as SwarmError where !db.aborted {
+                        // Refused before writing anything: nothing to undo, the others go on. (A
+                        // failed statement's error leaves the transaction aborted: the group rolls back.)
                         outcomes[i] = refusal
                         continue
                     }

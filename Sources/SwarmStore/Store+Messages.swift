@@ -23,10 +23,13 @@ extension SQLiteStore {
         let body = try Self.validBody(req.body)
         let key = try Self.validIdempotencyKey(req.idempotencyKey)
         let names = Array(Mentions.names(in: body).prefix(50))
+        try Self.refuseNUL(body, key, req.channel, on: backend.dialect)
         return try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Posted in
             if let optimistic = try self.optimisticPost(tx, p, req, body: body, key: key, mentions: names) { return optimistic }
-            // What the optimistic posts before this one wrote, this one's reads must see (its key, a thread root).
-            try Self.flushPendingPosts(tx)
+            // What the optimistic posts before this one wrote, this one's reads must see (its key, a
+            // thread root). Should their rows fail, its read fails with the transaction aborted: the
+            // group rolls back, never this post's refusal (`SQLExecutor.aborted`).
+            if !tx.pendingPosts.isEmpty { try tx.pendingPosts.flush(tx.db) }
             if let key, let done: Message = try self.idempotentResult(tx, user: p.id, key: key, op: .messagePost) {
                 return { _ in Posted(message: done, json: nil) }
             }
@@ -66,7 +69,7 @@ extension SQLiteStore {
     func optimisticPost(_ tx: WriteTx, _ p: Principal, _ req: MessagePostRequest, body: String, key: String?,
                                mentions names: [String]) throws -> ((WriteTx) throws -> Posted)? {
         guard tx.optimistic, names.isEmpty, req.thread == nil, let channel = Ids.parse(.channel, req.channel),
-              !Self.holdsNUL(body), !Self.holdsNUL(key ?? ""), !refusedPosters.recent(channel: channel, user: p.id),
+              !refusedPosters.recent(channel: channel, user: p.id),
               let id = try tx.drawnMessageId() else { return nil }
         return { tx in
             let (message, json) = try Self.insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [],
@@ -76,25 +79,13 @@ extension SQLiteStore {
         }
     }
 
-    /// PostgreSQL text cannot hold NUL: such a post is refused (`bad_request`) by the statement
-    /// that carries it, so it must be one that is waited for, or the refusal would surface at a
-    /// neighbour's statement. It takes the waiting path.
-    static func holdsNUL(_ text: String) -> Bool { text.utf8.contains(0) }
-
-    /// Sends the optimistic posts' rows before a waiting-path post's reads and waits for them: a
-    /// failure there is theirs (the group runs again alone), never this post's refusal.
-    static func flushPendingPosts(_ tx: WriteTx) throws {
-        guard !tx.pendingPosts.isEmpty else { return }
-        do {
-            try tx.pendingPosts.flush(tx.db)
-            try tx.db.settle()
-        } catch let error as SwarmError {
-            throw PendingPostsFailed(error: error)
-        }
+    /// PostgreSQL text cannot hold NUL (SQLite's can): a post carrying one is refused before it
+    /// queues, as its statement would be refused anyway, and a failed statement costs the post's
+    /// batch neighbours a rerun of their group.
+    static func refuseNUL(_ texts: String?..., on dialect: SQLDialect) throws {
+        guard dialect == .postgres, texts.contains(where: { $0?.utf8.contains(0) == true }) else { return }
+        throw SwarmError.badRequest("text must not contain NUL characters")
     }
-
-    /// The optimistic posts' rows failed with what would read as a refusal: not the reader's.
-    struct PendingPostsFailed: Error { var error: SwarmError }
 
     /// Stores a message and its events (message.new, mentions), marks it read for its author, and
     /// counts a thread reply. Shared by `message.post` and the case ops that post cards.
@@ -123,8 +114,7 @@ extension SQLiteStore {
             tx.pendingPosts.addMessage(id: drawn, channel: channelId, author: p.id, values.values)
             id = drawn
         } else {
-            // A body PostgreSQL refuses goes in waited for, with an id of its own (`holdsNUL`).
-            id = try insertMessageRow(db, values, channel: channelId, author: p.id, id: holdsNUL(body) ? nil : drawn)
+            id = try insertMessageRow(db, values, channel: channelId, author: p.id, id: drawn)
         }
         // Pipelined: no row counts are read, and the savepoint's end waits for them all.
         if let threadId {

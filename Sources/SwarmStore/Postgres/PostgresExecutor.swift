@@ -23,6 +23,9 @@ final class PostgresExecutor: SQLExecutor {
     /// Set once an answer did not come in time: the connection's answers are out of step with
     /// what was sent, so nothing more is waited for on it; its owner drops it.
     private(set) var timedOut = false
+    /// A statement failed since the transaction began or was last rolled back to a savepoint:
+    /// PostgreSQL refuses everything else until that rollback (`SQLExecutor.aborted`).
+    private(set) var aborted = false
     /// Sent, not yet checked, in the order sent.
     private var inFlight: [InFlight] = []
 
@@ -87,7 +90,7 @@ final class PostgresExecutor: SQLExecutor {
             // A failed statement leaves the transaction aborted until the rollback to the savepoint.
             if !(error is SQLUnavailable) {
                 try? settle()
-                _ = try? run("ROLLBACK TO SAVEPOINT \(name)", [], numbered: false)
+                if (try? run("ROLLBACK TO SAVEPOINT \(name)", [], numbered: false)) != nil { aborted = false }
             }
             throw error
         }
@@ -157,6 +160,9 @@ final class PostgresExecutor: SQLExecutor {
             return try future.wait(until: deadline.next(), "\(sql.prefix(80))")
         } catch let error as SQLUnavailable {
             timedOut = true
+            throw error
+        } catch {
+            aborted = true
             throw error
         }
     }

@@ -28,8 +28,10 @@ public protocol SQLExecutor: AnyObject {
     /// The same for a statement that must change exactly `rows` rows: when it did not, the
     /// failure (`SQLRowCountMismatch`) surfaces like any other pipelined statement's.
     func executePipelined(_ sql: String, _ arguments: SQLArguments, expectingRows rows: Int) throws
-    /// Waits for every statement sent without waiting and throws the first failure (none on SQLite).
-    func settle() throws
+    /// A statement failed and the transaction refuses the rest until a rollback to a savepoint
+    /// (PostgreSQL; SQLite undoes only the failed statement). A `SwarmError` thrown then is a
+    /// failed statement's (NUL in text is refused that way), not a rule's refusal.
+    var aborted: Bool { get }
 }
 
 extension SQLExecutor {
@@ -42,7 +44,7 @@ extension SQLExecutor {
         guard changed == rows else { throw SQLRowCountMismatch(sql: sql, expected: rows, changed: changed) }
     }
 
-    func settle() throws {}
+    var aborted: Bool { false }
 }
 
 /// A pipelined statement changed another number of rows than its caller counted on (an
@@ -138,10 +140,8 @@ public final class SQLDB {
         SQLRowCursor(rows: try fetchAll(sql, arguments))
     }
 
-    /// Waits until every pipelined statement has answered; throws the first failure.
-    public func settle() throws {
-        try executor.settle()
-    }
+    /// See `SQLExecutor.aborted`.
+    public var aborted: Bool { executor.aborted }
 
     public func inSavepoint(_ body: () throws -> Void) throws {
         try executor.savepoint(body)
