@@ -39,6 +39,7 @@ final class RefusedPosters: Sendable {
             return value
         } catch let error as SwarmError where error.code == .forbidden || error.code == .notFound {
             keys.withLock {
+                guard !$0.contains(key) else { return }
                 if $0.count >= capacity { $0.removeAll() }
                 $0.insert(key)
             }
