@@ -139,13 +139,13 @@ extension WriteTx {
             // The head row is locked by this transaction (see `logHead`): the next seq is ours.
             let seq = head + 1
             logHead = seq
+            let row: SQLArguments = [seq, type, channel, user, message, data, at]
             if optimistic {
                 // Sent with the shared savepoint's posts (`PendingPostRows`): nothing in it reads the log.
-                pendingPosts.addEvent(SQLArguments([seq, type, channel, user, message, data, at]).values)
-                return seq
+                pendingPosts.addEvent(row.values)
+            } else {
+                try db.executePipelined(PendingPostRows.eventInsert, row)
             }
-            try db.executePipelined("INSERT INTO events(seq, type, channel_id, user_id, message_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                    [seq, type, channel, user, message, data, at])
             return seq
         }
         switch db.dialect {

@@ -35,7 +35,7 @@ final class RefusedPosters: Sendable {
         let key = Key(channel: channel, user: user)
         do {
             let value = try check()
-            if recent(channel: channel, user: user) { _ = keys.withLock { $0.remove(key) } }
+            _ = keys.withLock { $0.remove(key) }
             return value
         } catch let error as SwarmError where error.code == .forbidden || error.code == .notFound {
             keys.withLock {

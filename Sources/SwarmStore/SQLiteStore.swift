@@ -206,6 +206,11 @@ public final class SQLiteStore: Sendable {
 
     /// Stores an op's first result (its JSON) under the user's key.
     func recordIdempotent(_ tx: WriteTx, user: Int64, key: String, op: Op, json: String) throws {
-        try tx.db.execute("INSERT INTO idempotency(user_id, key, op, result, created_at) VALUES (?, ?, ?, ?, ?)", [user, key, op.rawValue, json, Timestamp.now()])
+        try tx.db.execute(PendingPostRows.keyInsert, Self.idempotencyRow(user: user, key: key, op: op, json: json))
+    }
+
+    /// The idempotency row of an op's first result, in `PendingPostRows.keyColumns` order.
+    static func idempotencyRow(user: Int64, key: String, op: Op, json: String) -> SQLArguments {
+        [user, key, op.rawValue, json, Timestamp.now()]
     }
 }

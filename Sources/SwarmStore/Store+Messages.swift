@@ -67,14 +67,14 @@ extension SQLiteStore {
     /// fails the savepoint is rolled back and the post runs again on the waiting path, which
     /// answers with the right error or the key's earlier result. Nil: take the waiting path.
     func optimisticPost(_ tx: WriteTx, _ p: Principal, _ req: MessagePostRequest, body: String, key: String?,
-                               mentions names: [String]) throws -> ((WriteTx) throws -> Posted)? {
+                        mentions names: [String]) throws -> ((WriteTx) throws -> Posted)? {
         guard tx.optimistic, names.isEmpty, req.thread == nil, let channel = Ids.parse(.channel, req.channel),
               !refusedPosters.recent(channel: channel, user: p.id),
               let id = try tx.drawnMessageId() else { return nil }
         return { tx in
             let (message, json) = try Self.insertMessage(tx, channel: channel, author: p, body: body, thread: nil, mentioned: [],
                                                          id: id, pending: true)
-            if let key { tx.pendingPosts.addKey(SQLArguments([p.id, key, Op.messagePost.rawValue, json, Timestamp.now()]).values) }
+            if let key { tx.pendingPosts.addKey(Self.idempotencyRow(user: p.id, key: key, op: .messagePost, json: json).values) }
             return Posted(message: message, json: json)
         }
     }
@@ -143,8 +143,7 @@ extension SQLiteStore {
     private static func insertMessageRow(_ db: SQLDB, _ values: SQLArguments, channel: Int64, author: Int64, id drawn: Int64?) throws -> Int64 {
         let insert = "INSERT INTO messages(channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?)"
         if let drawn {
-            try db.executePipelined("INSERT INTO messages(id, channel_id, author_id, body, thread_id, mentions, created_at, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                    SQLArguments(values: [.int(drawn)] + values.values))
+            try db.executePipelined(PendingPostRows.messageInsert, SQLArguments(values: [.int(drawn)] + values.values))
             try db.executePipelined("UPDATE members SET last_read = ? WHERE channel_id = ? AND user_id = ?", [drawn, channel, author])
             return drawn
         }

@@ -26,6 +26,10 @@ struct PendingPostRows {
     static let messageColumns = "id, channel_id, author_id, body, thread_id, mentions, created_at, card"
     static let eventColumns = "seq, type, channel_id, user_id, message_id, data, created_at"
     static let keyColumns = "user_id, key, op, result, created_at"
+    /// The one-row statements of the same tables, written with the same columns and values.
+    static let messageInsert = "INSERT INTO messages(\(messageColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    static let eventInsert = "INSERT INTO events(\(eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    static let keyInsert = "INSERT INTO idempotency(\(keyColumns)) VALUES (?, ?, ?, ?, ?)"
     /// Rows per statement: well under PostgreSQL's 65,535 parameters for the widest table.
     static let rowsPerStatement = 1_000
 

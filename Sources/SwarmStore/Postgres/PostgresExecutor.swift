@@ -12,8 +12,9 @@ import SwarmProtocol
 /// Statements whose answer nobody reads (BEGIN, SAVEPOINT, RELEASE, `SQLDB.executePipelined`) are
 /// sent without waiting: the connection runs them in order, and their answers are checked before
 /// the next answer that is waited for, and at the end of each savepoint (so a job's failure is
-/// still its own). Each wait costs two thread hand-offs besides PostgreSQL's work; a post now
-/// waits for two answers (its channel, its row) where it waited for eight.
+/// still its own). Each wait costs two thread hand-offs besides PostgreSQL's work: a post on the
+/// waiting path waits for two answers (its channel, its row); an optimistic one for none
+/// (`SQLiteStore.optimisticPost`).
 final class PostgresExecutor: SQLExecutor {
     let connection: PostgresConnection
     let logger: Logger
@@ -123,9 +124,9 @@ final class PostgresExecutor: SQLExecutor {
         inFlight.removeAll()
         for statement in pending {
             do {
-                let result = try answer(statement.future, statement.sql)
-                if let rows = statement.rows, first == nil, (result.metadata.rows ?? 0) != rows {
-                    first = SQLRowCountMismatch(sql: statement.sql, expected: rows, changed: result.metadata.rows ?? 0)
+                let changed = try answer(statement.future, statement.sql).metadata.rows ?? 0
+                if let rows = statement.rows, first == nil, changed != rows {
+                    first = SQLRowCountMismatch(sql: statement.sql, expected: rows, changed: changed)
                 }
             } catch let error as PSQLError {
                 if first == nil { first = Self.translate(error, sql: statement.sql) }
