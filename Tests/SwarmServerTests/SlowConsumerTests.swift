@@ -14,22 +14,25 @@ struct SlowConsumerTests {
             try await slow.event("member.joined") { $0.data?["user"]?.string == slow.userId }
             slow.conn.pauseReading()
 
-            // Large messages fill the socket buffers quickly; stop as soon as the server has
-            // dropped the slow connection (bounded, so a broken server fails instead of hanging).
+            // Large messages fill the slow reader's socket buffers quickly; stop as soon as the server
+            // has dropped it (bounded, so a broken server fails instead of hanging). The fast reader is
+            // checked in step with the posts: it gets each message, in order, and never lags far enough
+            // behind to be a slow reader itself, however loaded the machine is.
             let body = String(repeating: "x", count: 15_000)
             let connectionsBefore = server.server.connectionCount
-            var posted: [String] = []
-            while server.server.connectionCount == connectionsBefore, posted.count < 5_000 {
-                posted.append(try await poster.post(channel.id, body).id)
-            }
-            #expect(server.server.connectionCount == connectionsBefore - 1, "slow consumer was never dropped")
-            for _ in 0..<20 { posted.append(try await poster.post(channel.id, "after the drop").id) }
-
-            // The fast reader got every message, in order.
-            for id in posted {
+            var posted = 0
+            func postAndCheckFastReader(_ text: String) async throws {
+                let id = try await poster.post(channel.id, text).id
                 let ev = try await fast.event("message.new", seconds: 30)
                 #expect(ev.data?["id"]?.string == id)
+                posted += 1
             }
+            while server.server.connectionCount == connectionsBefore, posted < 5_000 {
+                try await postAndCheckFastReader(body)
+            }
+            #expect(server.server.connectionCount == connectionsBefore - 1, "slow consumer was never dropped")
+            for _ in 0..<20 { try await postAndCheckFastReader("after the drop") }
+
             slow.conn.resumeReading()
             let closed = await slow.conn.closed()
             #expect(closed.code == 4008)
