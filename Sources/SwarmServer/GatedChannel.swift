@@ -1,11 +1,10 @@
 import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Hummingbird's HTTP/1 + WebSocket child channel behind the connection gate: each accepted
+/// The HTTP/1 + WebSocket child channel (`SessionChannel`) behind the connection gate: each accepted
 /// socket is admitted (or refused with 503) and gets the raw-bytes guard in front of the HTTP
 /// decoder, and the head watcher right behind it, before any of its bytes are read.
 struct GatedChannel<Inner: ServerChildChannel>: ServerChildChannel {
@@ -32,18 +31,5 @@ struct GatedChannel<Inner: ServerChildChannel>: ServerChildChannel {
 
     func handle(value: Value, logger: Logger) async {
         await inner.handle(value: value, logger: logger)
-    }
-}
-
-extension HTTPServerBuilder {
-    /// HTTP/1 with the `/v1/ws` upgrade, behind the gate.
-    static func gated(webSocketRouter: Router<SocketContext>, configuration: HTTP1WebSocketUpgradeChannel.Configuration,
-                      gate: ConnectionGate, headerTimeout: TimeAmount, logger: Logger) -> HTTPServerBuilder {
-        let webSocketResponder = webSocketRouter.buildResponder()
-        return .init { responder in
-            GatedChannel(
-                inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
-                gate: gate, headerTimeout: headerTimeout, logger: logger)
-        }
     }
 }

@@ -33,16 +33,14 @@ final class OutboundDrain: Sendable {
     }
 
     /// Puts the close watch behind the frame encoder and the drain's handler in front of it;
-    /// before the first write.
-    func start() async throws {
-        try await channel.eventLoop.submit { [self] in
-            let pipeline = channel.pipeline.syncOperations
-            let encoder = try pipeline.handler(type: WebSocketFrameEncoder.self)
-            try pipeline.addHandler(watch, position: .after(encoder))
-            let handler = OutboundDrainHandler(drain: self)
-            try pipeline.addHandler(handler, position: .before(encoder))
-            self.handler.value = handler
-        }.get()
+    /// on the loop, before the first write.
+    func startOnLoop() throws {
+        let pipeline = channel.pipeline.syncOperations
+        let encoder = try pipeline.handler(type: WebSocketFrameEncoder.self)
+        try pipeline.addHandler(watch, position: .after(encoder))
+        let handler = OutboundDrainHandler(drain: self)
+        try pipeline.addHandler(handler, position: .before(encoder))
+        self.handler.value = handler
     }
 
     /// Asks for a drain on the loop; only for the caller that was told `drainNeeded` (or true).

@@ -47,6 +47,9 @@ final class OutboundQueue: Sendable {
         /// Events with a seq up to this were replayed; the drain skips them if they come live too.
         var replayedThrough: Int64 = 0
         var waiter: CheckedContinuation<Void, Never>?
+        /// `takeTurn` found nothing: the turn handler is called when there is.
+        var turnWanted = true
+        var turnHandler: (@Sendable () -> Void)?
 
         var taskReady: Bool {
             if offered { return true }
@@ -54,10 +57,15 @@ final class OutboundQueue: Sendable {
             return discarding || paused || (items.isEmpty && !draining)
         }
 
-        mutating func wake() -> CheckedContinuation<Void, Never>? {
-            guard taskReady, let waiter else { return nil }
-            self.waiter = nil
-            return waiter
+        mutating func wake() -> Wake? {
+            guard taskReady else { return nil }
+            if let waiter {
+                self.waiter = nil
+                return .continuation(waiter)
+            }
+            guard turnWanted, let turnHandler else { return nil }
+            turnWanted = false
+            return .handler(turnHandler)
         }
 
         /// Whoever found the queue idle starts the drain.
@@ -65,6 +73,19 @@ final class OutboundQueue: Sendable {
             guard !draining, !paused, !offered, !busy, !items.isEmpty else { return false }
             draining = true
             return true
+        }
+    }
+
+    /// Whom to tell that a turn is ready: a task waiting in `nextTurn`, or the turn handler.
+    private enum Wake {
+        case continuation(CheckedContinuation<Void, Never>)
+        case handler(@Sendable () -> Void)
+
+        func callAsFunction() {
+            switch self {
+            case .continuation(let c): c.resume()
+            case .handler(let h): h()
+            }
         }
     }
 
@@ -89,7 +110,7 @@ final class OutboundQueue: Sendable {
         state.withLock { s in
             s.finished = true
             return s.wake()
-        }?.resume()
+        }?()
     }
 
     /// Overflowed: no more pushes, and what is queued is dropped.
@@ -99,7 +120,7 @@ final class OutboundQueue: Sendable {
             s.discarding = true
             s.items.removeAll()
             return s.wake()
-        }?.resume()
+        }?()
     }
 
     // MARK: the drain (on the event loop)
@@ -108,7 +129,7 @@ final class OutboundQueue: Sendable {
     /// seq replayed through; nil when the drain ends: nothing queued, dropping, or a replay or
     /// close at the head (offered to the task). Swapping buffers keeps both allocations.
     func takeForDrain(into batch: inout CircularBuffer<Outbound>) -> Int64? {
-        let (floor, waiter) = state.withLock { s -> (Int64?, CheckedContinuation<Void, Never>?) in
+        let (floor, waiter) = state.withLock { s -> (Int64?, Wake?) in
             if s.discarding { s.items.removeAll() }
             let special = s.items.firstIndex { if case .frame = $0 { false } else { true } }
             if special == s.items.startIndex {
@@ -124,7 +145,7 @@ final class OutboundQueue: Sendable {
             s.draining = false
             return (nil, s.wake())
         }
-        waiter?.resume()
+        waiter?()
         return floor
     }
 
@@ -134,7 +155,7 @@ final class OutboundQueue: Sendable {
             s.paused = true
             s.draining = false
             return s.wake()
-        }?.resume()
+        }?()
     }
 
     /// The socket is writable (or closed) again; true when the caller must drain now.
@@ -147,28 +168,45 @@ final class OutboundQueue: Sendable {
 
     // MARK: the writer task
 
-    /// Waits for a replay or close at the head, or for the end. Cancelling the waiting task
-    /// finishes the queue.
+    /// Sets what is called (on any thread, outside the lock) when a turn that `takeTurn` did not
+    /// find is ready: the session's handler then takes it on its event loop.
+    func onTurn(_ handler: @escaping @Sendable () -> Void) {
+        state.withLock { $0.turnHandler = handler }
+    }
+
+    /// A replay or close at the head, or the end; nil when neither is there yet (the turn
+    /// handler is called when one is).
+    func takeTurn() -> Turn? {
+        state.withLock { s in
+            let turn = Self.turn(&s)
+            s.turnWanted = turn == nil
+            return turn
+        }
+    }
+
+    private static func turn(_ s: inout State) -> Turn? {
+        if s.offered {
+            s.offered = false
+            s.busy = true
+            return .item(s.items.removeFirst())
+        }
+        guard s.taskReady else { return nil }
+        // Finished while the socket is not writable (the client reads nothing): the frames
+        // before a close will not be read; the close still goes out.
+        if s.paused, !s.discarding, let close = s.items.firstIndex(where: { if case .close = $0 { true } else { false } }) {
+            let count = s.items.distance(from: s.items.startIndex, to: close)
+            s.items.removeFirst(count)
+            s.busy = true
+            return .item(s.items.removeFirst())
+        }
+        return .end
+    }
+
+    /// Waits for a replay or close at the head, or for the end (a task instead of the turn
+    /// handler). Cancelling the waiting task finishes the queue.
     func nextTurn() async -> Turn {
         while true {
-            let turn: Turn? = state.withLock { s in
-                if s.offered {
-                    s.offered = false
-                    s.busy = true
-                    return .item(s.items.removeFirst())
-                }
-                guard s.taskReady else { return nil }
-                // Finished while the socket is not writable (the client reads nothing): the frames
-                // before a close will not be read; the close still goes out.
-                if s.paused, !s.discarding, let close = s.items.firstIndex(where: { if case .close = $0 { true } else { false } }) {
-                    let count = s.items.distance(from: s.items.startIndex, to: close)
-                    s.items.removeFirst(count)
-                    s.busy = true
-                    return .item(s.items.removeFirst())
-                }
-                return .end
-            }
-            if let turn { return turn }
+            if let turn = state.withLock({ Self.turn(&$0) }) { return turn }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let ready = state.withLock { s -> Bool in

@@ -1,5 +1,4 @@
 import Foundation
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -8,8 +7,9 @@ import SwarmProtocol
 import SwarmStore
 import Synchronization
 
-/// One WebSocket from upgrade to close: a reader loop that handles requests in order, the
-/// connection's drain on the event loop for its frames, and a writer task for replays and the close. Lifecycle: awaiting hello → live → closed.
+/// What one WebSocket does from upgrade to close: its requests (each handled in a task, in order,
+/// fed by `SessionHandler`), its frames (drained on the event loop, `OutboundDrain`) and its
+/// replays (a task per replay). Lifecycle: awaiting hello → live → closed.
 struct Session {
     let core: ServerCore
     let conn: Connection
@@ -25,6 +25,7 @@ struct Session {
     /// The socket's event loop: the hello and close deadlines are timers on it, not a task each
     /// (a task per connection costs kilobytes of memory for as long as it waits).
     let loop: any EventLoop
+    let timers = SessionTimers()
 
     init(core: ServerCore, headerToken: String?, channel: any NIOCore.Channel, onHello: @escaping @Sendable () -> Void) {
         self.core = core
@@ -42,8 +43,10 @@ struct Session {
         self.logger = logger
     }
 
-    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        try await conn.drain?.start()
+    /// On the event loop, when the session's handler joins the pipeline: the drain's handlers go
+    /// in, the hub knows the connection, the hello deadline starts.
+    func start() throws {
+        try conn.drain?.startOnLoop()
         ServerMetrics.connections.increment()
         let conn = self.conn
         core.hub.attach(conn)
@@ -59,87 +62,106 @@ struct Session {
                 conn.close(code: CloseCode.helloTimeout, reason: "hello timeout")
             }
         }
+        timers.hello.withLock { $0 = helloTimeout }
         // Once a close is asked for, the client has close_timeout_seconds to finish the handshake
-        // before the socket is cut (it may never read or answer). Cutting ends the reader (its
-        // inbound stream ends) and the writer (its writes fail), so nothing else is cancelled.
-        let closeDeadline = DeadlineBox()
+        // before the socket is cut (it may never read or answer).
         let closeTimeout = TimeAmount.seconds(Int64(core.config.closeTimeoutSeconds))
         let cut = self.cut
-        conn.onClosing { [loop] in
+        conn.onClosing { [loop, timers] in
             let scheduled = loop.scheduleTask(in: closeTimeout) {
                 logger.info("close handshake timed out; cutting the connection")
                 ServerMetrics.closeTimeouts.increment()
                 cut()
             }
-            closeDeadline.timer.withLock { $0 = scheduled }
+            timers.close.withLock { $0 = scheduled }
         }
-        var readError: (any Error)?
-        // Two loops: the writer in a child task, the reader in this one.
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await writeLoop(outbound) }
-            do { try await readLoop(inbound) } catch { readError = error }
-            conn.finish()   // the writer sends what is queued, then ends
-            await group.waitForAll()
-        }
-        helloTimeout.cancel()
-        closeDeadline.timer.withLock { $0?.cancel() }
+    }
+
+    /// On the event loop, once the connection is gone.
+    func ended() {
+        timers.hello.withLock { $0?.cancel() }
+        timers.close.withLock { $0?.cancel() }
+        conn.finish()
         core.hub.unregister(conn)
         ServerMetrics.connections.decrement()
         logger.debug("connection closed")
-        // Rethrown so the WebSocket layer closes with the matching code (1009 for too big).
-        if let readError, !(readError is CancellationError) {
-            logger.info("connection read ended", metadata: ["reason": "\(readError)"])
-            throw readError
-        }
     }
 
     // MARK: reading
 
-    private func readLoop(_ inbound: WebSocketInboundStream) async throws {
-        // Before hello a connection has its own allowance; after it, the token's allowance,
-        // shared with the token's other sockets and HTTP requests.
-        var bucket = TokenBucket(rate: Double(core.config.opsPerSecond), burst: Double(core.config.opsBurst), now: Self.seconds())
-        for try await message in inbound.messages(maxSize: core.config.hardFrameBytes) {
-            ServerMetrics.framesIn.increment()
-            // Every frame costs a token, garbage included, so a flood cannot buy server work.
-            // Nothing more is read once a close was asked for (revoked, hello timeout, shutdown).
-            if conn.isClosing { break }
-            let now = Self.seconds()
-            let allowed = if let key = conn.rateLimitKey { core.limiter.allow(key, now: now) } else { bucket.take(now: now) }
-            guard allowed else {
-                ServerMetrics.op(nil, ErrorCode.rateLimited.rawValue)
-                let id = Self.requestId(message)
-                logger.notice("rate limited", metadata: ["req": "\(id.map { LogSafe.text($0) } ?? "-")"])
-                conn.send(.text(Wire.error(id, SwarmError(.rateLimited, "more than \(core.config.opsPerSecond) requests per second for this token; slow down"))))
-                continue
-            }
-            guard case .text(let text) = message else {
-                logger.info("binary frame refused")
-                ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
-                conn.send(.text(Wire.error(nil, .badRequest("binary frames are not supported; send JSON text"))))
-                continue
-            }
-            guard text.utf8.count <= core.config.maxFrameBytes else {
-                logger.info("frame too large", metadata: ["bytes": "\(text.utf8.count)"])
-                ServerMetrics.op(nil, ErrorCode.tooLarge.rawValue)
-                conn.send(.text(Wire.error(nil, SwarmError(.tooLarge, "frame is over \(core.config.maxFrameBytes) bytes"))))
-                continue
-            }
-            await handle(text)
-            if conn.overflowed { break }
+    /// Why the session reads nothing more.
+    enum Stop {
+        /// A close was asked for (revoked, hello timeout, shutdown): it is queued.
+        case closing
+        /// The client read too slowly; the queue closes with 4008.
+        case overflowed
+        /// The client sent its close.
+        case clientClosed
+        /// The client broke the WebSocket protocol: close with this code.
+        case failed(UInt16)
+    }
+
+    /// What becomes of a message the client sent.
+    enum Admission {
+        case request(String)
+        /// Refused with an error reply; go on reading.
+        case answered
+        case stop(Stop)
+    }
+
+    /// A connection's own allowance, used until hello.
+    func newBucket() -> TokenBucket {
+        TokenBucket(rate: Double(core.config.opsPerSecond), burst: Double(core.config.opsBurst), now: Self.seconds())
+    }
+
+    /// The checks every message passes before it is handled; `text` is nil for a binary message.
+    /// Before hello a connection has its own allowance (`bucket`); after it, the token's, shared
+    /// with the token's other sockets and HTTP requests.
+    func admit(_ text: String?, bucket: inout TokenBucket) -> Admission {
+        ServerMetrics.framesIn.increment()
+        // Every frame costs a token, garbage included, so a flood cannot buy server work.
+        // Nothing more is read once a close was asked for (revoked, hello timeout, shutdown).
+        if conn.isClosing { return .stop(.closing) }
+        let now = Self.seconds()
+        let allowed = if let key = conn.rateLimitKey { core.limiter.allow(key, now: now) } else { bucket.take(now: now) }
+        guard allowed else {
+            ServerMetrics.op(nil, ErrorCode.rateLimited.rawValue)
+            let id = text.flatMap(Self.requestId)
+            logger.notice("rate limited", metadata: ["req": "\(id.map { LogSafe.text($0) } ?? "-")"])
+            conn.send(.text(Wire.error(id, SwarmError(.rateLimited, "more than \(core.config.opsPerSecond) requests per second for this token; slow down"))))
+            return .answered
         }
+        guard let text else {
+            logger.info("binary frame refused")
+            ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
+            conn.send(.text(Wire.error(nil, .badRequest("binary frames are not supported; send JSON text"))))
+            return .answered
+        }
+        guard text.utf8.count <= core.config.maxFrameBytes else {
+            logger.info("frame too large", metadata: ["bytes": "\(text.utf8.count)"])
+            ServerMetrics.op(nil, ErrorCode.tooLarge.rawValue)
+            conn.send(.text(Wire.error(nil, SwarmError(.tooLarge, "frame is over \(core.config.maxFrameBytes) bytes"))))
+            return .answered
+        }
+        return .request(text)
+    }
+
+    /// The reader is done: what is queued goes out, then the close.
+    func readingEnded(_ why: Stop) {
+        if case .failed(let code) = why { logger.info("connection read ended", metadata: ["close": "\(code)"]) }
+        conn.finish()
     }
 
     /// Monotonic seconds, for the rate limiter.
     static func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// The request id of a frame, when it is cheap to find, for a refusal that names it.
-    static func requestId(_ message: WebSocketMessage) -> String? {
-        guard case .text(let text) = message, text.utf8.count <= 4096 else { return nil }
+    static func requestId(_ text: String) -> String? {
+        guard text.utf8.count <= 4096 else { return nil }
         return (try? JSONDecoder().decode(RequestEnvelope.self, from: Data(text.utf8)))?.id
     }
 
-    private func handle(_ text: String) async {
+    func handle(_ text: String) async {
         let body = Data(text.utf8)
         guard let envelope = try? JSONDecoder().decode(RequestEnvelope.self, from: body) else {
             logger.info("malformed frame")
@@ -233,39 +255,21 @@ struct Session {
 
     // MARK: writing
 
-    /// Does the queue's turns that need a task: a replay (store reads, a page per write) and the
-    /// close (the WebSocket library's handshake). Frames go out on the event loop meanwhile
-    /// (`OutboundDrain`), never while this task holds the turn, so order is the queue's.
-    private func writeLoop(_ outbound: WebSocketOutboundWriter) async {
+    /// A replay turn of the queue (`SessionHandler` hands it over): the visible events after
+    /// `after`, a page per write, then `ready`, all on the socket before the turn ends so the
+    /// drain that takes over writes after them; returns the seq replayed through.
+    func replay(after: Int64) async -> Int64 {
+        // Replay is queued only after hello authenticated the connection.
+        guard let principal = conn.principal else { return after }
         var frames: [WebSocketFrame] = []
         do {
-            turns: while true {
-                switch await conn.queue.nextTurn() {
-                case .end:
-                    break turns
-                case .item(.replay(let after, _, _)):
-                    var through = after
-                    // Replay is queued only after hello authenticated the connection.
-                    if let principal = conn.principal {
-                        through = try await replay(after: after, principal, &frames)
-                        try await write(&frames)
-                        // `ready` goes out before any frame queued behind the replay.
-                        try await frameWriter.written()
-                    }
-                    if conn.queue.endTurn(replayedThrough: through) { conn.drain?.schedule() }
-                case .item(.close(let code, let reason)):
-                    try await outbound.close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason)
-                    return
-                case .item(.frame):
-                    // Frames are the drain's; the queue offers the task only replays and closes.
-                    if conn.queue.endTurn(replayedThrough: 0) { conn.drain?.schedule() }
-                }
-            }
+            let through = try await replay(after: after, principal, &frames)
+            try await write(&frames)
+            try await frameWriter.written()
+            return through
         } catch {
-            logger.debug("write ended", metadata: ["reason": "\(error)"])
-        }
-        if conn.overflowed {
-            try? await outbound.close(WebSocketErrorCode(codeNumber: Int(CloseCode.slowConsumer)), reason: "slow consumer; resume with hello after")
+            logger.debug("replay ended", metadata: ["reason": "\(error)"])
+            return after
         }
     }
 
@@ -311,7 +315,8 @@ struct Session {
     }
 }
 
-/// The close deadline's timer, set from the closing handler and cancelled when the session ends.
-private final class DeadlineBox: Sendable {
-    let timer = Mutex<Scheduled<Void>?>(nil)
+/// The hello and close deadlines' timers, cancelled when the session ends.
+final class SessionTimers: Sendable {
+    let hello = Mutex<Scheduled<Void>?>(nil)
+    let close = Mutex<Scheduled<Void>?>(nil)
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -46,20 +45,8 @@ public final class SwarmServer: Sendable {
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: HTTPRoutes.router(core),
-            server: .gated(
-                webSocketRouter: webSocketRouter(core),
-                configuration: .init(
-                    http1: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeoutSeconds))),
-                    ws: WebSocketServerConfiguration(
-                        maxFrameSize: config.hardFrameBytes,
-                        autoPing: config.pingIntervalSeconds > 0 ? .enabled(timePeriod: .seconds(config.pingIntervalSeconds)) : .disabled,
-                        closeTimeout: .seconds(config.closeTimeoutSeconds),
-                        // No extensions: RawInboundGuard refuses every reserved bit with 1002, and
-                        // OutboundDrain writes frames encoded once per event (WireFrame) below the
-                        // frame encoder, where no extension (permessage-deflate) could apply.
-                        // Invalid UTF-8 in a text message closes the socket with 1007.
-                        validateUTF8: true)),
-                gate: core.gate, headerTimeout: .seconds(Int64(config.headerTimeoutSeconds)), logger: logger),
+            server: .sessions(core: core, idleTimeout: .seconds(config.httpIdleTimeoutSeconds), gate: core.gate,
+                              headerTimeout: .seconds(Int64(config.headerTimeoutSeconds)), logger: logger),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: ProtocolInfo.server),
             onServerRunning: { channel in
                 portSink.yield(channel.localAddress?.port ?? 0)
@@ -150,19 +137,6 @@ public final class SwarmServer: Sendable {
         await store.close()
     }
 
-    static func webSocketRouter(_ core: ServerCore) -> Router<SocketContext> {
-        let router = Router(context: SocketContext.self)
-        router.ws("/v1/ws") { _, _ in
-            .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
-            let header = context.request.headers[.authorization]
-            let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            let channel = context.requestContext.channel
-            let session = Session(core: core, headerToken: token, channel: channel, onHello: { core.gate.authenticated(channel) })
-            try await session.run(inbound: inbound, outbound: outbound)
-        }
-        return router
-    }
 }
 
 /// Background chores: drop events older than the retention period every hour (events other

@@ -1,0 +1,381 @@
+import Logging
+import NIOCore
+import NIOWebSocket
+import SwarmCore
+import SwarmProtocol
+
+/// A WebSocket session as a channel handler: no task lives as long as the connection.
+///
+/// Why: with the WebSocket library every connection kept four tasks alive (the server's
+/// connection task, the library's handler group and ping loop, the session's reader and writer),
+/// about 40 KiB of task memory per idle connection. Here an idle connection is its channel, its
+/// handlers and its queue; a task runs only while a request is handled or a replay is read.
+///
+/// Runs on the socket's event loop. What it does, in the order the client sent it:
+/// - control frames: a ping is answered with a pong, a pong ends the ping timer's wait, a close
+///   is answered (RFC 6455 §5.5.1) and the connection is closed;
+/// - data frames are put together into messages (fragments, at most `maxMessageBytes`, text
+///   valid UTF-8), and each message goes to `Session.admit` and, if it is a request, to
+///   `Session.handle` in a task; the next item waits until that request's reply is queued, and
+///   the socket is not read meanwhile (back-pressure, as a reader loop had);
+/// - the ping timer sends a ping every `pingInterval` and closes with 1001 when the one before
+///   got no pong.
+/// The outbound queue's replays run in a task (`Session.replay`), its close and its end here.
+final class SessionHandler: ChannelDuplexHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    /// Something the client sent, handled in order.
+    private enum Item {
+        case text(String)
+        case binary
+        case ping(WebSocketFrame)
+        case pong(WebSocketFrame)
+        case close(WebSocketFrame)
+        /// The frames broke the protocol: close with this code.
+        case fail(UInt16)
+    }
+
+    /// The close handshake (RFC 6455 §7).
+    private enum CloseState {
+        case open
+        /// This side sent its close frame and waits for the client's.
+        case closeSent
+        /// Both close frames went (or the client's was answered): the TCP connection closes.
+        case closed
+    }
+
+    let session: Session
+    private let maxMessageBytes: Int
+    private let pingInterval: TimeAmount?
+    private let closeTimeout: TimeAmount
+    private var context: ChannelHandlerContext?
+
+    private var items = CircularBuffer<Item>()
+    /// A request (or a replay, for `turnBusy`) is being handled in a task.
+    private var requestBusy = false
+    private var turnBusy = false
+    /// The reader is done (a close was asked for, the queue overflowed, the protocol broke):
+    /// data is no longer handled, only the close handshake.
+    private var readingEnded = false
+    /// A `read` was held back while a request was handled.
+    private var readHeld = false
+    private var closeState = CloseState.open
+    /// A message being put together from fragments.
+    private var fragments: (binary: Bool, data: ByteBuffer)?
+    private var pingTimer: RepeatedTask?
+    private var pingPayload: ByteBuffer?
+    private var closeTimer: Scheduled<Void>?
+    private var ended = false
+    /// The close code once the queue is written: 1000, or the protocol error that ended reading.
+    private var closeCodeAtEnd: UInt16 = 1000
+    /// Before hello a connection has its own allowance; after it, the token's (`Session.admit`).
+    private var bucket: TokenBucket
+
+    init(session: Session, maxMessageBytes: Int, pingInterval: TimeAmount?, closeTimeout: TimeAmount) {
+        self.session = session
+        self.maxMessageBytes = maxMessageBytes
+        self.pingInterval = pingInterval
+        self.closeTimeout = closeTimeout
+        bucket = session.newBucket()
+    }
+
+    // MARK: lifecycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        session.conn.queue.onTurn { [loop = context.eventLoop] in
+            loop.execute { loopBound.value.takeTurns() }
+        }
+        do {
+            try session.start()
+        } catch {
+            session.logger.error("session could not start", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+            return
+        }
+        if let pingInterval {
+            pingTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in
+                loopBound.value.pingTick()
+            }
+        }
+        if !context.channel.isActive { end() }
+    }
+
+    /// A frame the decoder refused: `WebSocketProtocolErrorHandler` sent the close and closes.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        session.logger.info("connection read ended", metadata: ["reason": "\(error)"])
+        readingEnded = true
+        if !(error is NIOWebSocketError) { context.close(promise: nil) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        end()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        end()
+        self.context = nil
+    }
+
+    /// The connection is gone: stop the timers and leave the hub.
+    private func end() {
+        guard !ended else { return }
+        ended = true
+        readingEnded = true
+        items.removeAll()
+        pingTimer?.cancel()
+        closeTimer?.cancel()
+        session.ended()
+    }
+
+    // MARK: reading
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .ping, .pong, .connectionClose:
+            // A control frame may come between the fragments of a message (RFC 6455 §5.4).
+            guard frame.fin else { return enqueue(.fail(WebSocketCloseCodes.protocolError)) }
+            enqueue(frame.opcode == .ping ? .ping(frame) : frame.opcode == .pong ? .pong(frame) : .close(frame))
+        case .text, .binary:
+            guard fragments == nil else { return failFrames(WebSocketCloseCodes.protocolError) }
+            let data = frame.unmaskedData
+            if frame.fin {
+                enqueue(message(binary: frame.opcode == .binary, data))
+            } else {
+                fragments = (frame.opcode == .binary, data)
+            }
+        case .continuation:
+            guard let (binary, first) = fragments else { return failFrames(WebSocketCloseCodes.protocolError) }
+            var data = first
+            var more = frame.unmaskedData
+            guard data.readableBytes + more.readableBytes <= maxMessageBytes else { return failFrames(CloseCode.tooBig) }
+            data.writeBuffer(&more)
+            if frame.fin {
+                fragments = nil
+                enqueue(message(binary: binary, data))
+            } else {
+                fragments = (binary, data)
+            }
+        default:
+            failFrames(WebSocketCloseCodes.protocolError)
+        }
+    }
+
+    private func message(binary: Bool, _ data: ByteBuffer) -> Item {
+        if binary { return .binary }
+        guard let text = String(validating: data.readableBytesView, as: UTF8.self) else {
+            return .fail(WebSocketCloseCodes.invalidText)
+        }
+        return .text(text)
+    }
+
+    private func failFrames(_ code: UInt16) {
+        fragments = nil
+        enqueue(.fail(code))
+    }
+
+    private func enqueue(_ item: Item) {
+        items.append(item)
+        process()
+    }
+
+    /// Holds the socket's reads back while a request is handled, so a client that sends faster
+    /// than its requests are answered fills its own socket, not the server's memory.
+    func read(context: ChannelHandlerContext) {
+        if requestBusy, !readingEnded {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// Handles what the client sent, in order, until a request needs a task.
+    private func process() {
+        while !requestBusy, !ended, let item = items.popFirst() {
+            switch item {
+            case .ping(let frame):
+                var payload = frame.unmaskedData
+                guard payload.readableBytes < 126 else { fail(WebSocketCloseCodes.protocolError); continue }
+                if case .open = closeState { send(WebSocketFrame(fin: true, opcode: .pong, data: payload.readSlice(length: payload.readableBytes)!)) }
+            case .pong(let frame):
+                if frame.unmaskedData == pingPayload { pingPayload = nil }
+            case .close(let frame):
+                receivedClose(frame)
+            case .fail(let code):
+                fail(code)
+            case .binary:
+                guard !readingEnded else { continue }
+                admit(nil)
+            case .text(let text):
+                guard !readingEnded else { continue }
+                admit(text)
+            }
+        }
+        if !requestBusy, readHeld, let context {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    private func admit(_ text: String?) {
+        switch session.admit(text, bucket: &bucket) {
+        case .request(let text): handleRequest(text)
+        case .answered: break
+        case .stop(let why): stopReading(why)
+        }
+    }
+
+    private func handleRequest(_ text: String) {
+        requestBusy = true
+        let session = self.session
+        let loopBound = NIOLoopBound(self, eventLoop: context!.eventLoop)
+        let loop = context!.eventLoop
+        Task {
+            await session.handle(text)
+            loop.execute {
+                let handler = loopBound.value
+                handler.requestBusy = false
+                if session.conn.overflowed { handler.stopReading(.overflowed) }
+                handler.process()
+            }
+        }
+    }
+
+    /// Nothing more the client sends is handled; what is queued goes out, then the close.
+    private func stopReading(_ why: Session.Stop) {
+        guard !readingEnded else { return }
+        readingEnded = true
+        if case .failed(let code) = why { closeCodeAtEnd = code }
+        session.readingEnded(why)
+    }
+
+    /// The client broke the protocol: the close goes out after what is queued.
+    private func fail(_ code: UInt16) {
+        session.logger.info("websocket protocol error; closing", metadata: ["code": "\(code)"])
+        stopReading(.failed(code))
+    }
+
+    private func receivedClose(_ frame: WebSocketFrame) {
+        switch closeState {
+        case .open:
+            closeState = .closed
+            stopReading(.clientClosed)
+            send(closeFrame(Self.answer(to: frame.unmaskedData), reason: nil), thenClose: true)
+        case .closeSent:
+            closeState = .closed
+            context?.close(promise: nil)
+        case .closed:
+            break
+        }
+    }
+
+    /// The code a client's close is answered with (as RFC 6455 §7.4 and the WebSocket library
+    /// before this handler did): 1000 for an empty close or a valid code, 1002 otherwise.
+    static func answer(to payload: ByteBuffer) -> UInt16 {
+        var payload = payload
+        guard payload.readableBytes > 0 else { return 1000 }
+        guard let code = payload.readInteger(as: UInt16.self) else { return WebSocketCloseCodes.protocolError }
+        if payload.readableBytes > 0, String(validating: payload.readableBytesView, as: UTF8.self) == nil {
+            return WebSocketCloseCodes.protocolError
+        }
+        let known: Set<UInt16> = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011]
+        return known.contains(code) || (3000...4999).contains(code) ? 1000 : WebSocketCloseCodes.protocolError
+    }
+
+    // MARK: writing
+
+    /// Writes a control frame; `thenClose` closes the connection once it is on the socket.
+    private func send(_ frame: WebSocketFrame, thenClose: Bool = false) {
+        guard let context else { return }
+        guard thenClose else { return context.writeAndFlush(wrapOutboundOut(frame), promise: nil) }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in loopBound.value.close(promise: nil) }
+    }
+
+    private func closeFrame(_ code: UInt16, reason: String?) -> WebSocketFrame {
+        var data = ByteBuffer()
+        data.writeInteger(code)
+        if let reason { data.writeString(reason) }
+        return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+    }
+
+    /// Sends this side's close frame and waits `closeTimeout` for the client's before cutting.
+    private func sendClose(_ code: UInt16, reason: String?) {
+        switch closeState {
+        case .open:
+            closeState = .closeSent
+            send(closeFrame(code, reason: reason))
+            guard let context else { return }
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { loopBound.value.close(promise: nil) }
+        case .closeSent:
+            break
+        case .closed:
+            context?.close(promise: nil)
+        }
+    }
+
+    /// The outbound queue's turns that are not frames: a replay (in a task), the close, the end.
+    private func takeTurns() {
+        guard !turnBusy, !ended else { return }
+        while let turn = session.conn.queue.takeTurn() {
+            switch turn {
+            case .item(.replay(let after, _, _)):
+                turnBusy = true
+                let session = self.session
+                let loop = context!.eventLoop
+                let loopBound = NIOLoopBound(self, eventLoop: loop)
+                Task {
+                    let through = await session.replay(after: after)
+                    loop.execute {
+                        let handler = loopBound.value
+                        handler.turnBusy = false
+                        if session.conn.queue.endTurn(replayedThrough: through) { session.conn.drain?.schedule() }
+                        handler.takeTurns()
+                    }
+                }
+                return
+            case .item(.close(let code, let reason)):
+                sendClose(code, reason: reason)
+                return
+            case .item(.frame):
+                // Frames are the drain's; the queue offers only replays and closes.
+                if session.conn.queue.endTurn(replayedThrough: 0) { session.conn.drain?.schedule() }
+            case .end:
+                if session.conn.overflowed {
+                    sendClose(CloseCode.slowConsumer, reason: "slow consumer; resume with hello after")
+                } else {
+                    sendClose(closeCodeAtEnd, reason: nil)
+                }
+                return
+            }
+        }
+    }
+
+    // MARK: pings
+
+    private func pingTick() {
+        guard case .open = closeState, let context else { return }
+        if pingPayload != nil {
+            session.logger.info("no pong in time; closing")
+            sendClose(CloseCode.goingAway, reason: "Ping timeout")
+            context.close(promise: nil)
+            return
+        }
+        var payload = context.channel.allocator.buffer(capacity: 16)
+        for _ in 0..<16 { payload.writeInteger(UInt8.random(in: .min ... .max)) }
+        pingPayload = payload
+        send(WebSocketFrame(fin: true, opcode: .ping, data: payload))
+    }
+}
+
+/// RFC 6455 §7.4.1 codes this handler sends.
+enum WebSocketCloseCodes {
+    static let protocolError: UInt16 = 1002
+    static let invalidText: UInt16 = 1007
+}
