@@ -55,11 +55,18 @@ final class Connection: Sendable {
     /// its reply is queued, so the client learns that its own revoke succeeded.
     private let requestState = Mutex<(busy: Bool, pendingClose: Outbound?)>((false, nil))
 
-    init(id: Int, queueLimit: Int, drain makeDrain: ((OutboundQueue) -> OutboundDrain)? = nil) {
+    /// Counts this connection while it is alive (nil in tests that make one by hand).
+    private let live: LiveCount?
+
+    init(id: Int, queueLimit: Int, live: LiveCount? = nil, drain makeDrain: ((OutboundQueue) -> OutboundDrain)? = nil) {
         self.id = id
+        self.live = live
         queue = OutboundQueue(limit: queueLimit)
         drain = makeDrain?(queue)
+        live?.add()
     }
+
+    deinit { live?.remove() }
 
     var overflowed: Bool { overflowFlag.load(ordering: .relaxed) }
     var isClosing: Bool { closingFlag.load(ordering: .acquiring) }
@@ -159,4 +166,13 @@ final class Connection: Sendable {
 
     /// Ends the writer task after what is queued.
     func finish() { queue.finish() }
+}
+
+/// How many objects of a kind are alive: a connection whose objects are never freed (a reference
+/// cycle) shows here long after its socket closed.
+final class LiveCount: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func add() { count.add(1, ordering: .relaxed) }
+    func remove() { count.subtract(1, ordering: .relaxed) }
 }

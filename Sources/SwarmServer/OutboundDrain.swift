@@ -23,7 +23,12 @@ final class OutboundDrain: Sendable {
     private let writes: OutboundWrites
     private let handler: NIOLoopBoundBox<OutboundDrainHandler?>
 
-    init(channel: any Channel, queue: OutboundQueue, watch: CloseFrameWatch, writes: OutboundWrites) {
+    /// Counts this drain while it is alive (its handler and it hold each other until the channel closes).
+    private let live: LiveCount?
+
+    init(channel: any Channel, queue: OutboundQueue, watch: CloseFrameWatch, writes: OutboundWrites, live: LiveCount? = nil) {
+        self.live = live
+        live?.add()
         self.channel = channel
         self.queue = queue
         self.watch = watch
@@ -31,6 +36,8 @@ final class OutboundDrain: Sendable {
         drains = LoopDrains.of(channel.eventLoop)
         handler = .makeEmptyBox(valueType: OutboundDrainHandler.self, eventLoop: channel.eventLoop)
     }
+
+    deinit { live?.remove() }
 
     /// Puts the close watch behind the frame encoder and the drain's handler in front of it;
     /// on the loop, before the first write.
@@ -41,6 +48,11 @@ final class OutboundDrain: Sendable {
         let handler = OutboundDrainHandler(drain: self)
         try pipeline.addHandler(handler, position: .before(encoder))
         self.handler.value = handler
+    }
+
+    /// On the loop, when the handler leaves the pipeline (the channel closed).
+    fileprivate func detach() {
+        handler.value = nil
     }
 
     /// Asks for a drain on the loop; only for the caller that was told `drainNeeded` (or true).
@@ -123,6 +135,8 @@ final class OutboundDrainHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        // The drain holds this handler and this handler the drain: break the cycle.
+        drain.detach()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -170,7 +170,7 @@ final class OutboundQueue: Sendable {
 
     /// Sets what is called (on any thread, outside the lock) when a turn that `takeTurn` did not
     /// find is ready: the session's handler then takes it on its event loop.
-    func onTurn(_ handler: @escaping @Sendable () -> Void) {
+    func onTurn(_ handler: (@Sendable () -> Void)?) {
         state.withLock { $0.turnHandler = handler }
     }
 

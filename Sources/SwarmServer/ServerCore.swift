@@ -33,6 +33,10 @@ final class ServerCore: Sendable {
     let nodeId = UUID().uuidString.lowercased()
     /// Batches and frames the sessions wrote (see `Session.writeLoop`).
     let outboundWrites = OutboundWrites()
+    /// Connections and their drains still in memory (tests: every closed one must be freed).
+    let liveObjects = LiveCount()
+    /// Requests and replays in flight; shutdown waits for them before closing the store.
+    let tasks = SessionTasks()
 
     init(store: SQLiteStore, hub: Hub, config: ServerConfig, logger: Logger) {
         self.store = store

@@ -31,8 +31,9 @@ struct Session {
         self.core = core
         self.loop = channel.eventLoop
         let watch = CloseFrameWatch()
-        self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames) { [writes = core.outboundWrites] queue in
-            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes)
+        self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames, live: core.liveObjects) {
+            [writes = core.outboundWrites, live = core.liveObjects] queue in
+            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes, live: live)
         }
         self.frameWriter = FrameBatchWriter(channel: channel, watch: watch)
         self.headerToken = headerToken

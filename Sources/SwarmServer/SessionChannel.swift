@@ -20,7 +20,7 @@ struct SessionChannel: ServerChildChannel, HTTPChannelHandler {
         /// The session's handlers are in the pipeline; nothing to wait for.
         case webSocket
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
-        /// An upgrade request the server does not take (another path, a bad handshake): 400.
+        /// An upgrade request the server does not take (another path or method): 400.
         case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
     }
 
@@ -35,6 +35,12 @@ struct SessionChannel: ServerChildChannel, HTTPChannelHandler {
     let core: ServerCore
     let idleTimeout: Duration?
 
+    /// `/v1/ws`, with or without a trailing slash or a query.
+    static func isSessionPath(_ uri: String) -> Bool {
+        let path = uri.prefix { $0 != "?" }
+        return path == Self.path || path == Self.path + "/"
+    }
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let attempted = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
@@ -43,8 +49,7 @@ struct SessionChannel: ServerChildChannel, HTTPChannelHandler {
                 maxFrameSize: core.config.hardFrameBytes,
                 shouldUpgrade: { channel, head in
                     attempted.value = true
-                    let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
-                    return channel.eventLoop.makeSucceededFuture(head.method == .GET && path == Self.path ? HTTPHeaders() : nil)
+                    return channel.eventLoop.makeSucceededFuture(head.method == .GET && Self.isSessionPath(head.uri) ? HTTPHeaders() : nil)
                 },
                 upgradePipelineHandler: { channel, head in
                     channel.eventLoop.makeCompletedFuture {

@@ -33,6 +33,8 @@ final class SessionHandler: ChannelDuplexHandler {
         case ping(WebSocketFrame)
         case pong(WebSocketFrame)
         case close(WebSocketFrame)
+        /// The client shut its side of the TCP connection (no close frame).
+        case endOfInput
         /// The frames broke the protocol: close with this code.
         case fail(UInt16)
     }
@@ -52,7 +54,8 @@ final class SessionHandler: ChannelDuplexHandler {
     private let closeTimeout: TimeAmount
     private var context: ChannelHandlerContext?
 
-    private var items = CircularBuffer<Item>()
+    /// Small at first: most connections have one item at a time.
+    private var items = CircularBuffer<Item>(initialCapacity: 2)
     /// A request (or a replay, for `turnBusy`) is being handled in a task.
     private var requestBusy = false
     private var turnBusy = false
@@ -68,6 +71,10 @@ final class SessionHandler: ChannelDuplexHandler {
     private var pingPayload: ByteBuffer?
     private var closeTimer: Scheduled<Void>?
     private var ended = false
+    /// `Session.start` ran (so `Session.ended` must run once).
+    private var started = false
+    /// The client can send nothing more: once this side's close frame is out, the socket closes.
+    private var inputClosed = false
     /// The close code once the queue is written: 1000, or the protocol error that ended reading.
     private var closeCodeAtEnd: UInt16 = 1000
     /// Before hello a connection has its own allowance; after it, the token's (`Session.admit`).
@@ -91,6 +98,7 @@ final class SessionHandler: ChannelDuplexHandler {
         }
         do {
             try session.start()
+            started = true
         } catch {
             session.logger.error("session could not start", metadata: ["error": "\(error)"])
             context.close(promise: nil)
@@ -111,6 +119,15 @@ final class SessionHandler: ChannelDuplexHandler {
         if !(error is NIOWebSocketError) { context.close(promise: nil) }
     }
 
+    /// The server allows half-closed connections: a client's FIN comes as `inputClosed`, not as
+    /// the end of the channel. It takes its turn behind what the client sent before it.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            enqueue(.endOfInput)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         end()
         context.fireChannelInactive()
@@ -129,7 +146,9 @@ final class SessionHandler: ChannelDuplexHandler {
         items.removeAll()
         pingTimer?.cancel()
         closeTimer?.cancel()
-        session.ended()
+        // The queue's turn handler holds this handler: let go of it, or neither is ever freed.
+        session.conn.queue.onTurn(nil)
+        if started { session.ended() }
     }
 
     // MARK: reading
@@ -151,6 +170,8 @@ final class SessionHandler: ChannelDuplexHandler {
             }
         case .continuation:
             guard let (binary, first) = fragments else { return failFrames(WebSocketCloseCodes.protocolError) }
+            // Taken out first, so the buffer is not shared and grows in place (no copy per fragment).
+            fragments = nil
             var data = first
             var more = frame.unmaskedData
             guard data.readableBytes + more.readableBytes <= maxMessageBytes else { return failFrames(CloseCode.tooBig) }
@@ -206,6 +227,9 @@ final class SessionHandler: ChannelDuplexHandler {
                 if frame.unmaskedData == pingPayload { pingPayload = nil }
             case .close(let frame):
                 receivedClose(frame)
+            case .endOfInput:
+                inputClosed = true
+                readingEnded ? closeIfDone() : stopReading(.clientClosed)
             case .fail(let code):
                 fail(code)
             case .binary:
@@ -235,7 +259,7 @@ final class SessionHandler: ChannelDuplexHandler {
         let session = self.session
         let loopBound = NIOLoopBound(self, eventLoop: context!.eventLoop)
         let loop = context!.eventLoop
-        Task {
+        session.core.tasks.run {
             await session.handle(text)
             loop.execute {
                 let handler = loopBound.value
@@ -266,6 +290,8 @@ final class SessionHandler: ChannelDuplexHandler {
             closeState = .closed
             stopReading(.clientClosed)
             send(closeFrame(Self.answer(to: frame.unmaskedData), reason: nil), thenClose: true)
+            // A client that stops reading may keep the answer from ever going out.
+            startCloseTimer()
         case .closeSent:
             closeState = .closed
             context?.close(promise: nil)
@@ -309,15 +335,26 @@ final class SessionHandler: ChannelDuplexHandler {
         switch closeState {
         case .open:
             closeState = .closeSent
-            send(closeFrame(code, reason: reason))
-            guard let context else { return }
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { loopBound.value.close(promise: nil) }
-        case .closeSent:
+            // No close can come back from a client whose input ended: close once this one is out.
+            send(closeFrame(code, reason: reason), thenClose: inputClosed)
+            startCloseTimer()
+        case .closeSent, .closed:
+            // Closed once the answer to the client's close is out (or by the close timer).
             break
-        case .closed:
-            context?.close(promise: nil)
         }
+    }
+
+    /// After sending a close: the socket is cut if the handshake does not end in time.
+    private func startCloseTimer() {
+        guard closeTimer == nil, let context else { return }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { loopBound.value.close(promise: nil) }
+    }
+
+    /// The client's input ended after reading had already stopped: once this side's close is
+    /// out there is nothing left to wait for.
+    private func closeIfDone() {
+        if case .closeSent = closeState { context?.close(promise: nil) }
     }
 
     /// The outbound queue's turns that are not frames: a replay (in a task), the close, the end.
@@ -330,7 +367,7 @@ final class SessionHandler: ChannelDuplexHandler {
                 let session = self.session
                 let loop = context!.eventLoop
                 let loopBound = NIOLoopBound(self, eventLoop: loop)
-                Task {
+                session.core.tasks.run {
                     let through = await session.replay(after: after)
                     loop.execute {
                         let handler = loopBound.value

@@ -114,6 +114,9 @@ public final class SwarmServer: Sendable {
     /// Open WebSocket connections (for tests and diagnostics).
     public var connectionCount: Int { core.hub.connectionCount }
 
+    /// Connection objects and drains still in memory, open or not (tests: each closed one is freed).
+    public var liveConnectionObjects: Int { core.liveObjects.value }
+
     /// Socket writes (one flush each) and text frames the sessions wrote so far (tests, diagnostics).
     public var outboundWrites: (writes: Int, frames: Int) { (core.outboundWrites.writes, core.outboundWrites.frames) }
 
@@ -133,6 +136,9 @@ public final class SwarmServer: Sendable {
 
     private func finish() async {
         core.ready.store(false, ordering: .relaxed)
+        // Every socket is closed by now (Maintenance); a request or replay still running finishes
+        // before the store closes under it.
+        await core.tasks.waitUntilIdle()
         core.cancelCut()
         await store.close()
     }
@@ -173,6 +179,11 @@ struct Maintenance: Service {
         // server's drain, which starts when this service returns, closes idle ones sooner.
         core.cutAll(at: deadline)
         // The drain closes sockets with 1000; sessions get their 1001 handshake done first.
-        _ = await core.hub.waitUntilEmpty(until: deadline)
+        // Cut here too, not only by the deadline's task: the HTTP server no longer waits for
+        // WebSocket connections, so the server could stop (and cancel that task) first.
+        if await !core.hub.waitUntilEmpty(until: deadline) {
+            let cut = core.gate.cutAll()
+            core.logger.notice("shutdown grace period over; cut the remaining connections", metadata: ["connections": "\(cut)"])
+        }
     }
 }

@@ -204,6 +204,11 @@ final class RawWebSocket: Sendable {
     /// Everything received and not yet taken.
     func receivedBytes() async -> [UInt8] { await received.all() }
 
+    /// Ends this side's output (a FIN, no close frame) and goes on reading.
+    func shutdownOutput() async throws {
+        try await channel.channel.close(mode: .output)
+    }
+
     /// Closes the socket from this side.
     func close() async {
         try? await channel.channel.close()

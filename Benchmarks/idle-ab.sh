@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Idle connections and logins, two swarmd binaries alternated (A B B A per round), a fresh
+# database and server per run, rate limits out of the way. One line per run:
+#   UTC server connections load1(start-end) handshakes-s rss-KiB/conn server-cpu-s(total) idle-cpu% threads
+# server-cpu-s is the process's whole CPU at the end (set-up's user.creates included, the same for both);
+# idle-cpu% is the server's share of one core while the connections sit idle (--hold seconds).
+# Usage: Benchmarks/idle-ab.sh BEFORE_SWARMD AFTER_SWARMD SWARM_LOAD [CONNECTIONS] [ROUNDS] [PORT] [HOLD]
+set -euo pipefail
+before=$1 after=$2 load=$3
+connections=${4:-10000} rounds=${5:-1} port=${6:-7465} hold=${7:-5}
+ulimit -n "$(ulimit -Hn)"
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+run() {  # $1 label, $2 binary
+    local d; d=$(mktemp -d /tmp/idle-run.XXXX)
+    local token; token=$("$2" admin user add benchadmin --role admin --db "$d/swarm.sqlite" | sed -n 's/^token: //p')
+    SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
+        SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO=100000 SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO_PER_ADDRESS=100000 \
+        "$2" serve --db "$d/swarm.sqlite" --port "$port" >"$d/log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    local l0; l0=$(loadavg)
+    local json; json=$("$load" --url "ws://127.0.0.1:$port/v1/ws" --admin-token "$token" --server-pid "$pid" \
+        --idle "$connections" --hold "$hold" --users 1000 --json | tail -1)
+    local l1; l1=$(loadavg)
+    local ticks; ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    rm -rf "$d"
+    python3 - "$1" "$l0" "$l1" "$json" "$ticks" "$(getconf CLK_TCK)" <<'PY'
+import json, sys, time
+label, l0, l1, j, ticks, hz = sys.argv[1:]
+r = json.loads(j)
+print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{r.get('connections')}\t{l0}-{l1}\t{r.get('connect_seconds')}\t"
+      f"{r.get('server_rss_per_conn_kib')}\t{int(ticks) / int(hz):.2f}\t{r.get('server_cpu_percent')}\t{r.get('server_threads')}", flush=True)
+PY
+}
+for round in $(seq "$rounds"); do
+    if (( round % 2 )); then order="A B B A"; else order="B A A B"; fi
+    for x in $order; do
+        if [[ $x == A ]]; then run before "$before"; else run after "$after"; fi
+    done
+done
