@@ -5,11 +5,11 @@ import Synchronization
 /// Notes when a close frame passes on its way to the socket, so `OutboundDrain` and `FrameBatchWriter`
 /// write no data frame after it (RFC 6455 §5.5.1: nothing follows a close).
 ///
-/// Why it is needed: the session's frames bypass the WebSocket library's outbound writer, which
-/// the library finishes once it has sent a close (answering a client's close, or a ping timeout);
-/// writes through that writer then fail, but writes at the channel would not. The watch sits just
-/// behind the frame encoder, where every outbound frame passes in event-loop order, so a batch
-/// that runs on the loop after the close frame was written sees the flag and is dropped.
+/// Why it is needed: the close frame is written by `SessionHandler` (answering a client's close,
+/// a ping timeout, the queue's close), the data frames by the drain and the replay's batches; a
+/// write at the channel does not know a close went before it. The watch sits just behind the
+/// frame encoder, where every outbound frame passes in event-loop order, so a batch that runs on
+/// the loop after the close frame was written sees the flag and is dropped.
 final class CloseFrameWatch: ChannelOutboundHandler, Sendable {
     typealias OutboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame

@@ -4,7 +4,7 @@ import Synchronization
 import SwarmProtocol
 import SwarmStore
 
-/// What a connection's writer task does next. Everything a client receives goes through this one
+/// What a connection sends next. Everything a client receives goes through this one
 /// ordered queue: replies, replayed events, live events and the final close.
 enum Outbound: Sendable {
     /// A text frame, encoded whole (header and payload); event frames carry their seq so the
@@ -22,8 +22,8 @@ extension Outbound {
 }
 
 /// One WebSocket. Fan-out never waits on a socket: `send` only appends to a bounded queue, drained
-/// on the socket's event loop (`OutboundDrain`; replays and the close by the session's writer
-/// task, see `OutboundQueue`); when the queue is full the connection is marked overflowed and
+/// on the socket's event loop (`OutboundDrain`; replays and the close by the session, see
+/// `OutboundQueue`); when the queue is full the connection is marked overflowed and
 /// closed with 4008, and the client resumes from the log.
 ///
 /// Closing is one-way: from the moment a close is asked for (revoke, hello timeout, overflow,
@@ -164,7 +164,7 @@ final class Connection: Sendable {
         if started { handler() }
     }
 
-    /// Ends the writer task after what is queued.
+    /// No more pushes: what is queued goes out, then the session closes.
     func finish() { queue.finish() }
 }
 

@@ -3,18 +3,11 @@ import NIOWebSocket
 import Synchronization
 
 /// Writes batches of WebSocket frames to a connection's channel, each in one event-loop task
-/// with one flush: one `writev` per batch. The session's writer task writes replays with it;
-/// everything else goes out through `OutboundDrain`, never at the same time (`OutboundQueue`).
-///
-/// Why not the WebSocket library's outbound writer: it hops to the event loop and flushes once
-/// per frame, and has no way to write several frames and flush once. The frames enter the
-/// pipeline at its tail, where that writer's handler passes them on unchanged to the frame
-/// encoder. That is safe because the server configures no WebSocket extensions (nothing to
-/// apply to outgoing frames) and a server does not mask. Control frames (pings, pongs, the
-/// close) still go through the library, which keeps its close state; both paths hop to the
-/// loop with `execute` from the session's writer task, so a close asked for after a batch is
-/// written after it, and a batch that reaches the loop after any close frame (`CloseFrameWatch`)
-/// is dropped.
+/// with one flush: one `writev` per batch. A replay's task writes its pages with it; everything
+/// else goes out through `OutboundDrain` or `SessionHandler` (control frames), never at the same
+/// time as a replay (`OutboundQueue`). The frames enter the pipeline at its tail and pass the
+/// frame encoder; the server negotiates no extensions and does not mask. A batch that reaches the
+/// loop after a close frame (`CloseFrameWatch`) is dropped.
 ///
 /// Back-pressure: a batch is handed over without waiting, but the next one first waits until
 /// the one before is on the socket. So an idle connection's frame costs no extra wake-up, a

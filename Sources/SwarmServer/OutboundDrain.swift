@@ -12,7 +12,7 @@ import Synchronization
 /// write per frame, one flush per round.
 ///
 /// Guarantees kept: order (one queue, one writer at a time: replays and closes are handed to the
-/// session's writer task at their place in the queue, see `OutboundQueue`); nothing after a close
+/// session at their place in the queue, see `OutboundQueue`); nothing after a close
 /// frame (`CloseFrameWatch`, checked before every round); a client that stops reading stops the
 /// drain (the channel turns unwritable past its high water mark, the queue fills, 4008).
 final class OutboundDrain: Sendable {
@@ -147,7 +147,7 @@ final class OutboundDrainHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         context.fireChannelInactive()
         // Nothing can be written any more: let the drain drop what waits and hand a queued close
-        // to the writer task, so the session can end.
+        // to the session, so it can end.
         drain.resumed()
     }
 }

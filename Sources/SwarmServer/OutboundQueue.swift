@@ -5,11 +5,11 @@ import Synchronization
 ///
 /// Frames are written on the channel's event loop by `OutboundDrain`, without waking a task: the
 /// push that finds the queue idle asks for one drain, later pushes only append, and the drain
-/// takes everything queued at once (one flush per round). A replay or a close needs the session's
-/// writer task (store reads, the WebSocket library's close handshake): when one reaches the head,
-/// the drain stops and offers the turn to the task, which hands it back (`endTurn`) after a
-/// replay; after a close nothing more is written. So every item goes out in queue order, by one
-/// writer at a time.
+/// takes everything queued at once (one flush per round). A replay or a close is the session's
+/// (`SessionHandler`: a replay reads the store in a task, the close starts the handshake): when
+/// one reaches the head, the drain stops and the turn handler is told (`onTurn`, `takeTurn`); the
+/// session hands the turn back (`endTurn`) after a replay; after a close nothing more is written.
+/// So every item goes out in queue order, by one writer at a time.
 ///
 /// Back-pressure: when the socket stops being writable the drain pauses (`pause`) until the
 /// channel is writable again (`resume`); frames pushed meanwhile stay here, and a push beyond the
@@ -23,7 +23,7 @@ final class OutboundQueue: Sendable {
         case terminated
     }
 
-    /// What the writer task is given.
+    /// What the session is given when the drain stops at a replay or close, or at the end.
     enum Turn {
         /// A replay or a close, taken off the head; the task owns the output until `endTurn`.
         case item(Outbound)
@@ -37,9 +37,9 @@ final class OutboundQueue: Sendable {
         var draining = false
         /// The socket is not writable; the channel's writability change resumes the drain.
         var paused = false
-        /// A replay or close is at the head, waiting for the writer task.
+        /// A replay or close is at the head, waiting for the session.
         var offered = false
-        /// The writer task owns the output (it took a replay or a close).
+        /// The session owns the output (it took a replay or a close).
         var busy = false
         var finished = false
         /// Overflowed: what is queued is dropped, the task closes with 4008.
@@ -166,7 +166,7 @@ final class OutboundQueue: Sendable {
         }
     }
 
-    // MARK: the writer task
+    // MARK: the session's turns
 
     /// Sets what is called (on any thread, outside the lock) when a turn that `takeTurn` did not
     /// find is ready: the session's handler then takes it on its event loop.
