@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Acknowledged posts/s (closed loop: each sender waits for its ack; synchronous = full unless
+# SYNCHRONOUS says otherwise), two swarmd binaries alternated (A B B A per round), a fresh
+# database and server per run, rate limits out of the way. One line per run:
+#   UTC server senders load1(start-end) acked/s ack-p50-ms ack-p99-ms server% posts/commit commit-ms
+# Usage: Benchmarks/acked-ab.sh BEFORE_SWARMD AFTER_SWARMD SWARM_LOAD [SENDERS] [ROUNDS] [PORT] [SECONDS]
+set -euo pipefail
+before=$1 after=$2 load=$3
+senders=${4:-100} rounds=${5:-1} port=${6:-7467} seconds=${7:-20}
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+run() {  # $1 label, $2 binary
+    local d; d=$(mktemp -d /tmp/acked-run.XXXX)
+    local token; token=$("$2" admin user add benchadmin --role admin --db "$d/swarm.sqlite" | sed -n 's/^token: //p')
+    SWARM_STORAGE_SYNCHRONOUS=${SYNCHRONOUS:-full} SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
+        "$2" serve --db "$d/swarm.sqlite" --port "$port" >"$d/log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    local l0; l0=$(loadavg)
+    local json; json=$("$load" --url "ws://127.0.0.1:$port/v1/ws" --admin-token "$token" --server-pid "$pid" \
+        --ack-only --senders "$senders" --duration "$seconds" --json | tail -1)
+    local l1; l1=$(loadavg)
+    local metrics; metrics=$(curl -s "http://127.0.0.1:$port/metrics")
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    rm -rf "$d"
+    python3 - "$1" "$senders" "$l0" "$l1" "$json" "$metrics" <<'PY'
+import json, sys, time
+label, senders, l0, l1, j, metrics = sys.argv[1:]
+r = json.loads(j)
+m = {}
+for line in metrics.splitlines():
+    if line.startswith(("swarm_commit_batch_jobs_", "swarm_commit_seconds_")) and "{" not in line:
+        k, v = line.split()[:2]; m[k] = float(v)
+batch = m.get("swarm_commit_batch_jobs_sum", 0) / max(1, m.get("swarm_commit_batch_jobs_count", 1))
+commit_ms = 1000 * m.get("swarm_commit_seconds_sum", 0) / max(1, m.get("swarm_commit_seconds_count", 1))
+print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{senders}\t{l0}-{l1}\t{r.get('acked_per_second')}\t{r.get('ack_p50_ms')}\t"
+      f"{r.get('ack_p99_ms')}\t{r.get('server_cpu_percent')}\t{batch:.1f}\t{commit_ms:.2f}", flush=True)
+PY
+}
+for round in $(seq "$rounds"); do
+    if (( round % 2 )); then order="A B B A"; else order="B A A B"; fi
+    for x in $order; do
+        if [[ $x == A ]]; then run before "$before"; else run after "$after"; fi
+    done
+done
