@@ -35,6 +35,11 @@ benchmark("group commit: 64 concurrent message.post (one per poster), time for a
     }
 }
 
+let fanout = HubFanoutFixture(members: 1_000)
+benchmark("hub publish: one message.new to \(fanout.members) members' queues, taken off them as the drains do") {
+    blackHole(fanout.publishOnce())
+}
+
 let queryCount = fixtures.kbQueries.count
 nonisolated(unsafe) var nextQuery = 0
 benchmark("kb.search: top 10 of \(Fixtures.articles) articles (queries cycled)") {
