@@ -76,7 +76,7 @@ final class OutboundDrain: Sendable {
         while let floor = queue.takeForDrain(into: &handler.batch) {
             lastSeq = max(lastSeq, floor)
             // Closed, or a close frame went out: what is left is dropped (read by nobody).
-            guard let context = handler.context, context.channel.isActive, !watch.closeSent else {
+            guard let context = handler.context, channel.isActive, !watch.closeSent else {
                 handler.batch.removeAll(keepingCapacity: true)
                 continue
             }
@@ -96,7 +96,7 @@ final class OutboundDrain: Sendable {
             ServerMetrics.framesOut.increment(by: Int64(count))
             ServerMetrics.frameWrites.increment()
             writes.wrote(frames: count)
-            if !context.channel.isWritable {
+            if !channel.isWritable {
                 writes.paused()
                 queue.pause()
                 return
