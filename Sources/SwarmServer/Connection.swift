@@ -154,6 +154,14 @@ final class Connection: Sendable {
         return true
     }
 
+    /// The socket is gone: no hello can make this connection live any more, and no close
+    /// deadline is started for it (there is nothing left to cut).
+    func markGone() {
+        closingFlag.store(true, ordering: .releasing)
+        session.withLock { $0.principal = nil }
+        closingHandler.withLock { $0 = .started }
+    }
+
     /// Sets what runs once when closing starts; runs it now if closing already started.
     func onClosing(_ handler: @escaping @Sendable () -> Void) {
         let started = closingHandler.withLock { h -> Bool in

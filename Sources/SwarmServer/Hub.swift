@@ -69,9 +69,13 @@ final class Hub: Sendable {
     /// same lock that publishing takes, so no live event can overtake it. When nothing was
     /// published after `after`, every later event reaches the connection live, so it gets `ready`
     /// at once instead of a replay (a store read per login, most of them finding nothing).
-    func register(_ conn: Connection, user: Int64, initial: [Outbound], missed: (after: Int64, head: Int64)? = nil) {
+    /// False, registering nothing, when the connection already left the hub (its socket closed
+    /// while its hello was being checked): registered then, it would stay online for good.
+    @discardableResult
+    func register(_ conn: Connection, user: Int64, initial: [Outbound], missed: (after: Int64, head: Int64)? = nil) -> Bool {
         let ready = missed.map { Outbound.text(Wire.event(.ready, ReadyEvent(seq: $0.after, replayed: 0))) }
-        let presenceFrame: String? = state.withLock { s in
+        let (registered, presenceFrame): (Bool, String?) = state.withLock { s in
+            guard s.connections[conn.id] === conn else { return (false, nil) }
             for item in initial { conn.send(item) }
             if let missed, let ready {
                 if s.publishedThrough <= missed.after {
@@ -88,13 +92,14 @@ final class Hub: Sendable {
             if conn.wantsPresence { s.presenceWatchers[conn.id] = conn }
             // Even when not the first session here: the row lists the sessions' rate-limit keys.
             cluster?.changed(user)
-            guard wasOffline else { return nil }
+            guard wasOffline else { return (true, nil) }
             // Online on another node already: this node takes the status the user has there.
             let elsewhere = s.remote[user]
             s.presence[user] = elsewhere ?? .online
-            return elsewhere == nil ? Self.presenceFrame(user: user, status: .online) : nil
+            return (true, elsewhere == nil ? Self.presenceFrame(user: user, status: .online) : nil)
         }
         if let presenceFrame { broadcastPresence(presenceFrame) }
+        return registered
     }
 
     func unregister(_ conn: Connection) {

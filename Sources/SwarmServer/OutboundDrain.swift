@@ -46,8 +46,9 @@ final class OutboundDrain: Sendable {
         let encoder = try pipeline.handler(type: WebSocketFrameEncoder.self)
         try pipeline.addHandler(watch, position: .after(encoder))
         let handler = OutboundDrainHandler(drain: self)
-        try pipeline.addHandler(handler, position: .before(encoder))
+        // Before it joins: its `handlerAdded` drains what was queued, through this box.
         self.handler.value = handler
+        try pipeline.addHandler(handler, position: .before(encoder))
     }
 
     /// On the loop, when the handler leaves the pipeline (the channel closed).

@@ -25,9 +25,9 @@ final class OutboundQueue: Sendable {
 
     /// What the session is given when the drain stops at a replay or close, or at the end.
     enum Turn {
-        /// A replay or a close, taken off the head; the task owns the output until `endTurn`.
+        /// A replay or a close, taken off the head; the session owns the output until `endTurn`.
         case item(Outbound)
-        /// Finished: nothing more for the task.
+        /// Finished: nothing more to write; the session closes.
         case end
     }
 
@@ -42,7 +42,7 @@ final class OutboundQueue: Sendable {
         /// The session owns the output (it took a replay or a close).
         var busy = false
         var finished = false
-        /// Overflowed: what is queued is dropped, the task closes with 4008.
+        /// Overflowed: what is queued is dropped, the session closes with 4008.
         var discarding = false
         /// Events with a seq up to this were replayed; the drain skips them if they come live too.
         var replayedThrough: Int64 = 0
@@ -51,14 +51,14 @@ final class OutboundQueue: Sendable {
         var turnWanted = true
         var turnHandler: (@Sendable () -> Void)?
 
-        var taskReady: Bool {
+        var turnReady: Bool {
             if offered { return true }
             guard finished, !busy else { return false }
             return discarding || paused || (items.isEmpty && !draining)
         }
 
         mutating func wake() -> Wake? {
-            guard taskReady else { return nil }
+            guard turnReady else { return nil }
             if let waiter {
                 self.waiter = nil
                 return .continuation(waiter)
@@ -105,7 +105,7 @@ final class OutboundQueue: Sendable {
         }
     }
 
-    /// No more pushes; what is queued is still written, then the task sees the end.
+    /// No more pushes; what is queued is still written, then the session is given the end.
     func finish() {
         state.withLock { s in
             s.finished = true
@@ -127,7 +127,7 @@ final class OutboundQueue: Sendable {
 
     /// Moves the frames at the head into `batch` (which the caller has emptied) and returns the
     /// seq replayed through; nil when the drain ends: nothing queued, dropping, or a replay or
-    /// close at the head (offered to the task). Swapping buffers keeps both allocations.
+    /// close at the head (offered to the session). Swapping buffers keeps both allocations.
     func takeForDrain(into batch: inout CircularBuffer<Outbound>) -> Int64? {
         let (floor, waiter) = state.withLock { s -> (Int64?, Wake?) in
             if s.discarding { s.items.removeAll() }
@@ -190,7 +190,7 @@ final class OutboundQueue: Sendable {
             s.busy = true
             return .item(s.items.removeFirst())
         }
-        guard s.taskReady else { return nil }
+        guard s.turnReady else { return nil }
         // Finished while the socket is not writable (the client reads nothing): the frames
         // before a close will not be read; the close still goes out.
         if s.paused, !s.discarding, let close = s.items.firstIndex(where: { if case .close = $0 { true } else { false } }) {
@@ -210,7 +210,7 @@ final class OutboundQueue: Sendable {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let ready = state.withLock { s -> Bool in
-                        if s.taskReady { return true }
+                        if s.turnReady { return true }
                         s.waiter = c
                         return false
                     }
@@ -228,7 +228,7 @@ final class OutboundQueue: Sendable {
         state.withLock { $0.replayedThrough = max($0.replayedThrough, seq) }
     }
 
-    /// The task is done with a replay through `replayedThrough`; true when the caller must start
+    /// The session is done with a replay through `replayedThrough`; true when the caller must start
     /// a drain for what queued up meanwhile.
     func endTurn(replayedThrough: Int64) -> Bool {
         state.withLock { s in

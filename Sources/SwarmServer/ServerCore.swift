@@ -31,7 +31,7 @@ final class ServerCore: Sendable {
     /// This process's name among the nodes on one database: new at every start, so a restarted
     /// node never inherits the rows of the process it replaces.
     let nodeId = UUID().uuidString.lowercased()
-    /// Batches and frames the sessions wrote (see `Session.writeLoop`).
+    /// Batches and frames the sessions wrote (the drains and the replays).
     let outboundWrites = OutboundWrites()
     /// Connections and their drains still in memory (tests: every closed one must be freed).
     let liveObjects = LiveCount()

@@ -80,6 +80,7 @@ struct Session {
 
     /// On the event loop, once the connection is gone.
     func ended() {
+        conn.markGone()
         timers.hello.withLock { $0?.cancel() }
         timers.close.withLock { $0?.cancel() }
         conn.finish()
@@ -247,7 +248,10 @@ struct Session {
         onHello()
         let reply = HelloReply(protocol: ProtocolInfo.version, server: ProtocolInfo.server, session: "S\(conn.id)", user: user, seq: head,
                                limits: Limits(maxFrameBytes: core.config.maxFrameBytes, historyMax: core.config.historyMax))
-        core.hub.register(conn, user: principal.id, initial: [.text(Wire.reply(id, reply))], missed: (req.after ?? head, head))
+        guard core.hub.register(conn, user: principal.id, initial: [.text(Wire.reply(id, reply))], missed: (req.after ?? head, head)) else {
+            logger.info("hello finished after the connection ended; not registered")
+            return
+        }
         logger.info("session started", metadata: ["user": "\(principal.name)", "client": "\(req.client.map { LogSafe.text($0, maxLength: 64) } ?? "-")", "after": "\(req.after.map(String.init) ?? "-")"])
         // A revoke that committed while this hello was authenticating found no registered
         // session to close; the epoch shows it.

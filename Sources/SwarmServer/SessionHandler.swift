@@ -31,7 +31,6 @@ final class SessionHandler: ChannelDuplexHandler {
         case text(String)
         case binary
         case ping(WebSocketFrame)
-        case pong(WebSocketFrame)
         case close(WebSocketFrame)
         /// The client shut its side of the TCP connection (no close frame).
         case endOfInput
@@ -112,11 +111,15 @@ final class SessionHandler: ChannelDuplexHandler {
         if !context.channel.isActive { end() }
     }
 
-    /// A frame the decoder refused: `WebSocketProtocolErrorHandler` sent the close and closes.
+    /// A frame the decoder refused (or the socket failed).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         session.logger.info("connection read ended", metadata: ["reason": "\(error)"])
         readingEnded = true
-        if !(error is NIOWebSocketError) { context.close(promise: nil) }
+        guard error is NIOWebSocketError else { return context.close(promise: nil) }
+        // WebSocketProtocolErrorHandler wrote the close and closes once it is written; a client
+        // that reads nothing keeps that from happening: the close timer cuts it.
+        closeState = .closed
+        startCloseTimer()
     }
 
     /// The server allows half-closed connections: a client's FIN comes as `inputClosed`, not as
@@ -156,10 +159,15 @@ final class SessionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
-        case .ping, .pong, .connectionClose:
+        case .pong:
+            // At once, not behind a request being handled: only the ping timer cares, and a slow
+            // request must not make a live client miss its pong.
+            guard frame.fin else { return enqueue(.fail(WebSocketCloseCodes.protocolError)) }
+            if frame.unmaskedData == pingPayload { pingPayload = nil }
+        case .ping, .connectionClose:
             // A control frame may come between the fragments of a message (RFC 6455 §5.4).
             guard frame.fin else { return enqueue(.fail(WebSocketCloseCodes.protocolError)) }
-            enqueue(frame.opcode == .ping ? .ping(frame) : frame.opcode == .pong ? .pong(frame) : .close(frame))
+            enqueue(frame.opcode == .ping ? .ping(frame) : .close(frame))
         case .text, .binary:
             guard fragments == nil else { return failFrames(WebSocketCloseCodes.protocolError) }
             let data = frame.unmaskedData
@@ -169,10 +177,9 @@ final class SessionHandler: ChannelDuplexHandler {
                 fragments = (frame.opcode == .binary, data)
             }
         case .continuation:
-            guard let (binary, first) = fragments else { return failFrames(WebSocketCloseCodes.protocolError) }
+            guard case (let binary, var data)? = fragments else { return failFrames(WebSocketCloseCodes.protocolError) }
             // Taken out first, so the buffer is not shared and grows in place (no copy per fragment).
             fragments = nil
-            var data = first
             var more = frame.unmaskedData
             guard data.readableBytes + more.readableBytes <= maxMessageBytes else { return failFrames(CloseCode.tooBig) }
             data.writeBuffer(&more)
@@ -223,8 +230,6 @@ final class SessionHandler: ChannelDuplexHandler {
                 var payload = frame.unmaskedData
                 guard payload.readableBytes < 126 else { fail(WebSocketCloseCodes.protocolError); continue }
                 if case .open = closeState { send(WebSocketFrame(fin: true, opcode: .pong, data: payload.readSlice(length: payload.readableBytes)!)) }
-            case .pong(let frame):
-                if frame.unmaskedData == pingPayload { pingPayload = nil }
             case .close(let frame):
                 receivedClose(frame)
             case .endOfInput:
@@ -280,6 +285,7 @@ final class SessionHandler: ChannelDuplexHandler {
 
     /// The client broke the protocol: the close goes out after what is queued.
     private func fail(_ code: UInt16) {
+        guard !readingEnded else { return }
         session.logger.info("websocket protocol error; closing", metadata: ["code": "\(code)"])
         stopReading(.failed(code))
     }
@@ -289,9 +295,9 @@ final class SessionHandler: ChannelDuplexHandler {
         case .open:
             closeState = .closed
             stopReading(.clientClosed)
-            send(closeFrame(Self.answer(to: frame.unmaskedData), reason: nil), thenClose: true)
             // A client that stops reading may keep the answer from ever going out.
             startCloseTimer()
+            send(closeFrame(Self.answer(to: frame.unmaskedData), reason: nil), thenClose: true)
         case .closeSent:
             closeState = .closed
             context?.close(promise: nil)
@@ -336,8 +342,8 @@ final class SessionHandler: ChannelDuplexHandler {
         case .open:
             closeState = .closeSent
             // No close can come back from a client whose input ended: close once this one is out.
-            send(closeFrame(code, reason: reason), thenClose: inputClosed)
             startCloseTimer()
+            send(closeFrame(code, reason: reason), thenClose: inputClosed)
         case .closeSent, .closed:
             // Closed once the answer to the client's close is out (or by the close timer).
             break
@@ -346,7 +352,8 @@ final class SessionHandler: ChannelDuplexHandler {
 
     /// After sending a close: the socket is cut if the handshake does not end in time.
     private func startCloseTimer() {
-        guard closeTimer == nil, let context else { return }
+        // Not after the end: a close written at once may already have closed the channel.
+        guard closeTimer == nil, !ended, let context else { return }
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { loopBound.value.close(promise: nil) }
     }

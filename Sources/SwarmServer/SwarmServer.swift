@@ -138,7 +138,8 @@ public final class SwarmServer: Sendable {
         core.ready.store(false, ordering: .relaxed)
         // Every socket is closed by now (Maintenance); a request or replay still running finishes
         // before the store closes under it.
-        await core.tasks.waitUntilIdle()
+        let left = await core.tasks.close(waitingUntil: .now + .seconds(10))
+        if left > 0 { core.logger.error("requests still running at shutdown; closing the store under them", metadata: ["tasks": "\(left)"]) }
         core.cancelCut()
         await store.close()
     }
@@ -176,9 +177,9 @@ struct Maintenance: Service {
         core.hub.closeAll(code: CloseCode.goingAway, reason: "server shutting down")
         let deadline = ContinuousClock.now + .seconds(core.config.shutdownGraceSeconds)
         // Whatever is still open at the deadline (HTTP connections included) is cut; the HTTP
-        // server's drain, which starts when this service returns, closes idle ones sooner.
+        // server's drain, which starts when this service returns, closes idle HTTP ones sooner
+        // (it does not wait for WebSockets: they are channel handlers, not its tasks).
         core.cutAll(at: deadline)
-        // The drain closes sockets with 1000; sessions get their 1001 handshake done first.
         // Cut here too, not only by the deadline's task: the HTTP server no longer waits for
         // WebSocket connections, so the server could stop (and cancel that task) first.
         if await !core.hub.waitUntilEmpty(until: deadline) {

@@ -8,7 +8,8 @@ import Testing
 struct SessionLifecycleTests {
     @Test("every connection is freed once it closed, however it ended: a close handshake, a cut socket, a half-close, no hello")
     func closedConnectionsAreFreed() async throws {
-        try await withServer { server in
+        // A close timer left behind would hold a connection for 30 s, past the waits below.
+        try await withServer(configure: { $0.closeTimeoutSeconds = 30 }) { server in
             let admin = try await server.client("root", role: .admin)
             let channel = try await admin.createChannel("ops")
             let baseline = server.server.liveConnectionObjects
@@ -39,6 +40,36 @@ struct SessionLifecycleTests {
                 server.server.liveConnectionObjects == baseline
             }
             _ = try await admin.post(channel.id, "still here")
+        }
+    }
+
+    @Test("a hello still being checked when its socket closes leaves nobody online and nothing behind")
+    func helloRacingTheClose() async throws {
+        // A close timer left behind would hold a connection for 30 s, past the waits below.
+        try await withServer(configure: { $0.closeTimeoutSeconds = 30 }) { server in
+            let admin = try await server.client("root", role: .admin)
+            let baseline = server.server.liveConnectionObjects
+            var names: [String] = []
+            for i in 0..<40 {
+                let name = "late\(i)"
+                names.append(name)
+                let token = try await server.user(name)
+                let raw = try await RawWebSocket.connect(port: server.server.port)
+                // Hello, then reset before its answer: the check of the token is still running when
+                // the channel ends (a FIN would wait its turn behind the hello; a reset does not).
+                try await raw.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)","presence":true}"#)
+                await raw.reset()
+            }
+            try await waitFor("sessions back to the admin's", seconds: 10) { server.server.connectionCount == 1 }
+            try await waitFor("connection objects back to \(baseline) (now \(server.server.liveConnectionObjects))", seconds: 10) {
+                server.server.liveConnectionObjects == baseline
+            }
+            let online = try await admin.request(.presenceList, Empty(), as: PresenceListReply.self).users
+                .filter { $0.status != .offline }.map(\.user)
+            let users = try await admin.request(.userList, Empty(), as: UserListReply.self).users
+            let late = Set(users.filter { names.contains($0.name) }.map(\.id))
+            #expect(late.count == names.count)
+            #expect(Set(online).isDisjoint(with: late), "\(Set(online).intersection(late).count) gone users still online")
         }
     }
 

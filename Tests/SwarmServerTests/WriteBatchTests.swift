@@ -76,6 +76,35 @@ struct WriteBatchTests {
         #expect(code == 1000)
     }
 
+    @Test("the turn handler is told when a replay reaches the head and when the finished queue is empty, and only then")
+    func turnHandler() {
+        let queue = OutboundQueue(limit: 8)
+        let calls = LiveCount()
+        queue.onTurn { calls.add() }
+        #expect(queue.takeTurn() == nil, "nothing for the session yet")
+        #expect(queue.push(Self.frame(1)) == .drainNeeded)
+        #expect(queue.push(.replay(after: 1, user: 1, head: 3)) == .enqueued)
+        var batch = CircularBuffer<Outbound>()
+        #expect(queue.takeForDrain(into: &batch) == 0)
+        batch.removeAll(keepingCapacity: true)
+        #expect(calls.value == 0)
+        #expect(queue.takeForDrain(into: &batch) == nil, "the replay is the session's")
+        #expect(calls.value == 1, "told once the drain stopped at the replay")
+        guard case .item(.replay)? = queue.takeTurn() else { Issue.record("no replay turn"); return }
+        #expect(queue.push(Self.frame(5)) == .enqueued, "no drain while the session has the turn")
+        #expect(queue.endTurn(replayedThrough: 3), "frames waited: a drain starts")
+        #expect(queue.takeTurn() == nil, "nothing more for the session")
+        #expect(queue.takeForDrain(into: &batch) == 3)
+        #expect(batch.map(Self.seq) == [5])
+        batch.removeAll(keepingCapacity: true)
+        #expect(queue.takeForDrain(into: &batch) == nil)
+        #expect(calls.value == 1, "an empty queue that is not finished needs nobody")
+        queue.finish()
+        #expect(calls.value == 2, "finished and empty: the session is told to close")
+        #expect(queue.takeTurn().map(Self.isEnd) == true)
+        queue.onTurn(nil)
+    }
+
     @Test("a paused drain asks for nothing until the socket is writable again; an overflow drops what is queued")
     func pauseAndAbort() async {
         let queue = OutboundQueue(limit: 2)

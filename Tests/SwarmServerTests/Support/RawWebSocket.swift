@@ -209,6 +209,13 @@ final class RawWebSocket: Sendable {
         try await channel.channel.close(mode: .output)
     }
 
+    /// Resets the connection (SO_LINGER 0, then close: an RST, no FIN), as a crashed client or a
+    /// dropped network path looks to the server: its channel ends at once, whatever it was doing.
+    func reset() async {
+        try? await (channel.channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        await close()
+    }
+
     /// Closes the socket from this side.
     func close() async {
         try? await channel.channel.close()

@@ -46,7 +46,7 @@ final class TestServer: Sendable {
             TestBackend.databases.withLock { $0[config.databasePath] = config.storageURL }
         }
         var logger = Logger(label: "swarmd-test")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["SWARM_TEST_LOG"] == "debug" ? .debug : .warning
         let server = try await SwarmServer.start(config, logger: logger, slaClock: slaClock)
         return TestServer(server: server, directory: dir, config: config)
     }
