@@ -36,13 +36,16 @@ struct NodesSLATests {
             async let onB = b.server.runSLAPass()
             fired += try await onA + onB
         }
-        #expect(fired == 2, "warning and breach, once each over both nodes (fired \(fired))")
-        #expect(try await SLAFlowTests.fired(a) == ["first_response/warning", "first_response/breach"])
-        #expect(try await SLAFlowTests.loggedAlerts(a) == 2, "one logged event per alert")
-
-        // bob is on node B: the breach committed by whichever node reaches him.
+        // The scheduler's own pass (woken by the interaction above) may run after the clock moved and
+        // fire some of them first, on a loaded machine: the passes here fire at most the two, and
+        // the store shows each fired and logged exactly once, whoever fired it.
+        #expect(fired <= 2, "warning and breach, at most once each over both nodes (fired \(fired))")
+        // bob is on node B: the breach committed by whichever node reaches him (waited for first,
+        // so a pass of the scheduler's own that is still committing has finished).
         let breach = try await bob.event("sla.breached")
         #expect(breach.data?["case"]?["id"]?.string == opened.caseId)
+        #expect(try await SLAFlowTests.fired(a) == ["first_response/warning", "first_response/breach"])
+        #expect(try await SLAFlowTests.loggedAlerts(a) == 2, "one logged event per alert")
         await bot.close()
     }
 }
