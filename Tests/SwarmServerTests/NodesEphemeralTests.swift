@@ -9,7 +9,7 @@ import Testing
 @Suite("Presence, typing and limits across nodes", .hangGuard, .serialized, .enabled(if: !TestBackend.isSQLite))
 struct NodesEphemeralTests {
     /// Fast heartbeats, so a killed node's users go offline well within the tests' deadlines.
-    static let fastHeartbeat = ["SWARM_CLUSTER_HEARTBEAT_MS": "200", "SWARM_CLUSTER_NODE_TIMEOUT_MS": "1000"]
+    static let fastHeartbeat = ["SWARM_CLUSTER_HEARTBEAT_MS": "200", "SWARM_CLUSTER_NODE_TIMEOUT_MS": "3000"]
 
     /// The next `presence` event about `user` (with `status`, when given: events before it are skipped).
     @discardableResult

@@ -28,7 +28,8 @@ struct LargeInputTests {
         let start = clock.now
         var screen = renderer.render(model, editor: editor, width: 120, height: 30)
         for _ in 0..<50 { screen = renderer.render(model, editor: editor, width: 120, height: 30) }
-        #expect(clock.now - start < .seconds(2), "51 redraws of a 17,000-character line took \(clock.now - start)")
+        // Loose bounds (a loaded CI box, a debug build): they catch quadratic work, not a slow machine.
+        #expect(clock.now - start < .seconds(20), "51 redraws of a 17,000-character line took \(clock.now - start)")
         #expect(screen.lines[29].hasSuffix(String(Self.big.suffix(20)) + " "), "the end of the line, where the cursor is, is shown")
         #expect(screen.cursor.row == 29)
     }
@@ -47,7 +48,7 @@ struct LargeInputTests {
         let clock = ContinuousClock()
         let start = clock.now
         let lines = TextWidth.wrap(word, cells: 100)
-        #expect(clock.now - start < .seconds(1))
+        #expect(clock.now - start < .seconds(10))
         #expect(lines.count == 170 && lines.allSatisfy { $0.count == 100 })
     }
 
