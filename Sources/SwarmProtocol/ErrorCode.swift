@@ -34,8 +34,14 @@ public struct SwarmError: Error, Codable, Sendable, Equatable, CustomStringConve
     public static func conflict(_ m: String) -> SwarmError { .init(.conflict, m) }
 }
 
-/// WebSocket close codes the server uses besides the standard ones (1000 normal, 1009 too big).
+/// WebSocket close codes the server uses (RFC 6455 §7.4.1 and private ones).
 public enum CloseCode {
+    /// The handshake ended normally.
+    public static let normal: UInt16 = 1000
+    /// The client broke the WebSocket protocol (a bad frame, a fragment out of place).
+    public static let protocolError: UInt16 = 1002
+    /// A text message that is not valid UTF-8.
+    public static let invalidText: UInt16 = 1007
     /// Wrong, unknown or revoked token.
     public static let unauthorized: UInt16 = 4001
     /// Client failed to send `hello` in time.

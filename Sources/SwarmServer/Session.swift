@@ -148,12 +148,6 @@ struct Session {
         return .request(text)
     }
 
-    /// The reader is done: what is queued goes out, then the close.
-    func readingEnded(_ why: Stop) {
-        if case .failed(let code) = why { logger.info("connection read ended", metadata: ["close": "\(code)"]) }
-        conn.finish()
-    }
-
     /// Monotonic seconds, for the rate limiter.
     static func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 

@@ -75,7 +75,7 @@ final class SessionHandler: ChannelDuplexHandler {
     /// The client can send nothing more: once this side's close frame is out, the socket closes.
     private var inputClosed = false
     /// The close code once the queue is written: 1000, or the protocol error that ended reading.
-    private var closeCodeAtEnd: UInt16 = 1000
+    private var closeCodeAtEnd = CloseCode.normal
     /// Before hello a connection has its own allowance; after it, the token's (`Session.admit`).
     private var bucket: TokenBucket
 
@@ -162,14 +162,14 @@ final class SessionHandler: ChannelDuplexHandler {
         case .pong:
             // At once, not behind a request being handled: only the ping timer cares, and a slow
             // request must not make a live client miss its pong.
-            guard frame.fin else { return enqueue(.fail(WebSocketCloseCodes.protocolError)) }
+            guard frame.fin else { return enqueue(.fail(CloseCode.protocolError)) }
             if frame.unmaskedData == pingPayload { pingPayload = nil }
         case .ping, .connectionClose:
             // A control frame may come between the fragments of a message (RFC 6455 §5.4).
-            guard frame.fin else { return enqueue(.fail(WebSocketCloseCodes.protocolError)) }
+            guard frame.fin else { return enqueue(.fail(CloseCode.protocolError)) }
             enqueue(frame.opcode == .ping ? .ping(frame) : .close(frame))
         case .text, .binary:
-            guard fragments == nil else { return failFrames(WebSocketCloseCodes.protocolError) }
+            guard fragments == nil else { return failFrames(CloseCode.protocolError) }
             let data = frame.unmaskedData
             if frame.fin {
                 enqueue(message(binary: frame.opcode == .binary, data))
@@ -177,27 +177,26 @@ final class SessionHandler: ChannelDuplexHandler {
                 fragments = (frame.opcode == .binary, data)
             }
         case .continuation:
-            guard case (let binary, var data)? = fragments else { return failFrames(WebSocketCloseCodes.protocolError) }
+            guard case (let binary, var data)? = fragments else { return failFrames(CloseCode.protocolError) }
             // Taken out first, so the buffer is not shared and grows in place (no copy per fragment).
             fragments = nil
             var more = frame.unmaskedData
             guard data.readableBytes + more.readableBytes <= maxMessageBytes else { return failFrames(CloseCode.tooBig) }
             data.writeBuffer(&more)
             if frame.fin {
-                fragments = nil
                 enqueue(message(binary: binary, data))
             } else {
                 fragments = (binary, data)
             }
         default:
-            failFrames(WebSocketCloseCodes.protocolError)
+            failFrames(CloseCode.protocolError)
         }
     }
 
     private func message(binary: Bool, _ data: ByteBuffer) -> Item {
         if binary { return .binary }
         guard let text = String(validating: data.readableBytesView, as: UTF8.self) else {
-            return .fail(WebSocketCloseCodes.invalidText)
+            return .fail(CloseCode.invalidText)
         }
         return .text(text)
     }
@@ -228,7 +227,7 @@ final class SessionHandler: ChannelDuplexHandler {
             switch item {
             case .ping(let frame):
                 var payload = frame.unmaskedData
-                guard payload.readableBytes < 126 else { fail(WebSocketCloseCodes.protocolError); continue }
+                guard payload.readableBytes < 126 else { fail(CloseCode.protocolError); continue }
                 if case .open = closeState { send(WebSocketFrame(fin: true, opcode: .pong, data: payload.readSlice(length: payload.readableBytes)!)) }
             case .close(let frame):
                 receivedClose(frame)
@@ -280,7 +279,7 @@ final class SessionHandler: ChannelDuplexHandler {
         guard !readingEnded else { return }
         readingEnded = true
         if case .failed(let code) = why { closeCodeAtEnd = code }
-        session.readingEnded(why)
+        session.conn.finish()
     }
 
     /// The client broke the protocol: the close goes out after what is queued.
@@ -310,13 +309,13 @@ final class SessionHandler: ChannelDuplexHandler {
     /// before this handler did): 1000 for an empty close or a valid code, 1002 otherwise.
     static func answer(to payload: ByteBuffer) -> UInt16 {
         var payload = payload
-        guard payload.readableBytes > 0 else { return 1000 }
-        guard let code = payload.readInteger(as: UInt16.self) else { return WebSocketCloseCodes.protocolError }
+        guard payload.readableBytes > 0 else { return CloseCode.normal }
+        guard let code = payload.readInteger(as: UInt16.self) else { return CloseCode.protocolError }
         if payload.readableBytes > 0, String(validating: payload.readableBytesView, as: UTF8.self) == nil {
-            return WebSocketCloseCodes.protocolError
+            return CloseCode.protocolError
         }
         let known: Set<UInt16> = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011]
-        return known.contains(code) || (3000...4999).contains(code) ? 1000 : WebSocketCloseCodes.protocolError
+        return known.contains(code) || (3000...4999).contains(code) ? CloseCode.normal : CloseCode.protocolError
     }
 
     // MARK: writing
@@ -416,10 +415,4 @@ final class SessionHandler: ChannelDuplexHandler {
         pingPayload = payload
         send(WebSocketFrame(fin: true, opcode: .ping, data: payload))
     }
-}
-
-/// RFC 6455 §7.4.1 codes this handler sends.
-enum WebSocketCloseCodes {
-    static let protocolError: UInt16 = 1002
-    static let invalidText: UInt16 = 1007
 }
