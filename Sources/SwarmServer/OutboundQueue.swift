@@ -46,7 +46,6 @@ final class OutboundQueue: Sendable {
         var discarding = false
         /// Events with a seq up to this were replayed; the drain skips them if they come live too.
         var replayedThrough: Int64 = 0
-        var waiter: CheckedContinuation<Void, Never>?
         /// `takeTurn` found nothing: the turn handler is called when there is.
         var turnWanted = true
         var turnHandler: (@Sendable () -> Void)?
@@ -57,15 +56,11 @@ final class OutboundQueue: Sendable {
             return discarding || paused || (items.isEmpty && !draining)
         }
 
-        mutating func wake() -> Wake? {
-            guard turnReady else { return nil }
-            if let waiter {
-                self.waiter = nil
-                return .continuation(waiter)
-            }
-            guard turnWanted, let turnHandler else { return nil }
+        /// The turn handler to call, once, when a turn `takeTurn` did not find is ready.
+        mutating func wake() -> (@Sendable () -> Void)? {
+            guard turnReady, turnWanted, let turnHandler else { return nil }
             turnWanted = false
-            return .handler(turnHandler)
+            return turnHandler
         }
 
         /// Whoever found the queue idle starts the drain.
@@ -73,19 +68,6 @@ final class OutboundQueue: Sendable {
             guard !draining, !paused, !offered, !busy, !items.isEmpty else { return false }
             draining = true
             return true
-        }
-    }
-
-    /// Whom to tell that a turn is ready: a task waiting in `nextTurn`, or the turn handler.
-    private enum Wake {
-        case continuation(CheckedContinuation<Void, Never>)
-        case handler(@Sendable () -> Void)
-
-        func callAsFunction() {
-            switch self {
-            case .continuation(let c): c.resume()
-            case .handler(let h): h()
-            }
         }
     }
 
@@ -129,7 +111,7 @@ final class OutboundQueue: Sendable {
     /// seq replayed through; nil when the drain ends: nothing queued, dropping, or a replay or
     /// close at the head (offered to the session). Swapping buffers keeps both allocations.
     func takeForDrain(into batch: inout CircularBuffer<Outbound>) -> Int64? {
-        let (floor, waiter) = state.withLock { s -> (Int64?, Wake?) in
+        let (floor, turnHandler) = state.withLock { s -> (Int64?, (@Sendable () -> Void)?) in
             if s.discarding { s.items.removeAll() }
             let special = s.items.firstIndex { if case .frame = $0 { false } else { true } }
             if special == s.items.startIndex {
@@ -145,7 +127,7 @@ final class OutboundQueue: Sendable {
             s.draining = false
             return (nil, s.wake())
         }
-        waiter?()
+        turnHandler?()
         return floor
     }
 
@@ -200,26 +182,6 @@ final class OutboundQueue: Sendable {
             return .item(s.items.removeFirst())
         }
         return .end
-    }
-
-    /// Waits for a replay or close at the head, or for the end (a task instead of the turn
-    /// handler). Cancelling the waiting task finishes the queue.
-    func nextTurn() async -> Turn {
-        while true {
-            if let turn = state.withLock({ Self.turn(&$0) }) { return turn }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    let ready = state.withLock { s -> Bool in
-                        if s.turnReady { return true }
-                        s.waiter = c
-                        return false
-                    }
-                    if ready { c.resume() }
-                }
-            } onCancel: {
-                finish()
-            }
-        }
     }
 
     /// The session has every event through `seq` already (its hello said so, and no replay runs):

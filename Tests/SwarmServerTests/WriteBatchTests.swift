@@ -30,7 +30,7 @@ struct WriteBatchTests {
     }
 
     @Test("the queue asks for one drain when idle, hands over everything queued in order, refuses beyond its bound, and ends after finish")
-    func queue() async {
+    func queue() {
         let queue = OutboundQueue(limit: 3)
         #expect(queue.push(Self.frame(1)) == .drainNeeded)
         #expect(queue.push(Self.frame(2)) == .enqueued, "a drain is already asked for")
@@ -49,11 +49,11 @@ struct WriteBatchTests {
         #expect(batch.map(Self.seq) == [5])
         batch.removeAll(keepingCapacity: true)
         #expect(queue.takeForDrain(into: &batch) == nil)
-        #expect(Self.isEnd(await queue.nextTurn()), "finished and empty")
+        #expect(queue.takeTurn().map(Self.isEnd) == true, "finished and empty")
     }
 
-    @Test("a replay and a close are handed to the writer task at their place in the queue; frames behind them wait")
-    func turns() async {
+    @Test("a replay and a close are handed to the session at their place in the queue; frames behind them wait")
+    func turns() {
         let queue = OutboundQueue(limit: 16)
         #expect(queue.push(Self.frame(1)) == .drainNeeded)
         #expect(queue.push(.replay(after: 0, user: 1, head: 9)) == .enqueued)
@@ -66,13 +66,13 @@ struct WriteBatchTests {
         batch.removeAll(keepingCapacity: true)
         #expect(queue.takeForDrain(into: &batch) == nil, "the replay is the task's")
         #expect(queue.push(Self.frame(11)) == .enqueued, "no drain while the task has the turn")
-        guard case .item(.replay) = await queue.nextTurn() else { Issue.record("no replay turn"); return }
+        guard case .item(.replay)? = queue.takeTurn() else { Issue.record("no replay turn"); return }
         #expect(queue.endTurn(replayedThrough: 9), "frames waited: the task starts a drain")
         #expect(queue.takeForDrain(into: &batch) == 9, "the drain learns what was replayed")
         #expect(batch.map(Self.seq) == [7, 10])
         batch.removeAll(keepingCapacity: true)
         #expect(queue.takeForDrain(into: &batch) == nil, "the close is the task's")
-        guard case .item(.close(let code, _)) = await queue.nextTurn() else { Issue.record("no close turn"); return }
+        guard case .item(.close(let code, _))? = queue.takeTurn() else { Issue.record("no close turn"); return }
         #expect(code == 1000)
     }
 
@@ -106,7 +106,7 @@ struct WriteBatchTests {
     }
 
     @Test("a paused drain asks for nothing until the socket is writable again; an overflow drops what is queued")
-    func pauseAndAbort() async {
+    func pauseAndAbort() {
         let queue = OutboundQueue(limit: 2)
         var batch = CircularBuffer<Outbound>()
         #expect(queue.push(Self.frame(1)) == .drainNeeded)
@@ -126,30 +126,23 @@ struct WriteBatchTests {
         #expect(queue.push(Self.frame(5)) == .enqueued)
         queue.abort()
         #expect(queue.push(Self.frame(6)) == .terminated)
-        #expect(Self.isEnd(await queue.nextTurn()), "overflowed: the task ends (and closes with 4008)")
+        #expect(queue.takeTurn().map(Self.isEnd) == true, "overflowed: the session ends (and closes with 4008)")
         #expect(!queue.resume(), "what was queued was dropped")
     }
 
-    @Test("a writer task waiting for its turn gets a close; a waiting task that is cancelled ends")
-    func wakeAndCancel() async throws {
+    @Test("a close alone in the queue is offered to the session, whose turn handler is told")
+    func closeAlone() {
         let queue = OutboundQueue(limit: 8)
-        // As the session's writer: after a close it writes nothing more.
-        let writer = Task { () -> Bool in
-            if case .item(let item) = await queue.nextTurn() { return Self.isClose(item) }
-            return false
-        }
+        let calls = LiveCount()
+        queue.onTurn { calls.add() }
+        // As the session: after a close it writes nothing more.
         #expect(queue.push(.close(code: 1000, reason: "bye")) == .drainNeeded)
         var batch = CircularBuffer<Outbound>()
-        #expect(queue.takeForDrain(into: &batch) == nil, "the close is offered to the task")
-        let gotClose = await writer.value
-        #expect(gotClose)
-
-        let idle = OutboundQueue(limit: 8)
-        let waiting = Task { Self.isEnd(await idle.nextTurn()) }
-        waiting.cancel()
-        let ended = await waiting.value
-        #expect(ended, "cancelled: the queue finished and the task ended")
-        #expect(idle.push(Self.frame(2)) == .terminated)
+        #expect(queue.takeForDrain(into: &batch) == nil, "the close is offered to the session")
+        #expect(calls.value == 1)
+        guard case .item(let item)? = queue.takeTurn() else { Issue.record("no close turn"); return }
+        #expect(Self.isClose(item))
+        queue.onTurn(nil)
     }
 
     @Test("a server frame is encoded whole: header with the length in 7, 16 or 64 bits, then the payload")
