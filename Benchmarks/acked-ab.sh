@@ -7,21 +7,16 @@
 set -euo pipefail
 before=$1 after=$2 load=$3
 senders=${4:-100} rounds=${5:-1} port=${6:-7467} seconds=${7:-20}
-loadavg() { cut -d' ' -f1 /proc/loadavg; }
+. "$(dirname "$0")/ab-common.sh"
 run() {  # $1 label, $2 binary
-    local d; d=$(mktemp -d /tmp/acked-run.XXXX)
-    local token; token=$("$2" admin user add benchadmin --role admin --db "$d/swarm.sqlite" | sed -n 's/^token: //p')
-    SWARM_STORAGE_SYNCHRONOUS=${SYNCHRONOUS:-full} SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
-        "$2" serve --db "$d/swarm.sqlite" --port "$port" >"$d/log" 2>&1 &
-    local pid=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    ab_serve "$2" "$port" SWARM_STORAGE_SYNCHRONOUS="${SYNCHRONOUS:-full}"
+    local token=$AB_TOKEN pid=$AB_PID
     local l0; l0=$(loadavg)
     local json; json=$("$load" --url "ws://127.0.0.1:$port/v1/ws" --admin-token "$token" --server-pid "$pid" \
         --ack-only --senders "$senders" --duration "$seconds" --json | tail -1)
     local l1; l1=$(loadavg)
     local metrics; metrics=$(curl -s "http://127.0.0.1:$port/metrics")
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    rm -rf "$d"
+    ab_stop
     python3 - "$1" "$senders" "$l0" "$l1" "$json" "$metrics" <<'PY'
 import json, sys, time
 label, senders, l0, l1, j, metrics = sys.argv[1:]
@@ -36,9 +31,4 @@ print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{senders}\t{l0}-{l1}\t
       f"{r.get('ack_p99_ms')}\t{r.get('server_cpu_percent')}\t{batch:.1f}\t{commit_ms:.2f}", flush=True)
 PY
 }
-for round in $(seq "$rounds"); do
-    if (( round % 2 )); then order="A B B A"; else order="B A A B"; fi
-    for x in $order; do
-        if [[ $x == A ]]; then run before "$before"; else run after "$after"; fi
-    done
-done
+for round in $(seq "$rounds"); do ab_round "$round" "$before" "$after"; done

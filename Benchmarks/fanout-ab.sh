@@ -6,20 +6,16 @@
 set -euo pipefail
 before=$1 after=$2 load=$3
 rates=${4:-"20 40 60 80"} rounds=${5:-1} port=${6:-7463}
-loadavg() { cut -d' ' -f1 /proc/loadavg; }
+. "$(dirname "$0")/ab-common.sh"
 run() {  # $1 label, $2 binary, $3 rate
-    local d; d=$(mktemp -d /tmp/fanout-run.XXXX)
-    local token; token=$("$2" admin user add benchadmin --role admin --db "$d/swarm.sqlite" | sed -n 's/^token: //p')
-    SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 "$2" serve --db "$d/swarm.sqlite" --port "$port" >"$d/log" 2>&1 &
-    local pid=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    ab_serve "$2" "$port"
+    local token=$AB_TOKEN pid=$AB_PID
     local l0; l0=$(loadavg)
     local json; json=$("$load" --url "ws://127.0.0.1:$port/v1/ws" --admin-token "$token" --server-pid "$pid" \
         --connections 1000 --senders 10 --rate "$3" --duration 15 --json | tail -1)
     local l1; l1=$(loadavg)
     local metrics; metrics=$(curl -s "http://127.0.0.1:$port/metrics")
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    rm -rf "$d"
+    ab_stop
     python3 - "$1" "$3" "$l0" "$l1" "$json" "$metrics" <<'PY'
 import json, sys, time
 label, rate, l0, l1, j, metrics = sys.argv[1:]
@@ -36,10 +32,5 @@ print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{rate}\t{l0}-{l1}\t{r.
 PY
 }
 for round in $(seq "$rounds"); do
-    for rate in $rates; do
-        if (( round % 2 )); then order="A B B A"; else order="B A A B"; fi
-        for x in $order; do
-            if [[ $x == A ]]; then run before "$before" "$rate"; else run after "$after" "$rate"; fi
-        done
-    done
+    for rate in $rates; do ab_round "$round" "$before" "$after" "$rate"; done
 done

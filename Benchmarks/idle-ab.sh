@@ -9,22 +9,16 @@ set -euo pipefail
 before=$1 after=$2 load=$3
 connections=${4:-10000} rounds=${5:-1} port=${6:-7465} hold=${7:-5}
 ulimit -n "$(ulimit -Hn)"
-loadavg() { cut -d' ' -f1 /proc/loadavg; }
+. "$(dirname "$0")/ab-common.sh"
 run() {  # $1 label, $2 binary
-    local d; d=$(mktemp -d /tmp/idle-run.XXXX)
-    local token; token=$("$2" admin user add benchadmin --role admin --db "$d/swarm.sqlite" | sed -n 's/^token: //p')
-    SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
-        SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO=100000 SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO_PER_ADDRESS=100000 \
-        "$2" serve --db "$d/swarm.sqlite" --port "$port" >"$d/log" 2>&1 &
-    local pid=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    ab_serve "$2" "$port" SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO=100000 SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO_PER_ADDRESS=100000
+    local token=$AB_TOKEN pid=$AB_PID
     local l0; l0=$(loadavg)
     local json; json=$("$load" --url "ws://127.0.0.1:$port/v1/ws" --admin-token "$token" --server-pid "$pid" \
         --idle "$connections" --hold "$hold" --users 1000 --json | tail -1)
     local l1; l1=$(loadavg)
     local ticks; ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    rm -rf "$d"
+    ab_stop
     python3 - "$1" "$l0" "$l1" "$json" "$ticks" "$(getconf CLK_TCK)" <<'PY'
 import json, sys, time
 label, l0, l1, j, ticks, hz = sys.argv[1:]
@@ -33,9 +27,4 @@ print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{r.get('connections')}
       f"{r.get('server_rss_per_conn_kib')}\t{int(ticks) / int(hz):.2f}\t{r.get('server_cpu_percent')}\t{r.get('server_threads')}", flush=True)
 PY
 }
-for round in $(seq "$rounds"); do
-    if (( round % 2 )); then order="A B B A"; else order="B A A B"; fi
-    for x in $order; do
-        if [[ $x == A ]]; then run before "$before"; else run after "$after"; fi
-    done
-done
+for round in $(seq "$rounds"); do ab_round "$round" "$before" "$after"; done

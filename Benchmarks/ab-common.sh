@@ -1,0 +1,33 @@
+# Shared by the A/B scripts (fanout-ab.sh, idle-ab.sh, acked-ab.sh): a fresh database and server
+# per run with the rate limits out of the way, and the A B B A / B A A B order of the runs.
+# Source it; the caller defines run LABEL BINARY.
+
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+
+# ab_serve BINARY PORT [VAR=VALUE ...]: starts BINARY on a fresh database in a new temporary
+# directory with the extra environment; sets AB_DIR, AB_TOKEN (an admin's) and AB_PID.
+ab_serve() {
+    local binary=$1 port=$2; shift 2
+    AB_DIR=$(mktemp -d /tmp/ab-run.XXXX)
+    AB_TOKEN=$("$binary" admin user add benchadmin --role admin --db "$AB_DIR/swarm.sqlite" | sed -n 's/^token: //p')
+    env SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 "$@" \
+        "$binary" serve --db "$AB_DIR/swarm.sqlite" --port "$port" >"$AB_DIR/log" 2>&1 &
+    AB_PID=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+}
+
+# ab_stop: stops the server ab_serve started and removes its directory.
+ab_stop() {
+    kill "$AB_PID"; wait "$AB_PID" 2>/dev/null || true
+    rm -rf "$AB_DIR"
+}
+
+# ab_round ROUND BEFORE AFTER [ARG ...]: run before|after BINARY ARG..., A B B A in odd rounds
+# and B A A B in even ones, so drift in the machine's load falls on both sides.
+ab_round() {
+    local round=$1 before=$2 after=$3 x order; shift 3
+    if (( round % 2 )); then order="A B B A"; else order="B A A B"; fi
+    for x in $order; do
+        if [[ $x == A ]]; then run before "$before" "$@"; else run after "$after" "$@"; fi
+    done
+}
