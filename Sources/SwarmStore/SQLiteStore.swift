@@ -134,6 +134,13 @@ public final class SQLiteStore: Sendable {
             // month's report reads 100,000 rows through a 2 MB page cache. Writes still go through
             // the WAL as before (SQLite never writes through the map).
             try db.execute(sql: "PRAGMA mmap_size = \(options.mmapBytes)")
+            if !db.configuration.readonly {
+                // The writer's savepoints keep the pages they change in a sub-journal, which SQLite
+                // spills past 64 KiB into a temporary file it creates, writes and deletes each time: a
+                // batch of posts did, and those writes were more than half the writer's pwrite calls.
+                // In memory it is a copy. (Readers keep temporary files: a report's sort can be large.)
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            }
             KBRankFunction.register(db)
         }
         let pool = try DatabasePool(path: options.path, configuration: config)
