@@ -46,6 +46,8 @@ public final class GroupCommitter: Sendable {
         /// `poke()` asked for a look at the log; a write batch's own read of it answers that too.
         var tailWanted = false
         var onCommit: (@Sendable (BatchInfo) -> Void)?
+        /// Told after each batch or tail that handed events on (the message search indexer).
+        var afterCommit: (@Sendable () -> Void)?
     }
 
     let backend: any SQLBackend
@@ -77,6 +79,11 @@ public final class GroupCommitter: Sendable {
     /// Where committed events go. Set once by the server before it accepts connections.
     public func setOnCommit(_ handler: @escaping @Sendable (BatchInfo) -> Void) {
         state.withLock { $0.onCommit = handler }
+    }
+
+    /// Called after each batch or tail that handed events on (set by the store at open).
+    func setAfterCommit(_ handler: @escaping @Sendable () -> Void) {
+        state.withLock { $0.afterCommit = handler }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (WriteTx) throws -> T) async throws -> T {
@@ -160,14 +167,15 @@ public final class GroupCommitter: Sendable {
             return
         }
         guard let through = read.through else { return }
-        let handler = state.withLock { s -> (@Sendable (BatchInfo) -> Void)? in
+        let (handler, after) = state.withLock { s in
             s.lastSeq = max(s.lastSeq, through)
             // A full page: more may follow; look again without waiting for the next wake-up.
             if read.events.count >= 10_000 { s.tailWanted = true; wake.yield() }
-            return s.onCommit
+            return (s.onCommit, s.afterCommit)
         }
         if !read.events.isEmpty {
             handler?(BatchInfo(jobs: 0, events: read.events, seconds: (ContinuousClock.now - started).seconds))
+            after?()
         }
     }
 
@@ -304,12 +312,13 @@ public final class GroupCommitter: Sendable {
         }
         outcomes = health.record(outcomes)
         let seconds = (ContinuousClock.now - started).seconds
-        let handler = state.withLock { s -> (@Sendable (BatchInfo) -> Void)? in
+        let (handler, after) = state.withLock { s in
             // A foreign case event whose case is gone is read but not published: still past it.
             s.lastSeq = max(s.lastSeq, events.last?.seq ?? 0, foreignThrough ?? 0)
-            return s.onCommit
+            return (s.onCommit, s.afterCommit)
         }
         handler?(BatchInfo(jobs: batch.count, events: events, seconds: seconds))
+        if !events.isEmpty { after?() }
         for (job, error) in zip(batch, outcomes) { job.finish(error) }
         return true
     }

@@ -114,6 +114,7 @@ enum Migrations {
         m.registerMigration("v14-queue-speed", migrate: QueueSchema.speedUp)
         m.registerMigration("v15-report-case-times", migrate: ReportCaseTimesSchema.create)
         m.registerMigration("v16-report-contact-days", migrate: ReportContactDaysSchema.create)
+        m.registerMigration("v17-message-search-file", migrate: MessageSearchSchema.create)
         return m
     }
 }

@@ -54,6 +54,9 @@ public struct StoreOptions: Sendable {
     /// `unavailable` and the connection is replaced (`storage.statement_timeout_ms`,
     /// `storage.transaction_timeout_ms`).
     public var postgresTimeouts = PostgresTimeouts.standard
+    /// SQLite: keep the message search index (`MessageSearchIndex`, its own file beside the
+    /// database). The server does; `swarmd admin` commands, which may run beside it, do not.
+    public var indexesMessages = true
 
     public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000,
                 kbSearchCandidates: Int = 500, backend: StorageBackend = .sqlite, url: String? = nil) {
@@ -82,7 +85,10 @@ public final class SQLiteStore: Sendable {
     public let sla = SLAContext()
     /// Authors recently refused posting to a channel: their posts there skip the optimistic path.
     let refusedPosters = RefusedPosters()
+    /// SQLite's message search index, when this process keeps it (`StoreOptions.indexesMessages`).
+    public let messageIndex: MessageSearchIndex?
     private let runner: Task<Void, Never>
+    private let indexer: Task<Void, Never>?
 
     /// Opens the store on the configured backend, migrating its schema first.
     public static func connect(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) async throws -> SQLiteStore {
@@ -127,6 +133,9 @@ public final class SQLiteStore: Sendable {
         config.maximumReaderCount = max(1, options.readers)
         config.busyMode = .timeout(Double(options.busyTimeoutMillis) / 1000)
         let sync = options.synchronous.uppercased()
+        // Before the pool: its readers attach the index file, which must exist by then.
+        let index = options.indexesMessages ? try MessageSearchIndex(databasePath: options.path, logger: logger) : nil
+        let indexPath = index?.path
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(sync)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -140,6 +149,8 @@ public final class SQLiteStore: Sendable {
                 // batch of posts did, and those writes were more than half the writer's pwrite calls.
                 // In memory it is a copy. (Readers keep temporary files: a report's sort can be large.)
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            } else if let indexPath {
+                try MessageSearchIndex.attach(db, path: indexPath)
             }
             KBRankFunction.register(db)
         }
@@ -147,25 +158,41 @@ public final class SQLiteStore: Sendable {
         try Migrations.migrator.migrate(pool)
         try pool.write(KBTerms.refreshIfStale)
         let head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0 }
+        try index?.reconcile(with: pool)
         let backend = SQLiteBackend(pool: pool)
         return SQLiteStore(backend: backend, committer: GroupCommitter(backend: backend, maxBatch: options.maxBatch, startSeq: head, logger: logger),
-                           logger: logger, kbSearchCandidates: max(0, options.kbSearchCandidates))
+                           logger: logger, kbSearchCandidates: max(0, options.kbSearchCandidates), messageIndex: index)
     }
 
     /// The GRDB pool under the SQLite backend, for SQLite-only tools (benchmarks, tests that build
     /// old schemas); nil on other backends.
     public var sqlitePool: DatabasePool? { (backend as? SQLiteBackend)?.pool }
 
-    init(backend: any SQLBackend, committer: GroupCommitter, logger: Logger, kbSearchCandidates: Int) {
+    init(backend: any SQLBackend, committer: GroupCommitter, logger: Logger, kbSearchCandidates: Int, messageIndex: MessageSearchIndex? = nil) {
         self.backend = backend
         self.committer = committer
         self.logger = logger
         self.kbSearchCandidates = kbSearchCandidates
+        self.messageIndex = messageIndex
         self.runner = Task { await committer.run() }
+        if let messageIndex, let pool = (backend as? SQLiteBackend)?.pool {
+            committer.setAfterCommit { messageIndex.poke() }
+            self.indexer = Task {
+                await messageIndex.run(source: pool) { through in
+                    try await committer.write { tx in
+                        try tx.db.execute("DELETE FROM message_search_changes WHERE seq <= ?", [through])
+                    }
+                }
+            }
+        } else {
+            self.indexer = nil
+        }
     }
 
-    /// Finishes queued writes, then stops the writer loop.
+    /// Finishes queued writes, then stops the writer loop and the search indexer.
     public func close() async {
+        messageIndex?.close()
+        await indexer?.value
         committer.close()
         await runner.value
         await backend.shutdown()

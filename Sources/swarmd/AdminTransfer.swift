@@ -18,6 +18,8 @@ enum AdminTransfer {
     /// Store options for LOCATION, keeping the configured tuning (readers, batch size).
     static func options(_ location: String, base: StoreOptions) throws -> StoreOptions {
         var o = base
+        // A server started on the target reads its messages into its own search index.
+        o.indexesMessages = false
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
             o.backend = .postgres
             o.url = location

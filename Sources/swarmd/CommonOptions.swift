@@ -21,7 +21,10 @@ struct ConfigOptions: ParsableArguments {
     func openStore() async throws -> SQLiteStore {
         let c = try load()
         try c.validate()
-        return try await SQLiteStore.connect(c.storeOptions(readers: 1))
+        var options = c.storeOptions(readers: 1)
+        // The server keeps the message search index; an admin command may run beside it.
+        options.indexesMessages = false
+        return try await SQLiteStore.connect(options)
     }
 }
 

@@ -30,6 +30,7 @@ struct MigrationHistoryTests {
         ("v14-queue-speed", "d95aed383ded2a8a37de3229118b4b9162ecfcee10d2ffcdf35c661c4a0ab6da"),
         ("v15-report-case-times", "6469fd2496b615c31106360ff50ce4b747ee7fc97da7c3cc17b35681bee0ba8b"),
         ("v16-report-contact-days", "a21f36864543682dd5f8613ff256c8aa32b2d5cd10bc59cee46b16ea8263d2bf"),
+        ("v17-message-search-file", "26794d0b22ecb0efafc13566cd14abd388d346c755622831ce9f05143dd130d7"),
     ]
 
     /// The schema after `name`, as text: every table, index, trigger and view with its SQL.
@@ -147,8 +148,13 @@ struct MigrationHistoryTests {
                 #expect(got.article.body == "Vouchers expire after two years.")
                 #expect(try await lena.request(.kbSearch, KBSearchRequest(query: "voucher"), as: KBSearchReply.self).results.map(\.id) == ["KB1"])
             }
+            // From v17 the message search index is a file of its own, read from the messages at start.
+            let old = try await lena.request(.search, SearchRequest(query: "written release"), as: SearchReply.self)
+            #expect(old.results.map(\.message.body) == ["written by release \(name)"])
             let posted = try await lena.post("#support", "after the upgrade")
             try await lena.event("message.new") { $0.data?["id"]?.string == posted.id }
+            let new = try await lena.request(.search, SearchRequest(query: "upgrade"), as: SearchReply.self)
+            #expect(new.results.map(\.message.id) == [posted.id])
         }
     }
 }

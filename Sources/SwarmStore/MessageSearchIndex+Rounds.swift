@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The indexer: matches the index file to its database at start, then indexes in rounds, each
+/// a read of the database (new messages by id, changed bodies by change seq) and one transaction
+/// on the index file that writes them and how far it has read.
+extension MessageSearchIndex {
+    /// Trims indexed rows from `message_search_changes` at most this often.
+    static let trimInterval: Duration = .seconds(60)
+
+    /// Matches the index to the database `source` before the first round: an index made for
+    /// another database, or that has read body changes this database does not have, is emptied;
+    /// one that has read messages past this database's last (a database restored from a copy)
+    /// forgets them. Sets the progress searches wait on.
+    func reconcile(with source: DatabasePool) throws {
+        let (owner, heads) = try source.read { db -> (String, Progress) in
+            let owner = try String.fetchOne(db, sql: "SELECT token FROM message_search_owner WHERE id = 1") ?? ""
+            return (owner, try Self.heads(SQLDB(GRDBExecutor(db))))
+        }
+        let done = try queue.write { db -> Progress in
+            let row = try Row.fetchOne(db, sql: "SELECT owner, through_message, through_change FROM index_state WHERE id = 1")
+            var done = Progress(message: row?["through_message"] ?? 0, change: row?["through_change"] ?? 0)
+            if row == nil || row?["owner"] != owner || done.change > heads.change {
+                if row != nil {
+                    logger.notice("message search index is not this database's; rebuilding it", metadata: ["file": "\(path)"])
+                }
+                try db.execute(sql: "DELETE FROM message_fts")
+                done = Progress(message: 0, change: heads.change)
+            } else if done.message > heads.message {
+                logger.notice("message search index is ahead of the database; dropping what it no longer has",
+                              metadata: ["file": "\(path)", "through": "\(done.message)", "database": "\(heads.message)"])
+                try db.execute(sql: "DELETE FROM message_fts WHERE rowid > ?", arguments: [heads.message])
+                done.message = heads.message
+            }
+            try db.execute(sql: """
+                INSERT INTO index_state(id, owner, through_message, through_change) VALUES (1, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, through_message = excluded.through_message,
+                    through_change = excluded.through_change
+                """, arguments: [owner, done.message, done.change])
+            return done
+        }
+        if heads.message > done.message {
+            logger.info("message search index: reading messages", metadata: ["from": "\(done.message)", "to": "\(heads.message)"])
+        }
+        state.withLock { $0.trimmedThrough = done.change }
+        advance(to: done)
+    }
+
+    /// The indexer's loop: a round per wake-up (a commit), repeated while a round finds a full
+    /// step. Returns after `close()`. A failing round (a full disk) is logged once and tried
+    /// again a second later.
+    func run(source: DatabasePool, trim: @escaping @Sendable (Int64) async throws -> Void) async {
+        var wakeups = self.wakeups.makeAsyncIterator()
+        poke()
+        while await wakeups.next() != nil {
+            do {
+                while !isClosed, try await round(source) {}
+                if state.withLock({ s in defer { s.failing = false }; return s.failing }) {
+                    logger.notice("message search index writes again", metadata: ["file": "\(path)"])
+                }
+                try await trimChanges(trim)
+            } catch {
+                if !state.withLock({ s in defer { s.failing = true }; return s.failing }) {
+                    logger.error("message search index round failed; searches may miss the newest messages until it succeeds",
+                                 metadata: ["file": "\(path)", "error": "\(error)"])
+                }
+                // Again in a second, or at the next commit if that is sooner.
+                try? await Task.sleep(for: .seconds(1))
+                poke()
+            }
+        }
+    }
+
+    /// One round; returns whether a full step was read (more may be waiting).
+    private func round(_ source: DatabasePool) async throws -> Bool {
+        let done = state.withLock { $0.done }
+        let step = Self.step
+        let read = try await source.read { db -> RoundRead in
+            var read = RoundRead()
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, body FROM messages WHERE id > ? ORDER BY id LIMIT ?"),
+                                           arguments: [done.message, step]) {
+                read.added.append((row[0], row[1]))
+            }
+            var changed: [Int64] = []
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT seq, message_id FROM message_search_changes WHERE seq > ? ORDER BY seq LIMIT ?
+                """), arguments: [done.change, step]) {
+                read.changeThrough = row[0]
+                changed.append(row[1])
+            }
+            read.through = read.added.last?.id ?? done.message
+            read.full = read.added.count >= step || changed.count >= step
+            read.changeThrough = max(read.changeThrough, done.change)
+            // Changes to messages past this round's last id are read as new messages later, as
+            // they are then; changes to ones read in this round are in `added` already.
+            read.removed = Set(changed.filter { $0 <= done.message })
+            if !read.removed.isEmpty {
+                let ids = "[" + read.removed.map(String.init).joined(separator: ",") + "]"
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, body FROM messages WHERE id IN (SELECT value FROM json_each(?))"),
+                                               arguments: [ids]) {
+                    read.added.append((row[0], row[1]))
+                }
+            }
+            return read
+        }
+        let next = Progress(message: read.through, change: read.changeThrough)
+        guard next != done || !read.added.isEmpty else { return false }
+        let written = try await queue.write { db -> Progress in
+            // Only this process indexes; should another ever have moved the state, this round's
+            // read is stale: write nothing, and the next round starts from the file's state.
+            let row = try Row.fetchOne(db, sql: "SELECT through_message, through_change FROM index_state WHERE id = 1")
+            let filed = Progress(message: row?["through_message"] ?? 0, change: row?["through_change"] ?? 0)
+            guard filed == done else { return filed }
+            let delete = try db.cachedStatement(sql: "DELETE FROM message_fts WHERE rowid = ?")
+            for id in read.removed { try delete.execute(arguments: [id]) }
+            let insert = try db.cachedStatement(sql: "INSERT INTO message_fts(rowid, body) VALUES (?, ?)")
+            for (id, body) in read.added { try insert.execute(arguments: [id, body]) }
+            try db.execute(sql: "UPDATE index_state SET through_message = ?, through_change = ? WHERE id = 1",
+                           arguments: [next.message, next.change])
+            return next
+        }
+        advance(to: written)
+        return written == next ? read.full : true
+    }
+
+    /// Removes indexed body changes from the database now and then (through the store's writer,
+    /// so the posts' transactions are not contended).
+    private func trimChanges(_ trim: @Sendable (Int64) async throws -> Void) async throws {
+        let through = state.withLock { s -> Int64? in
+            let now = ContinuousClock.now
+            guard s.done.change > s.trimmedThrough, s.lastTrim.map({ now - $0 >= Self.trimInterval }) ?? true else { return nil }
+            s.lastTrim = now
+            return s.done.change
+        }
+        guard let through else { return }
+        try await trim(through)
+        state.withLock { $0.trimmedThrough = max($0.trimmedThrough, through) }
+    }
+
+    struct RoundRead: Sendable {
+        /// Messages to index as they are now: new ones and ones whose body changed.
+        var added: [(id: Int64, body: String)] = []
+        /// Indexed messages whose entries go first (changed or removed since).
+        var removed: Set<Int64> = []
+        var through: Int64 = 0
+        var changeThrough: Int64 = 0
+        var full = false
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// SQLite's message search index, in a file of its own beside the database (`<path>-search`),
+/// with its own writer: posts commit without it (it was ~30 % of the post writer's time as
+/// triggers in their transactions), and it follows them within milliseconds (`run`).
+///
+/// The index is derived data. Its file says which database it was made for and how far it has
+/// read (`index_state`: the last message id and the last body change, `MessageSearchSchema`),
+/// in the same transactions as its entries, so after any crash it resumes where it stopped; a
+/// file made for another database, or from a future the database does not have (a restored
+/// copy), is rebuilt; deleting it is always safe. Searches wait until it has read every message
+/// committed before they started (`waitFor`), so a post is found as soon as it is acknowledged.
+/// Only `swarmd serve` keeps the index (`StoreOptions.indexesMessages`); other processes that
+/// open the database leave it to the server.
+public final class MessageSearchIndex: Sendable {
+    /// How far the index has read the database: the last message id and the last body change
+    /// (`message_search_changes.seq`) it has indexed.
+    public struct Progress: Sendable, Equatable {
+        public var message: Int64
+        public var change: Int64
+
+        func covers(_ other: Progress) -> Bool { message >= other.message && change >= other.change }
+    }
+
+    /// The schema name the index file is attached under on the database's reader connections.
+    static let schema = "search_index"
+    /// Rows read and indexed per transaction (a rebuild runs in such steps; a live server's
+    /// rounds hold what one group commit wrote).
+    static let step = 2_000
+    static let version = 1
+
+    let path: String
+    /// The index file's one connection: the indexer writes through it.
+    let queue: DatabaseQueue
+    let logger: Logger
+    let state: Mutex<State>
+    let wake: AsyncStream<Void>.Continuation
+    let wakeups: AsyncStream<Void>
+
+    struct State {
+        var done = Progress(message: 0, change: 0)
+        var waiters: [Int: (target: Progress, resume: CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiter = 0
+        /// The last body change removed from `message_search_changes` (rows up to it are indexed).
+        var trimmedThrough: Int64 = 0
+        var lastTrim: ContinuousClock.Instant?
+        var failing = false
+        var closed = false
+    }
+
+    /// The index file of the database at `databasePath`.
+    static func path(forDatabase databasePath: String) -> String { databasePath + "-search" }
+
+    /// Opens (or creates) the index file. A file SQLite cannot open or read as an index is
+    /// replaced by an empty one: everything in it can be read again from the database.
+    init(databasePath: String, logger: Logger) throws {
+        path = Self.path(forDatabase: databasePath)
+        self.logger = logger
+        do {
+            queue = try Self.openFile(path)
+        } catch {
+            logger.warning("message search index unreadable; making a new one", metadata: ["file": "\(path)", "error": "\(error)"])
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            queue = try Self.openFile(path)
+        }
+        state = Mutex(State())
+        (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    private static func openFile(_ path: String) throws -> DatabaseQueue {
+        try DatabaseFiles.prepare(path: path)
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // The index is derived: a power cut may cost its last rounds, which are read again.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        // WAL: searches read the file (attached to the database's readers) while it is written.
+        try queue.writeWithoutTransaction { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if version != Self.version { try createSchema(db) }
+            _ = try Row.fetchOne(db, sql: "SELECT owner, through_message, through_change FROM index_state")
+        }
+        return queue
+    }
+
+    /// A new, empty index (over whatever an older or unknown version left).
+    private static func createSchema(_ db: Database) throws {
+        try db.inTransaction {
+            try db.execute(sql: """
+                DROP TABLE IF EXISTS message_fts;
+                DROP TABLE IF EXISTS index_state;
+                CREATE VIRTUAL TABLE message_fts USING fts5(body, tokenize = 'unicode61', prefix = '2 3');
+                CREATE TABLE index_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    owner TEXT NOT NULL,
+                    through_message INTEGER NOT NULL,
+                    through_change INTEGER NOT NULL
+                );
+                PRAGMA user_version = \(Self.version);
+                """)
+            return .commit
+        }
+    }
+
+    /// How the database's reader connections see the index: attached read-only under `schema`.
+    static func attach(_ db: Database, path: String) throws {
+        try db.execute(sql: "ATTACH DATABASE ? AS \(schema)", arguments: [path])
+    }
+
+    /// Where the database stands, read in `db`'s transaction: its last message id and last body
+    /// change. A search waits until the index covers this.
+    static func heads(_ db: SQLDB) throws -> Progress {
+        let row = try db.fetchOne("""
+            SELECT (SELECT COALESCE(MAX(id), 0) FROM messages) AS message,
+                   (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'message_search_changes') AS change
+            """)
+        return Progress(message: row?["message"] ?? 0, change: row?["change"] ?? 0)
+    }
+
+    /// Whether the index has read at least as far as `target`.
+    public func covers(_ target: Progress) -> Bool {
+        state.withLock { $0.done.covers(target) }
+    }
+
+    /// Waits until the index covers `target` or `timeout` passes; returns whether it does.
+    public func waitFor(_ target: Progress, timeout: Duration) async -> Bool {
+        if covers(target) { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.reached(target); return true }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Returns once the index covers `target`, or when the waiting task is cancelled.
+    private func reached(_ target: Progress) async {
+        let id = state.withLock { s -> Int in
+            s.nextWaiter += 1
+            return s.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { s -> Bool in
+                    if s.done.covers(target) || Task.isCancelled { return true }
+                    s.waiters[id] = (target, cont)
+                    return false
+                }
+                if now { cont.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume.resume()
+        }
+    }
+
+    /// Records a finished round and wakes the searches it lets go on.
+    func advance(to done: Progress) {
+        let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.done = done
+            let ids = s.waiters.filter { done.covers($0.value.target) }.map(\.key)
+            return ids.compactMap { s.waiters.removeValue(forKey: $0)?.resume }
+        }
+        for cont in ready { cont.resume() }
+    }
+
+    /// Asks the indexer to read what was committed since its last round.
+    public func poke() { wake.yield() }
+
+    /// Stops the indexer after its current round (what is left is read at the next start).
+    func close() {
+        state.withLock { $0.closed = true }
+        wake.finish()
+    }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+}

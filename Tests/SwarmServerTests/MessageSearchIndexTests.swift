@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import Logging
+import SwarmProtocol
+import SwarmServer
+import SwarmStore
+import Testing
+
+/// SQLite's message search index lives in its own file (`<db>-search`), written after the posts
+/// commit. It is derived data: whatever happens to the file, searches over real sockets find
+/// exactly what the database holds now, and never words a message no longer has.
+@Suite("Message search index file", .hangGuard, .enabled(if: TestBackend.isSQLite, "the index file is SQLite's; PostgreSQL searches its tsvector column"))
+struct MessageSearchIndexTests {
+    /// A database directory that outlives its servers, so a test can stop one, change files, and
+    /// start the next on the same database.
+    final class Place: Sendable {
+        let dir: URL
+        let config: ServerConfig
+
+        init() throws {
+            dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-search-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            var config = ServerConfig()
+            config.port = 0
+            config.databasePath = dir.appendingPathComponent("swarm.sqlite").path
+            config.synchronous = "normal"
+            config.logLevel = "warning"
+            config.helloTimeoutSeconds = 120
+            self.config = config
+        }
+
+        var database: String { config.databasePath }
+        var index: String { config.databasePath + "-search" }
+
+        func start() async throws -> SwarmServer {
+            var logger = Logger(label: "swarmd-test")
+            logger.logLevel = .warning
+            return try await SwarmServer.start(config, logger: logger)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: dir) }
+    }
+
+    static func connect(_ server: SwarmServer, _ token: String) async throws -> TestClient {
+        try await TestClient.connect(url: "ws://127.0.0.1:\(server.port)/v1/ws", token: token)
+    }
+
+    static func bodies(_ client: TestClient, _ query: String) async throws -> [String] {
+        try await client.request(.search, SearchRequest(query: query), as: SearchReply.self).results.map(\.message.body)
+    }
+
+    /// Copies a stopped server's database or index (its -wal and -shm with it, or their absence).
+    static func copy(_ from: String, _ to: String) throws {
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: to + suffix)
+            if FileManager.default.fileExists(atPath: from + suffix) { try FileManager.default.copyItem(atPath: from + suffix, toPath: to + suffix) }
+        }
+    }
+
+    @Test("a deleted index file is rebuilt from the messages at start: old and new posts are found")
+    func deletedIndexRebuilt() async throws {
+        let place = try Place()
+        defer { place.remove() }
+        let first = try await place.start()
+        let token = try await first.store.createUser(name: "alice", role: .agent, skills: []).1
+        var alice = try await Self.connect(first, token)
+        _ = try await alice.createChannel("support")
+        for i in 1...30 { _ = try await alice.post("#support", "parcel \(i) held at customs") }
+        #expect(try await Self.bodies(alice, "customs").count == 20, "a page of 20 of the 30")
+        await alice.close()
+        await first.stop()
+
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: place.index + suffix) }
+        let second = try await place.start()
+        alice = try await Self.connect(second, token)
+        let reply = try await alice.request(.search, SearchRequest(query: "parcel 17 customs", limit: 100), as: SearchReply.self)
+        #expect(reply.results.map(\.message.body) == ["parcel 17 held at customs"])
+        _ = try await alice.post("#support", "customs cleared for parcel 31")
+        #expect(try await alice.request(.search, SearchRequest(query: "customs", limit: 100), as: SearchReply.self).results.count == 31)
+        #expect(FileManager.default.fileExists(atPath: place.index))
+        await alice.close()
+        await second.stop()
+    }
+
+    @Test("an index file made for another database is recognised and rebuilt: its words find nothing here")
+    func foreignIndexRebuilt() async throws {
+        let a = try Place(), b = try Place()
+        defer { a.remove(); b.remove() }
+        for (place, word) in [(a, "albatross"), (b, "buffalo")] {
+            let server = try await place.start()
+            let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
+            let alice = try await Self.connect(server, token)
+            _ = try await alice.createChannel("support")
+            for i in 1...3 { _ = try await alice.post("#support", "\(word) sighting \(i)") }
+            #expect(try await Self.bodies(alice, word).count == 3)
+            await alice.close()
+            await server.stop()
+        }
+        // B's database with A's index: same message ids, other words.
+        try Self.copy(a.index, b.index)
+        let server = try await b.start()
+        let token = try await server.store.createUser(name: "bruno", role: .agent, skills: []).1
+        let bruno = try await Self.connect(server, token)
+        #expect(try await Self.bodies(bruno, "albatross").isEmpty)
+        #expect(try await Self.bodies(bruno, "buffalo sighting 2") == ["buffalo sighting 2"])
+        await bruno.close()
+        await server.stop()
+    }
+
+    @Test("a database restored from an older copy: the index forgets the messages it no longer has, and the reused ids index afresh")
+    func restoredDatabase() async throws {
+        let place = try Place()
+        defer { place.remove() }
+        let backup = place.dir.appendingPathComponent("backup.sqlite").path
+        let first = try await place.start()
+        let token = try await first.store.createUser(name: "alice", role: .agent, skills: []).1
+        var alice = try await Self.connect(first, token)
+        _ = try await alice.createChannel("support")
+        _ = try await alice.post("#support", "kept: the refund went out")
+        await alice.close()
+        await first.stop()
+        try Self.copy(place.database, backup)
+
+        let second = try await place.start()
+        alice = try await Self.connect(second, token)
+        let lost = try await alice.post("#support", "zebra crossing complaint")
+        #expect(try await Self.bodies(alice, "zebra") == ["zebra crossing complaint"])
+        await alice.close()
+        await second.stop()
+
+        // The backup goes back; the index (which read the zebra post) stays.
+        try Self.copy(backup, place.database)
+        let third = try await place.start()
+        alice = try await Self.connect(third, token)
+        #expect(try await Self.bodies(alice, "zebra").isEmpty)
+        #expect(try await Self.bodies(alice, "refund") == ["kept: the refund went out"])
+        let again = try await alice.post("#support", "walrus on the loading dock")
+        #expect(again.id == lost.id, "the restored database hands out the lost post's id again")
+        #expect(try await Self.bodies(alice, "walrus") == ["walrus on the loading dock"])
+        #expect(try await Self.bodies(alice, "zebra").isEmpty)
+        await alice.close()
+        await third.stop()
+    }
+
+    @Test("while the index cannot be written, an edited message is no hit for its old words and its old text shows nowhere; then it catches up")
+    func staleEntriesHidden() async throws {
+        let place = try Place()
+        defer { place.remove() }
+        let server = try await place.start()
+        let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
+        let alice = try await Self.connect(server, token)
+        _ = try await alice.createChannel("support")
+        let m = try await alice.post("#support", "customer card ending 4411 was charged twice")
+        #expect(try await Self.bodies(alice, "4411") == ["customer card ending 4411 was charged twice"])
+
+        // Another connection holds the index file's write lock (on a thread of its own, until
+        // released): the indexer's rounds fail.
+        let release = DispatchSemaphore(value: 0)
+        let blocker = try DatabaseQueue(path: place.index)
+        await withCheckedContinuation { (locked: CheckedContinuation<Void, Never>) in
+            Thread {
+                try? blocker.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        locked.resume()
+                        release.wait()
+                        return .commit
+                    }
+                }
+            }.start()
+        }
+        _ = try await alice.request(.messageEdit, MessageEditRequest(message: m.id, body: "customer was charged twice (card removed)"))
+        let stale = try await alice.request(.search, SearchRequest(query: "4411"), as: SearchReply.self)
+        #expect(stale.results.isEmpty, "the index still has the old text, the message does not: \(stale.results.map(\.snippet))")
+        #expect(try await Self.bodies(alice, "charged").isEmpty, "not indexed as it is now yet, and its old entry is stale")
+
+        release.signal()
+        // A failed round is tried again a second later.
+        #expect(try await server.store.messageIndexCaughtUp(within: .seconds(60)) == true)
+        let caught = try await alice.request(.search, SearchRequest(query: "charged"), as: SearchReply.self)
+        #expect(caught.results.map(\.snippet) == ["customer was **charged** twice (card removed)"])
+        #expect(try await Self.bodies(alice, "4411").isEmpty)
+        await alice.close()
+        await server.stop()
+    }
+}
