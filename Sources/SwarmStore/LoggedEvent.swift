@@ -71,7 +71,10 @@ public final class WriteTx {
     var events: [LoggedEvent] = []
     let encoder: JSONEncoder
     /// The triage score's rules (`SQLiteStore.configureQueue`), for re-scoring a case as it changes.
-    var queueRules = QueueRules()
+    /// (Set by the group committer for each batch; the default is built once, not per batch:
+    /// normalizing its word lists was ~1 % of the post writer's time.)
+    var queueRules = WriteTx.defaultQueueRules
+    static let defaultQueueRules = QueueRules()
     /// Cases this job changed; their report rollups are recomputed before the job ends (`ReportRollups`).
     var reportCases = Set<Int64>()
     /// PostgreSQL: the log head as this transaction has moved it. The group committer reads it
