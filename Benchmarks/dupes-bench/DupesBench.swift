@@ -18,13 +18,20 @@ struct DupesBench: AsyncParsableCommand {
     @Option(help: "Checks timed.") var runs = 5_000
     @Option(help: "Directory for the temporary database.") var dir = NSTemporaryDirectory()
 
+    /// The store as the bench opens it: no message search index (it reads timelines, not messages).
+    static func options(_ path: String) -> StoreOptions {
+        var options = StoreOptions(path: path, synchronous: "normal")
+        options.indexesMessages = false
+        return options
+    }
+
     func run() async throws {
         let path = (dir as NSString).appendingPathComponent("dupes-bench-\(UUID().uuidString).sqlite")
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let now = Date()
         // The schema from the store's migrations, then rows written directly: seeding through
         // case.interaction would take hours and measure something else.
-        let empty = try SQLiteStore.open(StoreOptions(path: path, synchronous: "normal"))
+        let empty = try SQLiteStore.open(Self.options(path))
         await empty.close()
         let texts = ["My refund for order %d never arrived", "The app crashes when I open order %d", "Where is my parcel %d? Tracking says delivered",
                      "I was charged twice for invoice %d", "Your service is down again in zone %d"]
@@ -49,7 +56,7 @@ struct DupesBench: AsyncParsableCommand {
         }
         let rows = customers * perCustomer + 10 * (busy - perCustomer)
         print("seeded \(customers) customers, \(rows) inbound contacts in \(ContinuousClock.now - started)")
-        let store = try SQLiteStore.open(StoreOptions(path: path, synchronous: "normal"))
+        let store = try SQLiteStore.open(Self.options(path))
         let rule = DuplicateRule()
         for (label, pick) in [("typical customer", { (i: Int) in 11 + (i * 7919) % (customers - 11) }), ("busiest customers", { (i: Int) in 1 + i % 10 })] {
             var hits = 0

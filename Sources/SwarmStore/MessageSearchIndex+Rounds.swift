@@ -9,42 +9,88 @@ extension MessageSearchIndex {
     /// Trims indexed rows from `message_search_changes` at most this often.
     static let trimInterval: Duration = .seconds(60)
 
-    /// Matches the index to the database `source` before the first round: an index made for
-    /// another database, or that has read body changes this database does not have, is emptied;
-    /// one that has read messages past this database's last (a database restored from a copy)
-    /// forgets them. Sets the progress searches wait on.
+    /// Matches the index to the database `source` before the first round. Emptied (read again
+    /// from the messages): an index made for another database; one that has read body changes
+    /// this database does not have, or whose last message or change is another than the
+    /// database's under the same number (a restored or copied database that went on without it);
+    /// one that has not read body changes the database no longer lists (trimmed after rounds a
+    /// power cut took back). Trimmed: one that has read messages past this database's last (a
+    /// database restored from a copy), which forgets them. Sets the progress searches wait on.
     func reconcile(with source: DatabasePool) throws {
-        let (owner, heads) = try source.read { db -> (String, Progress) in
-            let owner = try String.fetchOne(db, sql: "SELECT token FROM message_search_owner WHERE id = 1") ?? ""
-            return (owner, try Self.heads(SQLDB(GRDBExecutor(db))))
+        let filed = try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT owner, through_message, through_change, message_at, change_message FROM index_state WHERE id = 1")
         }
-        let done = try queue.write { db -> Progress in
-            let row = try Row.fetchOne(db, sql: "SELECT owner, through_message, through_change FROM index_state WHERE id = 1")
-            var done = Progress(message: row?["through_message"] ?? 0, change: row?["through_change"] ?? 0)
-            if row == nil || row?["owner"] != owner || done.change > heads.change {
-                if row != nil {
-                    logger.notice("message search index is not this database's; rebuilding it", metadata: ["file": "\(path)"])
-                }
-                try db.execute(sql: "DELETE FROM message_fts")
-                done = Progress(message: 0, change: heads.change)
-            } else if done.message > heads.message {
-                logger.notice("message search index is ahead of the database; dropping what it no longer has",
-                              metadata: ["file": "\(path)", "through": "\(done.message)", "database": "\(heads.message)"])
-                try db.execute(sql: "DELETE FROM message_fts WHERE rowid > ?", arguments: [heads.message])
-                done.message = heads.message
+        var done = Progress(message: filed?["through_message"] ?? 0, change: filed?["through_change"] ?? 0)
+        let filedAt: String? = filed?["message_at"]
+        let filedChange: Int64? = filed?["change_message"]
+        let facts = try source.read { [done] db -> ReconcileFacts in
+            let heads = try Self.heads(SQLDB(GRDBExecutor(db)))
+            func messageAt(_ id: Int64) throws -> String? {
+                try String.fetchOne(db, sql: "SELECT created_at FROM messages WHERE id = ?", arguments: [id])
             }
+            func changeMessage(_ seq: Int64) throws -> Int64? {
+                try Int64.fetchOne(db, sql: "SELECT message_id FROM message_search_changes WHERE seq = ?", arguments: [seq])
+            }
+            return ReconcileFacts(
+                owner: try String.fetchOne(db, sql: "SELECT token FROM message_search_owner WHERE id = 1") ?? "",
+                heads: heads, messageAt: try messageAt(done.message), changeMessage: try changeMessage(done.change),
+                headAt: try messageAt(heads.message), headChangeMessage: try changeMessage(heads.change),
+                firstChange: try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM message_search_changes"))
+        }
+        let heads = facts.heads
+        var why: String?
+        if filed == nil {
+            why = "new"
+        } else if filed?["owner"] != facts.owner {
+            why = "made for another database"
+        } else if done.change > heads.change {
+            why = "has read body changes the database does not have"
+        } else if done.message > 0, done.message <= heads.message, facts.messageAt != filedAt {
+            why = "has another last message than the database's"
+        } else if let changeMessage = facts.changeMessage, changeMessage != filedChange {
+            why = "has another last body change than the database's"
+        } else if done.change < heads.change, (facts.firstChange ?? .max) > done.change + 1 {
+            why = "missed body changes the database no longer lists"
+        }
+        let trimmed = why == nil && done.message > heads.message
+        if let why {
+            if filed != nil { logger.notice("message search index \(why); rebuilding it", metadata: ["file": "\(path)"]) }
+            done = Progress(message: 0, change: heads.change)
+        } else if trimmed {
+            logger.notice("message search index is ahead of the database; dropping what it no longer has",
+                          metadata: ["file": "\(path)", "through": "\(done.message)", "database": "\(heads.message)"])
+            done.message = heads.message
+        }
+        let ready = done, rebuilt = why != nil
+        try queue.write { db in
+            if rebuilt { try db.execute(sql: "DELETE FROM message_fts") }
+            if trimmed { try db.execute(sql: "DELETE FROM message_fts WHERE rowid > ?", arguments: [ready.message]) }
+            // What the index now stands on: after a rebuild no message yet and the database's last
+            // change; after a trim the database's last message.
             try db.execute(sql: """
-                INSERT INTO index_state(id, owner, through_message, through_change) VALUES (1, ?, ?, ?)
+                INSERT INTO index_state(id, owner, through_message, through_change, message_at, change_message) VALUES (1, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, through_message = excluded.through_message,
-                    through_change = excluded.through_change
-                """, arguments: [owner, done.message, done.change])
-            return done
+                    through_change = excluded.through_change, message_at = excluded.message_at, change_message = excluded.change_message
+                """, arguments: [facts.owner, ready.message, ready.change, rebuilt ? nil : trimmed ? facts.headAt : filedAt,
+                                 rebuilt ? facts.headChangeMessage : filedChange])
         }
         if heads.message > done.message {
             logger.info("message search index: reading messages", metadata: ["from": "\(done.message)", "to": "\(heads.message)"])
         }
         state.withLock { $0.trimmedThrough = done.change }
         advance(to: done)
+    }
+
+    struct ReconcileFacts: Sendable {
+        var owner: String
+        var heads: Progress
+        /// `created_at` of the index's last message, and `message_id` of its last change, here.
+        var messageAt: String?
+        var changeMessage: Int64?
+        /// The same of the database's last message and last change.
+        var headAt: String?
+        var headChangeMessage: Int64?
+        var firstChange: Int64?
     }
 
     /// The indexer's loop: a round per wake-up (a commit), repeated while a round finds a full
@@ -78,15 +124,17 @@ extension MessageSearchIndex {
         let step = Self.step
         let read = try await source.read { db -> RoundRead in
             var read = RoundRead()
-            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, body FROM messages WHERE id > ? ORDER BY id LIMIT ?"),
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, body, created_at FROM messages WHERE id > ? ORDER BY id LIMIT ?"),
                                            arguments: [done.message, step]) {
                 read.added.append((row[0], row[1]))
+                read.messageAt = row[2]
             }
             var changed: [Int64] = []
             for row in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT seq, message_id FROM message_search_changes WHERE seq > ? ORDER BY seq LIMIT ?
                 """), arguments: [done.change, step]) {
                 read.changeThrough = row[0]
+                read.changeMessage = row[1]
                 changed.append(row[1])
             }
             read.through = read.added.last?.id ?? done.message
@@ -116,8 +164,11 @@ extension MessageSearchIndex {
             for id in read.removed { try delete.execute(arguments: [id]) }
             let insert = try db.cachedStatement(sql: "INSERT INTO message_fts(rowid, body) VALUES (?, ?)")
             for (id, body) in read.added { try insert.execute(arguments: [id, body]) }
-            try db.execute(sql: "UPDATE index_state SET through_message = ?, through_change = ? WHERE id = 1",
-                           arguments: [next.message, next.change])
+            // What it read last, so a start can tell this database from one that went on without it.
+            try db.execute(sql: """
+                UPDATE index_state SET through_message = ?, through_change = ?,
+                    message_at = COALESCE(?, message_at), change_message = COALESCE(?, change_message) WHERE id = 1
+                """, arguments: [next.message, next.change, read.messageAt, read.changeMessage])
             return next
         }
         advance(to: written)
@@ -134,6 +185,10 @@ extension MessageSearchIndex {
             return s.done.change
         }
         guard let through else { return }
+        // The index file commits without fsync (synchronous = NORMAL); a checkpoint syncs its WAL,
+        // so the rounds that read these changes outlive a power cut before the database forgets
+        // them. (Should they not, `reconcile` sees the gap and rebuilds.)
+        try await queue.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         try await trim(through)
         state.withLock { $0.trimmedThrough = max($0.trimmedThrough, through) }
     }
@@ -145,6 +200,9 @@ extension MessageSearchIndex {
         var removed: Set<Int64> = []
         var through: Int64 = 0
         var changeThrough: Int64 = 0
+        /// `created_at` of the last new message read, `message_id` of the last change read.
+        var messageAt: String?
+        var changeMessage: Int64?
         var full = false
     }
 }

@@ -8,13 +8,15 @@ import Synchronization
 /// triggers in their transactions), and it follows them within milliseconds (`run`).
 ///
 /// The index is derived data. Its file says which database it was made for and how far it has
-/// read (`index_state`: the last message id and the last body change, `MessageSearchSchema`),
-/// in the same transactions as its entries, so after any crash it resumes where it stopped; a
-/// file made for another database, or from a future the database does not have (a restored
-/// copy), is rebuilt; deleting it is always safe. Searches wait until it has read every message
-/// committed before they started (`waitFor`), so a post is found as soon as it is acknowledged.
-/// Only `swarmd serve` keeps the index (`StoreOptions.indexesMessages`); other processes that
-/// open the database leave it to the server.
+/// read (`index_state`: the last message id and the last body change, `MessageSearchSchema`,
+/// with what it saw there), in the same transactions as its entries, so after a crash it resumes
+/// where it stopped; a file made for another database, one that has read what the database does
+/// not have (a restored copy), or one that missed body changes the database no longer lists, is
+/// rebuilt or trimmed at start (`reconcile`); deleting it while the server is stopped is always
+/// safe. Searches wait until it has read every message committed before they started
+/// (`waitFor`), so a post is found as soon as it is acknowledged. Only `swarmd serve` keeps the
+/// index (`StoreOptions.indexesMessages`); other processes that open the database leave it to
+/// the server.
 public final class MessageSearchIndex: Sendable {
     /// How far the index has read the database: the last message id and the last body change
     /// (`message_search_changes.seq`) it has indexed.
@@ -31,6 +33,9 @@ public final class MessageSearchIndex: Sendable {
     /// rounds hold what one group commit wrote).
     static let step = 2_000
     static let version = 1
+    /// A search waits for the index only while it is this many messages behind at most: further
+    /// behind it is rebuilding (the first start after `v17`), and searches answer from what it has.
+    static let waitLimit: Int64 = 20 * Int64(step)
 
     let path: String
     /// The index file's one connection: the indexer writes through it.
@@ -49,6 +54,8 @@ public final class MessageSearchIndex: Sendable {
         var lastTrim: ContinuousClock.Instant?
         var failing = false
         var closed = false
+        /// When a search last logged that the index was behind (at most one such line a minute).
+        var lastBehindLog: ContinuousClock.Instant?
     }
 
     /// The index file of the database at `databasePath`.
@@ -61,7 +68,8 @@ public final class MessageSearchIndex: Sendable {
         self.logger = logger
         do {
             queue = try Self.openFile(path)
-        } catch {
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            // Only a damaged file is replaced; other failures (busy, I/O, permissions) stop the start.
             logger.warning("message search index unreadable; making a new one", metadata: ["file": "\(path)", "error": "\(error)"])
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             queue = try Self.openFile(path)
@@ -84,7 +92,7 @@ public final class MessageSearchIndex: Sendable {
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
             if version != Self.version { try createSchema(db) }
-            _ = try Row.fetchOne(db, sql: "SELECT owner, through_message, through_change FROM index_state")
+            _ = try Row.fetchOne(db, sql: "SELECT owner, through_message, through_change, message_at, change_message FROM index_state")
         }
         return queue
     }
@@ -100,7 +108,9 @@ public final class MessageSearchIndex: Sendable {
                     id INTEGER PRIMARY KEY CHECK (id = 1),
                     owner TEXT NOT NULL,
                     through_message INTEGER NOT NULL,
-                    through_change INTEGER NOT NULL
+                    through_change INTEGER NOT NULL,
+                    message_at TEXT,           -- created_at of message through_message, as read
+                    change_message INTEGER     -- message_id of change through_change, as read
                 );
                 PRAGMA user_version = \(Self.version);
                 """)
@@ -128,19 +138,36 @@ public final class MessageSearchIndex: Sendable {
         state.withLock { $0.done.covers(target) }
     }
 
+    /// Whether a search should wait for the index to reach `target`: not while its rounds fail
+    /// or while it is rebuilding (too far behind to catch up in a search's wait).
+    func worthWaiting(for target: Progress) -> Bool {
+        state.withLock { !$0.failing && !$0.closed && target.message - $0.done.message <= Self.waitLimit }
+    }
+
+    /// Whether to log that a search found the index behind now (once a minute at most).
+    func shouldLogBehind() -> Bool {
+        state.withLock { s in
+            let now = ContinuousClock.now
+            guard s.lastBehindLog.map({ now - $0 >= .seconds(60) }) ?? true else { return false }
+            s.lastBehindLog = now
+            return true
+        }
+    }
+
     /// Waits until the index covers `target` or `timeout` passes; returns whether it does.
     public func waitFor(_ target: Progress, timeout: Duration) async -> Bool {
         if covers(target) { return true }
-        return await withTaskGroup(of: Bool.self) { group in
+        poke()
+        await withTaskGroup(of: Bool.self) { group in
             group.addTask { await self.reached(target); return true }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return false
             }
-            let first = await group.next() ?? false
+            _ = await group.next()
             group.cancelAll()
-            return first
         }
+        return covers(target)
     }
 
     /// Returns once the index covers `target`, or when the waiting task is cancelled.
@@ -152,7 +179,7 @@ public final class MessageSearchIndex: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { s -> Bool in
-                    if s.done.covers(target) || Task.isCancelled { return true }
+                    if s.done.covers(target) || s.closed || Task.isCancelled { return true }
                     s.waiters[id] = (target, cont)
                     return false
                 }
@@ -176,10 +203,16 @@ public final class MessageSearchIndex: Sendable {
     /// Asks the indexer to read what was committed since its last round.
     public func poke() { wake.yield() }
 
-    /// Stops the indexer after its current round (what is left is read at the next start).
+    /// Stops the indexer after its current round (what is left is read at the next start); the
+    /// searches waiting for it go on with what it has.
     func close() {
-        state.withLock { $0.closed = true }
+        let waiting = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.closed = true
+            defer { s.waiters.removeAll() }
+            return s.waiters.values.map(\.resume)
+        }
         wake.finish()
+        for cont in waiting { cont.resume() }
     }
 
     var isClosed: Bool { state.withLock { $0.closed } }

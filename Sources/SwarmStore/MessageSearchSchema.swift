@@ -12,6 +12,11 @@ import GRDB
 ///   (a copied or replaced file) is recognised and rebuilt.
 /// The old FTS5 table and its triggers are dropped; the index file is rebuilt from `messages` on
 /// the first start after this migration.
+///
+/// This relies on messages never being deleted (a delete is a soft one: the body emptied, an
+/// edit): `messages.id` has no AUTOINCREMENT, so a hard delete of the newest message would let
+/// the next post take its id, which the index has read already. A hard delete, if one is ever
+/// added, needs AUTOINCREMENT ids or its own note to the index.
 enum MessageSearchSchema {
     static func create(_ db: Database) throws {
         try db.execute(sql: """

@@ -147,7 +147,9 @@ public final class SQLiteStore: Sendable {
                 // The writer's savepoints keep the pages they change in a sub-journal, which SQLite
                 // spills past 64 KiB into a temporary file it creates, writes and deletes each time: a
                 // batch of posts did, and those writes were more than half the writer's pwrite calls.
-                // In memory it is a copy. (Readers keep temporary files: a report's sort can be large.)
+                // In memory it is a copy. The writer's other temporary tables live in memory too; its
+                // largest is the bulk KB import's term rebuild, about the size of the KB's word list.
+                // (Readers keep temporary files: a report's sort can be large.)
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
             } else if let indexPath {
                 try MessageSearchIndex.attach(db, path: indexPath)

@@ -26,8 +26,10 @@ extension SQLiteStore {
         case .done(let reply):
             return reply
         case .behind(let heads):
-            if !(await index.waitFor(heads, timeout: Self.searchIndexWait)) {
-                logger.warning("message search index is behind; searching what it has",
+            // Not while its rounds fail or it is rebuilding: those take longer than a search may wait.
+            let caughtUp = index.worthWaiting(for: heads) ? await index.waitFor(heads, timeout: Self.searchIndexWait) : false
+            if !caughtUp, index.shouldLogBehind() {
+                logger.warning("message search index is behind; searches answer from what it has",
                                metadata: ["wanted": "\(heads.message)/\(heads.change)"])
             }
             return try await read { db in try Self.messageSearchSQLite(db, p, req, match: match, limit: limit) }

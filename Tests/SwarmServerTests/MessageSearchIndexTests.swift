@@ -142,6 +142,87 @@ struct MessageSearchIndexTests {
         await third.stop()
     }
 
+    @Test("a database that went on without its index (restored, then written to): the index sees another last message and is rebuilt")
+    func divergedDatabase() async throws {
+        let place = try Place()
+        defer { place.remove() }
+        let backup = place.dir.appendingPathComponent("backup.sqlite").path
+        let saved = place.dir.appendingPathComponent("saved-index").path
+        var server = try await place.start()
+        let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
+        var alice = try await Self.connect(server, token)
+        _ = try await alice.createChannel("support")
+        _ = try await alice.post("#support", "one refund")
+        await alice.close()
+        await server.stop()
+        try Self.copy(place.database, backup)
+
+        server = try await place.start()
+        alice = try await Self.connect(server, token)
+        let original = try await alice.post("#support", "pelican original text")
+        #expect(try await Self.bodies(alice, "pelican") == ["pelican original text"])
+        await alice.close()
+        await server.stop()
+        try Self.copy(place.index, saved)
+
+        // The backup goes back and takes a post of its own (with the same id) under a new index...
+        try Self.copy(backup, place.database)
+        try Self.copy(place.dir.appendingPathComponent("none").path, place.index)
+        server = try await place.start()
+        alice = try await Self.connect(server, token)
+        let replacement = try await alice.post("#support", "heron replacement text")
+        #expect(replacement.id == original.id)
+        await alice.close()
+        await server.stop()
+
+        // ...and then the old index comes back: same owner, same last id, another message.
+        try Self.copy(saved, place.index)
+        server = try await place.start()
+        alice = try await Self.connect(server, token)
+        #expect(try await Self.bodies(alice, "heron") == ["heron replacement text"])
+        #expect(try await Self.bodies(alice, "pelican").isEmpty)
+        await alice.close()
+        await server.stop()
+    }
+
+    @Test("an index that lost rounds the database already trimmed (a power cut) is rebuilt: the edited text is found, searches do not stall")
+    func lostRoundsRebuilt() async throws {
+        let place = try Place()
+        defer { place.remove() }
+        var server = try await place.start()
+        let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
+        var alice = try await Self.connect(server, token)
+        _ = try await alice.createChannel("support")
+        let m = try await alice.post("#support", "the courier lost parcel 7")
+        _ = try await alice.request(.messageEdit, MessageEditRequest(message: m.id, body: "the courier found parcel 7 in the depot"))
+        #expect(try await Self.bodies(alice, "depot") == ["the courier found parcel 7 in the depot"])
+        await alice.close()
+        await server.stop()
+
+        // As after a power cut that took the index's last round back after the database had
+        // trimmed the change it read: the index holds the old text and has read no change.
+        let index = try DatabaseQueue(path: place.index)
+        try await index.write { db in
+            try db.execute(sql: "DELETE FROM message_fts")
+            try db.execute(sql: "INSERT INTO message_fts(rowid, body) VALUES (1, 'the courier lost parcel 7')")
+            try db.execute(sql: "UPDATE index_state SET through_change = 0, change_message = NULL")
+        }
+        try index.close()
+        let database = try DatabaseQueue(path: place.database)
+        try await database.write { db in try db.execute(sql: "DELETE FROM message_search_changes") }
+        try database.close()
+
+        server = try await place.start()
+        alice = try await Self.connect(server, token)
+        let started = ContinuousClock.now
+        #expect(try await Self.bodies(alice, "depot") == ["the courier found parcel 7 in the depot"])
+        #expect(try await Self.bodies(alice, "lost").isEmpty)
+        #expect(try await server.store.messageIndexCaughtUp(within: .zero) == true, "the index covers the database, so searches never wait")
+        #expect(ContinuousClock.now - started < .seconds(60))
+        await alice.close()
+        await server.stop()
+    }
+
     @Test("while the index cannot be written, an edited message is no hit for its old words and its old text shows nowhere; then it catches up")
     func staleEntriesHidden() async throws {
         let place = try Place()
