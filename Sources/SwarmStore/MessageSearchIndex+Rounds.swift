@@ -10,12 +10,12 @@ extension MessageSearchIndex {
     static let trimInterval: Duration = .seconds(60)
 
     /// Matches the index to the database `source` before the first round. Emptied (read again
-    /// from the messages): an index made for another database; one that has read body changes
-    /// this database does not have, or whose last message or change is another than the
-    /// database's under the same number (a restored or copied database that went on without it);
-    /// one that has not read body changes the database no longer lists (trimmed after rounds a
-    /// power cut took back). Trimmed: one that has read messages past this database's last (a
-    /// database restored from a copy), which forgets them. Sets the progress searches wait on.
+    /// from the messages): an index made for another database; one that has read messages or
+    /// body changes this database does not have (a database restored from a copy); one whose
+    /// last message or change is another than the database's under the same number (a restored
+    /// or copied database that went on without it); one that has not read body changes the
+    /// database no longer lists (trimmed after rounds a power cut took back). Sets the progress
+    /// searches wait on.
     func reconcile(with source: DatabasePool) throws {
         let filed = try queue.read { db in
             try Row.fetchOne(db, sql: "SELECT owner, through_message, through_change, message_at, change_message FROM index_state WHERE id = 1")
@@ -34,7 +34,7 @@ extension MessageSearchIndex {
             return ReconcileFacts(
                 owner: try String.fetchOne(db, sql: "SELECT token FROM message_search_owner WHERE id = 1") ?? "",
                 heads: heads, messageAt: try messageAt(done.message), changeMessage: try changeMessage(done.change),
-                headAt: try messageAt(heads.message), headChangeMessage: try changeMessage(heads.change),
+                headChangeMessage: try changeMessage(heads.change),
                 firstChange: try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM message_search_changes"))
         }
         let heads = facts.heads
@@ -43,35 +43,28 @@ extension MessageSearchIndex {
             why = "new"
         } else if filed?["owner"] != facts.owner {
             why = "made for another database"
-        } else if done.change > heads.change {
-            why = "has read body changes the database does not have"
-        } else if done.message > 0, done.message <= heads.message, facts.messageAt != filedAt {
+        } else if done.message > heads.message || done.change > heads.change {
+            why = "has read messages or body changes the database does not have"
+        } else if done.message > 0, facts.messageAt != filedAt {
             why = "has another last message than the database's"
         } else if let changeMessage = facts.changeMessage, changeMessage != filedChange {
             why = "has another last body change than the database's"
         } else if done.change < heads.change, (facts.firstChange ?? .max) > done.change + 1 {
             why = "missed body changes the database no longer lists"
         }
-        let trimmed = why == nil && done.message > heads.message
         if let why {
             if filed != nil { logger.notice("message search index \(why); rebuilding it", metadata: ["file": "\(path)"]) }
             done = Progress(message: 0, change: heads.change)
-        } else if trimmed {
-            logger.notice("message search index is ahead of the database; dropping what it no longer has",
-                          metadata: ["file": "\(path)", "through": "\(done.message)", "database": "\(heads.message)"])
-            done.message = heads.message
         }
         let ready = done, rebuilt = why != nil
         try queue.write { db in
             if rebuilt { try db.execute(sql: "DELETE FROM message_fts") }
-            if trimmed { try db.execute(sql: "DELETE FROM message_fts WHERE rowid > ?", arguments: [ready.message]) }
-            // What the index now stands on: after a rebuild no message yet and the database's last
-            // change; after a trim the database's last message.
+            // What the index now stands on: after a rebuild no message yet and the database's last change.
             try db.execute(sql: """
                 INSERT INTO index_state(id, owner, through_message, through_change, message_at, change_message) VALUES (1, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, through_message = excluded.through_message,
                     through_change = excluded.through_change, message_at = excluded.message_at, change_message = excluded.change_message
-                """, arguments: [facts.owner, ready.message, ready.change, rebuilt ? nil : trimmed ? facts.headAt : filedAt,
+                """, arguments: [facts.owner, ready.message, ready.change, rebuilt ? nil : filedAt,
                                  rebuilt ? facts.headChangeMessage : filedChange])
         }
         if heads.message > done.message {
@@ -87,8 +80,7 @@ extension MessageSearchIndex {
         /// `created_at` of the index's last message, and `message_id` of its last change, here.
         var messageAt: String?
         var changeMessage: Int64?
-        /// The same of the database's last message and last change.
-        var headAt: String?
+        /// `message_id` of the database's last change.
         var headChangeMessage: Int64?
         var firstChange: Int64?
     }
@@ -105,7 +97,6 @@ extension MessageSearchIndex {
                 if state.withLock({ s in defer { s.failing = false }; return s.failing }) {
                     logger.notice("message search index writes again", metadata: ["file": "\(path)"])
                 }
-                try await trimChanges(trim)
             } catch {
                 if !state.withLock({ s in defer { s.failing = true }; return s.failing }) {
                     logger.error("message search index round failed; searches may miss the newest messages until it succeeds",
@@ -114,6 +105,13 @@ extension MessageSearchIndex {
                 // Again in a second, or at the next commit if that is sooner.
                 try? await Task.sleep(for: .seconds(1))
                 poke()
+                continue
+            }
+            do {
+                try await trimChanges(trim)
+            } catch {
+                // Only bookkeeping: the rows stay until the next trim (a minute later).
+                logger.warning("trimming message_search_changes failed", metadata: ["error": "\(error)"])
             }
         }
     }
@@ -185,10 +183,17 @@ extension MessageSearchIndex {
             return s.done.change
         }
         guard let through else { return }
-        // The index file commits without fsync (synchronous = NORMAL); a checkpoint syncs its WAL,
-        // so the rounds that read these changes outlive a power cut before the database forgets
-        // them. (Should they not, `reconcile` sees the gap and rebuilds.)
-        try await queue.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        // The index file commits without fsync (synchronous = NORMAL). A checkpoint that copies
+        // the whole WAL has synced it first, so the rounds that read these changes outlive a power
+        // cut before the database forgets them; one that could not (a search reading the file)
+        // leaves the trim to the next time. (Should they be lost anyway, `reconcile` sees the gap
+        // and rebuilds.)
+        let synced = try await queue.writeWithoutTransaction { db -> Bool in
+            guard let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") else { return false }
+            let busy: Int = row[0], log: Int = row[1], copied: Int = row[2]
+            return busy == 0 && log == copied
+        }
+        guard synced else { return }
         try await trim(through)
         state.withLock { $0.trimmedThrough = max($0.trimmedThrough, through) }
     }

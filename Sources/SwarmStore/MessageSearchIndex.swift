@@ -12,8 +12,7 @@ import Synchronization
 /// with what it saw there), in the same transactions as its entries, so after a crash it resumes
 /// where it stopped; a file made for another database, one that has read what the database does
 /// not have (a restored copy), or one that missed body changes the database no longer lists, is
-/// rebuilt or trimmed at start (`reconcile`); deleting it while the server is stopped is always
-/// safe. Searches wait until it has read every message committed before they started
+/// rebuilt at start (`reconcile`); deleting it while the server is stopped is always safe. Searches wait until it has read every message committed before they started
 /// (`waitFor`), so a post is found as soon as it is acknowledged. Only `swarmd serve` keeps the
 /// index (`StoreOptions.indexesMessages`); other processes that open the database leave it to
 /// the server.
@@ -32,7 +31,8 @@ public final class MessageSearchIndex: Sendable {
     /// Rows read and indexed per transaction (a rebuild runs in such steps; a live server's
     /// rounds hold what one group commit wrote).
     static let step = 2_000
-    static let version = 1
+    /// The index file's schema; a file of another version is made anew (and read again).
+    static let version = 2
     /// A search waits for the index only while it is this many messages behind at most: further
     /// behind it is rebuilding (the first start after `v17`), and searches answer from what it has.
     static let waitLimit: Int64 = 20 * Int64(step)

@@ -26,6 +26,7 @@ extension SQLiteStore {
         case .done(let reply):
             return reply
         case .behind(let heads):
+            index.poke()
             // Not while its rounds fail or it is rebuilding: those take longer than a search may wait.
             let caughtUp = index.worthWaiting(for: heads) ? await index.waitFor(heads, timeout: Self.searchIndexWait) : false
             if !caughtUp, index.shouldLogBehind() {

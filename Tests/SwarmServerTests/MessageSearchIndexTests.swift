@@ -82,6 +82,57 @@ struct MessageSearchIndexTests {
         await second.stop()
     }
 
+    @Test("clean restarts keep the index as it is (no rebuild): after posts, edits and deletes, and after a rebuild")
+    func cleanRestartsKeepIndex() async throws {
+        let place = try Place()
+        defer { place.remove() }
+        // A row no message has: it survives a restart unless the index is emptied and read again.
+        func plantSentinel() async throws {
+            let index = try DatabaseQueue(path: place.index)
+            try await index.write { db in
+                try db.execute(sql: "DELETE FROM message_fts WHERE rowid = 999999")
+                try db.execute(sql: "INSERT INTO message_fts(rowid, body) VALUES (999999, 'sentinel')")
+            }
+            try index.close()
+        }
+        func sentinelKept() async throws -> Bool {
+            let index = try DatabaseQueue(path: place.index)
+            defer { try? index.close() }
+            return try await index.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message_fts WHERE rowid = 999999") } == 1
+        }
+        var server = try await place.start()
+        let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
+        var alice = try await Self.connect(server, token)
+        _ = try await alice.createChannel("support")
+        for round in 1...3 {
+            let m = try await alice.post("#support", "osprey note \(round)")
+            _ = try await alice.post("#support", "kestrel note \(round)")
+            _ = try await alice.request(.messageEdit, MessageEditRequest(message: m.id, body: "osprey note \(round), edited"))
+            if round == 2 { _ = try await alice.request(.messageDelete, MessageRef(message: m.id)) }
+            #expect(try await server.store.messageIndexCaughtUp(within: .seconds(60)) == true)
+            await alice.close()
+            await server.stop()
+            try await plantSentinel()
+            server = try await place.start()
+            alice = try await Self.connect(server, token)
+            #expect(try await Self.bodies(alice, "kestrel").count == round)
+            #expect(try await sentinelKept(), "restart \(round) rebuilt the index")
+        }
+        #expect(try await Self.bodies(alice, "osprey").sorted() == ["osprey note 1, edited", "osprey note 3, edited"])
+        await alice.close()
+        await server.stop()
+
+        // After a rebuild (the file deleted) and a clean stop, the next start keeps it too.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: place.index + suffix) }
+        server = try await place.start()
+        #expect(try await server.store.messageIndexCaughtUp(within: .seconds(60)) == true)
+        await server.stop()
+        try await plantSentinel()
+        server = try await place.start()
+        #expect(try await sentinelKept(), "the start after a rebuild rebuilt again")
+        await server.stop()
+    }
+
     @Test("an index file made for another database is recognised and rebuilt: its words find nothing here")
     func foreignIndexRebuilt() async throws {
         let a = try Place(), b = try Place()
