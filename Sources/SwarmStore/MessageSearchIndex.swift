@@ -12,10 +12,10 @@ import Synchronization
 /// with what it saw there), in the same transactions as its entries, so after a crash it resumes
 /// where it stopped; a file made for another database, one that has read what the database does
 /// not have (a restored copy), or one that missed body changes the database no longer lists, is
-/// rebuilt at start (`reconcile`); deleting it while the server is stopped is always safe. Searches wait until it has read every message committed before they started
-/// (`waitFor`), so a post is found as soon as it is acknowledged. Only `swarmd serve` keeps the
-/// index (`StoreOptions.indexesMessages`); other processes that open the database leave it to
-/// the server.
+/// rebuilt at start (`reconcile`); deleting it while the server is stopped is always safe.
+/// Searches wait until it has read every message committed before they started (`waitFor`), so a
+/// post is found as soon as it is acknowledged. Only `swarmd serve` keeps the index
+/// (`StoreOptions.indexesMessages`); other processes that open the database leave it to the server.
 public final class MessageSearchIndex: Sendable {
     /// How far the index has read the database: the last message id and the last body change
     /// (`message_search_changes.seq`) it has indexed.
@@ -61,8 +61,8 @@ public final class MessageSearchIndex: Sendable {
     /// The index file of the database at `databasePath`.
     static func path(forDatabase databasePath: String) -> String { databasePath + "-search" }
 
-    /// Opens (or creates) the index file. A file SQLite cannot open or read as an index is
-    /// replaced by an empty one: everything in it can be read again from the database.
+    /// Opens (or creates) the index file. A damaged file is replaced by an empty one (everything
+    /// in it can be read again from the database); a file of another version is made anew.
     init(databasePath: String, logger: Logger) throws {
         path = Self.path(forDatabase: databasePath)
         self.logger = logger
