@@ -5,15 +5,26 @@
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
 # ab_serve BINARY PORT [VAR=VALUE ...]: starts BINARY on a fresh database in a new temporary
-# directory with the extra environment; sets AB_DIR, AB_TOKEN (an admin's) and AB_PID.
+# directory with the extra environment; sets AB_DIR, AB_TOKEN (an admin's), AB_PID and AB_PORT.
 ab_serve() {
     local binary=$1 port=$2; shift 2
+    AB_PORT=$port
     AB_DIR=$(mktemp -d /tmp/ab-run.XXXX)
     AB_TOKEN=$("$binary" admin user add benchadmin --role admin --db "$AB_DIR/swarm.sqlite" | sed -n 's/^token: //p')
     env SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 "$@" \
         "$binary" serve --db "$AB_DIR/swarm.sqlite" --port "$port" >"$AB_DIR/log" 2>&1 &
     AB_PID=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+}
+
+# ab_load SWARM_LOAD [ARG ...]: runs the load tool against the server ab_serve started (its URL,
+# admin token and pid filled in, --json added); sets AB_JSON (the tool's summary line) and AB_LOAD1
+# (the 1-minute load average before and after, "start-end").
+ab_load() {
+    local load=$1; shift
+    local l0; l0=$(loadavg)
+    AB_JSON=$("$load" --url "ws://127.0.0.1:$AB_PORT/v1/ws" --admin-token "$AB_TOKEN" --server-pid "$AB_PID" "$@" --json | tail -1)
+    AB_LOAD1="$l0-$(loadavg)"
 }
 
 # ab_stop: stops the server ab_serve started and removes its directory.

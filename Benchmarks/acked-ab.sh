@@ -10,16 +10,12 @@ senders=${4:-100} rounds=${5:-1} port=${6:-7467} seconds=${7:-20}
 . "$(dirname "$0")/ab-common.sh"
 run() {  # $1 label, $2 binary
     ab_serve "$2" "$port" SWARM_STORAGE_SYNCHRONOUS="${SYNCHRONOUS:-full}"
-    local token=$AB_TOKEN pid=$AB_PID
-    local l0; l0=$(loadavg)
-    local json; json=$("$load" --url "ws://127.0.0.1:$port/v1/ws" --admin-token "$token" --server-pid "$pid" \
-        --ack-only --senders "$senders" --duration "$seconds" --json | tail -1)
-    local l1; l1=$(loadavg)
+    ab_load "$load" --ack-only --senders "$senders" --duration "$seconds"
     local metrics; metrics=$(curl -s "http://127.0.0.1:$port/metrics")
     ab_stop
-    python3 - "$1" "$senders" "$l0" "$l1" "$json" "$metrics" <<'PY'
+    python3 - "$1" "$senders" "$AB_LOAD1" "$AB_JSON" "$metrics" <<'PY'
 import json, sys, time
-label, senders, l0, l1, j, metrics = sys.argv[1:]
+label, senders, load1, j, metrics = sys.argv[1:]
 r = json.loads(j)
 m = {}
 for line in metrics.splitlines():
@@ -27,7 +23,7 @@ for line in metrics.splitlines():
         k, v = line.split()[:2]; m[k] = float(v)
 batch = m.get("swarm_commit_batch_jobs_sum", 0) / max(1, m.get("swarm_commit_batch_jobs_count", 1))
 commit_ms = 1000 * m.get("swarm_commit_seconds_sum", 0) / max(1, m.get("swarm_commit_seconds_count", 1))
-print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{senders}\t{l0}-{l1}\t{r.get('acked_per_second')}\t{r.get('ack_p50_ms')}\t"
+print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{senders}\t{load1}\t{r.get('acked_per_second')}\t{r.get('ack_p50_ms')}\t"
       f"{r.get('ack_p99_ms')}\t{r.get('server_cpu_percent')}\t{batch:.1f}\t{commit_ms:.2f}", flush=True)
 PY
 }

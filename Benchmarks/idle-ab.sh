@@ -12,18 +12,14 @@ ulimit -n "$(ulimit -Hn)"
 . "$(dirname "$0")/ab-common.sh"
 run() {  # $1 label, $2 binary
     ab_serve "$2" "$port" SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO=100000 SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO_PER_ADDRESS=100000
-    local token=$AB_TOKEN pid=$AB_PID
-    local l0; l0=$(loadavg)
-    local json; json=$("$load" --url "ws://127.0.0.1:$port/v1/ws" --admin-token "$token" --server-pid "$pid" \
-        --idle "$connections" --hold "$hold" --users 1000 --json | tail -1)
-    local l1; l1=$(loadavg)
-    local ticks; ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    ab_load "$load" --idle "$connections" --hold "$hold" --users 1000
+    local ticks; ticks=$(awk '{print $14 + $15}' "/proc/$AB_PID/stat")
     ab_stop
-    python3 - "$1" "$l0" "$l1" "$json" "$ticks" "$(getconf CLK_TCK)" <<'PY'
+    python3 - "$1" "$AB_LOAD1" "$AB_JSON" "$ticks" "$(getconf CLK_TCK)" <<'PY'
 import json, sys, time
-label, l0, l1, j, ticks, hz = sys.argv[1:]
+label, load1, j, ticks, hz = sys.argv[1:]
 r = json.loads(j)
-print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{r.get('connections')}\t{l0}-{l1}\t{r.get('connect_seconds')}\t"
+print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{r.get('connections')}\t{load1}\t{r.get('connect_seconds')}\t"
       f"{r.get('server_rss_per_conn_kib')}\t{int(ticks) / int(hz):.2f}\t{r.get('server_cpu_percent')}\t{r.get('server_threads')}", flush=True)
 PY
 }
