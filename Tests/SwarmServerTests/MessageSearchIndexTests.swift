@@ -39,6 +39,15 @@ struct MessageSearchIndexTests {
         }
 
         func remove() { try? FileManager.default.removeItem(at: dir) }
+
+        /// The first start: user alice and #support; the server, alice's token and her client.
+        func firstStart() async throws -> (SwarmServer, String, TestClient) {
+            let server = try await start()
+            let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
+            let alice = try await MessageSearchIndexTests.connect(server, token)
+            _ = try await alice.createChannel("support")
+            return (server, token, alice)
+        }
     }
 
     static func connect(_ server: SwarmServer, _ token: String) async throws -> TestClient {
@@ -61,10 +70,8 @@ struct MessageSearchIndexTests {
     func deletedIndexRebuilt() async throws {
         let place = try Place()
         defer { place.remove() }
-        let first = try await place.start()
-        let token = try await first.store.createUser(name: "alice", role: .agent, skills: []).1
-        var alice = try await Self.connect(first, token)
-        _ = try await alice.createChannel("support")
+        let (first, token, client) = try await place.firstStart()
+        var alice = client
         for i in 1...30 { _ = try await alice.post("#support", "parcel \(i) held at customs") }
         #expect(try await Self.bodies(alice, "customs").count == 20, "a page of 20 of the 30")
         await alice.close()
@@ -100,10 +107,8 @@ struct MessageSearchIndexTests {
             defer { try? index.close() }
             return try await index.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message_fts WHERE rowid = 999999") } == 1
         }
-        var server = try await place.start()
-        let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
-        var alice = try await Self.connect(server, token)
-        _ = try await alice.createChannel("support")
+        let (firstServer, token, client) = try await place.firstStart()
+        var server = firstServer, alice = client
         for round in 1...3 {
             let m = try await alice.post("#support", "osprey note \(round)")
             _ = try await alice.post("#support", "kestrel note \(round)")
@@ -138,10 +143,7 @@ struct MessageSearchIndexTests {
         let a = try Place(), b = try Place()
         defer { a.remove(); b.remove() }
         for (place, word) in [(a, "albatross"), (b, "buffalo")] {
-            let server = try await place.start()
-            let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
-            let alice = try await Self.connect(server, token)
-            _ = try await alice.createChannel("support")
+            let (server, _, alice) = try await place.firstStart()
             for i in 1...3 { _ = try await alice.post("#support", "\(word) sighting \(i)") }
             #expect(try await Self.bodies(alice, word).count == 3)
             await alice.close()
@@ -163,10 +165,8 @@ struct MessageSearchIndexTests {
         let place = try Place()
         defer { place.remove() }
         let backup = place.dir.appendingPathComponent("backup.sqlite").path
-        let first = try await place.start()
-        let token = try await first.store.createUser(name: "alice", role: .agent, skills: []).1
-        var alice = try await Self.connect(first, token)
-        _ = try await alice.createChannel("support")
+        let (first, token, client) = try await place.firstStart()
+        var alice = client
         _ = try await alice.post("#support", "kept: the refund went out")
         await alice.close()
         await first.stop()
@@ -199,10 +199,8 @@ struct MessageSearchIndexTests {
         defer { place.remove() }
         let backup = place.dir.appendingPathComponent("backup.sqlite").path
         let saved = place.dir.appendingPathComponent("saved-index").path
-        var server = try await place.start()
-        let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
-        var alice = try await Self.connect(server, token)
-        _ = try await alice.createChannel("support")
+        let (firstServer, token, client) = try await place.firstStart()
+        var server = firstServer, alice = client
         _ = try await alice.post("#support", "one refund")
         await alice.close()
         await server.stop()
@@ -240,10 +238,8 @@ struct MessageSearchIndexTests {
     func lostRoundsRebuilt() async throws {
         let place = try Place()
         defer { place.remove() }
-        var server = try await place.start()
-        let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
-        var alice = try await Self.connect(server, token)
-        _ = try await alice.createChannel("support")
+        let (firstServer, token, client) = try await place.firstStart()
+        var server = firstServer, alice = client
         let m = try await alice.post("#support", "the courier lost parcel 7")
         _ = try await alice.request(.messageEdit, MessageEditRequest(message: m.id, body: "the courier found parcel 7 in the depot"))
         #expect(try await Self.bodies(alice, "depot") == ["the courier found parcel 7 in the depot"])
@@ -278,10 +274,7 @@ struct MessageSearchIndexTests {
     func staleEntriesHidden() async throws {
         let place = try Place()
         defer { place.remove() }
-        let server = try await place.start()
-        let token = try await server.store.createUser(name: "alice", role: .agent, skills: []).1
-        let alice = try await Self.connect(server, token)
-        _ = try await alice.createChannel("support")
+        let (server, _, alice) = try await place.firstStart()
         let m = try await alice.post("#support", "customer card ending 4411 was charged twice")
         #expect(try await Self.bodies(alice, "4411") == ["customer card ending 4411 was charged twice"])
 
