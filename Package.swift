@@ -198,7 +198,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SwarmServerTests",
-            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "SwarmTUI", "swarmd", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "SwarmTUI", "swarmd", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
             resources: [],
             swiftSettings: strict
         ),

@@ -56,14 +56,14 @@ struct Session {
             conn.close(code: CloseCode.goingAway, reason: "server shutting down")
         }
         let logger = self.logger
-        let helloTimeout = loop.scheduleTask(in: .seconds(Int64(core.config.helloTimeoutSeconds))) {
-            if conn.principal == nil, !conn.isClosing {
-                logger.info("no hello in time")
-                conn.send(.text(Wire.error(nil, SwarmError(.unauthorized, "no hello in time"))))
-                conn.close(code: CloseCode.helloTimeout, reason: "hello timeout")
+        let helloTimeout = loop.scheduleTask(in: .seconds(Int64(core.config.helloTimeoutSeconds))) { [timers] in
+            let checking = timers.hello.withLock { deadline in
+                if deadline.checking { deadline.passed = true }
+                return deadline.checking
             }
+            if !checking { Self.closeWithoutHello(conn, logger) }
         }
-        timers.hello.withLock { $0 = helloTimeout }
+        timers.hello.withLock { $0.timer = helloTimeout }
         // Once a close is asked for, the client has close_timeout_seconds to finish the handshake
         // before the socket is cut (it may never read or answer).
         let closeTimeout = TimeAmount.seconds(Int64(core.config.closeTimeoutSeconds))
@@ -81,7 +81,7 @@ struct Session {
     /// On the event loop, once the connection is gone.
     func ended() {
         conn.markGone()
-        timers.hello.withLock { $0?.cancel() }
+        timers.hello.withLock { $0.timer?.cancel() }
         timers.close.withLock { $0?.cancel() }
         conn.finish()
         core.hub.unregister(conn)
@@ -172,6 +172,10 @@ struct Session {
             conn.send(.text(Wire.error(id, SwarmError(.unsupported, "unknown op"))))
             return
         }
+        // A hello that arrived in time is answered, however long its token check takes; one that
+        // fails after the deadline passed is followed by the deadline's close (after its reply).
+        if op == .hello { timers.hello.withLock { $0.checking = true } }
+        defer { if op == .hello { helloChecked() } }
         let result: String
         do {
             if op == .hello {
@@ -211,6 +215,24 @@ struct Session {
         }
         conn.send(.text(result))
         if let close = conn.endRequest() { conn.send(close) }
+    }
+
+    /// A hello's check ended: if the deadline passed meanwhile and the hello did not
+    /// authenticate, the connection is closed as the deadline would have.
+    private func helloChecked() {
+        let passed = timers.hello.withLock { deadline in
+            deadline.checking = false
+            return deadline.passed
+        }
+        if passed { Self.closeWithoutHello(conn, logger) }
+    }
+
+    /// The hello deadline passed without an accepted hello: an error, then close 4002.
+    private static func closeWithoutHello(_ conn: Connection, _ logger: Logger) {
+        guard conn.principal == nil, !conn.isClosing else { return }
+        logger.info("no hello in time")
+        conn.send(.text(Wire.error(nil, SwarmError(.unauthorized, "no hello in time"))))
+        conn.close(code: CloseCode.helloTimeout, reason: "hello timeout")
     }
 
     private func hello(id: String, body: Data) async throws {
@@ -316,6 +338,14 @@ struct Session {
 
 /// The hello and close deadlines' timers, cancelled when the session ends.
 final class SessionTimers: Sendable {
-    let hello = Mutex<Scheduled<Void>?>(nil)
+    let hello = Mutex(HelloDeadline())
     let close = Mutex<Scheduled<Void>?>(nil)
+}
+
+/// The hello deadline: its timer, whether a hello is being checked (the deadline then waits for
+/// it) and whether the deadline passed meanwhile.
+struct HelloDeadline {
+    var timer: Scheduled<Void>?
+    var checking = false
+    var passed = false
 }

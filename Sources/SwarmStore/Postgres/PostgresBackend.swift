@@ -35,7 +35,7 @@ public struct PostgresLocation: Sendable, Equatable {
         return c.string ?? "(unreadable URL)"
     }
 
-    var configuration: PostgresConnection.Configuration {
+    public var configuration: PostgresConnection.Configuration {
         var config = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
         config.options.connectTimeout = .seconds(5)
         return config

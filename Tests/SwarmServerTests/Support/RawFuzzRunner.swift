@@ -66,10 +66,12 @@ struct RawFuzzRunner: Sendable {
     }
 
     /// Whether a close with `code` is one of the timeouts, and was due: the hello timeout before
-    /// hello, the ping timeout for a client that never answers pings.
-    func timeoutDue(_ code: UInt16, _ a: Attempt) -> Bool {
+    /// hello was answered (a case without hello, or one whose hello a loaded machine read after
+    /// the timeout), the ping timeout for a client that never answers pings.
+    func timeoutDue(_ code: UInt16, _ a: Attempt, helloPending: Bool = false) -> Bool {
         let elapsed = ContinuousClock.now - a.started
-        return (code == 4002 && !a.c.authenticated && elapsed >= .seconds(helloTimeout)) || (code == 1001 && elapsed >= .seconds(pingInterval))
+        let beforeHello = !a.c.authenticated || helloPending
+        return (code == 4002 && beforeHello && elapsed >= .seconds(helloTimeout)) || (code == 1001 && elapsed >= .seconds(pingInterval))
     }
 
     func run(_ c: RawCase) async -> Result {
@@ -113,7 +115,7 @@ struct RawFuzzRunner: Sendable {
             guard raw.upgraded else { throw Problem(description: "upgrade refused: \(raw.statusLine)") }
             if c.authenticated {
                 try await raw.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(tokens[c.index % tokens.count])","client":"raw-fuzz"}"#)
-                let hello = try await reply(raw, to: "h", a)
+                let hello = try await reply(raw, to: "h", a, helloPending: true)
                 guard hello.ok == true else { throw Problem(description: "hello refused: \(String(describing: hello.error))") }
                 try await ready(raw, a)
             }
@@ -164,18 +166,19 @@ struct RawFuzzRunner: Sendable {
         }
     }
 
-    /// The next reply (skipping events and control frames); it must answer `id`.
-    private func reply(_ raw: RawWebSocket, to id: String, _ a: Attempt) async throws -> ServerFrame {
+    /// The next reply (skipping events and control frames); it must answer `id`. `helloPending`:
+    /// `id` is the hello, so the hello timeout may still come first.
+    private func reply(_ raw: RawWebSocket, to id: String, _ a: Attempt, helloPending: Bool = false) async throws -> ServerFrame {
         while true {
             let frame = try await raw.readFrame(seconds: 10 + slack)
             if frame.opcode == RawWebSocket.Frame.close {
-                if let code = frame.closeCode, timeoutDue(code, a) { throw TimeoutFirst(code: code) }
+                if let code = frame.closeCode, timeoutDue(code, a, helloPending: helloPending) { throw TimeoutFirst(code: code) }
                 throw Problem(description: "closed (\(frame)) before the reply to \(id)")
             }
             guard frame.opcode == RawWebSocket.Frame.text else { continue }
             let parsed = try JSONDecoder().decode(ServerFrame.self, from: Data(frame.payload))
             // Events, and the hello timeout's error that comes just before its close.
-            if parsed.isEvent || (parsed.re == nil && parsed.error?.code == .unauthorized && !a.c.authenticated) { continue }
+            if parsed.isEvent || (parsed.re == nil && parsed.error?.code == .unauthorized && (!a.c.authenticated || helloPending)) { continue }
             if parsed.error?.code == .internal { throw Problem(description: "internal error: \(frame.text)") }
             guard parsed.re == id else { throw Problem(description: "waiting for the reply to \(id), got \(frame.text.prefix(300))") }
             return parsed
