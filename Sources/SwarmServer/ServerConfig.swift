@@ -38,6 +38,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var synchronous = "full"
     public var readers = 4
     public var maxBatch = 512
+    /// SQLite: how long the message search indexer gathers commits before a round (a search
+    /// that needs the index cuts it short); more is fewer rounds, i.e. less CPU at low rates.
+    public var searchIndexGatherMilliseconds = 200
     /// PostgreSQL: the longest wait for one answer, and for a whole store transaction, before the
     /// request gets `unavailable` and the connection is replaced (also PostgreSQL's own
     /// `statement_timeout` on each connection).
@@ -143,6 +146,7 @@ public struct ServerConfig: Sendable, Equatable {
         "storage.synchronous": { c, v in c.synchronous = try v.stringValue() },
         "storage.readers": { c, v in c.readers = try v.intValue(in: 1...64) },
         "storage.max_batch": { c, v in c.maxBatch = try v.intValue(in: 1...100_000) },
+        "storage.search_index_gather_ms": { c, v in c.searchIndexGatherMilliseconds = try v.intValue(in: 0...3_600_000) },
         "storage.statement_timeout_ms": { c, v in c.statementTimeoutMilliseconds = try v.intValue(in: 100...3_600_000) },
         "storage.transaction_timeout_ms": { c, v in c.transactionTimeoutMilliseconds = try v.intValue(in: 100...3_600_000) },
         "log.retention_days": { c, v in c.retentionDays = try v.intValue(in: 1...36500) },
@@ -276,6 +280,7 @@ extension ServerConfig {
                                    kbSearchCandidates: kbSearchCandidates, backend: StorageBackend(rawValue: storageBackend) ?? .sqlite,
                                    url: storageURL.isEmpty ? nil : storageURL)
         options.postgresTimeouts = postgresTimeouts
+        options.searchIndexGather = .milliseconds(searchIndexGatherMilliseconds)
         return options
     }
 

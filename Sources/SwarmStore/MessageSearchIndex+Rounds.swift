@@ -85,13 +85,14 @@ extension MessageSearchIndex {
         var firstChange: Int64?
     }
 
-    /// The indexer's loop: a round per wake-up (a commit), repeated while a round finds a full
-    /// step. Returns after `close()`. A failing round (a full disk) is logged once and tried
-    /// again a second later.
+    /// The indexer's loop: a round per wake-up (commits gathered for `gatherDelay`, or a search's
+    /// poke), repeated while a round finds a full step. Returns after `close()`. A failing round
+    /// (a full disk) is logged once and tried again a second later.
     func run(source: DatabasePool, trim: @escaping @Sendable (Int64) async throws -> Void) async {
         var wakeups = self.wakeups.makeAsyncIterator()
         poke()
         while await wakeups.next() != nil {
+            await gather()
             do {
                 while !isClosed, try await round(source) {}
                 if state.withLock({ s in defer { s.failing = false }; return s.failing }) {

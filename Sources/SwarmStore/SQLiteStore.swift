@@ -57,6 +57,9 @@ public struct StoreOptions: Sendable {
     /// SQLite: keep the message search index (`MessageSearchIndex`, its own file beside the
     /// database). The server does; `swarmd admin` commands, which may run beside it, do not.
     public var indexesMessages = true
+    /// How long the message search indexer waits after a commit for more before it reads them
+    /// (a search needing the index ends the wait): one round per post cost more CPU than the post.
+    public var searchIndexGather: Duration = .milliseconds(200)
 
     public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000,
                 kbSearchCandidates: Int = 500, backend: StorageBackend = .sqlite, url: String? = nil) {
@@ -134,7 +137,7 @@ public final class SQLiteStore: Sendable {
         config.busyMode = .timeout(Double(options.busyTimeoutMillis) / 1000)
         let sync = options.synchronous.uppercased()
         // Before the pool: its readers attach the index file, which must exist by then.
-        let index = options.indexesMessages ? try MessageSearchIndex(databasePath: options.path, logger: logger) : nil
+        let index = options.indexesMessages ? try MessageSearchIndex(databasePath: options.path, gather: options.searchIndexGather, logger: logger) : nil
         let indexPath = index?.path
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(sync)")
@@ -178,7 +181,7 @@ public final class SQLiteStore: Sendable {
         self.messageIndex = messageIndex
         self.runner = Task { await committer.run() }
         if let messageIndex, let pool = (backend as? SQLiteBackend)?.pool {
-            committer.setAfterCommit { messageIndex.poke() }
+            committer.setAfterCommit { messageIndex.noteCommit() }
             self.indexer = Task {
                 await messageIndex.run(source: pool) { through in
                     try await committer.write { tx in

@@ -17,7 +17,7 @@ struct MessageSearchIndexTests {
         let dir: URL
         let config: ServerConfig
 
-        init() throws {
+        init(configure: (inout ServerConfig) -> Void = { _ in }) throws {
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-search-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             var config = ServerConfig()
@@ -26,6 +26,7 @@ struct MessageSearchIndexTests {
             config.synchronous = "normal"
             config.logLevel = "warning"
             config.helloTimeoutSeconds = 120
+            configure(&config)
             self.config = config
         }
 
@@ -64,6 +65,20 @@ struct MessageSearchIndexTests {
             try? FileManager.default.removeItem(atPath: to + suffix)
             if FileManager.default.fileExists(atPath: from + suffix) { try FileManager.default.copyItem(atPath: from + suffix, toPath: to + suffix) }
         }
+    }
+
+    @Test("a search cuts the indexer's gathering of commits short: posts acknowledged before it are found at once")
+    func searchEndsGathering() async throws {
+        // An hour: without the search's poke each search would wait its 2 s and miss the post.
+        let place = try Place { $0.searchIndexGatherMilliseconds = 3_600_000 }
+        defer { place.remove() }
+        let (server, _, alice) = try await place.firstStart()
+        for i in 1...3 {
+            _ = try await alice.post("#support", "refund \(i) approved")
+            #expect(try await Self.bodies(alice, "refund").count == i)
+        }
+        await alice.close()
+        await server.stop()
     }
 
     @Test("a deleted index file is rebuilt from the messages at start: old and new posts are found")
