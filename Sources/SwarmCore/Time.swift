@@ -6,7 +6,49 @@ public enum Timestamp {
 
     public static func now() -> String { format(Date()) }
 
-    public static func format(_ date: Date) -> String { style.format(date) }
+    /// The canonical form, written by hand for years 2002–9999 (Foundation's format style cost
+    /// ~1 % of a post's CPU: a calendar computation and a formatter per call); Foundation's
+    /// otherwise. Milliseconds are the fraction of the seconds since 2001 truncated, as the
+    /// format style takes them (from 1970 they would differ in 1 of 2,000 times).
+    public static func format(_ date: Date) -> String {
+        let t = date.timeIntervalSinceReferenceDate
+        let whole = t.rounded(.down)
+        // 2002-01-01 to 9999-12-31.
+        guard whole >= 31_536_000, whole < 252_423_993_600 else { return style.format(date) }
+        let millis = min(999, Int(((t - whole) * 1_000).rounded(.down)))
+        let seconds = Int(whole) + 978_307_200
+        let (days, inDay) = (seconds / 86_400, seconds % 86_400 * 1_000 + millis)
+        let (year, month, day) = civil(fromDays: days)
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, at offset: Int, digits: Int) {
+            var v = value
+            for i in stride(from: offset + digits - 1, through: offset, by: -1) {
+                bytes[i] = UInt8(0x30 + v % 10)
+                v /= 10
+            }
+        }
+        put(year, at: 0, digits: 4); bytes[4] = 0x2D
+        put(month, at: 5, digits: 2); bytes[7] = 0x2D
+        put(day, at: 8, digits: 2); bytes[10] = 0x54
+        put(inDay / 3_600_000, at: 11, digits: 2); bytes[13] = 0x3A
+        put(inDay / 60_000 % 60, at: 14, digits: 2); bytes[16] = 0x3A
+        put(inDay / 1_000 % 60, at: 17, digits: 2); bytes[19] = 0x2E
+        put(inDay % 1_000, at: 20, digits: 3); bytes[23] = 0x5A
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Year, month, day of `days` after 1970-01-01 (H. Hinnant's civil_from_days; days ≥ 0 here).
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = z / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
 
     /// The canonical form (`2026-03-14T09:26:53.589Z`, what `format` writes and the database
     /// holds) is read by hand; anything else goes to Foundation. Queue and report reads parse
