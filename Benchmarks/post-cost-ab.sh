@@ -6,6 +6,7 @@
 # per run:  UTC server posts server-cpu-s ms/post
 # Usage: Benchmarks/post-cost-ab.sh BEFORE_DIR AFTER_DIR [SECONDS] [ROUNDS]   (each DIR holds a swarmd)
 set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: $0 BEFORE_DIR AFTER_DIR [SECONDS] [ROUNDS]   (each DIR holds a swarmd)" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 before=$1 after=$2 seconds=${3:-40} rounds=${4:-2}
 run() {  # $1 label, $2 dir
@@ -13,8 +14,11 @@ run() {  # $1 label, $2 dir
     err=$(mktemp)
     # From a neutral directory: an older binary may not know the keys of this checkout's config/swarmd.toml.
     (cd /tmp && PEERS=swarm MEMBERS=5 SENDERS=5 RATES=20 SECONDS_EACH="$seconds" ROUNDS=1 IDLE=0 \
-        bash "$here/peers/run.sh" "$2" > /dev/null 2> "$err")
+        bash "$here/peers/run.sh" "$2" > /dev/null 2> "$err") || true
     work=$(sed -n 's/^logs and results kept in //p' "$err")
+    if [ -z "$work" ] || [ ! -s "$work/results.jsonl" ]; then
+        echo "$(date -u +%H:%M)	$1	failed: $(tail -1 "$err")"; rm -f "$err"; return
+    fi
     rm -f "$err"
     python3 - "$1" "$work/results.jsonl" <<'PY'
 import json, sys, time

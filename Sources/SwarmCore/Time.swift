@@ -8,14 +8,16 @@ public enum Timestamp {
 
     /// The canonical form, written by hand for years 2002–9999 (Foundation's format style cost
     /// ~1 % of a post's CPU: a calendar computation and a formatter per call); Foundation's
-    /// otherwise. Milliseconds are the fraction of the seconds since 2001 truncated, as the
-    /// format style takes them (from 1970 they would differ in 1 of 2,000 times).
+    /// otherwise. Milliseconds are the fraction of the second rounded to the nearest, at most
+    /// 999 (never into the next second): a time read from its text (`parse`) is a hair below its
+    /// millisecond in binary, and truncating, as this toolchain's format style does, wrote it
+    /// back a millisecond early about half the time.
     public static func format(_ date: Date) -> String {
         let t = date.timeIntervalSinceReferenceDate
         let whole = t.rounded(.down)
         // 2002-01-01 to 9999-12-31.
         guard whole >= 31_536_000, whole < 252_423_993_600 else { return style.format(date) }
-        let millis = min(999, Int(((t - whole) * 1_000).rounded(.down)))
+        let millis = min(999, Int(((t - whole) * 1_000).rounded()))
         let seconds = Int(whole) + 978_307_200
         let (days, inDay) = (seconds / 86_400, seconds % 86_400 * 1_000 + millis)
         let (year, month, day) = civil(fromDays: days)

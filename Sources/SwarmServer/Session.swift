@@ -172,8 +172,8 @@ struct Session {
             conn.send(.text(Wire.error(id, SwarmError(.unsupported, "unknown op"))))
             return
         }
-        // A hello that arrived in time is answered, however long its token check takes; one that
-        // fails after the deadline passed is followed by the deadline's close (after its reply).
+        // A hello being checked when the hello deadline passes is answered, however long its token
+        // check takes; one that then fails is followed by the deadline's close (after its reply).
         if op == .hello { timers.hello.withLock { $0.checking = true } }
         defer { if op == .hello { helloChecked() } }
         let result: String

@@ -5,7 +5,8 @@ import Synchronization
 
 /// SQLite's message search index, in a file of its own beside the database (`<path>-search`),
 /// with its own writer: posts commit without it (it was ~30 % of the post writer's time as
-/// triggers in their transactions), and it follows them within milliseconds (`run`).
+/// triggers in their transactions), and it follows them in rounds that gather what was committed
+/// for up to `gatherDelay`, or at once when a search needs it (`run`, `poke`).
 ///
 /// The index is derived data. Its file says which database it was made for and how far it has
 /// read (`index_state`: the last message id and the last body change, `MessageSearchSchema`,

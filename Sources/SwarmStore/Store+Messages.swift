@@ -295,7 +295,8 @@ extension SQLiteStore {
 
     static func validBody(_ body: String) throws -> String {
         // Stops at the first visible character (trimming the whole body went through NSString: ~1 % of a post's CPU).
-        guard body.unicodeScalars.contains(where: { !CharacterSet.whitespacesAndNewlines.contains($0) }) else {
+        let blank = CharacterSet.whitespacesAndNewlines
+        guard body.unicodeScalars.contains(where: { !blank.contains($0) }) else {
             throw SwarmError.badRequest("body is empty")
         }
         guard body.count <= maxBodyCharacters else { throw SwarmError(.tooLarge, "body is over \(maxBodyCharacters) characters") }

@@ -16,7 +16,7 @@ extension SQLiteStore {
             throw SwarmError(.unavailable, "message search runs in the server, not in this process")
         }
         // A search sees every message committed before it started: when the index has not read
-        // them all yet (it follows the posts by milliseconds), wait for it, a little.
+        // them all yet (it gathers commits for up to `gatherDelay`), poke it and wait, a little.
         let first = try await read { db -> IndexedSearch in
             let heads = try MessageSearchIndex.heads(db)
             guard index.covers(heads) else { return .behind(heads) }

@@ -13,13 +13,9 @@ import Testing
 struct HelloDeadlineTests {
     @Test("a hello that arrived in time is answered though its check outlasts the deadline")
     func answeredPastDeadline() async throws {
-        try await withServer(configure: { $0.helloTimeoutSeconds = 1 }) { server in
+        try await withServer(configure: { $0.helloTimeoutSeconds = 2 }) { server in
             let token = try await server.user("alice")
-            let conn = try await SwarmConnection.connect(url: server.url, hello: nil)
-            let deadlinePassed = ContinuousClock.now + .milliseconds(1_500)
-            let reply = try await Self.whileTokensLocked(server, until: deadlinePassed) {
-                try await conn.send("hello", HelloRequest(token: token, client: "t"))
-            }
+            let (conn, reply) = try await Self.helloWhileTokensLocked(server, HelloRequest(token: token, client: "t"))
             #expect(reply.ok == true, "\(String(describing: reply.error))")
             _ = try await conn.request(Op.channelList.rawValue, Empty())
             await conn.close()
@@ -28,31 +24,27 @@ struct HelloDeadlineTests {
 
     @Test("a hello in flight at the deadline that fails is followed by close 4002")
     func failedPastDeadline() async throws {
-        try await withServer(configure: { $0.helloTimeoutSeconds = 1 }) { server in
+        try await withServer(configure: { $0.helloTimeoutSeconds = 2 }) { server in
             let token = try await server.user("alice")
-            let conn = try await SwarmConnection.connect(url: server.url, hello: nil)
-            let deadlinePassed = ContinuousClock.now + .milliseconds(1_500)
-            let reply = try await Self.whileTokensLocked(server, until: deadlinePassed) {
-                try await conn.send("hello", HelloRequest(token: token, client: "t", after: -1))
-            }
+            let (conn, reply) = try await Self.helloWhileTokensLocked(server, HelloRequest(token: token, client: "t", after: -1))
             #expect(reply.error?.code == .badRequest)
             #expect(await conn.closed().code == 4002)
         }
     }
 
-    /// Starts `request` while another session's transaction holds the tokens table in ACCESS
-    /// EXCLUSIVE mode, waits until the server's token read queues behind that lock and `until`
-    /// has passed (the hello deadline's timer has fired by then), ends the transaction and
-    /// returns the request's outcome.
-    private static func whileTokensLocked<T: Sendable>(
-        _ server: TestServer, until: ContinuousClock.Instant, _ request: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
+    /// Takes the tokens table (ACCESS EXCLUSIVE, in another session's transaction) first, then
+    /// connects and sends `hello`; once the server's token read waits behind the lock and the
+    /// hello deadline (2 s from the upgrade) has passed by half a second, ends the transaction
+    /// and returns the connection and the hello's reply.
+    private static func helloWhileTokensLocked(_ server: TestServer, _ hello: HelloRequest) async throws -> (SwarmConnection, ServerFrame) {
         let logger = Logger(label: "swarm.test.pg")
         let pg = try await PostgresConnection.connect(configuration: try PostgresLocation(url: server.config.storageURL).configuration, id: 1, logger: logger)
         do {
             _ = try await pg.query("BEGIN", logger: logger).collect()
             _ = try await pg.query("LOCK TABLE tokens IN ACCESS EXCLUSIVE MODE", logger: logger).collect()
-            let pending = Task { try await request() }
+            let conn = try await SwarmConnection.connect(url: server.url, hello: nil)
+            let deadlinePassed = ContinuousClock.now + .milliseconds(2_500)
+            let pending = Task { try await conn.send("hello", hello) }
             let deadline = ContinuousClock.now + .seconds(30)
             while try await pg.query("""
                 SELECT count(*)::int8 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
@@ -61,11 +53,11 @@ struct HelloDeadlineTests {
                 guard ContinuousClock.now < deadline else { throw Timeout(what: "the hello's token read to wait for the lock") }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            try await Task.sleep(until: until)
+            try await Task.sleep(until: deadlinePassed)
             _ = try await pg.query("COMMIT", logger: logger).collect()
-            let value = try await pending.value
+            let reply = try await pending.value
             try await pg.close()
-            return value
+            return (conn, reply)
         } catch {
             try? await pg.close()
             throw error
