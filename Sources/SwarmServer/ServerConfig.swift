@@ -39,7 +39,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var readers = 4
     public var maxBatch = 512
     /// SQLite: how long the message search indexer gathers commits before a round (a search
-    /// that needs the index cuts it short); more is fewer rounds, i.e. less CPU at low rates.
+    /// that needs the index, or `MessageSearchIndex.gatherCommits` commits, cut it short); more
+    /// is fewer rounds, i.e. less CPU at low rates.
     public var searchIndexGatherMilliseconds = 200
     /// PostgreSQL: the longest wait for one answer, and for a whole store transaction, before the
     /// request gets `unavailable` and the connection is replaced (also PostgreSQL's own

@@ -64,6 +64,8 @@ public final class MessageSearchIndex: Sendable {
         /// A search (or a retry) asked for a round now; ends the indexer's wait for more commits.
         var urgent = false
         var urgentWaiter: CheckedContinuation<Void, Never>?
+        /// Commits since the indexer's last round began to gather.
+        var gathered = 0
     }
 
     /// The index file of the database at `databasePath`.
@@ -219,10 +221,25 @@ public final class MessageSearchIndex: Sendable {
         wake.yield()
     }
 
-    /// A commit: the indexer reads it within `gatherDelay`, with what else is committed meanwhile.
-    public func noteCommit() { wake.yield() }
+    /// Commits that end the gathering early: under a steady stream of posts a round stays small
+    /// (a search may wait for the round under way and its own), as it was without gathering.
+    public static let gatherCommits = 8
 
-    /// The indexer, woken by a commit: waits `gatherDelay` for more, or until a search pokes it.
+    /// A commit: the indexer reads it within `gatherDelay`, with what else is committed meanwhile,
+    /// or as soon as `gatherCommits` commits wait.
+    public func noteCommit() {
+        state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.gathered += 1
+            guard s.gathered >= Self.gatherCommits else { return nil }
+            s.urgent = true
+            defer { s.urgentWaiter = nil }
+            return s.urgentWaiter
+        }?.resume()
+        wake.yield()
+    }
+
+    /// The indexer, woken by a commit: waits `gatherDelay` for more, until `gatherCommits` commits
+    /// wait, or until a search pokes it.
     func gather() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [gatherDelay] in try? await Task.sleep(for: gatherDelay) }
@@ -230,7 +247,10 @@ public final class MessageSearchIndex: Sendable {
             await group.next()
             group.cancelAll()
         }
-        state.withLock { $0.urgent = false }
+        state.withLock { s in
+            s.urgent = false
+            s.gathered = 0
+        }
     }
 
     /// Returns at the next `poke` (at once when one came since the last round), or when cancelled.

@@ -81,6 +81,32 @@ struct MessageSearchIndexTests {
         await server.stop()
     }
 
+    @Test("a steady stream of commits ends the gathering without any search: the index keeps up under load")
+    func commitsEndGathering() async throws {
+        let place = try Place { $0.searchIndexGatherMilliseconds = 3_600_000 }
+        defer { place.remove() }
+        let (server, _, alice) = try await place.firstStart()
+        // One commit each (each post is acknowledged before the next is sent): these end one
+        // gathering (the channel's creation may be one of its commits), so a round reads the
+        // first post at least; the next gathering starts with what comes after.
+        for i in 1...MessageSearchIndex.gatherCommits { _ = try await alice.post("#support", "steady \(i)") }
+        let database = try DatabaseQueue(path: place.database)
+        let first = try await database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM messages") } ?? 0
+        try database.close()
+        // No search pokes it: only the commits can end the hour's gathering.
+        let index = try DatabaseQueue(path: place.index)
+        let deadline = ContinuousClock.now + .seconds(20)
+        var read: Int64 = 0
+        while read < first, ContinuousClock.now < deadline {
+            read = try await index.read { db in try Int64.fetchOne(db, sql: "SELECT through_message FROM index_state WHERE id = 1") } ?? 0
+            if read < first { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        try index.close()
+        #expect(read >= first, "the index read through message \(read), not the first post \(first)")
+        await alice.close()
+        await server.stop()
+    }
+
     @Test("a deleted index file is rebuilt from the messages at start: old and new posts are found")
     func deletedIndexRebuilt() async throws {
         let place = try Place()
