@@ -64,7 +64,8 @@ public final class MessageSearchIndex: Sendable {
         /// A search (or a retry) asked for a round now; ends the indexer's wait for more commits.
         var urgent = false
         var urgentWaiter: CheckedContinuation<Void, Never>?
-        /// Commits since the indexer's last round began to gather.
+        /// Commits noted since the last gathering ended (any commit with events, not only posts:
+        /// under a stream of other writes a round may find nothing, one cheap read).
         var gathered = 0
     }
 
