@@ -184,6 +184,19 @@ struct NodesEphemeralTests {
             #expect(ev.data?["channel"]?.string == channel)
             #expect(ev.data?["thread"]?.string == thread)
         }
+        // Typing sent before B's listener is up is lost, as typing may be (a loaded box starts it
+        // late): alice types until B hears her, then once more ("w-end"); both of bob's sessions
+        // skip the warm-up up to that one, which B hears after any warm-up still on its way.
+        let warmUntil = ContinuousClock.now + .seconds(60)
+        for k in 1... {
+            guard ContinuousClock.now < warmUntil else { throw Timeout(what: "node B to hear typing from node A") }
+            _ = try await alice.request(.typing, TypingRequest(channel: channel, thread: "w\(k)"))
+            if (try? await bobOnB.event("typing", seconds: 1)) != nil { break }
+        }
+        _ = try await alice.request(.typing, TypingRequest(channel: channel, thread: "w-end"))
+        for c in [bobOnA, bobOnB] {
+            while try await c.event("typing", seconds: 20).data?["thread"]?.string != "w-end" {}
+        }
         _ = try await alice.request(.typing, TypingRequest(channel: channel, thread: "t1"))
         try await next(bobOnA, is: alice.userId, thread: "t1")
         try await next(bobOnB, is: alice.userId, thread: "t1")
