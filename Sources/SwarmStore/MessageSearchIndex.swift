@@ -67,6 +67,12 @@ public final class MessageSearchIndex: Sendable {
         /// Commits noted since the last gathering ended (any commit with events, not only posts:
         /// under a stream of other writes a round may find nothing, one cheap read).
         var gathered = 0
+
+        /// Ends the indexer's gathering (at once, or as soon as it starts one): the waiter to resume.
+        mutating func endGathering() -> CheckedContinuation<Void, Never>? {
+            urgent = true
+            return urgentWaiter.take()
+        }
     }
 
     /// The index file of the database at `databasePath`.
@@ -214,11 +220,7 @@ public final class MessageSearchIndex: Sendable {
 
     /// Asks the indexer to read what was committed since its last round, now (a search waits).
     public func poke() {
-        state.withLock { s in
-            s.urgent = true
-            defer { s.urgentWaiter = nil }
-            return s.urgentWaiter
-        }?.resume()
+        state.withLock { $0.endGathering() }?.resume()
         wake.yield()
     }
 
@@ -231,10 +233,7 @@ public final class MessageSearchIndex: Sendable {
     public func noteCommit() {
         state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.gathered += 1
-            guard s.gathered >= Self.gatherCommits else { return nil }
-            s.urgent = true
-            defer { s.urgentWaiter = nil }
-            return s.urgentWaiter
+            return s.gathered >= Self.gatherCommits ? s.endGathering() : nil
         }?.resume()
         wake.yield()
     }
@@ -266,10 +265,7 @@ public final class MessageSearchIndex: Sendable {
                 if now { cont.resume() }
             }
         } onCancel: {
-            state.withLock { s in
-                defer { s.urgentWaiter = nil }
-                return s.urgentWaiter
-            }?.resume()
+            state.withLock { $0.urgentWaiter.take() }?.resume()
         }
     }
 
@@ -278,8 +274,8 @@ public final class MessageSearchIndex: Sendable {
     func close() {
         let waiting = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.closed = true
-            defer { s.waiters.removeAll(); s.urgentWaiter = nil }
-            return s.waiters.values.map(\.resume) + (s.urgentWaiter.map { [$0] } ?? [])
+            defer { s.waiters.removeAll() }
+            return s.waiters.values.map(\.resume) + (s.urgentWaiter.take().map { [$0] } ?? [])
         }
         wake.finish()
         for cont in waiting { cont.resume() }
