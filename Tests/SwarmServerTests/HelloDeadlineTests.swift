@@ -45,13 +45,11 @@ struct HelloDeadlineTests {
             let conn = try await SwarmConnection.connect(url: server.url, hello: nil)
             let deadlinePassed = ContinuousClock.now + .milliseconds(2_500)
             let pending = Task { try await conn.send("hello", hello) }
-            let deadline = ContinuousClock.now + .seconds(30)
-            while try await pg.query("""
-                SELECT count(*)::int8 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-                WHERE c.relname = 'tokens' AND NOT l.granted
-                """, logger: logger).collect().first?.decode(Int64.self) ?? 0 == 0 {
-                guard ContinuousClock.now < deadline else { throw Timeout(what: "the hello's token read to wait for the lock") }
-                try await Task.sleep(for: .milliseconds(20))
+            try await waitFor("the hello's token read to wait for the lock", seconds: 30) {
+                try await pg.query("""
+                    SELECT count(*)::int8 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                    WHERE c.relname = 'tokens' AND NOT l.granted
+                    """, logger: logger).collect().first?.decode(Int64.self) ?? 0 > 0
             }
             try await Task.sleep(until: deadlinePassed)
             _ = try await pg.query("COMMIT", logger: logger).collect()

@@ -41,6 +41,25 @@ struct MessageSearchIndexTests {
 
         func remove() { try? FileManager.default.removeItem(at: dir) }
 
+        /// A later start: a server on this database, `token`'s client on it for `body`; then the
+        /// client closes and the server stops (when `body` fails too).
+        func session<T>(_ token: String, _ body: (SwarmServer, TestClient) async throws -> T) async throws -> T {
+            let server = try await start()
+            var client: TestClient?
+            do {
+                let connected = try await MessageSearchIndexTests.connect(server, token)
+                client = connected
+                let result = try await body(server, connected)
+                await connected.close()
+                await server.stop()
+                return result
+            } catch {
+                await client?.close()
+                await server.stop()
+                throw error
+            }
+        }
+
         /// The first start: user alice and #support; the server, alice's token and her client.
         func firstStart() async throws -> (SwarmServer, String, TestClient) {
             let server = try await start()
@@ -95,14 +114,10 @@ struct MessageSearchIndexTests {
         try database.close()
         // No search pokes it: only the commits can end the hour's gathering.
         let index = try DatabaseQueue(path: place.index)
-        let deadline = ContinuousClock.now + .seconds(20)
-        var read: Int64 = 0
-        while read < first, ContinuousClock.now < deadline {
-            read = try await index.read { db in try Int64.fetchOne(db, sql: "SELECT through_message FROM index_state WHERE id = 1") } ?? 0
-            if read < first { try await Task.sleep(for: .milliseconds(20)) }
+        defer { try? index.close() }
+        try await waitFor("the index to read the first post, \(first), without a search", seconds: 20) {
+            try await index.read { db in try Int64.fetchOne(db, sql: "SELECT through_message FROM index_state WHERE id = 1") } ?? 0 >= first
         }
-        try index.close()
-        #expect(read >= first, "the index read through message \(read), not the first post \(first)")
         await alice.close()
         await server.stop()
     }
@@ -111,23 +126,20 @@ struct MessageSearchIndexTests {
     func deletedIndexRebuilt() async throws {
         let place = try Place()
         defer { place.remove() }
-        let (first, token, client) = try await place.firstStart()
-        var alice = client
+        let (first, token, alice) = try await place.firstStart()
         for i in 1...30 { _ = try await alice.post("#support", "parcel \(i) held at customs") }
         #expect(try await Self.bodies(alice, "customs").count == 20, "a page of 20 of the 30")
         await alice.close()
         await first.stop()
 
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: place.index + suffix) }
-        let second = try await place.start()
-        alice = try await Self.connect(second, token)
-        let reply = try await alice.request(.search, SearchRequest(query: "parcel 17 customs", limit: 100), as: SearchReply.self)
-        #expect(reply.results.map(\.message.body) == ["parcel 17 held at customs"])
-        _ = try await alice.post("#support", "customs cleared for parcel 31")
-        #expect(try await alice.request(.search, SearchRequest(query: "customs", limit: 100), as: SearchReply.self).results.count == 31)
-        #expect(FileManager.default.fileExists(atPath: place.index))
-        await alice.close()
-        await second.stop()
+        try await place.session(token) { (_, alice) async throws in
+            let reply = try await alice.request(.search, SearchRequest(query: "parcel 17 customs", limit: 100), as: SearchReply.self)
+            #expect(reply.results.map(\.message.body) == ["parcel 17 held at customs"])
+            _ = try await alice.post("#support", "customs cleared for parcel 31")
+            #expect(try await alice.request(.search, SearchRequest(query: "customs", limit: 100), as: SearchReply.self).results.count == 31)
+            #expect(FileManager.default.fileExists(atPath: place.index))
+        }
     }
 
     @Test("clean restarts keep the index as it is (no rebuild): after posts, edits and deletes, and after a rebuild")
@@ -206,32 +218,28 @@ struct MessageSearchIndexTests {
         let place = try Place()
         defer { place.remove() }
         let backup = place.dir.appendingPathComponent("backup.sqlite").path
-        let (first, token, client) = try await place.firstStart()
-        var alice = client
+        let (first, token, alice) = try await place.firstStart()
         _ = try await alice.post("#support", "kept: the refund went out")
         await alice.close()
         await first.stop()
         try Self.copy(place.database, backup)
 
-        let second = try await place.start()
-        alice = try await Self.connect(second, token)
-        let lost = try await alice.post("#support", "zebra crossing complaint")
-        #expect(try await Self.bodies(alice, "zebra") == ["zebra crossing complaint"])
-        await alice.close()
-        await second.stop()
+        let lost = try await place.session(token) { (_, alice) async throws in
+            let lost = try await alice.post("#support", "zebra crossing complaint")
+            #expect(try await Self.bodies(alice, "zebra") == ["zebra crossing complaint"])
+            return lost
+        }
 
         // The backup goes back; the index (which read the zebra post) stays.
         try Self.copy(backup, place.database)
-        let third = try await place.start()
-        alice = try await Self.connect(third, token)
-        #expect(try await Self.bodies(alice, "zebra").isEmpty)
-        #expect(try await Self.bodies(alice, "refund") == ["kept: the refund went out"])
-        let again = try await alice.post("#support", "walrus on the loading dock")
-        #expect(again.id == lost.id, "the restored database hands out the lost post's id again")
-        #expect(try await Self.bodies(alice, "walrus") == ["walrus on the loading dock"])
-        #expect(try await Self.bodies(alice, "zebra").isEmpty)
-        await alice.close()
-        await third.stop()
+        try await place.session(token) { (_, alice) async throws in
+            #expect(try await Self.bodies(alice, "zebra").isEmpty)
+            #expect(try await Self.bodies(alice, "refund") == ["kept: the refund went out"])
+            let again = try await alice.post("#support", "walrus on the loading dock")
+            #expect(again.id == lost.id, "the restored database hands out the lost post's id again")
+            #expect(try await Self.bodies(alice, "walrus") == ["walrus on the loading dock"])
+            #expect(try await Self.bodies(alice, "zebra").isEmpty)
+        }
     }
 
     @Test("a database that went on without its index (restored, then written to): the index sees another last message and is rebuilt")
@@ -240,47 +248,40 @@ struct MessageSearchIndexTests {
         defer { place.remove() }
         let backup = place.dir.appendingPathComponent("backup.sqlite").path
         let saved = place.dir.appendingPathComponent("saved-index").path
-        let (firstServer, token, client) = try await place.firstStart()
-        var server = firstServer, alice = client
+        let (first, token, alice) = try await place.firstStart()
         _ = try await alice.post("#support", "one refund")
         await alice.close()
-        await server.stop()
+        await first.stop()
         try Self.copy(place.database, backup)
 
-        server = try await place.start()
-        alice = try await Self.connect(server, token)
-        let original = try await alice.post("#support", "pelican original text")
-        #expect(try await Self.bodies(alice, "pelican") == ["pelican original text"])
-        await alice.close()
-        await server.stop()
+        let original = try await place.session(token) { (_, alice) async throws in
+            let original = try await alice.post("#support", "pelican original text")
+            #expect(try await Self.bodies(alice, "pelican") == ["pelican original text"])
+            return original
+        }
         try Self.copy(place.index, saved)
 
         // The backup goes back and takes a post of its own (with the same id) under a new index...
         try Self.copy(backup, place.database)
         try Self.copy(place.dir.appendingPathComponent("none").path, place.index)
-        server = try await place.start()
-        alice = try await Self.connect(server, token)
-        let replacement = try await alice.post("#support", "heron replacement text")
-        #expect(replacement.id == original.id)
-        await alice.close()
-        await server.stop()
+        try await place.session(token) { (_, alice) async throws in
+            let replacement = try await alice.post("#support", "heron replacement text")
+            #expect(replacement.id == original.id)
+        }
 
         // ...and then the old index comes back: same owner, same last id, another message.
         try Self.copy(saved, place.index)
-        server = try await place.start()
-        alice = try await Self.connect(server, token)
-        #expect(try await Self.bodies(alice, "heron") == ["heron replacement text"])
-        #expect(try await Self.bodies(alice, "pelican").isEmpty)
-        await alice.close()
-        await server.stop()
+        try await place.session(token) { (_, alice) async throws in
+            #expect(try await Self.bodies(alice, "heron") == ["heron replacement text"])
+            #expect(try await Self.bodies(alice, "pelican").isEmpty)
+        }
     }
 
     @Test("an index that lost rounds the database already trimmed (a power cut) is rebuilt: the edited text is found, searches do not stall")
     func lostRoundsRebuilt() async throws {
         let place = try Place()
         defer { place.remove() }
-        let (firstServer, token, client) = try await place.firstStart()
-        var server = firstServer, alice = client
+        let (server, token, alice) = try await place.firstStart()
         let m = try await alice.post("#support", "the courier lost parcel 7")
         _ = try await alice.request(.messageEdit, MessageEditRequest(message: m.id, body: "the courier found parcel 7 in the depot"))
         #expect(try await Self.bodies(alice, "depot") == ["the courier found parcel 7 in the depot"])
@@ -300,15 +301,13 @@ struct MessageSearchIndexTests {
         try await database.write { db in try db.execute(sql: "DELETE FROM message_search_changes") }
         try database.close()
 
-        server = try await place.start()
-        alice = try await Self.connect(server, token)
-        let started = ContinuousClock.now
-        #expect(try await Self.bodies(alice, "depot") == ["the courier found parcel 7 in the depot"])
-        #expect(try await Self.bodies(alice, "lost").isEmpty)
-        #expect(try await server.store.messageIndexCaughtUp(within: .zero) == true, "the index covers the database, so searches never wait")
-        #expect(ContinuousClock.now - started < .seconds(60))
-        await alice.close()
-        await server.stop()
+        try await place.session(token) { (server, alice) async throws in
+            let started = ContinuousClock.now
+            #expect(try await Self.bodies(alice, "depot") == ["the courier found parcel 7 in the depot"])
+            #expect(try await Self.bodies(alice, "lost").isEmpty)
+            #expect(try await server.store.messageIndexCaughtUp(within: .zero) == true, "the index covers the database, so searches never wait")
+            #expect(ContinuousClock.now - started < .seconds(60))
+        }
     }
 
     @Test("while the index cannot be written, an edited message is no hit for its old words and its old text shows nowhere; then it catches up")

@@ -130,13 +130,3 @@ final class Done: Sendable {
     var value: Bool { flag.load(ordering: .acquiring) }
     func set() { flag.store(true, ordering: .releasing) }
 }
-
-/// Waits until `condition` holds, checking every 20 ms, for state the server announces no
-/// event for; fails with `what` when `seconds` pass first.
-func waitFor(_ what: String, seconds: Double, _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while !condition() {
-        guard ContinuousClock.now < deadline else { throw Timeout(what: what) }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}

@@ -134,6 +134,17 @@ struct Timeout: Error, CustomStringConvertible {
     var description: String { "timed out waiting for \(what)" }
 }
 
+/// Waits until `condition` holds, checking every 20 ms, for state the server announces no
+/// event for (counters, another database session's locks, a file it writes); fails with `what`
+/// when `seconds` pass first.
+func waitFor(_ what: String, seconds: Double, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw Timeout(what: what) }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
 extension Trait where Self == TimeLimitTrait {
     /// Every test that talks to a server gets a generous limit: a hang becomes a failure that names
     /// the test (and cancels its waits) instead of stalling the whole run until CI gives up.
