@@ -51,6 +51,8 @@ public final class GroupCommitter: Sendable {
     }
 
     let backend: any SQLBackend
+    /// Where the writer loop runs when the backend can write on it (SQLite); nil: the shared pool.
+    let thread: CommitterThread?
     let maxBatch: Int
     let logger: Logger
     /// Learns from each batch whether the disk takes writes; maps storage failures to `unavailable`.
@@ -69,6 +71,7 @@ public final class GroupCommitter: Sendable {
 
     init(backend: any SQLBackend, maxBatch: Int, startSeq: Int64, logger: Logger) {
         self.backend = backend
+        self.thread = backend is BlockingSQLWriter ? CommitterThread() : nil
         self.maxBatch = max(1, maxBatch)
         self.logger = logger
         self.health = StorageHealth(logger: logger)
@@ -273,7 +276,7 @@ public final class GroupCommitter: Sendable {
         var events: [LoggedEvent] = []
         var foreignThrough: Int64?
         do {
-            (outcomes, events, foreignThrough) = try await backend.write { db in
+            let transaction = { @Sendable (db: SQLDB) throws -> ([Error?], [LoggedEvent], Int64?) in
                 var head: Int64?
                 if db.dialect == .postgres {
                     // Appends of all nodes take turns on the log head from here to the commit, and
@@ -300,6 +303,11 @@ public final class GroupCommitter: Sendable {
                     try db.executePipelined("SELECT pg_notify(?, ?)", [LogNotify.channel, String(last)])
                 }
                 return (outcomes, tx.events, foreign.through)
+            }
+            if let blocking = backend as? BlockingSQLWriter, thread?.isCurrent == true {
+                (outcomes, events, foreignThrough) = try blocking.writeBlocking(transaction)
+            } else {
+                (outcomes, events, foreignThrough) = try await backend.write(transaction)
             }
         } catch {
             // A full disk is logged once by `health` when writes start failing, not per batch.

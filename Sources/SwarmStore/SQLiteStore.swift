@@ -179,7 +179,7 @@ public final class SQLiteStore: Sendable {
         self.logger = logger
         self.kbSearchCandidates = kbSearchCandidates
         self.messageIndex = messageIndex
-        self.runner = Task { await committer.run() }
+        self.runner = Task(executorPreference: committer.thread) { await committer.run() }
         if let messageIndex, let pool = (backend as? SQLiteBackend)?.pool {
             committer.setAfterCommit { messageIndex.noteCommit() }
             self.indexer = Task {
@@ -200,6 +200,7 @@ public final class SQLiteStore: Sendable {
         await indexer?.value
         committer.close()
         await runner.value
+        await committer.thread?.shutdown()
         await backend.shutdown()
     }
 

@@ -169,6 +169,12 @@ public protocol SQLBackend: Sendable {
     func shutdown() async
 }
 
+/// A backend whose write transaction can run on the calling thread, blocking it (SQLite: GRDB's
+/// synchronous write). Only the group committer's own thread calls it (`CommitterThread`).
+protocol BlockingSQLWriter {
+    func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T
+}
+
 /// A UNIQUE, PRIMARY KEY, FOREIGN KEY, CHECK or NOT NULL constraint refused a statement. Each
 /// executor turns its database's own error into this, so store code catches one type.
 public struct SQLConstraintViolation: Error, CustomStringConvertible {

@@ -128,6 +128,12 @@ public struct SQLiteBackend: SQLBackend {
     public func shutdown() async {}
 }
 
+extension SQLiteBackend: BlockingSQLWriter {
+    func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T {
+        try pool.write { db in try body(SQLDB(GRDBExecutor(db))) }
+    }
+}
+
 extension SQLDB {
     /// The GRDB connection under the SQLite backend, for the SQLite-only paths (FTS5 tables and their
     /// tokenizer, prepared multi-row inserts). Other backends take their own path before calling this.
