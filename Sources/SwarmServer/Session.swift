@@ -25,11 +25,14 @@ struct Session {
     /// The socket's event loop: the hello and close deadlines are timers on it, not a task each
     /// (a task per connection costs kilobytes of memory for as long as it waits).
     let loop: any EventLoop
+    /// The loop as the executor of this session's request and replay tasks.
+    let executor: EventLoopTaskExecutor
     let timers = SessionTimers()
 
     init(core: ServerCore, headerToken: String?, channel: any NIOCore.Channel, onHello: @escaping @Sendable () -> Void) {
         self.core = core
         self.loop = channel.eventLoop
+        self.executor = EventLoopTaskExecutor.of(channel.eventLoop)
         let watch = CloseFrameWatch()
         self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames, live: core.liveObjects) {
             [writes = core.outboundWrites, live = core.liveObjects] queue in

@@ -263,7 +263,7 @@ final class SessionHandler: ChannelDuplexHandler {
         let session = self.session
         let loopBound = NIOLoopBound(self, eventLoop: context!.eventLoop)
         let loop = context!.eventLoop
-        session.core.tasks.run {
+        session.core.tasks.run(on: session.executor) {
             await session.handle(text)
             loop.execute {
                 let handler = loopBound.value
@@ -373,7 +373,7 @@ final class SessionHandler: ChannelDuplexHandler {
                 let session = self.session
                 let loop = context!.eventLoop
                 let loopBound = NIOLoopBound(self, eventLoop: loop)
-                session.core.tasks.run {
+                session.core.tasks.run(on: session.executor) {
                     let through = await session.replay(after: after)
                     loop.execute {
                         let handler = loopBound.value

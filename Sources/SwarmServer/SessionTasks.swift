@@ -14,16 +14,16 @@ final class SessionTasks: Sendable {
 
     private let state = Mutex(State())
 
-    /// Runs `work` in a new task, counted until it returns; nothing once shutdown waits.
-    func run(_ work: @escaping @Sendable () async -> Void) {
+    /// Runs `work` in a new task on `executor`, counted until it returns; nothing once shutdown waits.
+    func run(on executor: any TaskExecutor, _ work: @escaping @Sendable () async -> Void) {
         guard state.withLock({ s -> Bool in
             if s.closed { return false }
             s.running += 1
             return true
         }) else { return }
-        Task {
+        Task(executorPreference: executor) {
             await work()
-            let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            let waiters = self.state.withLock { s -> [CheckedContinuation<Void, Never>] in
                 s.running -= 1
                 guard s.running == 0 else { return [] }
                 defer { s.waiters = [:] }
