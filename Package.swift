@@ -200,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "SwarmServerTests",
             dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "SwarmTUI", "swarmd", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "PostgresNIO", package: "postgres-nio")],
+                           .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             resources: [],
             swiftSettings: strict
         ),

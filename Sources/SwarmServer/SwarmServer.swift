@@ -71,13 +71,23 @@ public final class SwarmServer: Sendable {
         // server's own drain should never need cancelling.
         groupConfig.maximumGracefulShutdownDuration = .seconds(config.shutdownGraceSeconds + config.closeTimeoutSeconds + 10)
         let group = ServiceGroup(configuration: groupConfig)
-        let running = Task { try await group.run() }
+        let running = Task {
+            // A group that ends before the server listened (the port is taken, say) ends the wait
+            // for the port too: without this, the start waited for ever, and the signal handlers
+            // the group had installed kept SIGTERM from ending the process.
+            defer { portSink.finish() }
+            try await group.run()
+        }
         var port = 0
         for await p in ports { port = p }
         guard port > 0 else {
             await group.triggerGracefulShutdown()
-            _ = try? await running.value
+            let ended = await running.result
             await store.close()
+            if case .failure(let error) = ended {
+                logger.error("server did not start", metadata: ["address": "\(config.host):\(config.port)", "error": "\(error)"])
+                throw SwarmError(.internal, "server did not start on \(config.host):\(config.port): \(error)")
+            }
             throw SwarmError(.internal, "server did not start on \(config.host):\(config.port)")
         }
         core.ready.store(true, ordering: .relaxed)
