@@ -19,6 +19,12 @@ benchmark("frame: encode a message.new event (payload JSON and the event frame)"
     blackHole(LoggedEvent(seq: 1041, type: EventName.messageNew.rawValue, channelId: 3, userId: nil, data: data).frame)
 }
 
+let postFrame = Data(#"{"id":"r1041","op":"message.post","data":{"channel":"C3","body":"parcel late parcel late parcel late parcel late parcel late parcel late "}}"#.utf8)
+benchmark("request: decode a message.post frame (its envelope, then its data, as a session does)") {
+    blackHole(try JSONDecoder().decode(RequestEnvelope.self, from: postFrame).op)
+    blackHole(try JSONDecoder().decode(RequestData<MessagePostRequest>.self, from: postFrame).data.body)
+}
+
 benchmark("group commit: one message.post, alone in its transaction") {
     let p = fixtures.posters[0]
     blackHole(blocking { try await store.post(p, MessagePostRequest(channel: fixtures.channel, body: "one post")) })
