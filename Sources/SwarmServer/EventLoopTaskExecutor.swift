@@ -1,14 +1,17 @@
 import NIOCore
 import Synchronization
 
-/// An event loop as the task executor of its sessions' request and replay tasks.
+/// An event loop as the task executor of its sessions' request tasks.
 ///
 /// Why: a request handled on the shared pool cost thread switches the loop then paid for: the
 /// loop handed the request to a pool thread, the store's commit resumed it on another, and its
 /// reply and the loop's next read went back through the loop's queue. Here the request starts on
 /// the loop that read it, resumes there after the commit (in the same wake-up as the commit's
 /// fan-out to that loop, when both arrive before it runs), and queues its reply where the
-/// connection's drain runs. The store's reads and writes still run on their own threads.
+/// connection's drain runs. The store's reads and writes still run on their own threads; what a
+/// request computes itself (decoding, encoding its reply) holds up the loop's other sockets
+/// meanwhile, as the loop's own work does. Replays, which frame pages of 500 events, stay on the
+/// shared pool.
 final class EventLoopTaskExecutor: TaskExecutor {
     private let loop: any EventLoop
 
@@ -23,7 +26,7 @@ final class EventLoopTaskExecutor: TaskExecutor {
 
     private static let byLoop = Mutex<[ObjectIdentifier: EventLoopTaskExecutor]>([:])
 
-    /// One per event loop, for the server's life (the loops are few and live as long).
+    /// One per event loop, kept for the process's life (the loops are few and live as long).
     static func of(_ loop: any EventLoop) -> EventLoopTaskExecutor {
         byLoop.withLock { all in
             if let executor = all[ObjectIdentifier(loop)] { return executor }
@@ -31,5 +34,12 @@ final class EventLoopTaskExecutor: TaskExecutor {
             all[ObjectIdentifier(loop)] = executor
             return executor
         }
+    }
+}
+
+extension EventLoop {
+    /// Runs `body` now when called on this loop, else queues it there.
+    func runOnLoop(_ body: @escaping @Sendable () -> Void) {
+        if inEventLoop { body() } else { execute(body) }
     }
 }

@@ -265,7 +265,8 @@ final class SessionHandler: ChannelDuplexHandler {
         let loop = context!.eventLoop
         session.core.tasks.run(on: session.executor) {
             await session.handle(text)
-            loop.execute {
+            // The task runs on the loop (its executor), so this is no extra hop.
+            loop.runOnLoop {
                 let handler = loopBound.value
                 handler.requestBusy = false
                 if session.conn.overflowed { handler.stopReading(.overflowed) }
@@ -373,7 +374,9 @@ final class SessionHandler: ChannelDuplexHandler {
                 let session = self.session
                 let loop = context!.eventLoop
                 let loopBound = NIOLoopBound(self, eventLoop: loop)
-                session.core.tasks.run(on: session.executor) {
+                // On the shared pool, not the loop: a replay reads and frames pages of 500 events,
+                // which would hold up every other socket of the loop meanwhile.
+                session.core.tasks.run(on: nil) {
                     let through = await session.replay(after: after)
                     loop.execute {
                         let handler = loopBound.value

@@ -14,8 +14,9 @@ final class SessionTasks: Sendable {
 
     private let state = Mutex(State())
 
-    /// Runs `work` in a new task on `executor`, counted until it returns; nothing once shutdown waits.
-    func run(on executor: any TaskExecutor, _ work: @escaping @Sendable () async -> Void) {
+    /// Runs `work` in a new task on `executor` (nil: the shared pool), counted until it returns;
+    /// nothing once shutdown waits.
+    func run(on executor: (any TaskExecutor)?, _ work: @escaping @Sendable () async -> Void) {
         guard state.withLock({ s -> Bool in
             if s.closed { return false }
             s.running += 1

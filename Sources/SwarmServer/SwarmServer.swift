@@ -85,7 +85,6 @@ public final class SwarmServer: Sendable {
             let ended = await running.result
             await store.close()
             if case .failure(let error) = ended {
-                logger.error("server did not start", metadata: ["address": "\(config.host):\(config.port)", "error": "\(error)"])
                 throw SwarmError(.internal, "server did not start on \(config.host):\(config.port): \(error)")
             }
             throw SwarmError(.internal, "server did not start on \(config.host):\(config.port)")

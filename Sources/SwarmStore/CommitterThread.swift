@@ -4,7 +4,8 @@ import NIOPosix
 /// The group committer's own thread, as the task executor its writer loop prefers.
 ///
 /// Why: on SQLite a batch is a synchronous transaction on GRDB's writer, run right here (GRDB
-/// runs a synchronous write on the calling thread when its writer queue is free). The loop then
+/// runs a synchronous write on the calling thread, after waiting for its writer queue to be
+/// free; the committer is the server's only writer, so it seldom waits). The loop then
 /// hands nothing to GRDB's queue and is not resumed on the shared pool after each batch: two
 /// thread switches per batch fewer, which at low post rates were a large part of a post's CPU.
 /// Blocking this thread is what it is for; nothing else runs on it.

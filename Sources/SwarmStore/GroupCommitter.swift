@@ -304,6 +304,9 @@ public final class GroupCommitter: Sendable {
                 }
                 return (outcomes, tx.events, foreign.through)
             }
+            // The loop runs on its thread (its task's executor preference); should that ever be
+            // lost, the batch still commits, through the backend's queue.
+            assert(thread == nil || thread?.isCurrent == true, "the committer's loop left its thread")
             if let blocking = backend as? BlockingSQLWriter, thread?.isCurrent == true {
                 (outcomes, events, foreignThrough) = try blocking.writeBlocking(transaction)
             } else {

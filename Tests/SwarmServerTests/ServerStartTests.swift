@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SwarmServer
+import SwarmStore
 import Testing
 
 /// A server that cannot listen says so: its start throws (with the reason) instead of waiting for
@@ -14,9 +15,11 @@ struct ServerStartTests {
             .serverChannelOption(.backlog, value: 8)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(owner.localAddress?.port)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let started = ContinuousClock.now
         do {
-            let server = try await TestServer.start { $0.port = port }
+            let server = try await TestServer.start(directory: directory) { $0.port = port }
             await server.stop()
             Issue.record("a second server started on port \(port)")
         } catch {
@@ -27,5 +30,6 @@ struct ServerStartTests {
         #expect(ContinuousClock.now - started < .seconds(60))
         #expect(owner.isActive)
         try await owner.close()
+        if let server = TestBackend.postgresURL { try? await PostgresDatabases.drop(TestBackend.databaseName(directory), serverURL: server) }
     }
 }
