@@ -13,7 +13,8 @@ struct TerminalClientTests {
         let db = dir.appendingPathComponent("swarm.sqlite").path
         let (aliceToken, bobToken) = try ChildServer.seedAliceAndBob(db: db, others: ["support"])
 
-        var server = try await ChildServer.start(db: db)
+        // Restarted below on the same port, which the client reconnects to.
+        var server = try await ChildServer.startForRestarts(db: db)
         let port = server.port
         let tmux = try TmuxSession(
             command: [try ChildServer.binary("swarm").path],

@@ -16,7 +16,8 @@ struct TerminalOutboxTests {
         let (aliceToken, bobToken) = try ChildServer.seedAliceAndBob(db: db)
         let home = dir.appendingPathComponent("home")
 
-        var server = try await ChildServer.start(db: db)
+        // Restarted below on the same port, which the client reconnects to.
+        var server = try await ChildServer.startForRestarts(db: db)
         let port = server.port
         defer { server.terminate() }
         let first = try SwarmInTmux(url: server.url, token: aliceToken, home: home)

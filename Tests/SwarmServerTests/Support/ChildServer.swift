@@ -72,6 +72,23 @@ final class ChildServer: Sendable {
         return ChildServer(process: p, port: port)
     }
 
+    /// Starts `swarmd` on a port below the kernel's ephemeral range (32768 and up on Linux), for
+    /// tests that restart it on the same port. A port from that range (`--port 0`) can be taken by
+    /// any outgoing connection on the box once the server is gone (another test's client, a
+    /// benchmark's), and the restart then cannot bind it. A port some other listener holds makes
+    /// the server exit at once: another is tried.
+    static func startForRestarts(db: String) async throws -> ChildServer {
+        var failure: (any Error)?
+        for _ in 0..<8 {
+            do {
+                return try await start(db: db, port: Int.random(in: 20_000..<32_000))
+            } catch {
+                failure = error
+            }
+        }
+        throw failure!
+    }
+
     init(process: Spawned, port: Int) {
         self.process = process
         self.port = port
