@@ -17,7 +17,6 @@ struct ServerStartTests {
         let port = try #require(owner.localAddress?.port)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let started = ContinuousClock.now
         do {
             let server = try await TestServer.start(directory: directory) { $0.port = port }
             await server.stop()
@@ -26,8 +25,8 @@ struct ServerStartTests {
             #expect("\(error)".contains("did not start on 127.0.0.1:\(port)"), "\(error)")
             #expect("\(error)".lowercased().contains("address already in use"), "the bind error is named: \(error)")
         }
-        // Without the fix the start never returned (the suite's time limit caught it).
-        #expect(ContinuousClock.now - started < .seconds(60))
+        // Without the fix the start never returned: the suite's time limit is the check (no timed
+        // assertion: on PostgreSQL a loaded box takes a minute just to open the store).
         #expect(owner.isActive)
         try await owner.close()
         if let server = TestBackend.postgresURL { try? await PostgresDatabases.drop(TestBackend.databaseName(directory), serverURL: server) }
