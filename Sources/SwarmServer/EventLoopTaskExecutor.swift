@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 
 /// An event loop as the task executor of its sessions' request tasks.
 ///
@@ -24,17 +23,10 @@ final class EventLoopTaskExecutor: TaskExecutor {
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 
-    private static let byLoop = Mutex<[ObjectIdentifier: EventLoopTaskExecutor]>([:])
+    private static let byLoop = PerEventLoop { EventLoopTaskExecutor(loop: $0) }
 
-    /// One per event loop, kept for the process's life (the loops are few and live as long).
-    static func of(_ loop: any EventLoop) -> EventLoopTaskExecutor {
-        byLoop.withLock { all in
-            if let executor = all[ObjectIdentifier(loop)] { return executor }
-            let executor = EventLoopTaskExecutor(loop: loop)
-            all[ObjectIdentifier(loop)] = executor
-            return executor
-        }
-    }
+    /// One per event loop.
+    static func of(_ loop: any EventLoop) -> EventLoopTaskExecutor { byLoop(loop) }
 }
 
 extension EventLoop {

@@ -181,15 +181,8 @@ final class LoopDrains: Sendable {
         for drain in drains { drain.run() }
     }
 
-    private static let byLoop = Mutex<[ObjectIdentifier: LoopDrains]>([:])
+    private static let byLoop = PerEventLoop { LoopDrains(loop: $0) }
 
-    /// One per event loop, for the server's life (the loops are few and live as long).
-    static func of(_ loop: any EventLoop) -> LoopDrains {
-        byLoop.withLock { all in
-            if let drains = all[ObjectIdentifier(loop)] { return drains }
-            let drains = LoopDrains(loop: loop)
-            all[ObjectIdentifier(loop)] = drains
-            return drains
-        }
-    }
+    /// One per event loop.
+    static func of(_ loop: any EventLoop) -> LoopDrains { byLoop(loop) }
 }
