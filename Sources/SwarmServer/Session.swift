@@ -25,7 +25,7 @@ struct Session {
     /// The socket's event loop: the hello and close deadlines are timers on it, not a task each
     /// (a task per connection costs kilobytes of memory for as long as it waits).
     let loop: any EventLoop
-    /// The loop as the executor of this session's request and replay tasks.
+    /// The loop as the executor of this session's request tasks (replays run on the shared pool).
     let executor: EventLoopTaskExecutor
     let timers = SessionTimers()
 

@@ -82,12 +82,10 @@ public final class SwarmServer: Sendable {
         for await p in ports { port = p }
         guard port > 0 else {
             await group.triggerGracefulShutdown()
-            let ended = await running.result
+            // The group's error says why (a bind that failed, say).
+            let why = if case .failure(let error) = await running.result { ": \(error)" } else { "" }
             await store.close()
-            if case .failure(let error) = ended {
-                throw SwarmError(.internal, "server did not start on \(config.host):\(config.port): \(error)")
-            }
-            throw SwarmError(.internal, "server did not start on \(config.host):\(config.port)")
+            throw SwarmError(.internal, "server did not start on \(config.host):\(config.port)\(why)")
         }
         core.ready.store(true, ordering: .relaxed)
         logger.notice("swarmd listening", metadata: ["address": "\(config.host):\(port)", "db": "\(config.storageDescription)"])
