@@ -175,10 +175,6 @@ struct Session {
             conn.send(.text(Wire.error(id, SwarmError(.unsupported, "unknown op"))))
             return
         }
-        // A hello being checked when the hello deadline passes is answered, however long its token
-        // check takes; one that then fails is followed by the deadline's close (after its reply).
-        if op == .hello { timers.hello.withLock { $0.checking = true } }
-        defer { if op == .hello { helloChecked() } }
         let result: String
         do {
             if op == .hello {
@@ -220,9 +216,19 @@ struct Session {
         if let close = conn.endRequest() { conn.send(close) }
     }
 
-    /// A hello's check ended: if the deadline passed meanwhile and the hello did not
-    /// authenticate, the connection is closed as the deadline would have.
-    private func helloChecked() {
+    /// On the loop, as a request is read: before the session authenticated, the hello deadline
+    /// waits for it. A hello read in time is answered however long its token check, or its wait
+    /// for the loop to run its task, takes; the caller calls `helloChecked` once it is handled.
+    /// Returns whether it did so.
+    func requestReadBeforeHello() -> Bool {
+        guard conn.principal == nil else { return false }
+        timers.hello.withLock { $0.checking = true }
+        return true
+    }
+
+    /// A request read before hello was handled: if the deadline passed meanwhile and no hello
+    /// authenticated, the connection is closed as the deadline would have (after the reply).
+    func helloChecked() {
         let passed = timers.hello.withLock { deadline in
             deadline.checking = false
             return deadline.passed

@@ -263,8 +263,10 @@ final class SessionHandler: ChannelDuplexHandler {
         let session = self.session
         let loopBound = NIOLoopBound(self, eventLoop: context!.eventLoop)
         let loop = context!.eventLoop
+        let beforeHello = session.requestReadBeforeHello()
         session.core.tasks.run(on: session.executor) {
             await session.handle(text)
+            if beforeHello { session.helloChecked() }
             // The task runs on the loop (its executor), so this is no extra hop.
             loop.runOnLoop {
                 let handler = loopBound.value
