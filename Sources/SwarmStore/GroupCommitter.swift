@@ -52,7 +52,7 @@ public final class GroupCommitter: Sendable {
 
     let backend: any SQLBackend
     /// Where the writer loop runs when the backend can write on it (SQLite); nil: the shared pool.
-    let thread: CommitterThread?
+    let thread: StoreThread?
     let maxBatch: Int
     let logger: Logger
     /// Learns from each batch whether the disk takes writes; maps storage failures to `unavailable`.
@@ -71,7 +71,7 @@ public final class GroupCommitter: Sendable {
 
     init(backend: any SQLBackend, maxBatch: Int, startSeq: Int64, logger: Logger) {
         self.backend = backend
-        self.thread = backend is BlockingSQLWriter ? CommitterThread() : nil
+        self.thread = backend is BlockingSQLWriter ? StoreThread() : nil
         self.maxBatch = max(1, maxBatch)
         self.logger = logger
         self.health = StorageHealth(logger: logger)

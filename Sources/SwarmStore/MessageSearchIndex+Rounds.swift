@@ -94,7 +94,7 @@ extension MessageSearchIndex {
         while await wakeups.next() != nil {
             await gather()
             do {
-                while !isClosed, try await round(source) {}
+                while !isClosed, try round(source) {}
                 if state.withLock({ s in defer { s.failing = false }; return s.failing }) {
                     logger.notice("message search index writes again", metadata: ["file": "\(path)"])
                 }
@@ -117,11 +117,13 @@ extension MessageSearchIndex {
         }
     }
 
-    /// One round; returns whether a full step was read (more may be waiting).
-    private func round(_ source: DatabasePool) async throws -> Bool {
+    /// One round; returns whether a full step was read (more may be waiting). Synchronous: it runs
+    /// on the indexer's thread, which GRDB's read and write then run on (see `StoreThread`).
+    private func round(_ source: DatabasePool) throws -> Bool {
+        assert(thread.isCurrent, "the search indexer left its thread")
         let done = state.withLock { $0.done }
         let step = Self.step
-        let read = try await source.read { db -> RoundRead in
+        let read = try source.read { db -> RoundRead in
             var read = RoundRead()
             for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, body, created_at FROM messages WHERE id > ? ORDER BY id LIMIT ?"),
                                            arguments: [done.message, step]) {
@@ -153,10 +155,10 @@ extension MessageSearchIndex {
         }
         let next = Progress(message: read.through, change: read.changeThrough)
         guard next != done || !read.added.isEmpty else { return false }
-        let written = try await queue.write { db -> Progress in
+        let written = try queue.writeWithoutTransaction { db in try db.inCachedTransaction { () -> Progress in
             // Only this process indexes; should another ever have moved the state, this round's
             // read is stale: write nothing, and the next round starts from the file's state.
-            let row = try Row.fetchOne(db, sql: "SELECT through_message, through_change FROM index_state WHERE id = 1")
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT through_message, through_change FROM index_state WHERE id = 1"))
             let filed = Progress(message: row?["through_message"] ?? 0, change: row?["through_change"] ?? 0)
             guard filed == done else { return filed }
             let delete = try db.cachedStatement(sql: "DELETE FROM message_fts WHERE rowid = ?")
@@ -164,12 +166,12 @@ extension MessageSearchIndex {
             let insert = try db.cachedStatement(sql: "INSERT INTO message_fts(rowid, body) VALUES (?, ?)")
             for (id, body) in read.added { try insert.execute(arguments: [id, body]) }
             // What it read last, so a start can tell this database from one that went on without it.
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE index_state SET through_message = ?, through_change = ?,
                     message_at = COALESCE(?, message_at), change_message = COALESCE(?, change_message) WHERE id = 1
-                """, arguments: [next.message, next.change, read.messageAt, read.changeMessage])
+                """).execute(arguments: [next.message, next.change, read.messageAt, read.changeMessage])
             return next
-        }
+        } }
         advance(to: written)
         return written == next ? read.full : true
     }

@@ -45,6 +45,10 @@ public final class MessageSearchIndex: Sendable {
     let gatherDelay: Duration
     /// The index file's one connection: the indexer writes through it.
     let queue: DatabaseQueue
+    /// Where the indexer's loop runs (`SQLiteStore` starts it there): its reads of the database
+    /// and writes to the index file are synchronous calls on this thread, its gathering timer a
+    /// timer of this thread's.
+    let thread = StoreThread()
     let logger: Logger
     let state: Mutex<State>
     let wake: AsyncStream<Void>.Continuation
@@ -241,12 +245,11 @@ public final class MessageSearchIndex: Sendable {
     /// The indexer, woken by a commit: waits `gatherDelay` for more, until `gatherCommits` commits
     /// wait, or until a search pokes it.
     func gather() async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [gatherDelay] in try? await Task.sleep(for: gatherDelay) }
-            group.addTask { await self.urgentPoke() }
-            await group.next()
-            group.cancelAll()
+        let timer = thread.after(gatherDelay) { [weak self] in
+            self?.state.withLock { $0.endGathering() }?.resume()
         }
+        await urgentPoke()
+        timer.cancel()
         state.withLock { s in
             s.urgent = false
             s.gathered = 0

@@ -182,7 +182,7 @@ public final class SQLiteStore: Sendable {
         self.runner = Task(executorPreference: committer.thread) { await committer.run() }
         if let messageIndex, let pool = (backend as? SQLiteBackend)?.pool {
             committer.setAfterCommit { messageIndex.noteCommit() }
-            self.indexer = Task {
+            self.indexer = Task(executorPreference: messageIndex.thread) {
                 await messageIndex.run(source: pool) { through in
                     try await committer.write { tx in
                         try tx.db.execute("DELETE FROM message_search_changes WHERE seq <= ?", [through])
@@ -198,6 +198,7 @@ public final class SQLiteStore: Sendable {
     public func close() async {
         messageIndex?.close()
         await indexer?.value
+        await messageIndex?.thread.shutdown()
         committer.close()
         await runner.value
         await committer.thread?.shutdown()

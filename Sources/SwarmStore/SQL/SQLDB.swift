@@ -170,7 +170,7 @@ public protocol SQLBackend: Sendable {
 }
 
 /// A backend whose write transaction can run on the calling thread, blocking it (SQLite: GRDB's
-/// synchronous write). Only the group committer's own thread calls it (`CommitterThread`).
+/// synchronous write). Only the group committer's own thread calls it (`StoreThread`).
 protocol BlockingSQLWriter {
     func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T
 }

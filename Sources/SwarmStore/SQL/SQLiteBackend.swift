@@ -130,7 +130,7 @@ public struct SQLiteBackend: SQLBackend {
 
 extension SQLiteBackend: BlockingSQLWriter {
     func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T {
-        try pool.write { db in try body(SQLDB(GRDBExecutor(db))) }
+        try pool.writeWithoutTransaction { db in try db.inCachedTransaction { try body(SQLDB(GRDBExecutor(db))) } }
     }
 }
 
