@@ -1,6 +1,6 @@
 import NIOCore
 
-/// An event loop as the task executor of its sessions' request tasks.
+/// An event loop as the task executor of its sessions' chat requests (`IncomingRequest.loopOps`).
 ///
 /// Why: a request handled on the shared pool cost thread switches the loop then paid for: the
 /// loop handed the request to a pool thread, the store's commit resumed it on another, and its
@@ -9,8 +9,10 @@ import NIOCore
 /// fan-out to that loop, when both arrive before it runs), and queues its reply where the
 /// connection's drain runs. The store's reads and writes still run on their own threads; what a
 /// request computes itself (decoding, encoding its reply) holds up the loop's other sockets
-/// meanwhile, as the loop's own work does. Replays, which frame pages of 500 events, stay on the
-/// shared pool.
+/// meanwhile, as the loop's own work does: so only small bounded ops run here. The rest (reports,
+/// searches, history, hello) and replays, which frame pages of 500 events, stay on the shared
+/// pool (with every op on the loops, a whole test run on two cores once read a hello past its
+/// 3 s deadline; the loops' backlog of request work is the likeliest cause).
 final class EventLoopTaskExecutor: TaskExecutor {
     private let loop: any EventLoop
 

@@ -25,7 +25,8 @@ struct Session {
     /// The socket's event loop: the hello and close deadlines are timers on it, not a task each
     /// (a task per connection costs kilobytes of memory for as long as it waits).
     let loop: any EventLoop
-    /// The loop as the executor of this session's request tasks (replays run on the shared pool).
+    /// The loop as the executor of this session's chat requests (`IncomingRequest.loopOps`); the
+    /// other requests and replays run on the shared pool.
     let executor: EventLoopTaskExecutor
     let timers = SessionTimers()
 
@@ -160,9 +161,9 @@ struct Session {
         return (try? JSONDecoder().decode(RequestEnvelope.self, from: Data(text.utf8)))?.id
     }
 
-    func handle(_ text: String) async {
-        let body = Data(text.utf8)
-        guard let envelope = try? JSONDecoder().decode(RequestEnvelope.self, from: body) else {
+    func handle(_ request: IncomingRequest) async {
+        let body = request.body
+        guard let envelope = request.envelope else {
             logger.info("malformed frame")
             ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
             conn.send(.text(Wire.error(nil, .badRequest("a request is a JSON object with string fields id and op"))))

@@ -264,10 +264,11 @@ final class SessionHandler: ChannelDuplexHandler {
         let loopBound = NIOLoopBound(self, eventLoop: context!.eventLoop)
         let loop = context!.eventLoop
         let beforeHello = session.requestReadBeforeHello()
-        session.core.tasks.run(on: session.executor) {
-            await session.handle(text)
+        let request = IncomingRequest(text)
+        session.core.tasks.run(on: request.runsOnLoop ? session.executor : nil) {
+            await session.handle(request)
             if beforeHello { session.helloChecked() }
-            // The task runs on the loop (its executor), so this is no extra hop.
+            // No extra hop when the task ran on the loop (its executor).
             loop.runOnLoop {
                 let handler = loopBound.value
                 handler.requestBusy = false

@@ -1,0 +1,29 @@
+import Foundation
+import SwarmProtocol
+
+/// A request frame as the loop read it: its bytes and, when they parse, its envelope (id, op).
+/// Read on the loop, so the handler knows the op before it picks where the request runs.
+struct IncomingRequest: Sendable {
+    let body: Data
+    /// nil: not a JSON object with string fields id and op (answered `bad_request`).
+    let envelope: RequestEnvelope?
+
+    init(_ text: String) {
+        body = Data(text.utf8)
+        envelope = try? JSONDecoder().decode(RequestEnvelope.self, from: body)
+    }
+
+    /// The ops a connection's own event loop runs (`EventLoopTaskExecutor`): the chat traffic that
+    /// comes at volume, each a small bounded piece of work (a frame's worth of input, a short
+    /// reply, at most one commit). Every other op runs on the shared pool: a report, an export, a
+    /// search, a history page, a brief or a hello with its checks can compute for milliseconds,
+    /// and on the loop that would hold up reading and writing every other socket of that loop (a
+    /// hello read late past its deadline is closed 4002). Malformed frames and unknown ops are
+    /// answered where they are: an error costs less than the hop.
+    static let loopOps: Set<Op> = [.messagePost, .messageEdit, .messageDelete, .messageMark, .readMark, .typing, .presenceSet, .ping]
+
+    var runsOnLoop: Bool {
+        guard let envelope, let op = Op(rawValue: envelope.op) else { return true }
+        return Self.loopOps.contains(op)
+    }
+}
