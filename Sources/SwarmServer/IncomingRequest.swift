@@ -14,8 +14,9 @@ struct IncomingRequest: Sendable {
     }
 
     /// The ops a connection's own event loop runs (`EventLoopTaskExecutor`): the chat traffic that
-    /// comes at volume, each a small bounded piece of work (a frame's worth of input, a short
-    /// reply, at most one commit). Every other op runs on the shared pool: a report, an export, a
+    /// comes at volume, each a small piece of work (a frame's worth of input, a short reply, at
+    /// most one commit; typing and presence visit the channel's or the watchers' connections,
+    /// cheap each). Every other op runs on the shared pool: a report, an export, a
     /// search, a history page, a brief or a hello with its checks can compute for milliseconds,
     /// and on the loop that would hold up reading and writing every other socket of that loop (a
     /// hello read late past its deadline is closed 4002). Malformed frames and unknown ops are

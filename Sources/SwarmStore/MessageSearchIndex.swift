@@ -48,7 +48,7 @@ public final class MessageSearchIndex: Sendable {
     /// Where the indexer's loop runs (`SQLiteStore` starts it there): its reads of the database
     /// and writes to the index file are synchronous calls on this thread, its gathering timer a
     /// timer of this thread's.
-    let thread = StoreThread()
+    let thread: StoreThread
     let logger: Logger
     let state: Mutex<State>
     let wake: AsyncStream<Void>.Continuation
@@ -71,6 +71,8 @@ public final class MessageSearchIndex: Sendable {
         /// Commits noted since the last gathering ended (any commit with events, not only posts:
         /// under a stream of other writes a round may find nothing, one cheap read).
         var gathered = 0
+        /// Counts the gatherings, so a timer of an earlier one that still runs ends nothing.
+        var gathering = 0
 
         /// Ends the indexer's gathering (at once, or as soon as it starts one): the waiter to resume.
         mutating func endGathering() -> CheckedContinuation<Void, Never>? {
@@ -96,6 +98,8 @@ public final class MessageSearchIndex: Sendable {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             queue = try Self.openFile(path)
         }
+        // Last: an init that threw would leave its thread running.
+        thread = StoreThread()
         state = Mutex(State())
         (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -245,8 +249,12 @@ public final class MessageSearchIndex: Sendable {
     /// The indexer, woken by a commit: waits `gatherDelay` for more, until `gatherCommits` commits
     /// wait, or until a search pokes it.
     func gather() async {
+        let current = state.withLock { s in
+            s.gathering &+= 1
+            return s.gathering
+        }
         let timer = thread.after(gatherDelay) { [weak self] in
-            self?.state.withLock { $0.endGathering() }?.resume()
+            self?.state.withLock { s in s.gathering == current ? s.endGathering() : nil }?.resume()
         }
         await urgentPoke()
         timer.cancel()

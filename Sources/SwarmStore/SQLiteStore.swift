@@ -159,11 +159,18 @@ public final class SQLiteStore: Sendable {
             }
             KBRankFunction.register(db)
         }
-        let pool = try DatabasePool(path: options.path, configuration: config)
-        try Migrations.migrator.migrate(pool)
-        try pool.write(KBTerms.refreshIfStale)
-        let head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0 }
-        try index?.reconcile(with: pool)
+        let pool: DatabasePool, head: Int64
+        do {
+            pool = try DatabasePool(path: options.path, configuration: config)
+            try Migrations.migrator.migrate(pool)
+            try pool.write(KBTerms.refreshIfStale)
+            head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0 }
+            try index?.reconcile(with: pool)
+        } catch {
+            // No store to close: the indexer's thread would stay for the process's life.
+            index?.thread.shutdownNow()
+            throw error
+        }
         let backend = SQLiteBackend(pool: pool)
         return SQLiteStore(backend: backend, committer: GroupCommitter(backend: backend, maxBatch: options.maxBatch, startSeq: head, logger: logger),
                            logger: logger, kbSearchCandidates: max(0, options.kbSearchCandidates), messageIndex: index)

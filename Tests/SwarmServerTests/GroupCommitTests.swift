@@ -226,6 +226,41 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("SQLite rolls a batch back on its own mid-way: the jobs after it fail too, none commits alone, the writer goes on",
+          .enabled(if: TestBackend.isSQLite, "the batch's transaction statements here are SQLite's"))
+    func batchRolledBackBySQLite() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let committer = server.store.committer
+        let (gate, holder) = try await PipelinedWriteTests.holdWriter(committer)
+        // b's ROLLBACK stands for SQLite ending the transaction itself (it does on BUSY or NOMEM
+        // mid-statement, errors that are not storage failures): c's savepoint must not open a
+        // transaction of its own and commit c outside the failing batch.
+        func job(_ name: String, rollsBack: Bool = false) -> Task<Void, Error> {
+            Task {
+                try await committer.write { (tx: WriteTx) throws -> Void in
+                    try tx.db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", ["aborted-\(name)"])
+                    if rollsBack { try tx.db.execute("ROLLBACK", []) }
+                }
+            }
+        }
+        var tasks: [Task<Void, Error>] = []
+        for (i, (name, rollsBack)) in [("a", false), ("b", true), ("c", false)].enumerated() {
+            tasks.append(job(name, rollsBack: rollsBack))
+            try await PipelinedWriteTests.waitFor(pending: i + 1, committer)
+        }
+        gate.release.signal()
+        try await holder.value
+        for task in tasks {
+            await #expect(throws: (any Error).self) { try await task.value }
+        }
+        let kept = try await server.store.backend.read { db in try db.fetchAll(String.self, "SELECT key FROM meta WHERE key LIKE 'aborted-%'") }
+        #expect(kept.isEmpty, "committed outside their failed batch: \(kept)")
+        try await committer.write { (tx: WriteTx) throws -> Void in try tx.db.execute("INSERT INTO meta(key, value) VALUES ('after-abort', '1')", []) }
+        let after = try await server.store.backend.read { db in try db.fetchAll(String.self, "SELECT key FROM meta WHERE key = 'after-abort'") }
+        #expect(after == ["after-abort"])
+    }
+
     /// Queues the requests `posts` starts behind a held writer, one at a time, so they run as one
     /// batch; returns their answers in order.
     static func batch<T: Sendable>(_ committer: GroupCommitter,

@@ -10,7 +10,9 @@ extension Database {
     /// 5 members, 20 posts/s), more than the BEGIN itself. Same semantics otherwise: a failure
     /// rolls back and the first error is thrown; a transaction SQLite already rolled back on its
     /// own (a full disk mid-statement) is not committed but reported as aborted, as GRDB does.
-    /// Savepoints inside (`inSavepoint`) still see the transaction and keep GRDB's own checks.
+    /// One difference: GRDB also makes every statement after such a rollback fail (a flag of its
+    /// own, which this cannot set), so the store's savepoints check for the transaction themselves
+    /// (`GRDBExecutor.savepoint`).
     func inCachedTransaction<T>(_ body: () throws -> T) throws -> T {
         try cachedStatement(sql: "BEGIN IMMEDIATE").execute()
         do {

@@ -69,7 +69,15 @@ final class GRDBExecutor: SQLExecutor {
 
     func lastInsertedRowID() throws -> Int64 { db.lastInsertedRowID }
 
+    /// Only inside a transaction (the group committer's batch). No transaction there means SQLite
+    /// rolled the batch back on its own (a statement failed with BUSY or NOMEM, say): GRDB's
+    /// `inSavepoint` would open a transaction of its own and the job would commit alone, outside
+    /// the batch that then fails, so the savepoint fails as aborted instead (as GRDB's own
+    /// transactions make every statement after such a rollback fail; `inCachedTransaction` cannot).
     func savepoint(_ body: () throws -> Void) throws {
+        guard db.isInsideTransaction else {
+            throw DatabaseError(resultCode: .SQLITE_ABORT, message: "Transaction was aborted")
+        }
         try db.inSavepoint {
             try body()
             return .commit
