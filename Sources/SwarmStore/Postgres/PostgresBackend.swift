@@ -37,7 +37,11 @@ public struct PostgresLocation: Sendable, Equatable {
 
     public var configuration: PostgresConnection.Configuration {
         var config = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
-        config.options.connectTimeout = .seconds(5)
+        // The whole connect: TCP, the server's fork of a backend, authentication. 5 s was too
+        // short for a loaded box (the fresh-clone CI's PostgreSQL run, a hundred test servers
+        // connecting at once on two cores, failed one connect at 5 s); 15 s, pgbouncer's
+        // server_connect_timeout, still reports a dead host promptly (a refused port fails at once).
+        config.options.connectTimeout = .seconds(15)
         return config
     }
 
