@@ -18,12 +18,9 @@ struct GroupCommitTests {
         let committer = store.committer
         let before = try await store.backend.read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
 
-        // Holds the writer, so the jobs below queue up and run as one batch.
-        let (gate, holder) = try await PipelinedWriteTests.holdWriter(committer)
-
         enum Outcome { case ok, refuse, failWrite }
-        func job(_ name: String, _ outcome: Outcome) -> Task<Int64, Error> {
-            Task {
+        func job(_ name: String, _ outcome: Outcome) -> @Sendable () async throws -> Int64 {
+            {
                 try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> Int64 in
                     _ = try tx.db.fetchOne(Int64.self, "SELECT COUNT(*) FROM meta")
                     if outcome == .refuse { throw SwarmError.forbidden("refused \(name)") }
@@ -38,13 +35,12 @@ struct GroupCommitTests {
             }
         }
         let names: [(String, Outcome)] = [("a", .ok), ("b", .refuse), ("c", .ok), ("d", .failWrite), ("e", .ok)]
-        var tasks: [Task<Int64, Error>] = []
-        for (i, (name, outcome)) in names.enumerated() {
-            tasks.append(job(name, outcome))
-            try await PipelinedWriteTests.waitFor(pending: i + 1, committer)
+        // Behind a held writer, so the jobs queue up and run as one batch.
+        let tasks = try await Self.queuedAsOneBatch(committer) { queue in
+            var tasks: [Task<Int64, Error>] = []
+            for (name, outcome) in names { tasks.append(try await queue(job(name, outcome))) }
+            return tasks
         }
-        gate.release.signal()
-        try await holder.value
 
         var seqs: [String: Int64] = [:]
         for ((name, outcome), task) in zip(names, tasks) {
@@ -152,9 +148,8 @@ struct GroupCommitTests {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         let committer = server.store.committer
-        let (gate, holder) = try await PipelinedWriteTests.holdWriter(committer)
-        func job(_ name: String, nul: Bool) -> Task<String, Error> {
-            Task {
+        func job(_ name: String, nul: Bool) -> @Sendable () async throws -> String {
+            {
                 try await committer.write(checked: { (tx: WriteTx) throws -> (WriteTx) throws -> String in
                     _ = try tx.db.fetchOne(String.self, "SELECT ?", [nul ? "a\u{0}b" : name])
                     return { tx in
@@ -164,13 +159,9 @@ struct GroupCommitTests {
                 })
             }
         }
-        var tasks: [Task<String, Error>] = []
-        for (i, (name, nul)) in [("a", false), ("b", false), ("c", true)].enumerated() {
-            tasks.append(job(name, nul: nul))
-            try await PipelinedWriteTests.waitFor(pending: i + 1, committer)
-        }
-        gate.release.signal()
-        try await holder.value
+        let tasks = try await Self.queuedAsOneBatch(committer) { queue in [
+            try await queue(job("a", nul: false)), try await queue(job("b", nul: false)), try await queue(job("c", nul: true)),
+        ] }
         #expect(try await tasks[0].value == "a")
         #expect(try await tasks[1].value == "b")
         let postgres = TestBackend.postgresURL != nil
@@ -232,25 +223,20 @@ struct GroupCommitTests {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         let committer = server.store.committer
-        let (gate, holder) = try await PipelinedWriteTests.holdWriter(committer)
         // b's ROLLBACK stands for SQLite ending the transaction itself (it does on BUSY or NOMEM
         // mid-statement, errors that are not storage failures): c's savepoint must not open a
         // transaction of its own and commit c outside the failing batch.
-        func job(_ name: String, rollsBack: Bool = false) -> Task<Void, Error> {
-            Task {
+        func job(_ name: String, rollsBack: Bool = false) -> @Sendable () async throws -> Void {
+            {
                 try await committer.write { (tx: WriteTx) throws -> Void in
                     try tx.db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", ["aborted-\(name)"])
                     if rollsBack { try tx.db.execute("ROLLBACK", []) }
                 }
             }
         }
-        var tasks: [Task<Void, Error>] = []
-        for (i, (name, rollsBack)) in [("a", false), ("b", true), ("c", false)].enumerated() {
-            tasks.append(job(name, rollsBack: rollsBack))
-            try await PipelinedWriteTests.waitFor(pending: i + 1, committer)
-        }
-        gate.release.signal()
-        try await holder.value
+        let tasks = try await Self.queuedAsOneBatch(committer) { queue in [
+            try await queue(job("a")), try await queue(job("b", rollsBack: true)), try await queue(job("c")),
+        ] }
         for task in tasks {
             await #expect(throws: (any Error).self) { try await task.value }
         }
@@ -265,9 +251,19 @@ struct GroupCommitTests {
     /// batch; returns their answers in order.
     static func batch<T: Sendable>(_ committer: GroupCommitter,
                                    _ posts: (_ queue: (@escaping @Sendable () async throws -> T) async throws -> Task<T, Error>) async throws -> [Task<T, Error>]) async throws -> [T] {
+        var values: [T] = []
+        for task in try await queuedAsOneBatch(committer, posts) { values.append(try await task.value) }
+        return values
+    }
+
+    /// Starts the jobs `jobs` queues behind a held writer, one at a time (each waits in the
+    /// committer's queue before the next starts), so they run as one batch; returns their tasks,
+    /// in order, once the writer was let go.
+    static func queuedAsOneBatch<T: Sendable>(_ committer: GroupCommitter,
+                                              _ jobs: (_ queue: (@escaping @Sendable () async throws -> T) async throws -> Task<T, Error>) async throws -> [Task<T, Error>]) async throws -> [Task<T, Error>] {
         let (gate, holder) = try await PipelinedWriteTests.holdWriter(committer)
         var queued = 0
-        let tasks = try await posts { body in
+        let tasks = try await jobs { body in
             let task = Task { try await body() }
             queued += 1
             try await PipelinedWriteTests.waitFor(pending: queued, committer)
@@ -275,9 +271,7 @@ struct GroupCommitTests {
         }
         gate.release.signal()
         try await holder.value
-        var values: [T] = []
-        for task in tasks { values.append(try await task.value) }
-        return values
+        return tasks
     }
 
     @Test("a message's hand-written JSON decodes to the message, hostile bodies and every optional included")
