@@ -240,7 +240,9 @@ extension SQLiteStore {
             let ch = try Rows.readableChannel(db, ref: req.channel, by: p)
             let rows = try db.fetchAll(Rows.messageSelect + " WHERE m.channel_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?", [ch.id, before, limit + 1])
             let page = rows.prefix(limit).reversed().map(Rows.message)
-            return HistoryReply(messages: page, nextBefore: rows.count > limit ? page.first?.id : nil)
+            // The head in the same read (one snapshot): what the page shows is the log through it.
+            let head = try Self.head(db)
+            return HistoryReply(messages: page, nextBefore: rows.count > limit ? page.first?.id : nil, seq: head)
         }
     }
 

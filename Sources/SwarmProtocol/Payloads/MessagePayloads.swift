@@ -71,15 +71,20 @@ public struct HistoryReply: Codable, Sendable {
     public var messages: [Message]
     /// Pass as `before` to get the previous page; absent on the first page of the channel.
     public var nextBefore: String?
+    /// The event log's head as the page was read: the page shows every event up to it, so a
+    /// client that follows the channel from `hello` may treat live events up to it as already shown.
+    /// Absent from servers older than this field; clients then go by the `hello` reply's seq alone.
+    public var seq: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case messages
+        case messages, seq
         case nextBefore = "next_before"
     }
 
-    public init(messages: [Message], nextBefore: String?) {
+    public init(messages: [Message], nextBefore: String?, seq: Int64?) {
         self.messages = messages
         self.nextBefore = nextBefore
+        self.seq = seq
     }
 }
 

@@ -54,6 +54,7 @@ struct Tail: AsyncParsableCommand {
             defer { withExtendedLifetime(interrupts) {} }
             var formatter = MessageFormatter()
             var shown = Set<String>()
+            var shownThrough: Int64?
             if after == nil, lines > 0 {
                 let limit = min(lines, session.hello.limits.historyMax)
                 let (raw, page) = try await session.call(.history, HistoryRequest(channel: target.id, limit: limit), as: HistoryReply.self)
@@ -69,8 +70,12 @@ struct Tail: AsyncParsableCommand {
                         formatter.lines(for: message).forEach(Output.line)
                     }
                 }
+                // A message posted after hello is in the page before its live event arrives: from
+                // here on, a stop must say to resume after the page, or the message would repeat.
+                shownThrough = page.seq
+                resume.update(page.seq)
             }
-            var follower = Follower(channel: target.id, shownHistory: shown, remaining: count)
+            var follower = TailFollower(channel: target.id, shownHistory: shown, shownThrough: shownThrough, remaining: count)
             var session = session
             var resumed = false
             while true {
@@ -94,7 +99,7 @@ struct Tail: AsyncParsableCommand {
     }
 
     /// Prints the session's events until it ends (false) or --count is reached (true).
-    private func follow(_ session: ServerSession, _ follower: inout Follower, resume: ResumePoint, formatter: inout MessageFormatter,
+    private func follow(_ session: ServerSession, _ follower: inout TailFollower, resume: ResumePoint, formatter: inout MessageFormatter,
                         target: Channel) async throws -> Bool {
         for await frame in session.connection.events {
             let action = follower.handle(frame)
@@ -133,46 +138,5 @@ struct Tail: AsyncParsableCommand {
         default:
             return formatter.lines(for: try data.decode(Message.self))
         }
-    }
-}
-
-/// What `tail` does with each frame of the session: a pure state machine, so the rules (which
-/// events belong to the channel, history overlap, counting, resume point) live in one place.
-struct Follower {
-    enum Action {
-        case skip
-        case ready(seq: Int64)
-        case print(EventName, JSONValue)
-    }
-
-    let channel: String
-    /// Messages already printed from history: posted after hello, they also arrive as events.
-    var shownHistory: Set<String>
-    /// Live events still to print before exiting; nil to follow for ever.
-    var remaining: Int?
-    /// The newest seq seen: `--after` with it resumes without losing or repeating events.
-    private(set) var lastSeq: Int64?
-
-    init(channel: String, shownHistory: Set<String>, remaining: Int?) {
-        self.channel = channel
-        self.shownHistory = shownHistory
-        self.remaining = remaining
-    }
-
-    var done: Bool { remaining.map { $0 <= 0 } ?? false }
-
-    mutating func handle(_ frame: ServerFrame) -> Action {
-        guard let name = frame.ev.flatMap(EventName.init(rawValue:)) else { return .skip }
-        if name == .ready {
-            let seq = frame.data?["seq"]?.int ?? frame.seq ?? 0
-            lastSeq = max(lastSeq ?? seq, seq)
-            return .ready(seq: seq)
-        }
-        if let seq = frame.seq { lastSeq = max(lastSeq ?? seq, seq) }
-        guard [.messageNew, .messageEdited, .messageDeleted].contains(name),
-              let data = frame.data, data["channel"]?.string == channel else { return .skip }
-        if name == .messageNew, let id = data["id"]?.string, shownHistory.remove(id) != nil { return .skip }
-        if let left = remaining { remaining = left - 1 }
-        return .print(name, data)
     }
 }
