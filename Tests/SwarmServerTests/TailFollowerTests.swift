@@ -17,9 +17,10 @@ struct TailFollowerTests {
             let bob = try await server.client("bob")
             let channel = try await bob.createChannel("tail-race", members: ["alice"])
             let early = try await bob.post(channel.id, "posted after alice's hello, before her history call")
+            _ = try await bob.request(.messageEdit, MessageEditRequest(message: early.id, body: "edited before the history call"))
 
             let page = try await alice.request(.history, HistoryRequest(channel: channel.id, limit: 20), as: HistoryReply.self)
-            #expect(page.messages.map(\.id) == [early.id])
+            #expect(page.messages.map(\.id) == [early.id] && page.messages.first?.body == "edited before the history call")
             let through = try #require(page.seq, "history replies carry the head they were read at")
             var follower = TailFollower(channel: channel.id, shownHistory: Set(page.messages.map(\.id)), shownThrough: through, remaining: nil)
             // Before any live event arrives, the resume point is past the page already.
@@ -31,6 +32,11 @@ struct TailFollowerTests {
             let liveSeq = try #require(live.seq)
             #expect(liveSeq > helloHead && liveSeq <= through)
             #expect(follower.handle(live) == .skip)
+            // Its edit is in the page too: the live message.edited is not printed either (before
+            // the page's seq, the tail printed it after the page as if it were new).
+            let edited = try await alice.event(EventName.messageEdited.rawValue) { $0.data?["id"]?.string == early.id }
+            #expect(try #require(edited.seq) <= through)
+            #expect(follower.handle(edited) == .skip)
 
             // Resuming where a stop before that event would have said replays nothing of the page,
             // and the next post is the first thing the resumed session gets.

@@ -71,8 +71,9 @@ public struct HistoryReply: Codable, Sendable {
     public var messages: [Message]
     /// Pass as `before` to get the previous page; absent on the first page of the channel.
     public var nextBefore: String?
-    /// The event log's head as the page was read: the page shows every event up to it, so a
-    /// client that follows the channel from `hello` may treat live events up to it as already shown.
+    /// The event log's head as the page was read: the page shows the channel's newest messages as
+    /// they stood at it. A client that shows only this channel's messages (`swarm tail`) may treat
+    /// live message events up to it as shown; one that follows more must not resume after it.
     /// Absent from servers older than this field; clients then go by the `hello` reply's seq alone.
     public var seq: Int64?
 

@@ -72,6 +72,9 @@ struct Tail: AsyncParsableCommand {
                 }
                 // A message posted after hello is in the page before its live event arrives: from
                 // here on, a stop must say to resume after the page, or the message would repeat.
+                // (A stop while the page prints still says hello's head: a repeat, never a loss.)
+                // The tail shows this channel's messages only, so resuming after the page loses
+                // nothing it would print (PROTOCOL.md, history).
                 shownThrough = page.seq
                 resume.update(page.seq)
             }
