@@ -289,9 +289,11 @@ extension SQLiteStore {
                 FROM members mb JOIN channels c ON c.id = mb.channel_id
                 WHERE mb.user_id = ? ORDER BY c.name
                 """, [p.id])
+            // The head in the same read (one snapshot): the counts are the log through it.
+            let head = try Self.head(db)
             return UnreadListReply(channels: rows.map {
                 UnreadEntry(channel: Ids.make(.channel, $0["id"]), name: $0["name"], unread: $0["unread"], mentions: $0["mentions"])
-            })
+            }, seq: head)
         }
     }
 

@@ -132,7 +132,14 @@ public struct UnreadEntry: Codable, Sendable, Equatable {
 
 public struct UnreadListReply: Codable, Sendable {
     public var channels: [UnreadEntry]
-    public init(channels: [UnreadEntry]) { self.channels = channels }
+    /// The event log's head as the counts were read: they count every message and mention up to
+    /// it, so a client that set its counts from them does not add live events up to it again.
+    /// Absent from servers older than this field.
+    public var seq: Int64?
+    public init(channels: [UnreadEntry], seq: Int64?) {
+        self.channels = channels
+        self.seq = seq
+    }
 }
 
 public struct MentionEvent: Codable, Sendable, Equatable {

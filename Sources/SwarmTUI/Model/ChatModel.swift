@@ -71,6 +71,10 @@ public struct ChatModel: Sendable {
     public var current: String?
     public var view: View = .channel
     public var lastSeq: Int64 = 0
+    /// The log's head the unread and mention counts were last read at (`unread.list`'s seq): they
+    /// already count messages and mentions up to it, so a live event up to it that is applied
+    /// after them (it was in flight while they were read) must not count again.
+    public var countsThrough: Int64 = 0
     public var outbox: [Pending] = []
     /// A y/N question the input line shows instead of the draft (quit with unsent lines, a big paste).
     public var question: String?
@@ -149,6 +153,17 @@ public struct ChatModel: Sendable {
 
     // MARK: changes
 
+    /// Unread and mention counts from an `unread.list` reply (the open channel's stay as they are:
+    /// it is being read). Live events up to the reply's seq that are still to be applied are in
+    /// these counts already (`countsThrough`).
+    public mutating func setCounts(_ reply: UnreadListReply) {
+        for u in reply.channels where u.channel != current {
+            channels[u.channel]?.unread = u.unread
+            channels[u.channel]?.mentions = u.mentions
+        }
+        if let seq = reply.seq { countsThrough = max(countsThrough, seq) }
+    }
+
     public mutating func upsert(_ channel: Channel) {
         if channels[channel.id] == nil {
             channels[channel.id] = ChannelState(channel: channel)
@@ -187,6 +202,11 @@ public struct ChatModel: Sendable {
         channels[id]!.mentions = 0
     }
 
+    /// Whether an event is newer than the unread counts (one without a seq counts as newer).
+    func isAfterCounts(_ frame: ServerFrame) -> Bool {
+        (frame.seq ?? .max) > countsThrough
+    }
+
     /// Applies one server event. Returns true when the screen should be redrawn.
     @discardableResult
     public mutating func apply(_ frame: ServerFrame) -> Bool {
@@ -196,7 +216,7 @@ public struct ChatModel: Sendable {
         case EventName.messageNew.rawValue:
             guard let m = try? data.decode(Message.self) else { return false }
             insert(m)
-            if m.channel != current, m.author != me?.id {
+            if m.channel != current, m.author != me?.id, isAfterCounts(frame) {
                 channels[m.channel]?.unread += 1
                 // A direct message is addressed to you like a mention is; one naming you already
                 // alerts through its `mention` event.
@@ -216,7 +236,7 @@ public struct ChatModel: Sendable {
             return true
         case EventName.mention.rawValue:
             guard let e = try? data.decode(MentionEvent.self) else { return false }
-            if e.message.channel != current { channels[e.message.channel]?.mentions += 1 }
+            if e.message.channel != current, isAfterCounts(frame) { channels[e.message.channel]?.mentions += 1 }
             let place = channels[e.message.channel].map { displayName($0.channel) } ?? e.message.channel
             ring(Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))",
                         desktopTitle: e.message.channel != current ? "Swarm · \(e.message.authorName) in \(place)" : nil))

@@ -180,10 +180,7 @@ public actor ChatController {
             model.remove(channel: id)
         }
         let unread = try await c.request(Op.unreadList.rawValue, Empty(), as: UnreadListReply.self)
-        for u in unread.channels where u.channel != model.current {
-            model.channels[u.channel]?.unread = u.unread
-            model.channels[u.channel]?.mentions = u.mentions
-        }
+        model.setCounts(unread)
     }
 
     func loadHistory(_ channel: String, connection: SwarmConnection? = nil) async throws {

@@ -1,0 +1,47 @@
+import SwarmProtocol
+import SwarmTUI
+import Testing
+
+/// The terminal client sets its unread and mention counts from `unread.list` after `hello`, then
+/// counts live events. A message posted between the two is in the counts and also arrives live;
+/// when its events are applied after the counts (they were in flight while the counts were
+/// read; the client's event loop and its loading task interleave), it must not count twice.
+@Suite("terminal client: unread counts from unread.list, then live events", .hangGuard)
+struct UnreadCountsTests {
+    @Test("a message counted by unread.list and then applied live counts once; later ones count")
+    func countedOnce() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let bob = try await server.client("bob")
+            let lobby = try await bob.createChannel("lobby", members: ["alice"])
+            let room = try await bob.createChannel("escalations", members: ["alice"])
+            var model = ChatModel()
+            model.me = try #require(alice.conn.hello?.user)
+            model.upsert(lobby)   // the open channel
+            model.upsert(room)
+            #expect(model.current == lobby.id)
+
+            let early = try await bob.post(room.id, "@alice the customer from 4411 is back")
+            let counts = try await alice.request(.unreadList, Empty(), as: UnreadListReply.self)
+            model.setCounts(counts)
+            #expect(model.channels[room.id]?.unread == 1 && model.channels[room.id]?.mentions == 1)
+            let through = try #require(counts.seq, "unread.list replies carry the head they were read at")
+
+            // Its live events come after the counts, with seqs the counts cover: nothing is added.
+            let new = try await alice.event(EventName.messageNew.rawValue) { $0.data?["id"]?.string == early.id }
+            let mention = try await alice.event(EventName.mention.rawValue) { $0.data?["message"]?["id"]?.string == early.id }
+            #expect(try #require(new.seq) <= through && (mention.seq ?? .max) <= through)
+            model.apply(new)
+            model.apply(mention)
+            #expect(model.channels[room.id]?.unread == 1 && model.channels[room.id]?.mentions == 1)
+
+            // A message after the counts counts.
+            let later = try await bob.post(room.id, "@alice and a second one")
+            model.apply(try await alice.event(EventName.messageNew.rawValue) { $0.data?["id"]?.string == later.id })
+            model.apply(try await alice.event(EventName.mention.rawValue) { $0.data?["message"]?["id"]?.string == later.id })
+            #expect(model.channels[room.id]?.unread == 2 && model.channels[room.id]?.mentions == 2)
+            await alice.close()
+            await bob.close()
+        }
+    }
+}
