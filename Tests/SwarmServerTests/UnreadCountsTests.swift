@@ -44,4 +44,36 @@ struct UnreadCountsTests {
             await bob.close()
         }
     }
+
+    @Test("a direct message counted by unread.list still alerts when it is applied; the open channel's messages count once left")
+    func directMessageAlertsAndOpenChannel() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let bob = try await server.client("bob")
+            let lobby = try await bob.createChannel("lobby", members: ["alice"])
+            let dm = try await bob.request(.dmOpen, DMOpenRequest(user: alice.userId), as: Channel.self)
+            var model = ChatModel()
+            model.me = try #require(alice.conn.hello?.user)
+            model.upsert(lobby)   // the open channel: its counts are not set from the reply
+            model.upsert(dm)
+
+            let early = try await bob.post(dm.id, "are you there?")
+            let inLobby = try await bob.post(lobby.id, "posted while lobby is open")
+            let counts = try await alice.request(.unreadList, Empty(), as: UnreadListReply.self)
+            model.setCounts(counts)
+            #expect(model.channels[dm.id]?.unread == 1)
+            let alerts = model.alerts.count
+            model.apply(try await alice.event(EventName.messageNew.rawValue) { $0.data?["id"]?.string == early.id })
+            #expect(model.channels[dm.id]?.unread == 1, "counted once")
+            #expect(model.alerts.count == alerts + 1, "a direct message alerts whether or not it was counted already")
+
+            // The lobby was open when the counts were read, so they say nothing of it: once the
+            // user has moved on, its messages count whatever their seq.
+            model.select(channel: dm.id)
+            model.apply(try await alice.event(EventName.messageNew.rawValue) { $0.data?["id"]?.string == inLobby.id })
+            #expect(model.channels[lobby.id]?.unread == 1)
+            await alice.close()
+            await bob.close()
+        }
+    }
 }

@@ -32,6 +32,11 @@ public struct ChatModel: Sendable {
         var unreadAtOpen = 0
         /// Members of the channel (`channel.members`), for the header line; nil until asked.
         public var memberCount: Int?
+        /// The log's head `unread` and `mentions` were last set from (`unread.list`'s seq): they
+        /// count this channel's messages and mentions up to it, so a live event up to it applied
+        /// after them (in flight while they were read, or replayed after a reconnect) adds
+        /// nothing. 0: not set from a reply (the channel was open then), every event counts.
+        var countedThrough: Int64 = 0
     }
 
     /// A line typed by the user that the server has not acknowledged yet.
@@ -71,10 +76,6 @@ public struct ChatModel: Sendable {
     public var current: String?
     public var view: View = .channel
     public var lastSeq: Int64 = 0
-    /// The log's head the unread and mention counts were last read at (`unread.list`'s seq): they
-    /// already count messages and mentions up to it, so a live event up to it that is applied
-    /// after them (it was in flight while they were read) must not count again.
-    public var countsThrough: Int64 = 0
     public var outbox: [Pending] = []
     /// A y/N question the input line shows instead of the draft (quit with unsent lines, a big paste).
     public var question: String?
@@ -155,13 +156,16 @@ public struct ChatModel: Sendable {
 
     /// Unread and mention counts from an `unread.list` reply (the open channel's stay as they are:
     /// it is being read). Live events up to the reply's seq that are still to be applied are in
-    /// these counts already (`countsThrough`).
+    /// these counts already (`ChannelState.countedThrough`). A reply older than the counts a
+    /// channel has (two loads crossed) leaves that channel alone.
     public mutating func setCounts(_ reply: UnreadListReply) {
+        let seq = reply.seq ?? 0
         for u in reply.channels where u.channel != current {
-            channels[u.channel]?.unread = u.unread
-            channels[u.channel]?.mentions = u.mentions
+            guard let state = channels[u.channel], reply.seq == nil || seq >= state.countedThrough else { continue }
+            channels[u.channel]!.unread = u.unread
+            channels[u.channel]!.mentions = u.mentions
+            channels[u.channel]!.countedThrough = seq
         }
-        if let seq = reply.seq { countsThrough = max(countsThrough, seq) }
     }
 
     public mutating func upsert(_ channel: Channel) {
@@ -202,9 +206,9 @@ public struct ChatModel: Sendable {
         channels[id]!.mentions = 0
     }
 
-    /// Whether an event is newer than the unread counts (one without a seq counts as newer).
-    func isAfterCounts(_ frame: ServerFrame) -> Bool {
-        (frame.seq ?? .max) > countsThrough
+    /// Whether an event of `channel` is newer than its counts (one without a seq counts as newer).
+    func isAfterCounts(_ frame: ServerFrame, in channel: String) -> Bool {
+        (frame.seq ?? .max) > (channels[channel]?.countedThrough ?? 0)
     }
 
     /// Applies one server event. Returns true when the screen should be redrawn.
@@ -216,10 +220,10 @@ public struct ChatModel: Sendable {
         case EventName.messageNew.rawValue:
             guard let m = try? data.decode(Message.self) else { return false }
             insert(m)
-            if m.channel != current, m.author != me?.id, isAfterCounts(frame) {
-                channels[m.channel]?.unread += 1
-                // A direct message is addressed to you like a mention is; one naming you already
-                // alerts through its `mention` event.
+            if m.channel != current, m.author != me?.id {
+                if isAfterCounts(frame, in: m.channel) { channels[m.channel]?.unread += 1 }
+                // A direct message is addressed to you like a mention is (counted already or
+                // not, it alerts); one naming you already alerts through its `mention` event.
                 if channels[m.channel]?.channel.kind == .dm, !(me.map { m.mentions.contains($0.id) } ?? false) {
                     ring(Notice(kind: .mention, text: "\(m.authorName) wrote to you: \(m.body.prefix(80))", desktopTitle: "Swarm · @\(m.authorName)"))
                 }
@@ -236,7 +240,7 @@ public struct ChatModel: Sendable {
             return true
         case EventName.mention.rawValue:
             guard let e = try? data.decode(MentionEvent.self) else { return false }
-            if e.message.channel != current, isAfterCounts(frame) { channels[e.message.channel]?.mentions += 1 }
+            if e.message.channel != current, isAfterCounts(frame, in: e.message.channel) { channels[e.message.channel]?.mentions += 1 }
             let place = channels[e.message.channel].map { displayName($0.channel) } ?? e.message.channel
             ring(Notice(kind: .mention, text: "\(e.message.authorName) mentioned you in \(place): \(e.message.body.prefix(80))",
                         desktopTitle: e.message.channel != current ? "Swarm · \(e.message.authorName) in \(place)" : nil))

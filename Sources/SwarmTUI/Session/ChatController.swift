@@ -120,8 +120,10 @@ public actor ChatController {
         do {
             connection = try await SwarmConnection.connect(url: url, hello: HelloRequest(token: token, client: "swarm-tui", after: after, presence: true))
         } catch let error as SwarmError where error.code == .resyncRequired {
-            // Too far behind the log: start over from fresh history.
+            // Too far behind the log: start over from fresh history (and counts: the log may be
+            // another one, its seqs lower than those the counts were read at).
             model.lastSeq = 0
+            for id in model.channels.keys { model.channels[id]?.countedThrough = 0 }
             loadedOnce = false
             return machine.lost(closeCode: nil)
         } catch let error as SwarmError where error.code == .unauthorized {
