@@ -74,18 +74,24 @@ struct ConnectionLimitsTests {
 
     @Test("stop() finishes within the grace period while clients ignore the close frame")
     func boundedStop() async throws {
-        let server = try await TestServer.start { $0.shutdownGraceSeconds = 1; $0.closeTimeoutSeconds = 60; $0.headerTimeoutSeconds = 60; $0.helloTimeoutSeconds = 60 }
+        // Each wait is a named step: the CI of 2c27cdd failed here once on a bare "deadline
+        // passed" that did not say which wait it was.
+        let server = try await step("server start") {
+            try await TestServer.start { $0.shutdownGraceSeconds = 1; $0.closeTimeoutSeconds = 60; $0.headerTimeoutSeconds = 60; $0.helloTimeoutSeconds = 60 }
+        }
         let token = try await server.user("alice")
-        let live = try await RawWebSocket.connect(port: server.server.port)
+        let live = try await step("live: connect and upgrade") { try await RawWebSocket.connect(port: server.server.port) }
         try await live.sendRequest(id: "h", op: "hello", data: #"{"token":"\#(token)"}"#)
-        _ = try await live.readFrame { $0.text.contains(#""ev":"ready""#) }
-        let silent = try await RawWebSocket.connect(port: server.server.port)
-        let halfHead = try await RawWebSocket.connect(port: server.server.port, handshake: false)
+        _ = try await step("live: ready after hello") { try await live.readFrame { $0.text.contains(#""ev":"ready""#) } }
+        let silent = try await step("silent: connect and upgrade") { try await RawWebSocket.connect(port: server.server.port) }
+        let halfHead = try await step("half head: connect") { try await RawWebSocket.connect(port: server.server.port, handshake: false) }
         try await halfHead.sendRawBytes(Self.incompleteHead)
 
         let start = ContinuousClock.now
         let stopped = Task { await server.stop() }
-        for raw in [live, silent] { try await raw.waitForCut(seconds: 30) }
+        for (name, raw) in [("live", live), ("silent", silent)] {
+            try await step("\(name): cut by the shutdown") { try await raw.waitForCut(seconds: 30) }
+        }
         // The 1001 close goes out first unless the box stalls past the 1 s grace before the
         // session's writer runs (seen once in CI, the test taking 27 s): then the cut at the grace
         // is all the client gets, which is what bounds the stop. A close that did come is 1001
@@ -93,7 +99,7 @@ struct ConnectionLimitsTests {
         if let close = await live.remainingFrames().first(where: { $0.opcode == RawWebSocket.Frame.close }) {
             #expect(close.closeCode == 1001)
         }
-        try await halfHead.waitForEOF(seconds: 30)
+        try await step("half head: closed by the shutdown") { try await halfHead.waitForEOF(seconds: 30) }
         await stopped.value
         let took = ContinuousClock.now - start
         // The bound separates the grace period (1 s) from the 60 s timeouts it must cut short; it is wide

@@ -150,3 +150,22 @@ extension Trait where Self == TimeLimitTrait {
     /// the test (and cancels its waits) instead of stalling the whole run until CI gives up.
     static var hangGuard: Self { .timeLimit(.minutes(5)) }
 }
+
+/// A step of a test that failed: which step, after how long, and why. Several waits of one test
+/// fail with the same deadline error; this says which of them it was.
+struct StepFailure: Error, CustomStringConvertible {
+    var step: String
+    var after: Duration
+    var error: any Error
+    var description: String { "\(step) failed after \(after): \(error)" }
+}
+
+/// Runs `body` as the named step of a test; a failure names the step.
+func step<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+    let start = ContinuousClock.now
+    do {
+        return try await body()
+    } catch {
+        throw StepFailure(step: name, after: ContinuousClock.now - start, error: error)
+    }
+}
