@@ -31,10 +31,7 @@ final class StoreThread: TaskExecutor {
     /// due in the same tick may still run): a timer that costs no other thread a wake-up (a
     /// `Task.sleep` fires on the global executor's threads).
     func after(_ delay: Duration, _ body: @escaping @Sendable () -> Void) -> Scheduled<Void> {
-        let (seconds, attoseconds) = delay.components
-        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let amount: TimeAmount = nanoseconds.overflow ? .hours(24 * 365) : .nanoseconds(nanoseconds.partialValue + attoseconds / 1_000_000_000)
-        return loop.scheduleTask(in: amount, body)
+        loop.scheduleTask(in: TimeAmount(delay), body)
     }
 
     /// Ends the thread once its loop has returned.
