@@ -8,6 +8,17 @@ import Testing
 /// read; the client's event loop and its loading task interleave), it must not count twice.
 @Suite("terminal client: unread counts from unread.list, then live events", .hangGuard)
 struct UnreadCountsTests {
+    /// The client's model as it is after loading its channels: signed in as `client`, `open`
+    /// open (the first channel loaded), `other` beside it.
+    static func model(of client: TestClient, open: Channel, beside other: Channel) throws -> ChatModel {
+        var model = ChatModel()
+        model.me = try #require(client.conn.hello?.user)
+        model.upsert(open)
+        model.upsert(other)
+        #expect(model.current == open.id)
+        return model
+    }
+
     @Test("a message counted by unread.list and then applied live counts once; later ones count")
     func countedOnce() async throws {
         try await withServer { server in
@@ -15,11 +26,7 @@ struct UnreadCountsTests {
             let bob = try await server.client("bob")
             let lobby = try await bob.createChannel("lobby", members: ["alice"])
             let room = try await bob.createChannel("escalations", members: ["alice"])
-            var model = ChatModel()
-            model.me = try #require(alice.conn.hello?.user)
-            model.upsert(lobby)   // the open channel
-            model.upsert(room)
-            #expect(model.current == lobby.id)
+            var model = try Self.model(of: alice, open: lobby, beside: room)
 
             let early = try await bob.post(room.id, "@alice the customer from 4411 is back")
             let counts = try await alice.request(.unreadList, Empty(), as: UnreadListReply.self)
@@ -52,10 +59,8 @@ struct UnreadCountsTests {
             let bob = try await server.client("bob")
             let lobby = try await bob.createChannel("lobby", members: ["alice"])
             let dm = try await bob.request(.dmOpen, DMOpenRequest(user: alice.userId), as: Channel.self)
-            var model = ChatModel()
-            model.me = try #require(alice.conn.hello?.user)
-            model.upsert(lobby)   // the open channel: its counts are not set from the reply
-            model.upsert(dm)
+            // The lobby is open: its counts are not set from the reply.
+            var model = try Self.model(of: alice, open: lobby, beside: dm)
 
             let early = try await bob.post(dm.id, "are you there?")
             let inLobby = try await bob.post(lobby.id, "posted while lobby is open")
