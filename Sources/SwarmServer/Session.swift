@@ -251,19 +251,19 @@ struct Session {
         // token is checked again below.
         let epoch = core.hub.revocationEpoch
         let req = try JSONDecoder().decode(RequestData<HelloRequest>.self, from: body).data
-        guard let token = req.token ?? headerToken, let (principal, user, head) = try await core.store.authenticateSession(token: token) else {
+        guard let token = req.token ?? headerToken, let start = try await core.store.authenticateSession(token: token) else {
             logger.warning("authentication failed")
             ServerMetrics.op(.hello, ErrorCode.unauthorized.rawValue)
             conn.send(.text(Wire.error(id, SwarmError(.unauthorized, "unknown or revoked token"))))
             conn.close(code: CloseCode.unauthorized, reason: "unauthorized")
             return
         }
+        let (principal, user, head) = (start.principal, start.user, start.head)
         // The head was read before registering (with the token): anything committed later is either replayed or live.
         if let after = req.after {
             guard after >= 0 else { throw SwarmError.badRequest("after must be ≥ 0") }
             guard after <= head else { throw SwarmError.badRequest("after \(after) is ahead of the event log (head \(head))") }
-            let pruned = try await core.store.prunedThrough()
-            if after < pruned {
+            if after < start.prunedThrough {
                 throw SwarmError(.resyncRequired, "events after \(after) are no longer retained; reload history and hello without after")
             }
         }

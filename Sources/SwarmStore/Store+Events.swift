@@ -14,10 +14,6 @@ extension SQLiteStore {
     }
 
     /// Highest seq removed by retention; a resume from before it cannot be served.
-    public func prunedThrough() async throws -> Int64 {
-        try await read { db in try Self.prunedThrough(db) }
-    }
-
     static func prunedThrough(_ db: SQLDB) throws -> Int64 {
         Int64(try db.fetchOne(String.self, "SELECT value FROM meta WHERE key = 'pruned_through'") ?? "0") ?? 0
     }

@@ -68,9 +68,12 @@ public struct SQLConfigurationError: Error, CustomStringConvertible {
 /// One connection and the serial queue its blocking calls run on. The connection is opened on
 /// first use and opened again after it broke, so a restarted PostgreSQL is picked up.
 final class PostgresSlot: @unchecked Sendable {
-    // `connection` is touched only on `queue`.
+    // `connection` and `pendingCommit` are touched only on `queue`.
     let queue: DispatchQueue
     var connection: PostgresConnection?
+    /// The COMMIT that ended this slot's last read-only transaction, sent and not yet checked
+    /// (`PostgresExecutor.sendCommit`): checked when the slot is used next.
+    var pendingCommit: EventLoopFuture<PostgresQueryResult>?
     let id: Int
 
     init(id: Int) {
@@ -106,12 +109,15 @@ public final class PostgresBackend: SQLBackend {
     public func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
         let slot = await acquire()
         defer { release(slot) }
-        // One snapshot for the whole read, as a SQLite WAL reader has.
-        return try await run(on: slot, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        // One snapshot for the whole read, as a SQLite WAL reader has. Its COMMIT is not waited
+        // for: everything it read was already answered, and a read-only transaction changes
+        // nothing that a failed COMMIT could lose. A one-statement read (a hello's token check)
+        // costs one round trip instead of two.
+        return try await run(on: slot, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", awaitCommit: false, body)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
-        try await run(on: writer, begin: "BEGIN", body)
+        try await run(on: writer, begin: "BEGIN", awaitCommit: true, body)
     }
 
     public func shutdown() async {
@@ -147,22 +153,27 @@ public final class PostgresBackend: SQLBackend {
         }
     }
 
-    private func run<T: Sendable>(on slot: PostgresSlot, begin: String, _ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+    private func run<T: Sendable>(on slot: PostgresSlot, begin: String, awaitCommit: Bool,
+                                  _ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
             slot.queue.async {
-                cont.resume(with: Result { try self.transaction(slot, begin: begin, body) })
+                cont.resume(with: Result { try self.transaction(slot, begin: begin, awaitCommit: awaitCommit, body) })
             }
         }
     }
 
-    private func transaction<T>(_ slot: PostgresSlot, begin: String, _ body: (SQLDB) throws -> T) throws -> T {
+    private func transaction<T>(_ slot: PostgresSlot, begin: String, awaitCommit: Bool, _ body: (SQLDB) throws -> T) throws -> T {
         let executor = try executor(slot)
         executor.deadline = .transaction(timeouts)
         do {
             // BEGIN goes out with the first statement; its answer is checked with that one's.
             try executor.pipelineSimple(begin)
             let value = try body(SQLDB(executor))
-            try executor.commit()
+            if awaitCommit {
+                try executor.commit()
+            } else {
+                slot.pendingCommit = try executor.sendCommit()
+            }
             return value
         } catch {
             if error is SQLUnavailable || executor.timedOut {
@@ -179,6 +190,17 @@ public final class PostgresBackend: SQLBackend {
 
     /// The slot's connection, opened now if it has none or it closed. Runs on the slot's queue.
     private func executor(_ slot: PostgresSlot) throws -> PostgresExecutor {
+        if let pending = slot.pendingCommit {
+            slot.pendingCommit = nil
+            // Answered long ago as a rule (the slot went back to the pool after sending it), so
+            // this seldom waits. A COMMIT that failed or never came leaves the connection out of
+            // step: a new one is opened.
+            let answer = try? pending.wait(until: .now() + .milliseconds(timeouts.statementMilliseconds), "COMMIT")
+            if answer?.metadata.command != "COMMIT" {
+                logger.warning("a read-only transaction's COMMIT failed; reconnecting", metadata: ["slot": "\(slot.id)"])
+                drop(slot)
+            }
+        }
         if let c = slot.connection, !c.isClosed { return PostgresExecutor(c, logger: logger) }
         slot.connection = nil
         do {
@@ -207,6 +229,7 @@ public final class PostgresBackend: SQLBackend {
         // but is bounded all the same.
         if let c = slot.connection { _ = try? c.close().wait(until: .now() + .milliseconds(timeouts.statementMilliseconds), "closing") }
         slot.connection = nil
+        slot.pendingCommit = nil
     }
 
     /// The writer's connection has an event loop of its own. On the shared loops (NIO's singleton,

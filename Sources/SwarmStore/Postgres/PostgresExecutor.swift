@@ -117,6 +117,13 @@ final class PostgresExecutor: SQLExecutor {
         }
     }
 
+    /// COMMIT sent without waiting, after every earlier answer was checked: for a read-only
+    /// transaction, whose owner checks the answer when it uses the connection next.
+    func sendCommit() throws -> EventLoopFuture<PostgresQueryResult> {
+        try settle()
+        return try send("COMMIT", [], numbered: false)
+    }
+
     /// Waits for every statement sent and not yet checked; throws the first failure.
     func settle() throws {
         var first: (any Error)?
