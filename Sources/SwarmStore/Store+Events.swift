@@ -13,11 +13,6 @@ extension SQLiteStore {
         try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
     }
 
-    /// Highest seq removed by retention; a resume from before it cannot be served.
-    static func prunedThrough(_ db: SQLDB) throws -> Int64 {
-        Int64(try db.fetchOne(String.self, "SELECT value FROM meta WHERE key = 'pruned_through'") ?? "0") ?? 0
-    }
-
     /// One page of a replay: the events to send, and where the next page starts.
     public struct ReplayPage: Sendable {
         public var events: [LoggedEvent]

@@ -112,7 +112,8 @@ public final class PostgresBackend: SQLBackend {
         // One snapshot for the whole read, as a SQLite WAL reader has. Its COMMIT is not waited
         // for: everything it read was already answered, and a read-only transaction changes
         // nothing that a failed COMMIT could lose. A one-statement read (a hello's token check)
-        // costs one round trip instead of two.
+        // waits for one answer instead of two; the COMMIT's is checked before the slot's next
+        // transaction begins (`executor(_:)`).
         return try await run(on: slot, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", awaitCommit: false, body)
     }
 
@@ -169,7 +170,9 @@ public final class PostgresBackend: SQLBackend {
             // BEGIN goes out with the first statement; its answer is checked with that one's.
             try executor.pipelineSimple(begin)
             let value = try body(SQLDB(executor))
-            if awaitCommit {
+            // A body that caught a failed statement, or one not answered in time, still gets its
+            // COMMIT's answer now (ROLLBACK, or the timeout), as a write does.
+            if awaitCommit || executor.aborted || executor.timedOut {
                 try executor.commit()
             } else {
                 slot.pendingCommit = try executor.sendCommit()
@@ -193,11 +196,18 @@ public final class PostgresBackend: SQLBackend {
         if let pending = slot.pendingCommit {
             slot.pendingCommit = nil
             // Answered long ago as a rule (the slot went back to the pool after sending it), so
-            // this seldom waits. A COMMIT that failed or never came leaves the connection out of
-            // step: a new one is opened.
-            let answer = try? pending.wait(until: .now() + .milliseconds(timeouts.statementMilliseconds), "COMMIT")
-            if answer?.metadata.command != "COMMIT" {
-                logger.warning("a read-only transaction's COMMIT failed; reconnecting", metadata: ["slot": "\(slot.id)"])
+            // this seldom waits; bounded by one statement's time, as any answer is. A COMMIT that
+            // failed or never came leaves the connection out of step: a new one is opened.
+            do {
+                let answer = try pending.wait(until: .now() + .milliseconds(timeouts.statementMilliseconds), "COMMIT")
+                if answer.metadata.command != "COMMIT" {
+                    // Only a transaction that had failed ends in ROLLBACK, and such a read waits
+                    // for its COMMIT (`transaction`); the connection is in step all the same.
+                    logger.warning("a read-only transaction ended in \(answer.metadata.command)", metadata: ["slot": "\(slot.id)"])
+                }
+            } catch {
+                logger.warning("a read-only transaction's COMMIT failed; reconnecting",
+                               metadata: ["slot": "\(slot.id)", "error": "\(Self.describe(error))"])
                 drop(slot)
             }
         }

@@ -14,7 +14,8 @@ import SwarmProtocol
 /// the next answer that is waited for, and at the end of each savepoint (so a job's failure is
 /// still its own). Each wait costs two thread hand-offs besides PostgreSQL's work: a post on the
 /// waiting path waits for two answers (its channel, its row); an optimistic one for none
-/// (`SQLiteStore.optimisticPost`).
+/// (`SQLiteStore.optimisticPost`). A read-only transaction's COMMIT is not waited for either
+/// (`sendCommit`): its backend checks the answer when the connection is used next.
 final class PostgresExecutor: SQLExecutor {
     let connection: PostgresConnection
     let logger: Logger

@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+@testable import SwarmStore
+import Testing
+
+/// A PostgreSQL read sends its COMMIT without waiting for the answer (`PostgresBackend.read`); the
+/// answer is checked when the connection is used next. The transaction must still end there: a
+/// read that began inside the last one's transaction would see that one's snapshot.
+@Suite("PostgreSQL reads end their transactions", .hangGuard, .enabled(if: !TestBackend.isSQLite, "PostgreSQL only"))
+struct PostgresReadCommitTests {
+    @Test("the next read on the same connection sees what was committed after the last one")
+    func nextReadSeesNewCommits() async throws {
+        let server = try #require(TestBackend.postgresURL)
+        let name = TestBackend.databaseName(URL(fileURLWithPath: "read-commit-\(UUID().uuidString)"))
+        try await PostgresDatabases.create(name, serverURL: server)
+        // One reader: every read below runs on the same slot.
+        let backend = PostgresBackend(location: try PostgresLocation(url: try PostgresDatabases.url(server, database: name)), readers: 1,
+                                      logger: Logger(label: "pg-read-commit-test"))
+        do {
+            try await Self.readAfterWrites(backend)
+        } catch {
+            await backend.shutdown()
+            try? await PostgresDatabases.drop(name, serverURL: server)
+            throw error
+        }
+        await backend.shutdown()
+        try? await PostgresDatabases.drop(name, serverURL: server)
+    }
+
+    /// Writes 2…5 through the writer, each followed by a read on the one reader.
+    private static func readAfterWrites(_ backend: PostgresBackend) async throws {
+        try await backend.write { db in
+            try db.execute("CREATE TABLE counter (v INTEGER NOT NULL)")
+            try db.execute("INSERT INTO counter (v) VALUES (1)")
+        }
+        let read: @Sendable (SQLDB) throws -> (value: Int64, connection: Int64) = { db in
+            let row = try #require(try db.fetchOne("SELECT v, pg_backend_pid() AS pid FROM counter"))
+            return (row["v"], row["pid"])
+        }
+        var (value, connection) = try await backend.read(read)
+        #expect(value == 1)
+        for next in Int64(2)...5 {
+            try await backend.write { db in try db.execute("UPDATE counter SET v = ?", [next]) }
+            let before = connection
+            (value, connection) = try await backend.read(read)
+            #expect(value == next, "a read saw an older snapshot: the last read's transaction did not end")
+            #expect(connection == before, "the reader's connection was opened again")
+        }
+    }
+}
