@@ -62,6 +62,28 @@ struct ResumeTests {
         }
     }
 
+    @Test("retention that removed every event: a resume from before it answers resync_required; hello's seq is where the log got to")
+    func everythingPruned() async throws {
+        try await withServer { server in
+            let alice = try await server.client("alice")
+            let channel = try await alice.createChannel("support")
+            for i in 0..<3 { _ = try await alice.post(channel.id, "m\(i)") }
+            let head = try await server.store.head()
+            try await server.store.pruneEvents(olderThan: "9999-12-31T00:00:00.000Z")
+            // The log is empty, but it went as far as `head`: an older resume point cannot be served.
+            await #expect(throws: SwarmError(.resyncRequired, "events after 1 are no longer retained; reload history and hello without after")) {
+                _ = try await TestClient.connect(url: server.url, token: alice.token, after: 1)
+            }
+            let fresh = try await TestClient.connect(url: server.url, token: alice.token)
+            #expect(fresh.conn.hello?.seq == head)
+            // Resuming from there is not "ahead of the log", and the next post arrives live.
+            let back = try await TestClient.connect(url: server.url, token: alice.token, after: head)
+            try await back.event("ready")
+            let next = try await alice.post(channel.id, "after the cut")
+            #expect(try await back.event("message.new").decode(Message.self).id == next.id)
+        }
+    }
+
     @Test("idempotency_key: a retry returns the first result and creates nothing new")
     func idempotentPost() async throws {
         try await withServer { server in
