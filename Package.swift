@@ -32,9 +32,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-        // micro-bench only. ordo-one/package-benchmark 1.38.1 cannot be resolved here: on Linux with
-        // Swift 6.3 it needs ordo-one/swift-runtime-interposer, which the package mirror lacks.
-        .package(url: "https://github.com/google/swift-benchmark.git", from: "0.1.2"),
+        // micro-bench only. Its default traits would add ordo-one/swift-runtime-interposer on Linux
+        // with Swift 6.3 (ARC counts), which the package mirror lacks: the malloc counts are enough.
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(name: "SwarmProtocol", swiftSettings: strict),
@@ -122,10 +122,11 @@ let package = Package(
             name: "micro-bench",
             dependencies: [
                 "BenchSupport", "SwarmServer", "SwarmStore", "SwarmProtocol",
-                .product(name: "Benchmark", package: "swift-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/micro-bench",
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
             name: "brief-bench",

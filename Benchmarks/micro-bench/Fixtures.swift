@@ -3,11 +3,19 @@ import Foundation
 import SwarmProtocol
 import SwarmServer
 import SwarmStore
+import Synchronization
 
-/// What the hot-path benchmarks work on, made once before they run: a server on a temporary
-/// database (`synchronous = normal`, so the numbers are CPU, not the disk's fsync), a channel with
-/// posters, a knowledge base and a case with a long timeline.
+/// What the store's hot-path benchmarks work on: a server on a temporary database
+/// (`synchronous = normal`, so the numbers are CPU, not the disk's fsync), a channel with 64
+/// posters and, when asked for, a knowledge base or a case with a long timeline. Made by a
+/// benchmark's setup (each benchmark runs in a process of its own) and removed by its teardown.
 struct Fixtures: Sendable {
+    struct Needs: OptionSet, Sendable {
+        let rawValue: Int
+        static let knowledgeBase = Needs(rawValue: 1)
+        static let briefCase = Needs(rawValue: 2)
+    }
+
     let bench: BenchServer
     let store: SQLiteStore
     let lead: Principal
@@ -19,7 +27,28 @@ struct Fixtures: Sendable {
     static let articles = 2_000
     static let briefEntries = 1_000
 
-    static func make() async throws -> Fixtures {
+    private static let made = Mutex<Fixtures?>(nil)
+
+    struct NotPrepared: Error {}
+
+    /// The fixtures the running benchmark's setup made.
+    static func current() throws -> Fixtures {
+        guard let f = made.withLock({ $0 }) else { throw NotPrepared() }
+        return f
+    }
+
+    static func prepare(_ needs: Needs) async throws {
+        let f = try await make(needs)
+        made.withLock { $0 = f }
+    }
+
+    static func release() async {
+        guard let f = made.withLock({ f in defer { f = nil }; return f }) else { return }
+        await f.bench.server.stop()
+        f.bench.removeDatabase()
+    }
+
+    static func make(_ needs: Needs) async throws -> Fixtures {
         let bench = try await BenchServer.start(label: "micro-bench", parent: NSTemporaryDirectory(), keep: false)
         let store = bench.server.store
         _ = try await store.createUser(name: "micro-lead", role: .lead)
@@ -32,11 +61,13 @@ struct Fixtures: Sendable {
             _ = try await store.joinChannel(p, ref: channel.id)
             posters.append(p)
         }
-        let corpus = (0..<articles).map { Corpus.article($0, seed: 42) }
-        _ = try await store.importArticles(corpus, author: lead, batchSize: 500)
+        if needs.contains(.knowledgeBase) {
+            let corpus = (0..<articles).map { Corpus.article($0, seed: 42) }
+            _ = try await store.importArticles(corpus, author: lead, batchSize: 500)
+        }
         let queries = ["rimborso carta", "refund", "spedizione ritardo", "invoice vat", "password reset", "abbonamento disdetta"]
             .map { KBSearchRequest(query: $0) }
-        let briefCase = try await seedCase(store, lead, entries: briefEntries)
+        let briefCase = needs.contains(.briefCase) ? try await seedCase(store, lead, entries: briefEntries) : ""
         return Fixtures(bench: bench, store: store, lead: lead, posters: posters, channel: channel.id, kbQueries: queries, briefCase: briefCase)
     }
 
