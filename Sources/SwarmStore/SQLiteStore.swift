@@ -223,6 +223,15 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// `read` for a body of one statement (`SQLBackend.readStatement`).
+    func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+        do {
+            return try await backend.readStatement(body)
+        } catch {
+            throw StorageHealth.wire(error)
+        }
+    }
+
     func write<T: Sendable>(_ body: @escaping @Sendable (WriteTx) throws -> T) async throws -> T {
         try await committer.write(body)
     }

@@ -10,9 +10,9 @@ extension SQLiteStore {
     }
 
     /// `authenticate`, the event log's head (`head()`) and how far retention pruned it, in one
-    /// statement of one read: a `hello` needs all three, and on PostgreSQL each answer waited for
-    /// costs thread hand-offs and a round trip (a hello waited for three answers, five with
-    /// `after`; now one).
+    /// statement, which needs no transaction around it: a `hello` needs all three, and on
+    /// PostgreSQL each statement costs thread hand-offs and a round trip (a hello sent four and
+    /// waited for three answers, six and five with `after`; now one).
     public func authenticateSession(token: String) async throws -> SessionStart? {
         try await authenticate(token: token, forSession: true)
     }
@@ -33,7 +33,7 @@ extension SQLiteStore {
             , (SELECT COALESCE(MAX(seq), 0) FROM events) AS log_head,
               (SELECT value FROM meta WHERE key = 'pruned_through') AS log_pruned_through
             """ : ""
-        return try await read { db in
+        return try await readStatement { db in
             guard let row = try db.fetchOne("""
                 SELECT u.*, t.id AS token_id, t.scopes, t.channel_patterns\(logColumns)
                 FROM tokens t JOIN users u ON u.id = t.user_id

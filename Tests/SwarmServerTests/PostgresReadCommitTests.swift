@@ -27,6 +27,29 @@ struct PostgresReadCommitTests {
         try? await PostgresDatabases.drop(name, serverURL: server)
     }
 
+    @Test("a one-statement read runs outside any transaction, between reads that run inside theirs")
+    func statementOutsideTransactions() async throws {
+        let server = try #require(TestBackend.postgresURL)
+        let name = TestBackend.databaseName(URL(fileURLWithPath: "read-statement-\(UUID().uuidString)"))
+        try await PostgresDatabases.create(name, serverURL: server)
+        let backend = PostgresBackend(location: try PostgresLocation(url: try PostgresDatabases.url(server, database: name)), readers: 1,
+                                      logger: Logger(label: "pg-read-statement-test"))
+        let isolation: @Sendable (SQLDB) throws -> String? = { db in try db.fetchOne(String.self, "SELECT current_setting('transaction_isolation')") }
+        var seen: [String?] = []
+        do {
+            // A read (its COMMIT left pending), a one-statement read on the same connection, a read.
+            seen.append(try await backend.read(isolation))
+            seen.append(try await backend.readStatement(isolation))
+            seen.append(try await backend.read(isolation))
+        } catch {
+            Issue.record(error)
+        }
+        await backend.shutdown()
+        try? await PostgresDatabases.drop(name, serverURL: server)
+        // Autocommit runs at the server's default level; the reads' BEGIN asks for repeatable read.
+        #expect(seen == ["repeatable read", "read committed", "repeatable read"])
+    }
+
     /// Writes 2…5 through the writer, each followed by a read on the one reader.
     private static func readAfterWrites(_ backend: PostgresBackend) async throws {
         try await backend.write { db in

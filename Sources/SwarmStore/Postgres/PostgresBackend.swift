@@ -117,6 +117,18 @@ public final class PostgresBackend: SQLBackend {
         return try await run(on: slot, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", awaitCommit: false, body)
     }
 
+    /// One statement in autocommit: it sees one snapshot by itself, so BEGIN and COMMIT would
+    /// only add two statements to send and answer.
+    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+        let slot = await acquire()
+        defer { release(slot) }
+        return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
+            slot.queue.async {
+                cont.resume(with: Result { try self.statement(slot, body) })
+            }
+        }
+    }
+
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
         try await run(on: writer, begin: "BEGIN", awaitCommit: true, body)
     }
@@ -187,6 +199,19 @@ public final class PostgresBackend: SQLBackend {
                 try? executor.settle()
                 do { try executor.simple("ROLLBACK") } catch { drop(slot) }
             }
+            throw error
+        }
+    }
+
+    private func statement<T>(_ slot: PostgresSlot, _ body: (SQLDB) throws -> T) throws -> T {
+        let executor = try executor(slot)
+        executor.deadline = .transaction(timeouts)
+        executor.singleStatement = true
+        do {
+            return try body(SQLDB(executor))
+        } catch {
+            // No transaction to roll back; an answer that did not come leaves the connection out of step.
+            if error is SQLUnavailable || executor.timedOut { drop(slot) }
             throw error
         }
     }

@@ -30,6 +30,10 @@ final class PostgresExecutor: SQLExecutor {
     private(set) var aborted = false
     /// Sent, not yet checked, in the order sent.
     private var inFlight: [InFlight] = []
+    /// Runs outside any transaction (`PostgresBackend.readStatement`): a second statement would
+    /// see another snapshot than the first.
+    var singleStatement = false
+    private var sent = 0
 
     struct InFlight {
         var future: EventLoopFuture<PostgresQueryResult>
@@ -177,6 +181,8 @@ final class PostgresExecutor: SQLExecutor {
     }
 
     private func send(_ sql: String, _ arguments: SQLArguments, numbered: Bool = true) throws -> EventLoopFuture<PostgresQueryResult> {
+        sent += 1
+        assert(!singleStatement || sent == 1, "a one-statement read ran a second statement: \(sql.prefix(80))")
         var binds = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {
             switch value {

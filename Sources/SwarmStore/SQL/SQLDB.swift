@@ -163,10 +163,21 @@ public protocol SQLBackend: Sendable {
     var dialect: SQLDialect { get }
     /// A read-only transaction on a reader connection.
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T
+    /// A read of exactly one statement, which sees one snapshot by itself: no transaction around
+    /// it where that costs round trips (PostgreSQL: no BEGIN and COMMIT). The body must run one
+    /// statement only (checked in debug builds).
+    func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T
     /// A write transaction (the group committer is the only caller in the server).
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T
     /// Closes connections; no call may follow.
     func shutdown() async
+}
+
+extension SQLBackend {
+    /// SQLite: a read transaction costs no round trip, so a one-statement read is a read.
+    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+        try await read(body)
+    }
 }
 
 /// A backend whose write transaction can run on the calling thread, blocking it (SQLite: GRDB's

@@ -161,6 +161,7 @@ struct StepFailure: Error, CustomStringConvertible {
 }
 
 /// Runs `body` as the named step of a test; a failure names the step.
+@discardableResult
 func step<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
     let start = ContinuousClock.now
     do {
