@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // micro-bench only. Its default traits would add ordo-one/swift-runtime-interposer on Linux
         // with Swift 6.3 (ARC counts), which the package mirror lacks: the malloc counts are enough.
+        // Without it, ask for no ARC metrics on Swift 6.3 (the native hooks crash: ordo-one/benchmark#349).
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [

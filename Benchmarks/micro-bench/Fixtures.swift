@@ -50,6 +50,17 @@ struct Fixtures: Sendable {
 
     static func make(_ needs: Needs) async throws -> Fixtures {
         let bench = try await BenchServer.start(label: "micro-bench", parent: NSTemporaryDirectory(), keep: false)
+        do {
+            return try await fill(bench, needs)
+        } catch {
+            // The runner skips teardown when setup fails: nothing may be left behind.
+            await bench.server.stop()
+            bench.removeDatabase()
+            throw error
+        }
+    }
+
+    private static func fill(_ bench: BenchServer, _ needs: Needs) async throws -> Fixtures {
         let store = bench.server.store
         _ = try await store.createUser(name: "micro-lead", role: .lead)
         let lead = try await store.principal("micro-lead")

@@ -111,9 +111,8 @@ public final class PostgresBackend: SQLBackend {
         defer { release(slot) }
         // One snapshot for the whole read, as a SQLite WAL reader has. Its COMMIT is not waited
         // for: everything it read was already answered, and a read-only transaction changes
-        // nothing that a failed COMMIT could lose. A one-statement read (a hello's token check)
-        // waits for one answer instead of two; the COMMIT's is checked before the slot's next
-        // transaction begins (`executor(_:)`).
+        // nothing that a failed COMMIT could lose; its answer is checked before the slot is used
+        // next (`executor(_:)`). (A read of one statement needs no transaction: `readStatement`.)
         return try await run(on: slot, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", awaitCommit: false, body)
     }
 
