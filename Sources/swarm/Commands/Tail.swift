@@ -61,22 +61,23 @@ struct Tail: AsyncParsableCommand {
                 // JSON lines carry the server's objects as sent, fields this client does not know included.
                 let rawMessages = raw["messages"]?.array ?? []
                 formatter = MessageFormatter(messages: page.messages)
-                for (i, message) in page.messages.enumerated() {
-                    shown.insert(message.id)
-                    if options.json {
-                        let data = rawMessages.indices.contains(i) ? rawMessages[i] : try .from(message)
-                        Output.json(.object(["ev": .string("history"), "data": data]))
-                    } else {
-                        formatter.lines(for: message).forEach(Output.line)
+                // A message posted after hello is in the page before its live event arrives: once
+                // the page is printed, a stop must say to resume after it, or the message would
+                // repeat. A Ctrl-C while the page prints waits for it (`printing`), so the hint
+                // matches what was printed. The tail shows this channel's messages only, so
+                // resuming after the page loses nothing it would print (PROTOCOL.md, history).
+                try resume.printing(through: page.seq) {
+                    for (i, message) in page.messages.enumerated() {
+                        shown.insert(message.id)
+                        if options.json {
+                            let data = rawMessages.indices.contains(i) ? rawMessages[i] : try .from(message)
+                            Output.json(.object(["ev": .string("history"), "data": data]))
+                        } else {
+                            formatter.lines(for: message).forEach(Output.line)
+                        }
                     }
                 }
-                // A message posted after hello is in the page before its live event arrives: from
-                // here on, a stop must say to resume after the page, or the message would repeat.
-                // (A stop while the page prints still says hello's head: a repeat, never a loss.)
-                // The tail shows this channel's messages only, so resuming after the page loses
-                // nothing it would print (PROTOCOL.md, history).
                 shownThrough = page.seq
-                resume.update(page.seq)
             }
             var follower = TailFollower(channel: target.id, shownHistory: shown, shownThrough: shownThrough, remaining: count)
             var session = session
@@ -106,23 +107,28 @@ struct Tail: AsyncParsableCommand {
                         target: Channel) async throws -> Bool {
         for await frame in session.connection.events {
             let action = follower.handle(frame)
-            resume.update(follower.lastSeq)
+            // The event's line and the resume point move together for a Ctrl-C (`printing`).
             switch action {
             case .skip:
+                resume.update(follower.lastSeq)
                 continue
             case .ready(let seq):
-                if options.json {
-                    Output.json(.object(["ev": .string("ready"), "seq": .number(Double(seq))]))
-                } else {
-                    Output.hint("-- following #\(target.name) from seq \(seq); Ctrl-C to stop --")
+                resume.printing(through: follower.lastSeq) {
+                    if options.json {
+                        Output.json(.object(["ev": .string("ready"), "seq": .number(Double(seq))]))
+                    } else {
+                        Output.hint("-- following #\(target.name) from seq \(seq); Ctrl-C to stop --")
+                    }
                 }
             case .print(let event, let data):
-                if options.json {
-                    var object: [String: JSONValue] = ["ev": .string(event.rawValue), "data": data]
-                    if let seq = frame.seq { object["seq"] = .number(Double(seq)) }
-                    Output.json(.object(object))
-                } else {
-                    try render(event, data, with: &formatter).forEach(Output.line)
+                try resume.printing(through: follower.lastSeq) {
+                    if options.json {
+                        var object: [String: JSONValue] = ["ev": .string(event.rawValue), "data": data]
+                        if let seq = frame.seq { object["seq"] = .number(Double(seq)) }
+                        Output.json(.object(object))
+                    } else {
+                        try render(event, data, with: &formatter).forEach(Output.line)
+                    }
                 }
                 if follower.done {
                     resume.printHint()
