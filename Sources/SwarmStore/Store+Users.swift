@@ -56,7 +56,7 @@ extension SQLiteStore {
     /// Whether a token is still usable: not revoked, its user not deactivated. One indexed read;
     /// the server calls it only after a revocation was seen, not per request.
     public func isTokenLive(id: Int64) async throws -> Bool {
-        try await read { db in
+        try await readStatement { db in
             try db.fetchOne(Bool.self, """
                 SELECT 1 FROM tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.id = ? AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
