@@ -10,9 +10,10 @@ import Synchronization
 /// the lock the interrupt's hint takes (`printing(through:_:)`): a hint waits for the lines in hand.
 final class ResumePoint: Sendable {
     private let seq = Mutex<Int64?>(nil)
-    /// The point as of the last finished step (0: none), readable without the lock: the hint of a
-    /// Ctrl-C that cannot wait for a print stuck on a full pipe (a repeat, never a loss).
-    private let settled = Atomic<Int64>(0)
+    /// The point as of the last finished step (-1: none; `--after` is 0 or more), readable without
+    /// the lock: the hint of a Ctrl-C that cannot wait for a print stuck on a full pipe (a
+    /// repeat, never a loss).
+    private let settled = Atomic<Int64>(-1)
 
     func update(_ newest: Int64?) {
         seq.withLock { advance(&$0, to: newest) }
@@ -29,7 +30,7 @@ final class ResumePoint: Sendable {
     private func advance(_ point: inout Int64?, to newest: Int64?) {
         guard let newest else { return }
         point = max(point ?? newest, newest)
-        settled.store(point ?? 0, ordering: .releasing)
+        settled.store(point ?? -1, ordering: .releasing)
     }
 
     var value: Int64? { seq.withLock { $0 } }
@@ -52,17 +53,19 @@ final class ResumePoint: Sendable {
             source.setEventHandler { [self] in
                 // Under the lock, so no line is printed between the hint and the exit. A print
                 // holds it only while stdout takes the lines; one stuck on a reader that stopped
-                // reading is not waited for past a second.
+                // reading is not waited for past a second (a line it then gets out is a repeat).
+                // `_exit`: the main thread may be in `exit` already (`--count` reached), and
+                // nothing is buffered (`Output` writes to the descriptors).
                 for _ in 0..<100 {
                     seq.withLockIfAvailable { point in
                         Self.hint(point)
-                        exit(status)
+                        _exit(status)
                     }
                     usleep(10_000)
                 }
                 let point = settled.load(ordering: .acquiring)
-                Self.hint(point == 0 ? nil : point)
-                exit(status)
+                Self.hint(point < 0 ? nil : point)
+                _exit(status)
             }
             source.resume()
             return source
