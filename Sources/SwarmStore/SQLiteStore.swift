@@ -113,7 +113,7 @@ public final class SQLiteStore: Sendable {
             if !applied.isEmpty { logger.notice("migrated PostgreSQL schema", metadata: ["steps": "\(applied.joined(separator: ", "))"]) }
             let head: Int64
             do {
-                head = try await backend.read { db in try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0 }
+                head = try await backend.read { db in try Self.head(db) }
             } catch {
                 // A backend dropped with its connections open trips PostgresNIO's "deinitialized
                 // before being closed" assertion (a crash in CI when this read timed out).
@@ -164,7 +164,7 @@ public final class SQLiteStore: Sendable {
             pool = try DatabasePool(path: options.path, configuration: config)
             try Migrations.migrator.migrate(pool)
             try pool.write(KBTerms.refreshIfStale)
-            head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0 }
+            head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: Self.headQuery)) ?? 0 }
             try index?.reconcile(with: pool)
         } catch {
             // No store to close: the indexer's thread would stay for the process's life.
@@ -216,20 +216,12 @@ public final class SQLiteStore: Sendable {
     public var health: StorageHealth { committer.health }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
-        do {
-            return try await backend.read(body)
-        } catch {
-            throw StorageHealth.wire(error)
-        }
+        try await StorageHealth.wiring { try await backend.read(body) }
     }
 
     /// `read` for a body of one statement (`SQLBackend.readStatement`).
     func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
-        do {
-            return try await backend.readStatement(body)
-        } catch {
-            throw StorageHealth.wire(error)
-        }
+        try await StorageHealth.wiring { try await backend.readStatement(body) }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (WriteTx) throws -> T) async throws -> T {

@@ -39,6 +39,15 @@ public final class StorageHealth: Sendable {
         isStorageFailure(error) ? unavailable : error
     }
 
+    /// Runs `work`, its errors as the wire sees them (`wire`).
+    static func wiring<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch {
+            throw wire(error)
+        }
+    }
+
     /// Records how a committed (or failed) batch went and maps its errors. Logged on the change
     /// of state only, so a full disk under load does not flood the log.
     func record(_ outcomes: [(any Error)?]) -> [(any Error)?] {

@@ -10,8 +10,11 @@ extension SQLiteStore {
 
     /// The highest seq committed, as the reader's transaction sees the log.
     static func head(_ db: SQLDB) throws -> Int64 {
-        try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
+        try db.fetchOne(Int64.self, headQuery) ?? 0
     }
+
+    /// The log's head as a query (0 for an empty log), alone or inside a larger statement.
+    static let headQuery = "SELECT COALESCE(MAX(seq), 0) FROM events"
 
     /// One page of a replay: the events to send, and where the next page starts.
     public struct ReplayPage: Sendable {
@@ -56,7 +59,7 @@ extension SQLiteStore {
     public func pruneEvents(olderThan: String, keepLast: Int = 0) async throws -> Int {
         try await write { tx in
             let db = tx.db
-            let head = try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
+            let head = try Self.head(db)
             let limitSeq = head - Int64(keepLast)
             guard let cut = try db.fetchOne(Int64.self, "SELECT MAX(seq) FROM events WHERE created_at < ? AND seq <= ?", [olderThan, limitSeq]) else { return 0 }
             try db.execute("DELETE FROM events WHERE seq <= ?", [cut])

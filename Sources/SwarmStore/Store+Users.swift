@@ -30,7 +30,7 @@ extension SQLiteStore {
         guard token.utf8.count <= 256 else { return nil }
         let hash = TokenSecrets.hash(token)
         let logColumns = forSession ? """
-            , (SELECT COALESCE(MAX(seq), 0) FROM events) AS log_head,
+            , (\(Self.headQuery)) AS log_head,
               (SELECT value FROM meta WHERE key = 'pruned_through') AS log_pruned_through
             """ : ""
         return try await readStatement { db in

@@ -121,11 +121,7 @@ public final class PostgresBackend: SQLBackend {
     public func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
         let slot = await acquire()
         defer { release(slot) }
-        return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
-            slot.queue.async {
-                cont.resume(with: Result { try self.statement(slot, body) })
-            }
-        }
+        return try await onQueue(of: slot) { try self.statement(slot, body) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
@@ -146,31 +142,30 @@ public final class PostgresBackend: SQLBackend {
     /// Runs statements outside any store transaction (migrations): no deadline, and PostgreSQL's
     /// `statement_timeout` lifted for the while (a backfill may rightly take minutes).
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresExecutor) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
-            writer.queue.async {
-                cont.resume(with: Result {
-                    let executor = try self.executor(self.writer)
-                    do {
-                        try executor.simple("SET statement_timeout = 0")
-                        let value = try body(executor)
-                        try executor.simple("RESET statement_timeout")
-                        return value
-                    } catch {
-                        // Whatever state it was left in, the next transaction gets a fresh connection.
-                        self.drop(self.writer)
-                        throw error
-                    }
-                })
+        try await onQueue(of: writer) {
+            let executor = try self.executor(self.writer)
+            do {
+                try executor.simple("SET statement_timeout = 0")
+                let value = try body(executor)
+                try executor.simple("RESET statement_timeout")
+                return value
+            } catch {
+                // Whatever state it was left in, the next transaction gets a fresh connection.
+                self.drop(self.writer)
+                throw error
             }
         }
     }
 
     private func run<T: Sendable>(on slot: PostgresSlot, begin: String, awaitCommit: Bool,
                                   _ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+        try await onQueue(of: slot) { try self.transaction(slot, begin: begin, awaitCommit: awaitCommit, body) }
+    }
+
+    /// Runs `work` on the slot's queue, where its connection may be touched, and waits for it.
+    private func onQueue<T: Sendable>(of slot: PostgresSlot, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
-            slot.queue.async {
-                cont.resume(with: Result { try self.transaction(slot, begin: begin, awaitCommit: awaitCommit, body) })
-            }
+            slot.queue.async { cont.resume(with: Result { try work() }) }
         }
     }
 

@@ -150,7 +150,7 @@ public enum StoreTransfer {
                             """, [table.name, column])
                     }
                 }
-                try db.execute("UPDATE event_head SET seq = (SELECT COALESCE(MAX(seq), 0) FROM events) WHERE id = 1")
+                try db.execute("UPDATE event_head SET seq = (\(SQLiteStore.headQuery)) WHERE id = 1")
             case .sqlite:
                 try db.sqliteOnly(KBTerms.refresh)
             }

@@ -68,7 +68,7 @@ extension StoreTransfer {
             let head: Int64
             switch db.dialect {
             case .postgres: head = try db.fetchOne(Int64.self, "SELECT seq FROM event_head WHERE id = 1") ?? 0
-            case .sqlite: head = try db.fetchOne(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
+            case .sqlite: head = try SQLiteStore.head(db)
             }
             return (rows, head)
         }
