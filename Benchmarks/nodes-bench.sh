@@ -33,12 +33,6 @@ run() {
     done
 }
 
-pgdb() {  # a fresh database, its URL on stdout
-    local name="bench_$1_$$"
-    psql "$server" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
-    echo "${server%/postgres}/$name"
-}
-
 load="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load average before: $load; $(nproc) cores; N=$N senders=$SENDERS ${SECONDS_PER_RUN}s per run" | tee "$work/header"
 
@@ -47,14 +41,14 @@ run sqlite "ws://127.0.0.1:$port/v1/ws" "$(cat "$work/sqlite.pid")"
 kill "$(cat "$work/sqlite.pid")"
 
 for notify in true false; do
-    url="$(pgdb "one$notify")"
+    url="$(fresh_database "bench_one${notify}_$$")"
     pgenv=(SWARM_STORAGE_BACKEND=postgres SWARM_STORAGE_URL="$url" SWARM_CLUSTER_NOTIFY="$notify")
     port="$(start_node "pg1-$notify" "${pgenv[@]}")"; pids+=("$(cat "$work/pg1-$notify.pid")")
     run "pg1-notify-$notify" "ws://127.0.0.1:$port/v1/ws" "$(cat "$work/pg1-$notify.pid")" "${pgenv[@]}"
     kill "$(cat "$work/pg1-$notify.pid")"
 done
 
-url="$(pgdb two)"
+url="$(fresh_database "bench_two_$$")"
 pgenv=(SWARM_STORAGE_BACKEND=postgres SWARM_STORAGE_URL="$url")
 pa="$(start_node pg2a "${pgenv[@]}")"; pids+=("$(cat "$work/pg2a.pid")")
 pb="$(start_node pg2b "${pgenv[@]}")"; pids+=("$(cat "$work/pg2b.pid")")

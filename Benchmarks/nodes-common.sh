@@ -11,6 +11,13 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 export SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000
 server="$(bash "$here/scripts/pg-cluster.sh" start "$PG_DIR" "$PG_PORT")"
 
+# fresh_database NAME → an empty database of that name on the cluster (dropped first if there);
+# prints its URL
+fresh_database() {
+    psql "$server" -qc "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
+    echo "${server%/postgres}/$1"
+}
+
 # start_node LOGNAME ENV... → prints the port; the node's pid goes to $work/LOGNAME.pid
 start_node() {
     local name="$1"; shift

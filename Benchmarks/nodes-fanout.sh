@@ -17,8 +17,8 @@ work="$(mktemp -d /tmp/swarm-nodes-fanout.XXXXXX)"
 # shellcheck source=nodes-common.sh
 source "$here/Benchmarks/nodes-common.sh"
 cd "$work"
-psql "$server" -qc "DROP DATABASE IF EXISTS fanout_$$" -c "CREATE DATABASE fanout_$$" >/dev/null
-pgenv=(SWARM_STORAGE_BACKEND=postgres SWARM_STORAGE_URL="${server%/postgres}/fanout_$$")
+url="$(fresh_database "fanout_$$")"
+pgenv=(SWARM_STORAGE_BACKEND=postgres SWARM_STORAGE_URL="$url")
 # shellcheck disable=SC2206
 extra=(${NODE_ENV:-})
 

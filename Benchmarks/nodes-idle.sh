@@ -24,8 +24,7 @@ if (( share + 300 > limit )); then
 fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $TOTAL connections over $NODES nodes ($share each); open-files limit $limit"
 
-url="${server%/postgres}/idle_$$"
-psql "$server" -qc "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS idle_$$" -c "CREATE DATABASE idle_$$" >/dev/null
+url="$(fresh_database "idle_$$")"
 pgenv=(SWARM_STORAGE_BACKEND=postgres SWARM_STORAGE_URL="$url"
        SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO=100000 SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO_PER_ADDRESS=100000)
 ports=()
