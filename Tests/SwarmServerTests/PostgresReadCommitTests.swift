@@ -44,13 +44,14 @@ struct PostgresReadCommitTests {
     }
 
     /// A fresh database and a backend with one reader (every read runs on the same slot), removed
-    /// after `body` however it ends.
-    private static func withOneReader(_ label: String, _ body: (PostgresBackend) async throws -> Void) async throws {
-        let server = try #require(TestBackend.postgresURL)
+    /// after `body` however it ends. `server`: the test run's PostgreSQL unless given.
+    static func withOneReader(_ label: String, server: String? = nil, timeouts: PostgresTimeouts = .standard,
+                              _ body: (PostgresBackend) async throws -> Void) async throws {
+        let server = try #require(server ?? TestBackend.postgresURL)
         let name = TestBackend.databaseName(URL(fileURLWithPath: "\(label)-\(UUID().uuidString)"))
         try await PostgresDatabases.create(name, serverURL: server)
         let backend = PostgresBackend(location: try PostgresLocation(url: try PostgresDatabases.url(server, database: name)), readers: 1,
-                                      logger: Logger(label: "pg-\(label)-test"))
+                                      timeouts: timeouts, logger: Logger(label: "pg-\(label)-test"))
         let outcome: (any Error)?
         do { try await body(backend); outcome = nil } catch { outcome = error }
         await backend.shutdown()

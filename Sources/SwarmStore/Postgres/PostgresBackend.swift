@@ -68,7 +68,8 @@ public struct SQLConfigurationError: Error, CustomStringConvertible {
 /// One connection and the serial queue its blocking calls run on. The connection is opened on
 /// first use and opened again after it broke, so a restarted PostgreSQL is picked up.
 final class PostgresSlot: @unchecked Sendable {
-    // `connection` and `pendingCommit` are touched only on `queue`.
+    // `connection` and `pendingCommit` are touched only by the slot's holder (`acquire`; the
+    // writer's: the group committer): on `queue`, or by `readStatement` between its awaits.
     let queue: DispatchQueue
     var connection: PostgresConnection?
     /// The COMMIT that ended this slot's last read-only transaction, sent and not yet checked
@@ -116,14 +117,6 @@ public final class PostgresBackend: SQLBackend {
         return try await run(on: slot, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", awaitCommit: false, body)
     }
 
-    /// One statement in autocommit: it sees one snapshot by itself, so BEGIN and COMMIT would
-    /// only add two statements to send and answer.
-    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
-        let slot = await acquire()
-        defer { release(slot) }
-        return try await onQueue(of: slot) { try self.statement(slot, body) }
-    }
-
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
         try await run(on: writer, begin: "BEGIN", awaitCommit: true, body)
     }
@@ -163,7 +156,7 @@ public final class PostgresBackend: SQLBackend {
     }
 
     /// Runs `work` on the slot's queue, where its connection may be touched, and waits for it.
-    private func onQueue<T: Sendable>(of slot: PostgresSlot, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+    func onQueue<T: Sendable>(of slot: PostgresSlot, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
             slot.queue.async { cont.resume(with: Result { try work() }) }
         }
@@ -197,38 +190,15 @@ public final class PostgresBackend: SQLBackend {
         }
     }
 
-    private func statement<T>(_ slot: PostgresSlot, _ body: (SQLDB) throws -> T) throws -> T {
-        let executor = try executor(slot)
-        executor.deadline = .transaction(timeouts)
-        executor.singleStatement = true
-        do {
-            return try body(SQLDB(executor))
-        } catch {
-            // No transaction to roll back; an answer that did not come leaves the connection out of step.
-            if error is SQLUnavailable || executor.timedOut { drop(slot) }
-            throw error
-        }
-    }
-
     /// The slot's connection, opened now if it has none or it closed. Runs on the slot's queue.
-    private func executor(_ slot: PostgresSlot) throws -> PostgresExecutor {
+    func executor(_ slot: PostgresSlot) throws -> PostgresExecutor {
         if let pending = slot.pendingCommit {
             slot.pendingCommit = nil
             // Answered long ago as a rule (the slot went back to the pool after sending it), so
             // this seldom waits; bounded by one statement's time, as any answer is. A COMMIT that
             // failed or never came leaves the connection out of step: a new one is opened.
-            do {
-                let answer = try pending.wait(until: .now() + .milliseconds(timeouts.statementMilliseconds), "COMMIT")
-                if answer.metadata.command != "COMMIT" {
-                    // Only a transaction that had failed ends in ROLLBACK, and such a read waits
-                    // for its COMMIT (`transaction`); the connection is in step all the same.
-                    logger.warning("a read-only transaction ended in \(answer.metadata.command)", metadata: ["slot": "\(slot.id)"])
-                }
-            } catch {
-                logger.warning("a read-only transaction's COMMIT failed; reconnecting",
-                               metadata: ["slot": "\(slot.id)", "error": "\(Self.describe(error))"])
-                drop(slot)
-            }
+            let answer = Result { try pending.wait(until: .now() + .milliseconds(timeouts.statementMilliseconds), "COMMIT") }
+            if !commitInStep(answer, slot) { drop(slot) }
         }
         if let c = slot.connection, !c.isClosed { return PostgresExecutor(c, logger: logger) }
         slot.connection = nil
@@ -251,7 +221,25 @@ public final class PostgresBackend: SQLBackend {
         }
     }
 
-    private func drop(_ slot: PostgresSlot) {
+    /// Whether the connection is still in step after a read-only transaction's COMMIT answered
+    /// so (false: it failed or never came, and the connection must be opened again).
+    func commitInStep(_ answer: Result<PostgresQueryResult, any Error>, _ slot: PostgresSlot) -> Bool {
+        switch answer {
+        case .success(let answer):
+            if answer.metadata.command != "COMMIT" {
+                // Only a transaction that had failed ends in ROLLBACK, and such a read waits
+                // for its COMMIT (`transaction`); the connection is in step all the same.
+                logger.warning("a read-only transaction ended in \(answer.metadata.command)", metadata: ["slot": "\(slot.id)"])
+            }
+            return true
+        case .failure(let error):
+            logger.warning("a read-only transaction's COMMIT failed; reconnecting",
+                           metadata: ["slot": "\(slot.id)", "error": "\(Self.describe(error))"])
+            return false
+        }
+    }
+
+    func drop(_ slot: PostgresSlot) {
         // Waits for the close (this runs on the slot's queue): a connection let go of while its
         // channel is still active trips PostgresNIO's assertion in debug builds. Closing fails
         // the statements still in flight and closes the socket without waiting for the server,
@@ -275,7 +263,7 @@ public final class PostgresBackend: SQLBackend {
         return "\(error)"
     }
 
-    private func acquire() async -> PostgresSlot {
+    func acquire() async -> PostgresSlot {
         await withCheckedContinuation { (cont: CheckedContinuation<PostgresSlot, Never>) in
             let slot = readers.withLock { s -> PostgresSlot? in
                 if let slot = s.idle.popLast() { return slot }
@@ -286,7 +274,7 @@ public final class PostgresBackend: SQLBackend {
         }
     }
 
-    private func release(_ slot: PostgresSlot) {
+    func release(_ slot: PostgresSlot) {
         let waiter = readers.withLock { s -> CheckedContinuation<PostgresSlot, Never>? in
             if !s.waiting.isEmpty { return s.waiting.removeFirst() }
             s.idle.append(slot)

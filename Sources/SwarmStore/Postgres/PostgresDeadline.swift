@@ -65,4 +65,19 @@ extension EventLoopFuture where Value: Sendable {
         guard done.wait(timeout: deadline) == .success else { throw SQLUnavailable("PostgreSQL did not answer in time: \(what())") }
         return try outcome.withLock { $0! }.get()
     }
+
+    /// `wait(until:)` with no thread waiting: the calling task is suspended instead.
+    func get(until deadline: DispatchTime?, _ what: @autoclosure () -> String) async throws -> Value {
+        guard let deadline else { return try await get() }
+        let promise = eventLoop.makePromise(of: Value.self)
+        let late = SQLUnavailable("PostgreSQL did not answer in time: \(what())")
+        let left = Int64(deadline.uptimeNanoseconds) - Int64(DispatchTime.now().uptimeNanoseconds)
+        let timer = eventLoop.scheduleTask(in: .nanoseconds(max(0, left))) { promise.fail(late) }
+        // Both run on the future's event loop; whichever comes second finds the promise completed.
+        whenComplete { result in
+            timer.cancel()
+            promise.completeWith(result)
+        }
+        return try await promise.futureResult.get()
+    }
 }

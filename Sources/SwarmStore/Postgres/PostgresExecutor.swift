@@ -30,10 +30,6 @@ final class PostgresExecutor: SQLExecutor {
     private(set) var aborted = false
     /// Sent, not yet checked, in the order sent.
     private var inFlight: [InFlight] = []
-    /// Runs outside any transaction (`PostgresBackend.readStatement`): a second statement would
-    /// see another snapshot than the first.
-    var singleStatement = false
-    private var sent = 0
 
     struct InFlight {
         var future: EventLoopFuture<PostgresQueryResult>
@@ -64,13 +60,17 @@ final class PostgresExecutor: SQLExecutor {
     }
 
     func query(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
-        let result = try run(sql, arguments)
+        try Self.rows(of: try run(sql, arguments), body)
+    }
+
+    /// Hands each row of an answer to `body` until it returns false.
+    static func rows(of result: PostgresQueryResult, _ body: (SQLRow) throws -> Bool) throws {
         guard let first = result.rows.first else { return }
         let columns = SQLColumns(first.map(\.columnName))
         for row in result.rows {
             var values: [SQLValue] = []
             values.reserveCapacity(columns.names.count)
-            for cell in row { values.append(try Self.value(cell)) }
+            for cell in row { values.append(try value(cell)) }
             guard try body(SQLRow(columns: columns, values: values)) else { return }
         }
     }
@@ -181,8 +181,11 @@ final class PostgresExecutor: SQLExecutor {
     }
 
     private func send(_ sql: String, _ arguments: SQLArguments, numbered: Bool = true) throws -> EventLoopFuture<PostgresQueryResult> {
-        sent += 1
-        assert(!singleStatement || sent == 1, "a one-statement read ran a second statement: \(sql.prefix(80))")
+        return connection.query(Self.statement(sql, arguments, numbered: numbered), logger: logger)
+    }
+
+    /// The store's statement (`?` placeholders, `SQLValue`s) as PostgresNIO's.
+    static func statement(_ sql: String, _ arguments: SQLArguments, numbered: Bool = true) -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {
             switch value {
@@ -194,7 +197,7 @@ final class PostgresExecutor: SQLExecutor {
             }
         }
         let text = numbered ? PostgresPlaceholders.numbered(sql) : sql
-        return connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger)
+        return PostgresQuery(unsafeSQL: text, binds: binds)
     }
 
     /// Constraint violations (SQLSTATE class 23) become `SQLConstraintViolation`; a lost or refused

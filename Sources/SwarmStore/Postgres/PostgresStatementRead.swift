@@ -1,0 +1,110 @@
+import Dispatch
+import NIOCore
+import PostgresNIO
+
+/// A read of one statement on PostgreSQL, with no thread waiting for its answer.
+///
+/// Why: the store's bodies are synchronous, so a transaction runs on its connection's queue and
+/// blocks that thread on each answer: every statement costs two thread hand-offs (caller → queue,
+/// connection's event loop → queue) besides the round trip. A login's one read (`authenticate`)
+/// paid them on every `hello`. A body of one statement does not need a thread to wait: it runs
+/// twice. The first pass stops at its statement and records it (`OneStatement`); the statement
+/// goes out from the caller's task and its answer is awaited; the second pass reads that answer.
+/// Outside any transaction (autocommit) the statement sees one snapshot by itself, as a
+/// transaction would give it, so BEGIN and COMMIT are not sent either.
+extension PostgresBackend {
+    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+        let recorder = OneStatement(answer: nil)
+        let first = Result { try body(SQLDB(recorder)) }
+        // A body that ran no statement has its value already.
+        guard let statement = recorder.statement else { return try first.get() }
+
+        let slot = await acquire()
+        defer { release(slot) }
+        let connection = try await readyConnection(slot)
+        let deadline = PostgresDeadline.transaction(timeouts).next()
+        let result: PostgresQueryResult
+        do {
+            result = try await connection.query(PostgresExecutor.statement(statement.sql, statement.arguments), logger: logger)
+                .get(until: deadline, "\(statement.sql.prefix(80))")
+        } catch let error as PSQLError {
+            let translated = PostgresExecutor.translate(error, sql: statement.sql)
+            if translated is SQLUnavailable { try? await onQueue(of: slot) { self.drop(slot) } }
+            throw translated
+        } catch {
+            // Not answered in time: the connection's answers are out of step with what was sent.
+            try? await onQueue(of: slot) { self.drop(slot) }
+            throw error
+        }
+        let replay = OneStatement(answer: (statement.sql, result))
+        return try body(SQLDB(replay))
+    }
+
+    /// The slot's connection with nothing left to check on it: the last read's COMMIT is awaited
+    /// here (answered long ago as a rule). Opening a connection blocks, so it is done on the
+    /// slot's queue, as for a transaction (`executor(_:)`).
+    private func readyConnection(_ slot: PostgresSlot) async throws -> PostgresConnection {
+        if let pending = slot.pendingCommit {
+            slot.pendingCommit = nil
+            let answer: Result<PostgresQueryResult, any Error>
+            do {
+                answer = .success(try await pending.get(until: .now() + .milliseconds(timeouts.statementMilliseconds), "COMMIT"))
+            } catch {
+                answer = .failure(error)
+            }
+            if !commitInStep(answer, slot) { try? await onQueue(of: slot) { self.drop(slot) } }
+        }
+        if let c = slot.connection, !c.isClosed { return c }
+        return try await onQueue(of: slot) { try self.executor(slot).connection }
+    }
+}
+
+/// The executor of `readStatement`'s two passes: without an answer it records the body's
+/// statement and stops the body there (`Recorded`); with one it gives that answer to the same
+/// statement. Anything else the body asks for is refused: a second statement would see another
+/// snapshot than the first, and a write has no place in a read.
+final class OneStatement: SQLExecutor {
+    struct Recorded: Error {}
+    struct NotOneStatement: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let answer: (sql: String, result: PostgresQueryResult)?
+    private(set) var statement: (sql: String, arguments: SQLArguments)?
+    private var answered = false
+
+    init(answer: (sql: String, result: PostgresQueryResult)?) {
+        self.answer = answer
+    }
+
+    var dialect: SQLDialect { .postgres }
+
+    func query(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
+        try PostgresExecutor.rows(of: try take(sql, arguments), body)
+    }
+
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        try take(sql, arguments).metadata.rows ?? 0
+    }
+
+    func lastInsertedRowID() throws -> Int64 {
+        throw NotOneStatement(description: "a one-statement read asked for an inserted row's id")
+    }
+
+    func savepoint(_ body: () throws -> Void) throws {
+        throw NotOneStatement(description: "a one-statement read asked for a savepoint")
+    }
+
+    private func take(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+        guard let answer else {
+            guard statement == nil else { throw NotOneStatement(description: "a one-statement read ran a second statement: \(sql.prefix(80))") }
+            statement = (sql, arguments)
+            throw Recorded()
+        }
+        guard !answered, sql == answer.sql else {
+            throw NotOneStatement(description: "a one-statement read ran another statement than the first time: \(sql.prefix(80))")
+        }
+        answered = true
+        return answer.result
+    }
+}
