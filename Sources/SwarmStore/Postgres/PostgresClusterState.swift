@@ -90,33 +90,27 @@ public final class PostgresClusterState: Sendable {
                 rows = [:]
                 for row in everyRow() { rows[row.user] = row }
             }
-            for (user, row) in rows {
-                if let row {
-                    try db.execute("""
-                        INSERT INTO cluster_presence(node, user_id, status, limit_keys) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (node, user_id) DO UPDATE SET status = excluded.status, limit_keys = excluded.limit_keys
-                        """, [node, user, row.status, row.limitKeys.map(String.init).joined(separator: ",")])
-                } else {
-                    try db.execute("DELETE FROM cluster_presence WHERE node = ? AND user_id = ?", [node, user])
-                }
-            }
+            // Nothing below is waited for one by one (a login storm changes a row per user, and
+            // each answer waited for cost a round trip): the writes go out back to back and are
+            // checked together, at the read of the live nodes or at COMMIT.
+            try Self.writeRows(rows, node: node, db)
             for s in x.statuses {
-                try db.execute("UPDATE cluster_presence SET status = ? WHERE user_id = ?", [s.status, s.user])
+                try db.executePipelined("UPDATE cluster_presence SET status = ? WHERE user_id = ?", [s.status, s.user])
             }
             if !rows.isEmpty {
-                try db.execute("UPDATE cluster_nodes SET version = nextval('cluster_version') WHERE node = ?", [node])
+                try db.executePipelined("UPDATE cluster_nodes SET version = nextval('cluster_version') WHERE node = ?", [node])
             }
             for s in x.statuses {
-                try db.execute("""
+                try db.executePipelined("""
                     UPDATE cluster_nodes SET version = nextval('cluster_version')
                     WHERE node IN (SELECT node FROM cluster_presence WHERE user_id = ?)
                     """, [s.user])
             }
             if !rows.isEmpty || !x.statuses.isEmpty {
-                try db.execute("SELECT pg_notify(?, ?)", [Self.channel, presenceNotice])
+                try db.executePipelined("SELECT pg_notify(?, ?)", [Self.channel, presenceNotice])
             }
             for payload in x.notifications {
-                try db.execute("SELECT pg_notify(?, ?)", [Self.channel, payload])
+                try db.executePipelined("SELECT pg_notify(?, ?)", [Self.channel, payload])
             }
             if let known = x.known {
                 var live: [String: Int64] = [:]
@@ -134,6 +128,37 @@ public final class PostgresClusterState: Sendable {
                 result.live = live
             }
             return result
+        }
+    }
+
+    /// Rows per statement of `writeRows`: 4,000 parameters, well under PostgreSQL's 65,535.
+    static let rowsPerStatement = 1_000
+
+    /// This node's changed rows: upserts and deletes, each in statements of many rows.
+    private static func writeRows(_ rows: [Int64: ClusterPresenceRow?], node: String, _ db: SQLDB) throws {
+        var upserts: [SQLValue] = []
+        var deletes: [Int64] = []
+        for (user, row) in rows {
+            if let row {
+                upserts += [.text(node), .int(user), .text(row.status), .text(row.limitKeys.map(String.init).joined(separator: ","))]
+            } else {
+                deletes.append(user)
+            }
+        }
+        let upsertRows = upserts.count / 4
+        for first in stride(from: 0, to: upsertRows, by: rowsPerStatement) {
+            let count = min(rowsPerStatement, upsertRows - first)
+            // One row per user (`rows` is keyed by user): ON CONFLICT meets each key once.
+            try db.executePipelined("""
+                INSERT INTO cluster_presence(node, user_id, status, limit_keys) VALUES \(PendingPostRows.placeholders(rows: count, columns: 4))
+                ON CONFLICT (node, user_id) DO UPDATE SET status = excluded.status, limit_keys = excluded.limit_keys
+                """, SQLArguments(values: Array(upserts[(first * 4)..<((first + count) * 4)])))
+        }
+        for first in stride(from: 0, to: deletes.count, by: rowsPerStatement) {
+            let users = deletes[first..<min(first + rowsPerStatement, deletes.count)]
+            let list = (2...(users.count + 1)).map { "$\($0)" }.joined(separator: ", ")
+            try db.executePipelined("DELETE FROM cluster_presence WHERE node = $1 AND user_id IN (\(list))",
+                                    SQLArguments(values: [.text(node)] + users.map { .int($0) }))
         }
     }
 
