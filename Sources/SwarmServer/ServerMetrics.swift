@@ -32,6 +32,8 @@ public enum ServerMetrics {
     static func connectionRefused(_ why: String) {
         Counter(label: "swarm_connections_refused_total", dimensions: [("why", why)]).increment()
     }
+    /// Transactions on the cluster tables (PostgreSQL nodes): at most one per `ClusterNode.turnSpacing`.
+    static let clusterTurns = Counter(label: "swarm_cluster_turns_total")
     static let commitBatch = Recorder(label: "swarm_commit_batch_jobs", aggregate: true)
 
     /// One counter per (op, result); unknown op names share the label `unknown` so hostile input

@@ -1,6 +1,10 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import SwarmClient
 import SwarmProtocol
+@testable import SwarmServer
 import Testing
 
 /// Presence, typing and rate limits across two nodes on one PostgreSQL database (PROTOCOL §27):
@@ -251,5 +255,36 @@ struct NodesEphemeralTests {
         #expect(allowed <= bound, "\(allowed) pings allowed in \(elapsed) s over two nodes; one allowance is at most \(bound)")
         #expect(allowed >= burst / 2 - 1, "each node still allows its share")
         for c in [bobOnA, bobOnB, aliceOnA, aliceOnB] { await c.close() }
+    }
+
+    @Test("a login storm on node A costs at most one cluster turn per spacing, and node B still sees the user")
+    func loginStormTurnsSpaced() async throws {
+        let nodes = try await TwoNodes.start(environment: ["SWARM_LIMITS_OPS_PER_SECOND": "100000", "SWARM_LIMITS_OPS_BURST": "100000",
+                                                           "SWARM_SERVER_MAX_CONNECTIONS_WITHOUT_HELLO_PER_ADDRESS": "1000"])
+        defer { nodes.stop() }
+        let bobOnB = try await TestClient.connect(url: nodes.b.url, token: nodes.bob, presence: true)
+        try await bobOnB.event("ready")
+        let metrics = URL(string: "http://127.0.0.1:\(nodes.a.port)/metrics")!
+        func turns() async throws -> Int {
+            let text = String(decoding: try await URLSession.shared.data(from: metrics).0, as: UTF8.self)
+            let line = text.split(separator: "\n").first { $0.hasPrefix("swarm_cluster_turns_total ") }
+            return Int(Double(line?.split(separator: " ").last ?? "0") ?? 0)
+        }
+
+        // Every session of a user changes its row (it lists the sessions' rate-limit keys), so
+        // each of these logins wakes the cluster loop.
+        let started = ContinuousClock.now
+        let before = try await turns()
+        let sessions = try await withThrowingTaskGroup(of: TestClient.self) { group in
+            for _ in 0..<100 { group.addTask { try await TestClient.connect(url: nodes.a.url, token: nodes.alice) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let after = try await turns()
+        let elapsed = ContinuousClock.now - started
+        let bound = Int((elapsed / ClusterNode.turnSpacing).rounded(.up)) + 1
+        #expect(after - before <= bound, "\(after - before) turns in \(elapsed) for 100 logins; spaced, at most \(bound)")
+        #expect(after > before, "the logins made no turn at all")
+        try await Self.presence(bobOnB, of: sessions[0].userId, .online)
+        for c in sessions + [bobOnB] { await c.close() }
     }
 }
