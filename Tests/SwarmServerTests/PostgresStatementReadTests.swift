@@ -27,7 +27,7 @@ struct PostgresStatementReadTests {
         }
     }
 
-    @Test("a second statement, a write's id or a savepoint is refused, and the reader still works")
+    @Test("a second statement, a write, a write's id or a savepoint is refused; a failed statement reaches the body; the reader still works")
     func moreThanOneStatementRefused() async throws {
         try await PostgresReadCommitTests.withOneReader("statement-refused") { backend in
             await #expect(throws: OneStatement.NotOneStatement.self) {
@@ -39,6 +39,10 @@ struct PostgresStatementReadTests {
             await #expect(throws: OneStatement.NotOneStatement.self) {
                 try await backend.readStatement { db in try db.lastInsertedRowID }
             }
+            // A write would commit by itself, outside any transaction.
+            await #expect(throws: OneStatement.NotOneStatement.self) {
+                try await backend.readStatement { db in try db.execute("CREATE TABLE never (id INTEGER)") }
+            }
             await #expect(throws: OneStatement.NotOneStatement.self) {
                 try await backend.readStatement { db in try db.inSavepoint {} }
             }
@@ -46,8 +50,13 @@ struct PostgresStatementReadTests {
             await #expect(throws: SQLStatementError.self) {
                 try await backend.readStatement { db in try db.fetchOne("SELECT no_such_column FROM pg_class") }
             }
+            // A body that handles its statement's failure gets to handle it, as in a transaction.
+            let fallback = try await backend.readStatement { db in (try? db.fetchOne(Int64.self, "SELECT no_such_column FROM pg_class")) ?? -1 }
+            #expect(fallback == -1)
             let seven = try await backend.readStatement { db in try db.fetchOne(Int64.self, "SELECT 7") }
             #expect(seven == 7)
+            let tables = try await backend.readStatement { db in try db.fetchOne(Int64.self, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'never'") }
+            #expect(tables == 0, "the refused write ran")
         }
     }
 

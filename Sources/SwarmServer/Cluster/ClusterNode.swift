@@ -51,7 +51,7 @@ final class ClusterNode: Service, Sendable {
     /// The least time between the starts of two turns. Without it every login of a storm was a
     /// turn of its own: ~2,000 transactions of six statements for 10,000 logins on one node (and
     /// a read on every other node for each one's notice), a quarter of the node's CPU. Other
-    /// nodes see a change at most this much later.
+    /// nodes see a change at most this much later (plus a turn that is under way).
     static let turnSpacing = Duration.milliseconds(50)
 
     func run() async throws {
@@ -74,10 +74,11 @@ final class ClusterNode: Service, Sendable {
                         // A change after a quiet spell goes out at once; changes that keep coming
                         // (a login storm) wait for the spacing and go out together.
                         if let lastTurn { try? await clock.sleep(until: lastTurn + Self.turnSpacing) }
-                        lastTurn = clock.now
+                        let started = clock.now
                         turns += 1
                         // Now and then, forget nodes long dead (their rows are ignored meanwhile).
-                        await self.turn(sweep: turns % 600 == 1)
+                        // A wake that found nothing to do does not count as a turn.
+                        if await self.turn(sweep: turns % 600 == 1) { lastTurn = started }
                     }
                 }
                 _ = await group.next()
@@ -120,12 +121,14 @@ final class ClusterNode: Service, Sendable {
         })
     }
 
-    private func turn(sweep: Bool) async {
+    /// False when there was nothing to exchange.
+    @discardableResult
+    private func turn(sweep: Bool) async -> Bool {
         let pending = outbox.take()
         var x = ClusterExchange()
         x.heartbeat = heartbeatDue.exchange(false, ordering: .relaxed)
         let read = readDue.exchange(false, ordering: .relaxed)
-        guard x.heartbeat || read || !pending.isEmpty else { return }
+        guard x.heartbeat || read || !pending.isEmpty else { return false }
         ServerMetrics.clusterTurns.increment()
         if read { x.known = cache.withLock { $0.mapValues(\.version) } }
         x.rows = hub.clusterRows(pending.users, node: id)
@@ -159,6 +162,7 @@ final class ClusterNode: Service, Sendable {
             // No busy loop against a database that is down; a long heartbeat must not delay the retry.
             try? await Task.sleep(for: min(heartbeat, .seconds(1)))
         }
+        return true
     }
 
     /// Other nodes' users for the hub; for the limiter, how many live nodes each token has

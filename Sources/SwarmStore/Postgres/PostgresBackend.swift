@@ -68,8 +68,9 @@ public struct SQLConfigurationError: Error, CustomStringConvertible {
 /// One connection and the serial queue its blocking calls run on. The connection is opened on
 /// first use and opened again after it broke, so a restarted PostgreSQL is picked up.
 final class PostgresSlot: @unchecked Sendable {
-    // `connection` and `pendingCommit` are touched only by the slot's holder (`acquire`; the
-    // writer's: the group committer): on `queue`, or by `readStatement` between its awaits.
+    // `connection` and `pendingCommit` are touched by one holder at a time: a reader slot's
+    // holder (`acquire`, `shutdown` too) on `queue` or, in `readStatement`, between its awaits;
+    // the writer slot's only on `queue`.
     let queue: DispatchQueue
     var connection: PostgresConnection?
     /// The COMMIT that ended this slot's last read-only transaction, sent and not yet checked
@@ -122,7 +123,12 @@ public final class PostgresBackend: SQLBackend {
     }
 
     public func shutdown() async {
-        for slot in all {
+        // The reader slots are taken as reads take them (`readStatement` touches a connection off
+        // its queue, so a drop queued beside it could race with it), and given back after: a
+        // read after shutdown opens a connection again, as it always did.
+        var readers: [PostgresSlot] = []
+        for _ in 1..<all.count { readers.append(await acquire()) }
+        for slot in [writer] + readers {
             await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
                 slot.queue.async {
                     self.drop(slot)
@@ -130,6 +136,7 @@ public final class PostgresBackend: SQLBackend {
                 }
             }
         }
+        for slot in readers { release(slot) }
     }
 
     /// Runs statements outside any store transaction (migrations): no deadline, and PostgreSQL's

@@ -156,9 +156,10 @@ public final class PostgresClusterState: Sendable {
         }
         for first in stride(from: 0, to: deletes.count, by: rowsPerStatement) {
             let users = deletes[first..<min(first + rowsPerStatement, deletes.count)]
-            let list = (2...(users.count + 1)).map { "$\($0)" }.joined(separator: ", ")
-            try db.executePipelined("DELETE FROM cluster_presence WHERE node = $1 AND user_id IN (\(list))",
-                                    SQLArguments(values: [.text(node)] + users.map { .int($0) }))
+            // `($1, …, $n)`, then the node as $n+1.
+            let list = PendingPostRows.placeholders(rows: 1, columns: users.count)
+            try db.executePipelined("DELETE FROM cluster_presence WHERE user_id IN \(list) AND node = $\(users.count + 1)",
+                                    SQLArguments(values: users.map { .int($0) } + [.text(node)]))
         }
     }
 

@@ -71,7 +71,7 @@ extension EventLoopFuture where Value: Sendable {
         guard let deadline else { return try await get() }
         let promise = eventLoop.makePromise(of: Value.self)
         let late = SQLUnavailable("PostgreSQL did not answer in time: \(what())")
-        let left = Int64(deadline.uptimeNanoseconds) - Int64(DispatchTime.now().uptimeNanoseconds)
+        let left = Int64(clamping: deadline.uptimeNanoseconds) - Int64(clamping: DispatchTime.now().uptimeNanoseconds)
         let timer = eventLoop.scheduleTask(in: .nanoseconds(max(0, left))) { promise.fail(late) }
         // Both run on the future's event loop; whichever comes second finds the promise completed.
         whenComplete { result in

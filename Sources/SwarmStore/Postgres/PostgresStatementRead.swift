@@ -23,20 +23,23 @@ extension PostgresBackend {
         defer { release(slot) }
         let connection = try await readyConnection(slot)
         let deadline = PostgresDeadline.transaction(timeouts).next()
-        let result: PostgresQueryResult
+        let answer: Result<PostgresQueryResult, any Error>
         do {
-            result = try await connection.query(PostgresExecutor.statement(statement.sql, statement.arguments), logger: logger)
-                .get(until: deadline, "\(statement.sql.prefix(80))")
+            answer = .success(try await connection.query(PostgresExecutor.statement(statement.sql, statement.arguments), logger: logger)
+                .get(until: deadline, "\(statement.sql.prefix(80))"))
         } catch let error as PSQLError {
             let translated = PostgresExecutor.translate(error, sql: statement.sql)
             if translated is SQLUnavailable { try? await onQueue(of: slot) { self.drop(slot) } }
-            throw translated
+            answer = .failure(translated)
         } catch {
-            // Not answered in time: the connection's answers are out of step with what was sent.
+            // Not answered in time (or the connection failed under it): its answers are out of
+            // step with what was sent.
             try? await onQueue(of: slot) { self.drop(slot) }
-            throw error
+            answer = .failure(error)
         }
-        let replay = OneStatement(answer: (statement.sql, result))
+        // The body sees its statement's failure where it ran it, as on the other paths (it may
+        // handle it); what it makes of it is the read's outcome.
+        let replay = OneStatement(answer: (statement.sql, statement.arguments, answer))
         return try body(SQLDB(replay))
     }
 
@@ -60,20 +63,22 @@ extension PostgresBackend {
 }
 
 /// The executor of `readStatement`'s two passes: without an answer it records the body's
-/// statement and stops the body there (`Recorded`); with one it gives that answer to the same
-/// statement. Anything else the body asks for is refused: a second statement would see another
-/// snapshot than the first, and a write has no place in a read.
+/// statement and stops the body there (`Recorded`); with one it gives that answer (rows or the
+/// statement's failure) to the same statement with the same arguments. Anything else is refused:
+/// a second statement would see another snapshot than the first, and a write (`execute`) would
+/// commit on its own, outside any transaction.
 final class OneStatement: SQLExecutor {
     struct Recorded: Error {}
     struct NotOneStatement: Error, CustomStringConvertible {
         var description: String
     }
+    typealias Answer = (sql: String, arguments: SQLArguments, result: Result<PostgresQueryResult, any Error>)
 
-    private let answer: (sql: String, result: PostgresQueryResult)?
+    private let answer: Answer?
     private(set) var statement: (sql: String, arguments: SQLArguments)?
     private var answered = false
 
-    init(answer: (sql: String, result: PostgresQueryResult)?) {
+    init(answer: Answer?) {
         self.answer = answer
     }
 
@@ -84,7 +89,7 @@ final class OneStatement: SQLExecutor {
     }
 
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        try take(sql, arguments).metadata.rows ?? 0
+        throw NotOneStatement(description: "a one-statement read ran a write: \(sql.prefix(80))")
     }
 
     func lastInsertedRowID() throws -> Int64 {
@@ -101,10 +106,10 @@ final class OneStatement: SQLExecutor {
             statement = (sql, arguments)
             throw Recorded()
         }
-        guard !answered, sql == answer.sql else {
+        guard !answered, sql == answer.sql, arguments.values == answer.arguments.values else {
             throw NotOneStatement(description: "a one-statement read ran another statement than the first time: \(sql.prefix(80))")
         }
         answered = true
-        return answer.result
+        return try answer.result.get()
     }
 }

@@ -165,7 +165,7 @@ public protocol SQLBackend: Sendable {
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T
     /// A read of exactly one statement, which sees one snapshot by itself: no transaction around
     /// it where that costs round trips (PostgreSQL: no BEGIN and COMMIT). The body must run one
-    /// statement only (checked on PostgreSQL in debug builds; SQLite runs it as any read).
+    /// statement only, and no write (PostgreSQL refuses anything else; SQLite runs it as any read).
     func readStatement<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T
     /// A write transaction (the group committer is the only caller in the server).
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T
