@@ -34,6 +34,9 @@ public enum ServerMetrics {
     }
     /// Transactions on the cluster tables (PostgreSQL nodes): at most one per `ClusterNode.turnSpacing`.
     static let clusterTurns = Counter(label: "swarm_cluster_turns_total")
+    /// This node's presence rows sent to the cluster tables (written or deleted; only rows that
+    /// changed, and all of them again when the node's row was gone).
+    static let clusterRowsWritten = Counter(label: "swarm_cluster_rows_written_total")
     static let commitBatch = Recorder(label: "swarm_commit_batch_jobs", aggregate: true)
 
     /// One counter per (op, result); unknown op names share the label `unknown` so hostile input

@@ -264,12 +264,7 @@ struct NodesEphemeralTests {
         defer { nodes.stop() }
         let bobOnB = try await TestClient.connect(url: nodes.b.url, token: nodes.bob, presence: true)
         try await bobOnB.event("ready")
-        let metrics = URL(string: "http://127.0.0.1:\(nodes.a.port)/metrics")!
-        func turns() async throws -> Int {
-            let text = String(decoding: try await URLSession.shared.data(from: metrics).0, as: UTF8.self)
-            let line = text.split(separator: "\n").first { $0.hasPrefix("swarm_cluster_turns_total ") }
-            return Int(Double(line?.split(separator: " ").last ?? "0") ?? 0)
-        }
+        func turns() async throws -> Int { try await Self.counter("swarm_cluster_turns_total", port: nodes.a.port) }
 
         // Every session of a user changes its row (it lists the sessions' rate-limit keys), so
         // each of these logins wakes the cluster loop.
@@ -286,5 +281,34 @@ struct NodesEphemeralTests {
         #expect(after > before, "the logins made no turn at all")
         try await Self.presence(bobOnB, of: sessions[0].userId, .online)
         for c in sessions + [bobOnB] { await c.close() }
+    }
+
+    @Test("more sessions of a user with the same token write no presence row; a new user's login writes one")
+    func unchangedRowsNotWritten() async throws {
+        let nodes = try await TwoNodes.start()
+        defer { nodes.stop() }
+        let carol = try nodes.addUser("carol")
+        let bobOnB = try await TestClient.connect(url: nodes.b.url, token: nodes.bob, presence: true)
+        try await bobOnB.event("ready")
+        let first = try await TestClient.connect(url: nodes.a.url, token: nodes.alice)
+        try await Self.presence(bobOnB, of: first.userId, .online)
+        let before = try await Self.counter("swarm_cluster_rows_written_total", port: nodes.a.port)
+
+        var more: [TestClient] = []
+        for _ in 0..<10 { more.append(try await TestClient.connect(url: nodes.a.url, token: nodes.alice)) }
+        // Carol's row goes out in a turn after the one that took alice's logins (or in it): once
+        // B shows her, every one of alice's logins was taken.
+        let carolOnA = try await TestClient.connect(url: nodes.a.url, token: carol)
+        try await Self.presence(bobOnB, of: carolOnA.userId, .online)
+        let after = try await Self.counter("swarm_cluster_rows_written_total", port: nodes.a.port)
+        #expect(after - before == 1, "rows written for carol's login and alice's ten more sessions (only carol's changed)")
+        for c in more + [first, carolOnA, bobOnB] { await c.close() }
+    }
+
+    /// A counter from a node's /metrics (0 when it has not counted yet).
+    static func counter(_ name: String, port: Int) async throws -> Int {
+        let text = String(decoding: try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!).0, as: UTF8.self)
+        let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return Int(Double(line?.split(separator: " ").last ?? "0") ?? 0)
     }
 }

@@ -32,6 +32,11 @@ final class ClusterNode: Service, Sendable {
     /// Each live node's rows as last read, with the version they were read at. Only the turn loop
     /// touches it (one turn at a time); the lock makes that visible to the compiler.
     private let cache = Mutex<[String: (version: Int64, rows: [ClusterPresenceRow])]>([:])
+    /// This node's rows as last written, so a turn writes only the rows that changed. A login of a
+    /// user who already has a session here with the same token changes nothing another node
+    /// reads; written anyway, it moved this node's version, and every other node read all of its
+    /// rows again. Only the turn loop touches it.
+    private let written = Mutex<[Int64: ClusterPresenceRow]>([:])
 
     init(id: String, state: PostgresClusterState, listener: PostgresListener, outbox: ClusterOutbox, hub: Hub, limiter: RateLimiter,
          committer: GroupCommitter, heartbeat: Duration, logger: Logger) {
@@ -128,16 +133,27 @@ final class ClusterNode: Service, Sendable {
         var x = ClusterExchange()
         x.heartbeat = heartbeatDue.exchange(false, ordering: .relaxed)
         let read = readDue.exchange(false, ordering: .relaxed)
-        guard x.heartbeat || read || !pending.isEmpty else { return false }
-        ServerMetrics.clusterTurns.increment()
-        if read { x.known = cache.withLock { $0.mapValues(\.version) } }
-        x.rows = hub.clusterRows(pending.users, node: id)
+        let current = hub.clusterRows(pending.users, node: id)
+        x.rows = written.withLock { written in current.filter { user, row in written[user] != row } }
         x.statuses = pending.statuses.map { ($0.user, $0.status.rawValue) }
         x.notifications = pending.typing.map(\.encoded)
+        guard x.heartbeat || read || x.writes || !x.notifications.isEmpty else { return false }
+        ServerMetrics.clusterTurns.increment()
+        if read { x.known = cache.withLock { $0.mapValues(\.version) } }
         if sweep { x.sweepAfterMilliseconds = max(60_000, 10 * state.nodeTimeoutMilliseconds) }
         do {
             let (hub, id) = (hub, id)
-            let result = try await state.exchange(x, presenceNotice: presenceNotice, everyRow: { hub.allClusterRows(node: id) })
+            // Filled when this node's row was gone and every row was written again.
+            let rewritten = Mutex<[ClusterPresenceRow]?>(nil)
+            // Counted as sent, before the COMMIT: another node that shows a change has it counted.
+            ServerMetrics.clusterRowsWritten.increment(by: Int64(x.rows.count))
+            let result = try await state.exchange(x, presenceNotice: presenceNotice, everyRow: {
+                let rows = hub.allClusterRows(node: id)
+                ServerMetrics.clusterRowsWritten.increment(by: Int64(rows.count))
+                rewritten.withLock { $0 = rows }
+                return rows
+            })
+            noteWritten(x.rows, rewritten: rewritten.withLock { $0 })
             if failing.exchange(false, ordering: .relaxed) { logger.notice("cluster tables reachable again") }
             if result.rejoined { logger.info("joined the cluster tables", metadata: ["node": "\(id)"]) }
             if let live = result.live {
@@ -163,6 +179,17 @@ final class ClusterNode: Service, Sendable {
             try? await Task.sleep(for: min(heartbeat, .seconds(1)))
         }
         return true
+    }
+
+    /// After a turn that committed: what this node's rows now are.
+    private func noteWritten(_ rows: [Int64: ClusterPresenceRow?], rewritten: [ClusterPresenceRow]?) {
+        written.withLock { written in
+            guard let rewritten else {
+                for (user, row) in rows { written[user] = row }
+                return
+            }
+            written = Dictionary(rewritten.map { ($0.user, $0) }, uniquingKeysWith: { _, last in last })
+        }
     }
 
     /// Other nodes' users for the hub; for the limiter, how many live nodes each token has
