@@ -53,6 +53,7 @@ struct MigrationHistoryTests {
         ("pg-v3-report-case-times", "d2fcd2ffaf89a845efb3424c5164b9aa92c830db8971457ad54f96260d6c7199"),
         ("pg-v4-cluster-nodes", "e9a6f712812ccde0295f593ba509da1b7b2ee7dabe40487db14b390d8b91ab78"),
         ("pg-v5-report-contact-days", "5f5a729ad3eba3eeb47b102a71c215b3a823d5d1466a2990dfc4a4a3810f90c1"),
+        ("pg-v6-cluster-row-versions", "ffbaad8af48bb65b757aef7e7798c035de0ddaaec60cf9c1095ff40c67decf8b"),
     ]
 
     @Test("released PostgreSQL migrations keep their names, order and text")

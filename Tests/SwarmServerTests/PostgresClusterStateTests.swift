@@ -4,14 +4,16 @@ import Logging
 import Testing
 
 /// The cluster tables' exchange writes a login storm's presence rows in statements of many rows,
-/// sent without waiting for each (`PostgresClusterState.writeRows`). What another node reads back
-/// must be exactly the rows written, past the statement's row limit, for upserts and deletes.
+/// sent without waiting for each (`PostgresClusterState.writeRows`), and a node that has read
+/// another's rows reads only what changed since (`readRows`). What another node reads must be
+/// exactly what was written, past the statement's row limit: upserts, departures, a status set
+/// from another node, a user who comes back.
 @Suite("PostgreSQL cluster presence rows", .hangGuard, .enabled(if: !TestBackend.isSQLite, "PostgreSQL only"))
 struct PostgresClusterStateTests {
-    @Test("1,500 rows written in one exchange, then 1,200 deleted and one changed: the other node reads exactly what is left")
+    @Test("1,500 rows written in one exchange, then 1,200 gone and one changed, then a status set elsewhere: the other node reads exactly the changes, or all that is left")
     func manyRowsAcrossStatements() async throws {
         try await PostgresReadCommitTests.withOneReader("cluster-rows") { backend in
-            for statement in PostgresMigrations.statements(PostgresClusterSchema.v4) {
+            for statement in PostgresMigrations.statements(PostgresClusterSchema.v4 + "\n" + PostgresClusterSchema.v6) {
                 _ = try await backend.write { db in try db.execute(statement) }
             }
             let a = PostgresClusterState(location: backend.location, node: "node-a", nodeTimeoutMilliseconds: 60_000, logger: Logger(label: "cluster-a"))
@@ -43,7 +45,7 @@ struct PostgresClusterStateTests {
         look.heartbeat = true
         look.known = [:]
         let first = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
-        #expect(first.changed["node-a"] == (1...total).map { row($0) })
+        #expect(first.changed["node-a"] == ClusterRowChanges(complete: true, rows: (1...total).map { row($0) }, gone: []))
 
         // 1,200 users leave, one sets away: deletes across two statements, one upsert.
         var leave = ClusterExchange()
@@ -52,7 +54,36 @@ struct PostgresClusterStateTests {
         _ = try await a.exchange(leave, presenceNotice: "a", everyRow: { [] })
         let live = try #require(first.live)
         look.known = live
+        // A reader that has the rows reads only what changed since; one that has none reads all
+        // rows that are left.
         let second = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
-        #expect(second.changed["node-a"] == (1_201...total).map { $0 == 1_300 ? row($0, "away") : row($0) })
+        #expect(second.changed["node-a"] == ClusterRowChanges(complete: false, rows: [row(1_300, "away")], gone: Array(1...1_200)))
+        #expect(second.changed["node-b"] == nil, "node B's own rows did not change")
+        look.known = [:]
+        let fresh = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
+        #expect(fresh.changed["node-a"] == ClusterRowChanges(complete: true, rows: (1_201...total).map { $0 == 1_300 ? row($0, "away") : row($0) }, gone: []))
+
+        // B sets the user away on every node's row: A's row of theirs changes, B reads it as a change.
+        var status = ClusterExchange()
+        status.statuses = [(user: 1_400, status: "dnd")]
+        _ = try await b.exchange(status, presenceNotice: "b", everyRow: { [] })
+        let secondLive = try #require(second.live)
+        look.known = secondLive
+        let third = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
+        #expect(third.changed["node-a"] == ClusterRowChanges(complete: false, rows: [row(1_400, "dnd")], gone: []))
+        #expect(third.changed["node-b"] == nil, "node B has no row of that user; its version must not move")
+
+        // A user who went comes back: a row again, no longer among the gone.
+        var back = ClusterExchange()
+        back.rows[5] = row(5)
+        _ = try await a.exchange(back, presenceNotice: "a", everyRow: { [] })
+        let thirdLive = try #require(third.live)
+        look.known = thirdLive
+        let fourth = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
+        #expect(fourth.changed["node-a"] == ClusterRowChanges(complete: false, rows: [row(5)], gone: []))
+        look.known = [:]
+        let all = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
+        #expect(all.changed["node-a"]?.rows.first == row(5))
+        #expect(all.changed["node-a"]?.rows.count == Int(total) - 1_200 + 1)
     }
 }

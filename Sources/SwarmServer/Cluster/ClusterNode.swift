@@ -29,9 +29,9 @@ final class ClusterNode: Service, Sendable {
     private let readDue = Atomic<Bool>(true)
     private let heartbeatDue = Atomic<Bool>(true)
     private let failing = Atomic<Bool>(false)
-    /// Each live node's rows as last read, with the version they were read at. Only the turn loop
+    /// Each live node's rows as last read (by user), with where they were read. Only the turn loop
     /// touches it (one turn at a time); the lock makes that visible to the compiler.
-    private let cache = Mutex<[String: (version: Int64, rows: [ClusterPresenceRow])]>([:])
+    private let cache = Mutex<[String: (version: ClusterNodeVersion, rows: [Int64: ClusterPresenceRow])]>([:])
     /// This node's rows as last written, so a turn writes only the rows that changed. A login of a
     /// user who already has a session here with the same token changes nothing another node
     /// reads; written anyway, it moved this node's version, and every other node read all of its
@@ -158,11 +158,21 @@ final class ClusterNode: Service, Sendable {
             if result.rejoined { logger.info("joined the cluster tables", metadata: ["node": "\(id)"]) }
             if let live = result.live {
                 let rows: [ClusterPresenceRow] = cache.withLock { cache in
-                    var next: [String: (version: Int64, rows: [ClusterPresenceRow])] = [:]
-                    for (node, version) in live { next[node] = (version, result.changed[node] ?? cache[node]?.rows ?? []) }
+                    var next: [String: (version: ClusterNodeVersion, rows: [Int64: ClusterPresenceRow])] = [:]
+                    for (node, version) in live {
+                        // Taken out of the cache, so the changes below do not copy every row.
+                        var rows = cache.removeValue(forKey: node)?.rows ?? [:]
+                        if let changes = result.changed[node] {
+                            if changes.complete { rows = [:] }
+                            for row in changes.rows { rows[row.user] = row }
+                            for user in changes.gone { rows[user] = nil }
+                        }
+                        next[node] = (version, rows)
+                    }
                     cache = next
-                    // In node order, so where two nodes' rows disagree for a moment every node picks the same.
-                    return next.sorted { $0.key < $1.key }.flatMap(\.value.rows)
+                    // In node order, so where two nodes' rows disagree for a moment every node
+                    // picks the same (a node has one row per user, so the order within it is moot).
+                    return next.sorted { $0.key < $1.key }.flatMap(\.value.rows.values)
                 }
                 apply(rows)
             }

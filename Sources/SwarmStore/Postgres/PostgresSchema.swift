@@ -11,6 +11,7 @@ enum PostgresSchema {
         ("pg-v3-report-case-times", ReportCaseTimesSchema.postgres),
         ("pg-v4-cluster-nodes", PostgresClusterSchema.v4),
         ("pg-v5-report-contact-days", ReportContactDaysSchema.postgres),
+        ("pg-v6-cluster-row-versions", PostgresClusterSchema.v6),
     ]
 
     static let v1 = """

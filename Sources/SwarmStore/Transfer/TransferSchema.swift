@@ -27,12 +27,14 @@ enum TransferSchema {
     /// - `event_head`, PostgreSQL's log head: set to the copied log's last seq after the copy;
     /// - `kb_terms`, the KB's word list derived from SQLite's FTS5 index (rebuilt from it on a
     ///   SQLite target; PostgreSQL does not keep it);
-    /// - `cluster_nodes` and `cluster_presence`, PostgreSQL's live node and session state: it
-    ///   describes running processes, not data, and each node writes its own again;
+    /// - `cluster_nodes`, `cluster_presence` and `cluster_presence_gone`, PostgreSQL's live node
+    ///   and session state: it describes running processes, not data, and each node writes its
+    ///   own again;
     /// - `message_search_changes` and `message_search_owner`, SQLite's bookkeeping for its search
     ///   index file (`MessageSearchSchema`): a target indexes the copied messages afresh.
     static let derivedTables: Set<String> = ["grdb_migrations", "schema_migrations", "event_head", "kb_terms",
-                                             "cluster_nodes", "cluster_presence", "message_search_changes", "message_search_owner"]
+                                             "cluster_nodes", "cluster_presence", "cluster_presence_gone",
+                                             "message_search_changes", "message_search_owner"]
 
     /// FTS5 keeps its index in shadow tables named after the virtual table.
     static let fts5ShadowSuffixes = ["_data", "_idx", "_content", "_docsize", "_config"]
