@@ -26,6 +26,76 @@ struct PostgresClusterStateTests {
         }
     }
 
+    @Test("a node whose row was inserted again, or that does not version its rows, is read whole; status sets from two nodes at once both commit")
+    func wholeReadsAndConcurrentStatuses() async throws {
+        try await PostgresReadCommitTests.withOneReader("cluster-edges") { backend in
+            for statement in PostgresMigrations.statements(PostgresClusterSchema.v4 + "\n" + PostgresClusterSchema.v6) {
+                _ = try await backend.write { db in try db.execute(statement) }
+            }
+            let a = PostgresClusterState(location: backend.location, node: "node-a", nodeTimeoutMilliseconds: 60_000, logger: Logger(label: "cluster-a"))
+            let b = PostgresClusterState(location: backend.location, node: "node-b", nodeTimeoutMilliseconds: 60_000, logger: Logger(label: "cluster-b"))
+            let outcome: (any Error)?
+            do { try await Self.edges(backend, a, b); outcome = nil } catch { outcome = error }
+            await a.shutdown()
+            await b.shutdown()
+            if let outcome { throw outcome }
+        }
+    }
+
+    private static func edges(_ backend: PostgresBackend, _ a: PostgresClusterState, _ b: PostgresClusterState) async throws {
+        @Sendable func rowOf(_ node: String, _ user: Int64, _ status: String = "online") -> ClusterPresenceRow {
+            ClusterPresenceRow(node: node, user: user, status: status, limitKeys: [user])
+        }
+        var rowsA = ClusterExchange()
+        rowsA.heartbeat = true
+        _ = try await a.exchange(rowsA, presenceNotice: "a", everyRow: { [] })
+        rowsA.rows = [1: rowOf("node-a", 1), 2: rowOf("node-a", 2)]
+        _ = try await a.exchange(rowsA, presenceNotice: "a", everyRow: { [] })
+        var rowsB = ClusterExchange()
+        rowsB.heartbeat = true
+        _ = try await b.exchange(rowsB, presenceNotice: "b", everyRow: { [] })
+        rowsB.rows = [1: rowOf("node-b", 1)]
+        _ = try await b.exchange(rowsB, presenceNotice: "b", everyRow: { [] })
+        var look = ClusterExchange()
+        look.known = [:]
+        let first = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
+        let known = try #require(first.live)
+
+        // Node A's row swept and inserted again: its rows are only those it writes again.
+        _ = try await backend.write { db in try db.execute("DELETE FROM cluster_nodes WHERE node = 'node-a'") }
+        var again = ClusterExchange()
+        again.heartbeat = true
+        let rejoin = try await a.exchange(again, presenceNotice: "a", everyRow: { [rowOf("node-a", 3)] })
+        #expect(rejoin.rejoined)
+        look.known = known
+        let afterRejoin = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
+        #expect(afterRejoin.changed["node-a"] == ClusterRowChanges(complete: true, rows: [rowOf("node-a", 3)], gone: []))
+
+        // A node that does not say it versions its rows (an older swarmd) is read whole.
+        let knownNow = try #require(afterRejoin.live)
+        _ = try await backend.write { db in
+            try db.execute("UPDATE cluster_nodes SET row_versions = false, version = nextval('cluster_version') WHERE node = 'node-a'")
+        }
+        look.known = knownNow
+        let older = try await b.exchange(look, presenceNotice: "b", everyRow: { [] })
+        #expect(older.changed["node-a"] == ClusterRowChanges(complete: true, rows: [rowOf("node-a", 3)], gone: []))
+
+        // User 1 has rows on both nodes; both set their status at once, again and again: each
+        // holds both node rows in the same order, so neither waits on the other in a ring
+        // (PostgreSQL would fail one with a deadlock after a second).
+        rowsA.rows = [1: rowOf("node-a", 1)]
+        _ = try await a.exchange(rowsA, presenceNotice: "a", everyRow: { [] })
+        for round in 0..<20 {
+            var fromA = ClusterExchange()
+            fromA.statuses = [(user: 1, status: round % 2 == 0 ? "away" : "dnd")]
+            var fromB = ClusterExchange()
+            fromB.statuses = [(user: 1, status: "online")]
+            async let one = a.exchange(fromA, presenceNotice: "a", everyRow: { [] })
+            async let two = b.exchange(fromB, presenceNotice: "b", everyRow: { [] })
+            _ = try await (one, two)
+        }
+    }
+
     private static func row(_ user: Int64, _ status: String = "online") -> ClusterPresenceRow {
         ClusterPresenceRow(node: "node-a", user: user, status: status, limitKeys: [user, -user])
     }
