@@ -43,8 +43,13 @@ extension Hub {
             }
             let before = s.remote
             s.remote = others
-            for user in Set(before.keys).union(others.keys) where s.presence[user] == nil && before[user] != others[user] {
-                frames.append(Self.presenceFrame(user: user, status: others[user] ?? .offline))
+            guard before != others else { return frames }
+            // Users with no session here whose status elsewhere changed, came or went.
+            for (user, status) in others where s.presence[user] == nil && before[user] != status {
+                frames.append(Self.presenceFrame(user: user, status: status))
+            }
+            for user in before.keys where others[user] == nil && s.presence[user] == nil {
+                frames.append(Self.presenceFrame(user: user, status: .offline))
             }
             return frames
         }

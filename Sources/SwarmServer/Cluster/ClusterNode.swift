@@ -207,7 +207,9 @@ final class ClusterNode: Service, Sendable {
     private func apply(_ live: [ClusterPresenceRow]) {
         var own: [Int64: PresenceStatus] = [:]
         var others: [Int64: PresenceStatus] = [:]
-        var nodesByKey: [Int64: Set<String>] = [:]
+        // A key is a token (or a user) of one user, and a node has one row per user, so each row
+        // holding a key is another node with sessions of it: counted, with no set per key.
+        var nodesByKey: [Int64: Int] = [:]
         for row in live {
             guard let status = PresenceStatus(rawValue: row.status) else { continue }
             if row.node == id {
@@ -215,10 +217,10 @@ final class ClusterNode: Service, Sendable {
                 continue
             }
             if others[row.user] == nil { others[row.user] = status }
-            for key in row.limitKeys { nodesByKey[key, default: []].insert(row.node) }
+            for key in row.limitKeys { nodesByKey[key, default: 0] += 1 }
         }
         // Shares first: a client that saw the presence event may count on the limit already.
-        limiter.setShares(nodesByKey.mapValues { $0.count + 1 })
+        limiter.setShares(nodesByKey.mapValues { $0 + 1 })
         hub.applyCluster(own: own, others: others, changing: outbox.changingUsers)
     }
 }
