@@ -12,30 +12,26 @@ import Testing
 struct PostgresClusterStateTests {
     @Test("1,500 rows written in one exchange, then 1,200 gone and one changed, then a status set elsewhere: the other node reads exactly the changes, or all that is left")
     func manyRowsAcrossStatements() async throws {
-        try await PostgresReadCommitTests.withOneReader("cluster-rows") { backend in
-            for statement in PostgresMigrations.statements(PostgresClusterSchema.v4 + "\n" + PostgresClusterSchema.v6) {
-                _ = try await backend.write { db in try db.execute(statement) }
-            }
-            let a = PostgresClusterState(location: backend.location, node: "node-a", nodeTimeoutMilliseconds: 60_000, logger: Logger(label: "cluster-a"))
-            let b = PostgresClusterState(location: backend.location, node: "node-b", nodeTimeoutMilliseconds: 60_000, logger: Logger(label: "cluster-b"))
-            let outcome: (any Error)?
-            do { try await Self.stormAndLeave(a, b); outcome = nil } catch { outcome = error }
-            await a.shutdown()
-            await b.shutdown()
-            if let outcome { throw outcome }
-        }
+        try await Self.withTwoNodes("cluster-rows") { _, a, b in try await Self.stormAndLeave(a, b) }
     }
 
     @Test("a node whose row was inserted again, or that does not version its rows, is read whole; status sets from two nodes at once both commit")
     func wholeReadsAndConcurrentStatuses() async throws {
-        try await PostgresReadCommitTests.withOneReader("cluster-edges") { backend in
+        try await Self.withTwoNodes("cluster-edges") { backend, a, b in try await Self.edges(backend, a, b) }
+    }
+
+    /// A fresh database with the cluster tables, and the cluster state of two nodes on it (shut
+    /// down however `body` ends).
+    private static func withTwoNodes(_ label: String,
+                                     _ body: (PostgresBackend, PostgresClusterState, PostgresClusterState) async throws -> Void) async throws {
+        try await PostgresReadCommitTests.withOneReader(label) { backend in
             for statement in PostgresMigrations.statements(PostgresClusterSchema.v4 + "\n" + PostgresClusterSchema.v6) {
                 _ = try await backend.write { db in try db.execute(statement) }
             }
             let a = PostgresClusterState(location: backend.location, node: "node-a", nodeTimeoutMilliseconds: 60_000, logger: Logger(label: "cluster-a"))
             let b = PostgresClusterState(location: backend.location, node: "node-b", nodeTimeoutMilliseconds: 60_000, logger: Logger(label: "cluster-b"))
             let outcome: (any Error)?
-            do { try await Self.edges(backend, a, b); outcome = nil } catch { outcome = error }
+            do { try await body(backend, a, b); outcome = nil } catch { outcome = error }
             await a.shutdown()
             await b.shutdown()
             if let outcome { throw outcome }

@@ -81,14 +81,14 @@ struct PendingPostRows {
         }
     }
 
-    /// `($1, $2), ($3, $4)` for `rows` rows of `columns` values; with `cast`, each value typed.
-    /// Numbered already: `PostgresPlaceholders` passes text without `?` through untouched (and
-    /// uncached: these texts differ with every row count).
-    static func placeholders(rows: Int, columns: Int, cast: String? = nil) -> String {
+    /// `($1, $2), ($3, $4)` for `rows` rows of `columns` values, numbered from `first`; with
+    /// `cast`, each value typed. Numbered already: `PostgresPlaceholders` passes text without `?`
+    /// through untouched (and uncached: these texts differ with every row count).
+    static func placeholders(rows: Int, columns: Int, cast: String? = nil, from first: Int = 1) -> String {
         let suffix = cast.map { "::" + $0 } ?? ""
         var out = ""
         out.reserveCapacity(rows * columns * (6 + suffix.utf8.count))
-        var n = 0
+        var n = first - 1
         for r in 0..<rows {
             out += r == 0 ? "(" : ", ("
             for c in 0..<columns {

@@ -185,7 +185,7 @@ public final class PostgresClusterState: Sendable {
     /// `($first, …)` for `count` values. Numbered, not `?`: these texts differ with every count,
     /// and `PostgresPlaceholders` keeps each `?` text it translates.
     private static func list(_ count: Int, from first: Int) -> String {
-        "(" + (first..<(first + count)).map { "$\($0)" }.joined(separator: ", ") + ")"
+        PendingPostRows.placeholders(rows: 1, columns: count, from: first)
     }
 
     /// Holds this node's row and those of the nodes with a row of any of `users`, in node order;
