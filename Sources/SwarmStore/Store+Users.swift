@@ -29,16 +29,9 @@ extension SQLiteStore {
     private func authenticate(token: String, forSession: Bool) async throws -> SessionStart? {
         guard token.utf8.count <= 256 else { return nil }
         let hash = TokenSecrets.hash(token)
-        let logColumns = forSession ? """
-            , (\(Self.headQuery)) AS log_head,
-              (SELECT value FROM meta WHERE key = 'pruned_through') AS log_pruned_through
-            """ : ""
+        let sql = forSession ? TokenReads.sessionStart : TokenReads.principal
         return try await readStatement { db in
-            guard let row = try db.fetchOne("""
-                SELECT u.*, t.id AS token_id, t.scopes, t.channel_patterns\(logColumns)
-                FROM tokens t JOIN users u ON u.id = t.user_id
-                WHERE t.hash = ? AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
-                """, [hash]) else { return nil }
+            guard let row = try db.fetchOne(sql, [hash]) else { return nil }
             let user = Rows.user(row)
             let ops = (row["scopes"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
             let channels = (row["channel_patterns"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
@@ -57,10 +50,7 @@ extension SQLiteStore {
     /// the server calls it only after a revocation was seen, not per request.
     public func isTokenLive(id: Int64) async throws -> Bool {
         try await readStatement { db in
-            try db.fetchOne(Bool.self, """
-                SELECT 1 FROM tokens t JOIN users u ON u.id = t.user_id
-                WHERE t.id = ? AND t.revoked_at IS NULL AND u.deactivated_at IS NULL
-                """, [id]) ?? false
+            try db.fetchOne(Bool.self, TokenReads.live, [id]) ?? false
         }
     }
 

@@ -60,14 +60,14 @@ final class PostgresExecutor: SQLExecutor {
     }
 
     func query(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Bool) throws {
-        try Self.rows(of: try run(sql, arguments), body)
+        try Self.rows(of: try run(sql, arguments).rows, body)
     }
 
     /// Hands each row of an answer to `body` until it returns false.
-    static func rows(of result: PostgresQueryResult, _ body: (SQLRow) throws -> Bool) throws {
-        guard let first = result.rows.first else { return }
+    static func rows(of rows: [PostgresRow], _ body: (SQLRow) throws -> Bool) throws {
+        guard let first = rows.first else { return }
         let columns = SQLColumns(first.map(\.columnName))
-        for row in result.rows {
+        for row in rows {
             var values: [SQLValue] = []
             values.reserveCapacity(columns.names.count)
             for cell in row { values.append(try value(cell)) }
@@ -186,6 +186,12 @@ final class PostgresExecutor: SQLExecutor {
 
     /// The store's statement (`?` placeholders, `SQLValue`s) as PostgresNIO's.
     static func statement(_ sql: String, _ arguments: SQLArguments, numbered: Bool = true) -> PostgresQuery {
+        let text = numbered ? PostgresPlaceholders.numbered(sql) : sql
+        return PostgresQuery(unsafeSQL: text, binds: binds(arguments))
+    }
+
+    /// The store's values as PostgresNIO's binds.
+    static func binds(_ arguments: SQLArguments) -> PostgresBindings {
         var binds = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {
             switch value {
@@ -196,8 +202,7 @@ final class PostgresExecutor: SQLExecutor {
             case .blob(let b): binds.append(ByteBuffer(bytes: b))
             }
         }
-        let text = numbered ? PostgresPlaceholders.numbered(sql) : sql
-        return PostgresQuery(unsafeSQL: text, binds: binds)
+        return binds
     }
 
     /// Constraint violations (SQLSTATE class 23) become `SQLConstraintViolation`; a lost or refused

@@ -23,13 +23,15 @@ extension PostgresBackend {
         defer { release(slot) }
         let connection = try await readyConnection(slot)
         let deadline = PostgresDeadline.transaction(timeouts).next()
-        let answer: Result<PostgresQueryResult, any Error>
+        let answer: Result<[PostgresRow], any Error>
+        let prepared = PostgresPreparedReads.run(for: statement.sql)
         do {
-            answer = .success(try await connection.query(PostgresExecutor.statement(statement.sql, statement.arguments), logger: logger)
-                .get(until: deadline, "\(statement.sql.prefix(80))"))
+            answer = .success(try await rows(of: statement, prepared, on: connection, until: deadline))
         } catch let error as PSQLError {
             let translated = PostgresExecutor.translate(error, sql: statement.sql)
-            if translated is SQLUnavailable { try? await onQueue(of: slot) { self.drop(slot) } }
+            // A prepared statement whose preparation failed stays failed on its connection
+            // (PostgresNIO keeps the failure): a new connection prepares it afresh.
+            if translated is SQLUnavailable || prepared != nil { try? await onQueue(of: slot) { self.drop(slot) } }
             answer = .failure(translated)
         } catch {
             // Not answered in time (or the connection failed under it): its answers are out of
@@ -41,6 +43,21 @@ extension PostgresBackend {
         // handle it); what it makes of it is the read's outcome.
         let replay = OneStatement(answer: (statement.sql, statement.arguments, answer))
         return try body(SQLDB(replay))
+    }
+
+    /// The statement's rows, prepared when it is one of `PostgresPreparedReads`, else unnamed;
+    /// either way no later than `deadline`.
+    private func rows(of statement: (sql: String, arguments: SQLArguments), _ prepared: PostgresPreparedReads.Run?,
+                      on connection: PostgresConnection, until deadline: DispatchTime?) async throws -> [PostgresRow] {
+        let what = "\(statement.sql.prefix(80))"
+        guard let prepared else {
+            let query = PostgresExecutor.statement(statement.sql, statement.arguments)
+            return try await connection.query(query, logger: logger).get(until: deadline, what).rows
+        }
+        let promise = connection.eventLoop.makePromise(of: [PostgresRow].self)
+        let (binds, logger) = (PostgresExecutor.binds(statement.arguments), logger)
+        promise.completeWithTask { try await prepared(connection, binds, logger) }
+        return try await promise.futureResult.get(until: deadline, what)
     }
 
     /// The slot's connection with nothing left to check on it: the last read's COMMIT is awaited
@@ -72,7 +89,7 @@ final class OneStatement: SQLExecutor {
     struct NotOneStatement: Error, CustomStringConvertible {
         var description: String
     }
-    typealias Answer = (sql: String, arguments: SQLArguments, result: Result<PostgresQueryResult, any Error>)
+    typealias Answer = (sql: String, arguments: SQLArguments, result: Result<[PostgresRow], any Error>)
 
     private let answer: Answer?
     private(set) var statement: (sql: String, arguments: SQLArguments)?
@@ -100,7 +117,7 @@ final class OneStatement: SQLExecutor {
         throw NotOneStatement(description: "a one-statement read asked for a savepoint")
     }
 
-    private func take(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+    private func take(_ sql: String, _ arguments: SQLArguments) throws -> [PostgresRow] {
         guard let answer else {
             guard statement == nil else { throw NotOneStatement(description: "a one-statement read ran a second statement: \(sql.prefix(80))") }
             statement = (sql, arguments)
