@@ -30,10 +30,11 @@ extension Hub {
         return ClusterPresenceRow(node: node, user: user, status: status.rawValue, limitKeys: keys.sorted())
     }
 
-    /// Takes in a read of every live node's rows. `own` is this node's rows as stored: a status set
-    /// on another node was written to them too, and is adopted here unless the user changed since
-    /// the read began (`changing`: this node's newer write wins). `others` is the other nodes'.
-    func applyCluster(own: [Int64: PresenceStatus], others: [Int64: PresenceStatus], changing: Set<Int64>) {
+    /// Takes in what a read changed (`ClusterView.take`). `own` is this node's rows as stored: a
+    /// status set on another node was written to them too, and is adopted here unless the user
+    /// changed since the read began (`changing`: this node's newer write wins). `others` is each
+    /// listed user's presence on the other nodes (nil: on none).
+    func applyCluster(own: [Int64: PresenceStatus], others: [Int64: PresenceStatus?], changing: Set<Int64>) {
         let frames: [String] = state.withLock { s in
             var frames: [String] = []
             for (user, status) in own where !changing.contains(user) {
@@ -41,15 +42,12 @@ extension Hub {
                 s.presence[user] = status
                 frames.append(Self.presenceFrame(user: user, status: status))
             }
-            let before = s.remote
-            s.remote = others
-            guard before != others else { return frames }
-            // Users with no session here whose status elsewhere changed, came or went.
-            for (user, status) in others where s.presence[user] == nil && before[user] != status {
-                frames.append(Self.presenceFrame(user: user, status: status))
-            }
-            for user in before.keys where others[user] == nil && s.presence[user] == nil {
-                frames.append(Self.presenceFrame(user: user, status: .offline))
+            for (user, status) in others {
+                let before = s.remote[user]
+                s.remote[user] = status
+                // Users with no session here whose status elsewhere changed, came or went.
+                guard s.presence[user] == nil, before != status else { continue }
+                frames.append(Self.presenceFrame(user: user, status: status ?? .offline))
             }
             return frames
         }

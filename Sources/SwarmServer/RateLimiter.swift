@@ -7,7 +7,7 @@ import SwarmStore
 /// buys no more than one.
 ///
 /// Several nodes (PostgreSQL): a token with sessions on k live nodes gets 1/k of the rate and of
-/// the burst on each (`setShares`, from the cluster tables), so together they allow what one node
+/// the burst on each (`updateShares`, from the cluster tables), so together they allow what one node
 /// would. The share changes only when sessions come or go on a node, never per request.
 final class RateLimiter: Sendable {
     let rate: Double
@@ -32,7 +32,7 @@ final class RateLimiter: Sendable {
     func allow(_ key: Int64, now: Double) -> Bool {
         state.withLock { s in
             if s.buckets.count > tidyAbove { s.buckets = s.buckets.filter { !$0.value.isFull(now: now) } }
-            // The share is looked up only when a bucket is made; `setShares` resizes live ones.
+            // The share is looked up only when a bucket is made; `updateShares` resizes live ones.
             var bucket = s.buckets[key] ?? newBucket(share: s.shares[key] ?? 1, now: now)
             let allowed = bucket.take(now: now)
             s.buckets[key] = bucket
@@ -40,18 +40,19 @@ final class RateLimiter: Sendable {
         }
     }
 
-    /// The number of live nodes (this one included) each key has sessions on; keys left out have
-    /// this node's whole allowance.
-    func setShares(_ shares: [Int64: Int], now: Double = Session.seconds()) {
-        let split = shares.filter { $0.value > 1 }
+    /// For each key whose split changed: the number of live nodes (this one included) it has
+    /// sessions on; 1 or less: not split any more. Keys not named keep their split.
+    func updateShares(_ changed: [Int64: Int], now: Double = Session.seconds()) {
+        guard !changed.isEmpty else { return }
         state.withLock { s in
-            guard s.shares != split else { return }
-            for key in Set(s.shares.keys).union(split.keys) where s.shares[key] != split[key] {
+            for (key, nodes) in changed {
+                let split = nodes > 1 ? nodes : nil
+                guard s.shares[key] != split else { continue }
+                s.shares[key] = split
                 guard let bucket = s.buckets[key] else { continue }
-                let share = Double(split[key] ?? 1)
+                let share = Double(split ?? 1)
                 s.buckets[key] = bucket.resized(rate: rate / share, burst: burst / share, now: now)
             }
-            s.shares = split
         }
     }
 

@@ -13,7 +13,7 @@ struct RateLimiterShareTests {
         let limiter = RateLimiter(rate: 10, burst: 20)
         // A live bucket, 4 used: 16 saved, capped at the new burst of 10.
         #expect(Self.allowed(limiter, 1, now: 0, tries: 4) == 4)
-        limiter.setShares([1: 2, 2: 2, 3: 1], now: 0)
+        limiter.updateShares([1: 2, 2: 2, 3: 1], now: 0)
         #expect(Self.allowed(limiter, 1, now: 0) == 10)
         // A new bucket under a share, and a key without one.
         #expect(Self.allowed(limiter, 2, now: 0) == 10)
@@ -21,7 +21,7 @@ struct RateLimiterShareTests {
         // Half the rate: 5 per second.
         #expect(Self.allowed(limiter, 1, now: 1) == 5)
         // The other node's sessions are gone: the whole rate again, the burst refills to 20.
-        limiter.setShares([:], now: 1)
+        limiter.updateShares([1: 1, 2: 1], now: 1)
         #expect(Self.allowed(limiter, 1, now: 2) == 10)
         #expect(Self.allowed(limiter, 1, now: 10) == 20)
     }

@@ -29,9 +29,13 @@ final class ClusterNode: Service, Sendable {
     private let readDue = Atomic<Bool>(true)
     private let heartbeatDue = Atomic<Bool>(true)
     private let failing = Atomic<Bool>(false)
-    /// Each live node's rows as last read (by user), with where they were read. Only the turn loop
+    /// Every live node's rows as last read, and what follows from them. Only the turn loop
     /// touches it (one turn at a time); the lock makes that visible to the compiler.
-    private let cache = Mutex<[String: (version: ClusterNodeVersion, rows: [Int64: ClusterPresenceRow])]>([:])
+    private let view: Mutex<ClusterView>
+    /// Users whose presence the hub must be given again at the next read though their rows may
+    /// not change: changed here since (the hub's guess for them may be stale), or not taken last
+    /// time (`changing`). Only the turn loop touches it.
+    private let recheck = Mutex<Set<Int64>>([])
     /// This node's rows as last written, so a turn writes only the rows that changed. A login of a
     /// user who already has a session here with the same token changes nothing another node
     /// reads; written anyway, it moved this node's version, and every other node read all of its
@@ -49,6 +53,7 @@ final class ClusterNode: Service, Sendable {
         self.committer = committer
         self.heartbeat = heartbeat
         self.logger = logger
+        view = Mutex(ClusterView(node: id))
     }
 
     var presenceNotice: String { EphemeralSignal(node: id, kind: .presence).encoded }
@@ -130,6 +135,7 @@ final class ClusterNode: Service, Sendable {
     @discardableResult
     private func turn(sweep: Bool) async -> Bool {
         let pending = outbox.take()
+        recheck.withLock { $0.formUnion(pending.users) }
         var x = ClusterExchange()
         x.heartbeat = heartbeatDue.exchange(false, ordering: .relaxed)
         let read = readDue.exchange(false, ordering: .relaxed)
@@ -139,7 +145,7 @@ final class ClusterNode: Service, Sendable {
         x.notifications = pending.typing.map(\.encoded)
         guard x.heartbeat || read || x.writes || !x.notifications.isEmpty else { return false }
         ServerMetrics.clusterTurns.increment()
-        if read { x.known = cache.withLock { $0.mapValues(\.version) } }
+        if read { x.known = view.withLock { $0.known } }
         if sweep { x.sweepAfterMilliseconds = max(60_000, 10 * state.nodeTimeoutMilliseconds) }
         do {
             let (hub, id) = (hub, id)
@@ -157,24 +163,11 @@ final class ClusterNode: Service, Sendable {
             if failing.exchange(false, ordering: .relaxed) { logger.notice("cluster tables reachable again") }
             if result.rejoined { logger.info("joined the cluster tables", metadata: ["node": "\(id)"]) }
             if let live = result.live {
-                let rows: [ClusterPresenceRow] = cache.withLock { cache in
-                    var next: [String: (version: ClusterNodeVersion, rows: [Int64: ClusterPresenceRow])] = [:]
-                    for (node, version) in live {
-                        // Taken out of the cache, so the changes below do not copy every row.
-                        var rows = cache.removeValue(forKey: node)?.rows ?? [:]
-                        if let changes = result.changed[node] {
-                            if changes.complete { rows = [:] }
-                            for row in changes.rows { rows[row.user] = row }
-                            for user in changes.gone { rows[user] = nil }
-                        }
-                        next[node] = (version, rows)
-                    }
-                    cache = next
-                    // In node order, so where two nodes' rows disagree for a moment every node
-                    // picks the same (a node has one row per user, so the order within it is moot).
-                    return next.sorted { $0.key < $1.key }.flatMap(\.value.rows.values)
+                let users = recheck.withLock { users in
+                    defer { users = [] }
+                    return users
                 }
-                apply(rows)
+                apply(view.withLock { $0.take(live: live, changed: result.changed, recheck: users) })
             }
         } catch {
             if !failing.exchange(true, ordering: .relaxed) {
@@ -202,25 +195,14 @@ final class ClusterNode: Service, Sendable {
         }
     }
 
-    /// Other nodes' users for the hub; for the limiter, how many live nodes each token has
-    /// sessions on besides this one.
-    private func apply(_ live: [ClusterPresenceRow]) {
-        var own: [Int64: PresenceStatus] = [:]
-        var others: [Int64: PresenceStatus] = [:]
-        // A key is a token (or a user) of one user, and a node has one row per user, so each row
-        // holding a key is another node with sessions of it: counted, with no set per key.
-        var nodesByKey: [Int64: Int] = [:]
-        for row in live {
-            guard let status = PresenceStatus(rawValue: row.status) else { continue }
-            if row.node == id {
-                own[row.user] = status
-                continue
-            }
-            if others[row.user] == nil { others[row.user] = status }
-            for key in row.limitKeys { nodesByKey[key, default: 0] += 1 }
-        }
+    /// What a read changed, to the limiter and the hub.
+    private func apply(_ changes: ClusterView.Changes) {
         // Shares first: a client that saw the presence event may count on the limit already.
-        limiter.setShares(nodesByKey.mapValues { $0 + 1 })
-        hub.applyCluster(own: own, others: others, changing: outbox.changingUsers)
+        limiter.updateShares(changes.shares)
+        let changing = outbox.changingUsers
+        hub.applyCluster(own: changes.own, others: changes.others, changing: changing)
+        // A status this node's newer write keeps from the hub for now: offered again next time.
+        let skipped = changes.own.keys.filter(changing.contains)
+        if !skipped.isEmpty { recheck.withLock { $0.formUnion(skipped) } }
     }
 }
