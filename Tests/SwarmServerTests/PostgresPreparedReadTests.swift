@@ -9,7 +9,7 @@ import Testing
 /// handled without failing a login.
 @Suite("PostgreSQL prepared token reads", .hangGuard, .enabled(if: !TestBackend.isSQLite, "PostgreSQL only"))
 struct PostgresPreparedReadTests {
-    @Test("token checks are prepared on the reader's connection, see revocations, survive a users column added and a killed connection")
+    @Test("token checks are prepared on the reader's connection, see revocations, survive a users column added or retyped and a killed connection")
     func preparedTokenReads() async throws {
         let server = try #require(TestBackend.postgresURL)
         let name = TestBackend.databaseName(URL(fileURLWithPath: "prepared-\(UUID().uuidString)"))
@@ -22,6 +22,8 @@ struct PostgresPreparedReadTests {
         try? await PostgresDatabases.drop(name, serverURL: server)
         if let outcome { throw outcome }
     }
+
+    static let pid: @Sendable (SQLDB) throws -> Int64? = { db in try db.fetchOne(Int64.self, "SELECT pg_backend_pid()") }
 
     private static func check(_ store: SQLiteStore) async throws {
         let (alice, aliceToken) = try await store.createUser(name: "alice", role: .agent, displayName: "Alice")
@@ -52,14 +54,19 @@ struct PostgresPreparedReadTests {
         // A newer node's migration adds a column to users while this connection holds its plans.
         try await store.backend.write { db in try db.execute("ALTER TABLE users ADD COLUMN prepared_test_extra TEXT") }
         #expect(try await store.authenticateSession(token: aliceToken)?.user == alice)
+        // One changes the type of a column it reads: the prepared plan is refused, and the login
+        // goes once more, unnamed, on a new connection.
+        let before = try #require(try await store.backend.readStatement(Self.pid))
+        try await store.backend.write { db in try db.execute("ALTER TABLE users ALTER COLUMN skills TYPE varchar(4000)") }
+        #expect(try await store.authenticateSession(token: aliceToken)?.user == alice)
+        #expect(try await store.backend.readStatement(Self.pid) != before, "the connection with the refused plan was kept")
 
         // The reader's connection dies: one read fails, the next prepares on a new connection.
-        let pid: @Sendable (SQLDB) throws -> Int64? = { db in try db.fetchOne(Int64.self, "SELECT pg_backend_pid()") }
-        let reader = try #require(try await store.backend.readStatement(pid))
+        let reader = try #require(try await store.backend.readStatement(Self.pid))
         try await store.backend.write { db in _ = try db.fetchOne("SELECT pg_terminate_backend(?::int)", [reader]) }
         _ = try? await store.authenticateSession(token: aliceToken)
         #expect(try await store.authenticateSession(token: aliceToken)?.user == alice)
-        #expect(try await store.backend.readStatement(pid) != reader)
+        #expect(try await store.backend.readStatement(Self.pid) != reader)
         #expect(try await store.backend.readStatement(names).contains("swarm_token_session_start"))
     }
 }

@@ -12,7 +12,11 @@ import PostgresNIO
 ///
 /// Only texts named here are prepared (a fixed set, so each connection holds a handful of plans);
 /// everything else runs as before. PostgresNIO prepares each on first use per connection, and
-/// again on a new connection.
+/// again on a new connection. A prepared statement PostgreSQL refuses (a column it reads changed
+/// type under it) costs its connection and goes once more unnamed (`readStatement`).
+///
+/// Named statements live on one server connection: a pooler between swarmd and PostgreSQL must
+/// keep them (PgBouncer in session mode, or 1.21+ with `max_prepared_statements`).
 enum PostgresPreparedReads {
     typealias Run = @Sendable (PostgresConnection, PostgresBindings, Logger) async throws -> [PostgresRow]
 
@@ -38,26 +42,32 @@ enum PostgresPreparedReads {
     }
 
     // The statements: a name unique on a connection, and the text numbered once.
+    // The binds' types are set, not taken from a connection's first binds: a later caller that
+    // bound another type to the same text would have its bytes read as the first one's.
     private enum SessionStart: PreparedText {
         static let name = "swarm_token_session_start"
         static let sql = PostgresPlaceholders.numbered(TokenReads.sessionStart)
+        static let types: [PostgresDataType] = [.bytea]
     }
 
     private enum Principal: PreparedText {
         static let name = "swarm_token_principal"
         static let sql = PostgresPlaceholders.numbered(TokenReads.principal)
+        static let types: [PostgresDataType] = [.bytea]
     }
 
     private enum TokenLive: PreparedText {
         static let name = "swarm_token_live"
         static let sql = PostgresPlaceholders.numbered(TokenReads.live)
+        static let types: [PostgresDataType] = [.int8]
     }
 }
 
-/// A statement's name and its PostgreSQL text.
-private protocol PreparedText {
+/// A statement's name, its PostgreSQL text and its binds' types.
+private protocol PreparedText: SendableMetatype {
     static var name: String { get }
     static var sql: String { get }
+    static var types: [PostgresDataType] { get }
 }
 
 /// PostgresNIO's prepared statements are types (their name and text are static); one generic type
@@ -66,6 +76,7 @@ private struct PreparedRead<Text: PreparedText>: PostgresPreparedStatement {
     typealias Row = PostgresRow
     static var name: String { Text.name }
     static var sql: String { Text.sql }
+    static var bindingDataTypes: [PostgresDataType] { Text.types }
 
     let binds: PostgresBindings
 

@@ -21,28 +21,40 @@ extension PostgresBackend {
 
         let slot = await acquire()
         defer { release(slot) }
-        let connection = try await readyConnection(slot)
-        let deadline = PostgresDeadline.transaction(timeouts).next()
-        let answer: Result<[PostgresRow], any Error>
         let prepared = PostgresPreparedReads.run(for: statement.sql)
-        do {
-            answer = .success(try await rows(of: statement, prepared, on: connection, until: deadline))
-        } catch let error as PSQLError {
-            let translated = PostgresExecutor.translate(error, sql: statement.sql)
-            // A prepared statement whose preparation failed stays failed on its connection
-            // (PostgresNIO keeps the failure): a new connection prepares it afresh.
-            if translated is SQLUnavailable || prepared != nil { try? await onQueue(of: slot) { self.drop(slot) } }
-            answer = .failure(translated)
-        } catch {
-            // Not answered in time (or the connection failed under it): its answers are out of
-            // step with what was sent.
-            try? await onQueue(of: slot) { self.drop(slot) }
-            answer = .failure(error)
+        var answer = try await answer(statement, prepared, slot)
+        if prepared != nil, case .failure(let error) = answer, !(error is SQLUnavailable) {
+            // PostgreSQL refused the prepared statement (a newer node's migration changed the type
+            // of a column it reads: "cached plan must not change result type"; or its preparation
+            // failed, which PostgresNIO keeps for the connection). Its connection was dropped; the
+            // statement goes once more, unnamed, on a new one, and reads the schema as it is now.
+            answer = try await self.answer(statement, nil, slot)
         }
         // The body sees its statement's failure where it ran it, as on the other paths (it may
         // handle it); what it makes of it is the read's outcome.
         let replay = OneStatement(answer: (statement.sql, statement.arguments, answer))
         return try body(SQLDB(replay))
+    }
+
+    /// The statement's rows or its failure; on a failure that leaves the connection out of step
+    /// (no answer in time, a lost connection, a failed prepared statement) the connection is
+    /// dropped. Only opening a connection throws.
+    private func answer(_ statement: (sql: String, arguments: SQLArguments), _ prepared: PostgresPreparedReads.Run?,
+                        _ slot: PostgresSlot) async throws -> Result<[PostgresRow], any Error> {
+        let connection = try await readyConnection(slot)
+        let deadline = PostgresDeadline.transaction(timeouts).next()
+        do {
+            return .success(try await rows(of: statement, prepared, on: connection, until: deadline))
+        } catch let error as PSQLError {
+            let translated = PostgresExecutor.translate(error, sql: statement.sql)
+            if translated is SQLUnavailable || prepared != nil { try? await onQueue(of: slot) { self.drop(slot) } }
+            return .failure(translated)
+        } catch {
+            // Not answered in time (or the connection failed under it): its answers are out of
+            // step with what was sent.
+            try? await onQueue(of: slot) { self.drop(slot) }
+            return .failure(error)
+        }
     }
 
     /// The statement's rows, prepared when it is one of `PostgresPreparedReads`, else unnamed;
@@ -56,7 +68,12 @@ extension PostgresBackend {
         }
         let promise = connection.eventLoop.makePromise(of: [PostgresRow].self)
         let (binds, logger) = (PostgresExecutor.binds(statement.arguments), logger)
-        promise.completeWithTask { try await prepared(connection, binds, logger) }
+        promise.completeWithTask {
+            // Started late (the deadline passed and the connection was dropped): a statement
+            // written to a closed connection is never answered, and this task would wait forever.
+            guard !connection.isClosed else { throw SQLUnavailable("PostgreSQL connection closed before the statement went out") }
+            return try await prepared(connection, binds, logger)
+        }
         return try await promise.futureResult.get(until: deadline, what)
     }
 
