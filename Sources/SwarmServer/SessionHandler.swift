@@ -19,7 +19,7 @@ import SwarmProtocol
 ///   `Session.handle` in a task; the next item waits until that request's reply is queued, and
 ///   the socket is not read meanwhile (back-pressure, as a reader loop had);
 /// - the ping timer sends a ping every `pingInterval` and closes with 1001 when the one before
-///   got no pong.
+///   got no pong, unless this side was not reading meanwhile (requests still being handled).
 /// The outbound queue's replays run in a task (`Session.replay`), its close and its end here.
 final class SessionHandler: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
@@ -410,6 +410,10 @@ final class SessionHandler: ChannelDuplexHandler {
 
     private func pingTick() {
         guard case .open = closeState, let context else { return }
+        // This side is not reading (a request is handled, or frames read earlier wait their
+        // turn): the pong may sit unread in the socket behind them. A client that pipelines on a
+        // slow server is not dead; it is judged once this side reads again.
+        if pingPayload != nil, requestBusy || !items.isEmpty { return }
         if pingPayload != nil {
             session.logger.info("no pong in time; closing")
             sendClose(CloseCode.goingAway, reason: "Ping timeout")
