@@ -410,11 +410,11 @@ final class SessionHandler: ChannelDuplexHandler {
 
     private func pingTick() {
         guard case .open = closeState, let context else { return }
-        // This side is not reading (a request is handled, or frames read earlier wait their
-        // turn): the pong may sit unread in the socket behind them. A client that pipelines on a
-        // slow server is not dead; it is judged once this side reads again.
-        if pingPayload != nil, requestBusy || !items.isEmpty { return }
         if pingPayload != nil {
+            // This side is not reading (a request is handled, or frames read earlier wait their
+            // turn): the pong may sit unread in the socket behind them. A client that pipelines
+            // on a slow server is not dead; it is judged once this side reads again.
+            guard !requestBusy, items.isEmpty else { return }
             session.logger.info("no pong in time; closing")
             sendClose(CloseCode.goingAway, reason: "Ping timeout")
             context.close(promise: nil)

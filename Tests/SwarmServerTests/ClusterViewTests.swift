@@ -126,3 +126,24 @@ struct ClusterViewTests {
         }
     }
 }
+
+extension ClusterView {
+    /// Everything rebuilt from every row: what `take` keeps up to date.
+    func fullRebuild() -> (own: [Int64: PresenceStatus], others: [Int64: PresenceStatus], nodesByKey: [Int64: Int]) {
+        var own: [Int64: PresenceStatus] = [:]
+        var others: [Int64: PresenceStatus] = [:]
+        var byKey: [Int64: Int] = [:]
+        for (name, entry) in nodes.sorted(by: { $0.key < $1.key }) {
+            for row in entry.rows.values {
+                guard let status = PresenceStatus(rawValue: row.status) else { continue }
+                if name == node {
+                    own[row.user] = status
+                    continue
+                }
+                if others[row.user] == nil { others[row.user] = status }
+                for key in row.limitKeys { byKey[key, default: 0] += 1 }
+            }
+        }
+        return (own, others, byKey)
+    }
+}

@@ -10,7 +10,7 @@ import SwarmStore
 /// Here a read costs what it changed: the users whose rows came, changed or went, and the
 /// rate-limit keys on them.
 ///
-/// The rules are the rebuild's (`fullRebuild`, which the tests compare against):
+/// The rules are those of a rebuild from every row (`ClusterViewTests` compares against one):
 /// - a user's presence from the other nodes is the status of their row on the first other node,
 ///   in node order, that has one (so where nodes disagree for a moment, every node picks the same);
 /// - `own` is this node's rows as stored (a status set elsewhere writes them too);
@@ -50,7 +50,7 @@ struct ClusterView {
             guard let row, row.node != node, PresenceStatus(rawValue: row.status) != nil else { return }
             for key in row.limitKeys { keyDeltas[key, default: 0] += by }
         }
-        for gone in nodes.keys where live[gone] == nil {
+        for gone in nodes.keys.filter({ live[$0] == nil }) {
             for (user, row) in nodes.removeValue(forKey: gone)?.rows ?? [:] {
                 users.insert(user)
                 count(row, -1)
@@ -105,24 +105,5 @@ struct ClusterView {
             if let row = nodes[other]?.rows[user], let status = PresenceStatus(rawValue: row.status) { return status }
         }
         return nil
-    }
-
-    /// Everything rebuilt from every row: what `take` keeps up to date (for the tests).
-    func fullRebuild() -> (own: [Int64: PresenceStatus], others: [Int64: PresenceStatus], nodesByKey: [Int64: Int]) {
-        var own: [Int64: PresenceStatus] = [:]
-        var others: [Int64: PresenceStatus] = [:]
-        var byKey: [Int64: Int] = [:]
-        for (name, entry) in nodes.sorted(by: { $0.key < $1.key }) {
-            for row in entry.rows.values {
-                guard let status = PresenceStatus(rawValue: row.status) else { continue }
-                if name == node {
-                    own[row.user] = status
-                    continue
-                }
-                if others[row.user] == nil { others[row.user] = status }
-                for key in row.limitKeys { byKey[key, default: 0] += 1 }
-            }
-        }
-        return (own, others, byKey)
     }
 }
