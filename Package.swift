@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "dupes-bench", targets: ["dupes-bench"]),
         .executable(name: "report-bench", targets: ["report-bench"]),
         .executable(name: "micro-bench", targets: ["micro-bench"]),
+        .executable(name: "write-floor", targets: ["write-floor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -129,6 +130,7 @@ let package = Package(
             swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(name: "write-floor", path: "Benchmarks/write-floor", swiftSettings: strict),
         .executableTarget(
             name: "brief-bench",
             dependencies: [

@@ -42,3 +42,28 @@ ab_round() {
         if [[ $x == A ]]; then run before "$before" "$@"; else run after "$after" "$@"; fi
     done
 }
+
+# ab_fanout LABEL SWARMD SWARM_LOAD RATE CONNECTIONS SENDERS [PORT]: one fan-out run on a fresh
+# server (15 s, every connection a member of one channel); prints one tab-separated line:
+#   UTC label rate load1(start-end) other% delivered/s server% us/delivery e2e-p50 e2e-p99 frames/write
+ab_fanout() {
+    local label=$1 binary=$2 load=$3 rate=$4 connections=$5 senders=$6 port=${7:-7463}
+    ab_serve "$binary" "$port"
+    ab_load "$load" --connections "$connections" --senders "$senders" --rate "$rate" --duration 15
+    local metrics; metrics=$(curl -s "http://127.0.0.1:$port/metrics")
+    ab_stop
+    python3 - "$label" "$rate" "$AB_LOAD1" "$AB_JSON" "$metrics" <<'PY'
+import json, sys, time
+label, rate, load1, j, metrics = sys.argv[1:]
+r = json.loads(j)
+m = {}
+for line in metrics.splitlines():
+    if line.startswith(("swarm_frames_out_total", "swarm_frame_writes_total")):
+        k, v = line.split()[:2]; m[k.split("{")[0]] = float(v)
+fpw = m.get("swarm_frames_out_total", 0) / max(1, m.get("swarm_frame_writes_total", 1))
+dps = r.get("delivered_per_second") or 0
+cpu = r.get("server_cpu_percent") or 0
+us = cpu / 100 * 1e6 / dps if dps else float("nan")
+print(f"{time.strftime('%H:%M', time.gmtime())}\t{label}\t{rate}\t{load1}\t{r.get('other_cpu_percent')}\t{dps:.0f}\t{cpu}\t{us:.1f}\t{r.get('e2e_p50_ms')}\t{r.get('e2e_p99_ms')}\t{fpw:.2f}", flush=True)
+PY
+}

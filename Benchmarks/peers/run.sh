@@ -7,7 +7,10 @@
 # SECONDS_EACH [20], ROUNDS [2], IDLE [2000] connections, PEERS ["swarm swarm-normal prosody ejabberd"].
 # Each server is started here on loopback with its throttles off and stopped at the end. Swarm
 # runs twice: with its default `synchronous = full` (every post on disk before it is delivered)
-# and with `synchronous = normal`; Prosody and ejabberd keep MUC rooms in memory only.
+# and with `synchronous = normal`; Prosody and ejabberd keep MUC rooms in memory only. Add `floor`
+# to PEERS for the kernel's share: `write-floor` (from BIN_DIR, `swift build -c release --product
+# write-floor`) writes one message-sized frame per post to each of MEMBERS loopback sockets and
+# nothing else, so its CPU per delivery is what any server that writes each delivery pays at least.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=$(cd "${1:-.build/release}" && pwd)
@@ -27,6 +30,9 @@ if [ -n "$missing" ]; then
 fi
 python3 -c "import websockets" 2>/dev/null || { echo "needs the Python package websockets: pip install websockets" >&2; exit 1; }
 [ -x "$BIN/swarmd" ] || { echo "no swarmd in $BIN: swift build -c release --product swarmd" >&2; exit 1; }
+if [[ " $PEERS " == *" floor "* ]] && [ ! -x "$BIN/write-floor" ]; then
+  echo "no write-floor in $BIN: swift build -c release --product write-floor" >&2; exit 1
+fi
 ulimit -n "$(ulimit -Hn)"
 
 WORK=$(mktemp -d /tmp/swarm-peers.XXXXXX)
@@ -78,8 +84,24 @@ start_ejabberd() {
   pgrep -f 'beam.smp.*peerbench@localhost' | head -1 > "$EJ_DIR/pid"
 }
 
+# The floor's fan-out in the driver's result format (no latencies: nothing is timed end to end).
+drive_floor() { # rate
+  "$BIN/write-floor" --connections "$MEMBERS" --writers 2 --rate "$1" --seconds "$SECONDS_EACH" --bytes 280 --json \
+    | python3 -c "
+import json, sys
+f = json.loads(sys.stdin.read())
+print(json.dumps({'peer': 'floor', 'scenario': 'fanout', 'rate': f['rate'], 'seconds': $SECONDS_EACH, 'expected': f['writes'],
+                  'delivered_per_s': f['writes_per_second'], 'p50_ms': None, 'p99_ms': None,
+                  'us_per_delivery': f['writer_cpu_us_per_write'], 'load': open('/proc/loadavg').read().split()[0]}))" \
+    >> "$RESULTS" || echo '{"peer": "floor", "scenario": "fanout", "failed": true}' >> "$RESULTS"
+}
+
 drive() { # peer scenario extra-args...
   local peer=$1 scenario=$2; shift 2
+  if [ "$peer" = floor ]; then
+    [ "$scenario" = fanout ] && drive_floor "$RATE"
+    return 0
+  fi
   case $peer in
     swarm) args=(--target swarm --url ws://127.0.0.1:7491/v1/ws --admin-token "$(cat "$WORK/swarm/token")" --pid "$(cat "$WORK/swarm/pid")") ;;
     swarm-normal) args=(--target swarm --url ws://127.0.0.1:7492/v1/ws --admin-token "$(cat "$WORK/swarm-normal/token")" --pid "$(cat "$WORK/swarm-normal/pid")") ;;
@@ -105,7 +127,7 @@ for rate in $RATES; do
   for round in $(seq "$ROUNDS"); do
     for peer in $PEERS; do
       echo "fan-out: $peer, $MEMBERS members, $rate posts/s, round $round" >&2
-      drive "$peer" fanout --members "$MEMBERS" --senders "$SENDERS" --rate "$rate" --seconds "$SECONDS_EACH"
+      RATE=$rate drive "$peer" fanout --members "$MEMBERS" --senders "$SENDERS" --rate "$rate" --seconds "$SECONDS_EACH"
     done
   done
 done
