@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The server's pings (`server.ping_interval_seconds`): a client that answers stays, one that
-/// does not is closed with 1001 after the next interval.
+/// does not is closed with 1001 after the next interval, and a pong the server has not read yet
+/// (it is busy with a request from that client) counts against no one.
 @Suite("Server pings", .hangGuard)
 struct PingTimeoutTests {
     @Test("a client that answers each ping stays open; one that never answers is closed with 1001 Ping timeout")
@@ -29,6 +30,43 @@ struct PingTimeoutTests {
             #expect(close.text.contains("Ping timeout"), "\(close)")
             await silent.close()
             await answering.close()
+        }
+    }
+
+    @Test("a client that answers while the server is busy with its request is not closed: its pongs wait behind the request, unread")
+    func pongsBehindABusyRequest() async throws {
+        try await withServer(configure: { $0.pingIntervalSeconds = 1 }) { server in
+            let (raw, channel, _) = try await RawProtocolTests.liveAlice(server)
+            // The writer held: the post below waits for its commit, and the session reads nothing
+            // more from this socket until its reply is queued (a request at a time).
+            let (gate, holder) = try await PipelinedWriteTests.holdWriter(server.store.committer)
+            try await raw.sendRequest(id: "p1", op: "message.post", data: #"{"channel":"\#(channel.id)","body":"waits for the writer"}"#)
+            try await raw.sendRequest(id: "p2", op: "ping", data: "{}")
+
+            // The ping of the next interval is answered at once; the pong sits unread behind the
+            // post. The timer sends no other ping while one is unanswered, so it would close this
+            // client at the next interval if it judged it by what it has not read: no close may
+            // come in two and a half intervals.
+            let ping = try await raw.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.ping }
+            try await raw.sendRawBytes(RawWebSocket.encodeFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload, mask: [5, 6, 7, 8]))
+            let closed = try? await raw.readFrame(seconds: 2.5) { $0.opcode == RawWebSocket.Frame.close }
+            #expect(closed == nil, "closed while its request waited for the writer: \(String(describing: closed))")
+            gate.release.signal()
+            try await holder.value
+
+            // The post and the request behind it are answered, and the connection stays open for
+            // the next intervals (its pongs are read now).
+            for id in ["p1", "p2"] {
+                let reply = try await raw.readFrame(seconds: 10) { $0.text.contains(#""re":"\#(id)""#) || $0.opcode == RawWebSocket.Frame.close }
+                #expect(reply.text.contains(#""ok":true"#), "\(id): \(reply)")
+            }
+            for _ in 0..<2 {
+                let ping = try await raw.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.ping || $0.opcode == RawWebSocket.Frame.close }
+                #expect(ping.opcode == RawWebSocket.Frame.ping, "\(ping)")
+                guard ping.opcode == RawWebSocket.Frame.ping else { break }
+                try await raw.sendRawBytes(RawWebSocket.encodeFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload, mask: [5, 6, 7, 8]))
+            }
+            await raw.close()
         }
     }
 }
