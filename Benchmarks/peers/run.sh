@@ -98,10 +98,6 @@ print(json.dumps({'peer': 'floor', 'scenario': 'fanout', 'rate': f['rate'], 'sec
 
 drive() { # peer scenario extra-args...
   local peer=$1 scenario=$2; shift 2
-  if [ "$peer" = floor ]; then
-    [ "$scenario" = fanout ] && drive_floor "$RATE"
-    return 0
-  fi
   case $peer in
     swarm) args=(--target swarm --url ws://127.0.0.1:7491/v1/ws --admin-token "$(cat "$WORK/swarm/token")" --pid "$(cat "$WORK/swarm/pid")") ;;
     swarm-normal) args=(--target swarm --url ws://127.0.0.1:7492/v1/ws --admin-token "$(cat "$WORK/swarm-normal/token")" --pid "$(cat "$WORK/swarm-normal/pid")") ;;
@@ -127,12 +123,14 @@ for rate in $RATES; do
   for round in $(seq "$ROUNDS"); do
     for peer in $PEERS; do
       echo "fan-out: $peer, $MEMBERS members, $rate posts/s, round $round" >&2
-      RATE=$rate drive "$peer" fanout --members "$MEMBERS" --senders "$SENDERS" --rate "$rate" --seconds "$SECONDS_EACH"
+      if [ "$peer" = floor ]; then drive_floor "$rate"; continue; fi
+      drive "$peer" fanout --members "$MEMBERS" --senders "$SENDERS" --rate "$rate" --seconds "$SECONDS_EACH"
     done
   done
 done
 if [ "$IDLE" -gt 0 ]; then
   for peer in $PEERS; do
+    [ "$peer" = floor ] && continue   # the floor has no logins to measure
     echo "idle: $peer, $IDLE connections" >&2
     drive "$peer" idle --connections "$IDLE" --seconds 10
   done

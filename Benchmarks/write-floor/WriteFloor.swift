@@ -75,10 +75,11 @@ struct WriteFloor {
         let writerCPU = all.reduce(0) { $0 + $1.cpuNanos }
         let perWrite = Double(writerCPU) / 1000 / Double(max(writes, 1))
         let perSecond = Double(writes) / o.seconds
+        let readerPerWrite = Double(readerCPU) / 1000 / Double(max(writes, 1))
         if o.json {
-            print("{\"connections\":\(o.connections),\"writers\":\(o.writers),\"rate\":\(o.rate),\"bytes\":\(o.bytes),\"writes\":\(writes),\"writes_per_second\":\(Int(perSecond)),\"writer_cpu_us_per_write\":\(round2(perWrite)),\"writer_cpu_percent\":\(round2(Double(writerCPU) / 1e7 / o.seconds)),\"reader_cpu_us_per_write\":\(round2(Double(readerCPU) / 1000 / Double(max(writes, 1))))}")
+            print("{\"connections\":\(o.connections),\"writers\":\(o.writers),\"rate\":\(o.rate),\"bytes\":\(o.bytes),\"writes\":\(writes),\"writes_per_second\":\(Int(perSecond)),\"writer_cpu_us_per_write\":\(round2(perWrite)),\"writer_cpu_percent\":\(round2(Double(writerCPU) / 1e7 / o.seconds)),\"reader_cpu_us_per_write\":\(round2(readerPerWrite))}")
         } else {
-            print("\(writes) writes (\(Int(perSecond))/s) of \(o.bytes) bytes to \(o.connections) sockets: writer CPU \(round2(perWrite)) µs per write, reader \(round2(Double(readerCPU) / 1000 / Double(max(writes, 1)))) µs")
+            print("\(writes) writes (\(Int(perSecond))/s) of \(o.bytes) bytes to \(o.connections) sockets: writer CPU \(round2(perWrite)) µs per write, reader \(round2(readerPerWrite)) µs")
         }
         for fd in served + clients { close(fd) }
     }
@@ -141,15 +142,14 @@ final class Results: @unchecked Sendable {
     }
 }
 
-func monotonicNanos() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-}
+func monotonicNanos() -> Int64 { nanos(CLOCK_MONOTONIC) }
 
-func threadCPUNanos() -> Int64 {
+/// The calling thread's own CPU time.
+func threadCPUNanos() -> Int64 { nanos(CLOCK_THREAD_CPUTIME_ID) }
+
+private func nanos(_ clock: clockid_t) -> Int64 {
     var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    clock_gettime(clock, &ts)
     return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
 }
 

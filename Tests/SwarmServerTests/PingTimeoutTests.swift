@@ -18,7 +18,7 @@ struct PingTimeoutTests {
             // Three pings answered: still open, and still answering requests.
             for _ in 0..<3 {
                 let ping = try await answering.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.ping }
-                try await answering.sendRawBytes(RawWebSocket.encodeFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload, mask: [1, 2, 3, 4]))
+                try await answering.sendFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload)
             }
             try await answering.sendRequest(id: "p", op: "ping", data: "{}")
             let reply = try await answering.readFrame(seconds: 10) { $0.text.contains(#""re":"p""#) || $0.opcode == RawWebSocket.Frame.close }
@@ -48,7 +48,7 @@ struct PingTimeoutTests {
             // client at the next interval if it judged it by what it has not read: no close may
             // come in two and a half intervals.
             let ping = try await raw.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.ping }
-            try await raw.sendRawBytes(RawWebSocket.encodeFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload, mask: [5, 6, 7, 8]))
+            try await raw.sendFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload)
             let closed = try? await raw.readFrame(seconds: 2.5) { $0.opcode == RawWebSocket.Frame.close }
             #expect(closed == nil, "closed while its request waited for the writer: \(String(describing: closed))")
             gate.release.signal()
@@ -64,7 +64,7 @@ struct PingTimeoutTests {
                 let ping = try await raw.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.ping || $0.opcode == RawWebSocket.Frame.close }
                 #expect(ping.opcode == RawWebSocket.Frame.ping, "\(ping)")
                 guard ping.opcode == RawWebSocket.Frame.ping else { break }
-                try await raw.sendRawBytes(RawWebSocket.encodeFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload, mask: [5, 6, 7, 8]))
+                try await raw.sendFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload)
             }
             await raw.close()
         }
