@@ -8,7 +8,9 @@ import Testing
 struct PingTimeoutTests {
     @Test("a client that answers each ping stays open; one that never answers is closed with 1001 Ping timeout")
     func deadClientClosed() async throws {
-        try await withServer(configure: { $0.pingIntervalSeconds = 1 }) { server in
+        // 2 s, not 1: an answer is due within one interval, and on a loaded box the test's own
+        // task can take a second to read a ping (a 1 s interval failed so once in a whole run).
+        try await withServer(configure: { $0.pingIntervalSeconds = 2 }) { server in
             let (silent, _, _) = try await RawProtocolTests.liveAlice(server)
             let token = try await server.user("bob")
             let answering = try await RawWebSocket.connect(port: server.server.port)
@@ -35,7 +37,9 @@ struct PingTimeoutTests {
 
     @Test("a client that answers while the server is busy with its request is not closed: its pongs wait behind the request, unread")
     func pongsBehindABusyRequest() async throws {
-        try await withServer(configure: { $0.pingIntervalSeconds = 1 }) { server in
+        // 2 s for the answers after the writer is back, as above; on PostgreSQL the held writer's
+        // transaction must outlive PostgreSQL's idle-in-transaction cut (the statement timeout).
+        try await withServer(configure: { $0.pingIntervalSeconds = 2; $0.statementTimeoutMilliseconds = 20_000 }) { server in
             let (raw, channel, _) = try await RawProtocolTests.liveAlice(server)
             // The writer held: the post below waits for its commit, and the session reads nothing
             // more from this socket until its reply is queued (a request at a time).
@@ -46,7 +50,7 @@ struct PingTimeoutTests {
             // The ping of the next interval is answered at once; the pong sits unread behind the
             // post. The timer sends no other ping while one is unanswered, so it would close this
             // client at the next interval if it judged it by what it has not read: no close may
-            // come in two and a half intervals.
+            // come in 2.5 s, past that interval.
             let ping = try await raw.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.ping }
             try await raw.sendFrame(opcode: RawWebSocket.Frame.pong, payload: ping.payload)
             let closed = try? await raw.readFrame(seconds: 2.5) { $0.opcode == RawWebSocket.Frame.close }
