@@ -300,26 +300,13 @@ final class SessionHandler: ChannelDuplexHandler {
             stopReading(.clientClosed)
             // A client that stops reading may keep the answer from ever going out.
             startCloseTimer()
-            send(closeFrame(Self.answer(to: frame.unmaskedData), reason: nil), thenClose: true)
+            send(CloseFrames.frame(CloseFrames.answer(to: frame.unmaskedData), reason: nil), thenClose: true)
         case .closeSent:
             closeState = .closed
             context?.close(promise: nil)
         case .closed:
             break
         }
-    }
-
-    /// The code a client's close is answered with (as RFC 6455 §7.4 and the WebSocket library
-    /// before this handler did): 1000 for an empty close or a valid code, 1002 otherwise.
-    static func answer(to payload: ByteBuffer) -> UInt16 {
-        var payload = payload
-        guard payload.readableBytes > 0 else { return CloseCode.normal }
-        guard let code = payload.readInteger(as: UInt16.self) else { return CloseCode.protocolError }
-        if payload.readableBytes > 0, String(validating: payload.readableBytesView, as: UTF8.self) == nil {
-            return CloseCode.protocolError
-        }
-        let known: Set<UInt16> = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011]
-        return known.contains(code) || (3000...4999).contains(code) ? CloseCode.normal : CloseCode.protocolError
     }
 
     // MARK: writing
@@ -332,13 +319,6 @@ final class SessionHandler: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in loopBound.value.close(promise: nil) }
     }
 
-    private func closeFrame(_ code: UInt16, reason: String?) -> WebSocketFrame {
-        var data = ByteBuffer()
-        data.writeInteger(code)
-        if let reason { data.writeString(reason) }
-        return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
-    }
-
     /// Sends this side's close frame and waits `closeTimeout` for the client's before cutting.
     private func sendClose(_ code: UInt16, reason: String?) {
         switch closeState {
@@ -346,7 +326,7 @@ final class SessionHandler: ChannelDuplexHandler {
             closeState = .closeSent
             // No close can come back from a client whose input ended: close once this one is out.
             startCloseTimer()
-            send(closeFrame(code, reason: reason), thenClose: inputClosed)
+            send(CloseFrames.frame(code, reason: reason), thenClose: inputClosed)
         case .closeSent, .closed:
             // Closed once the answer to the client's close is out (or by the close timer).
             break
