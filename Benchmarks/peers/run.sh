@@ -7,7 +7,8 @@
 # SECONDS_EACH [20], ROUNDS [2], IDLE [2000] connections, PEERS ["swarm swarm-normal prosody ejabberd"].
 # Each server is started here on loopback with its throttles off and stopped at the end. Swarm
 # runs twice: with its default `synchronous = full` (every post on disk before it is delivered)
-# and with `synchronous = normal`; Prosody and ejabberd keep MUC rooms in memory only. Add `floor`
+# and with `synchronous = normal`; Prosody and ejabberd keep MUC rooms in memory only. Add
+# `swarm-tick` to PEERS for swarm with `server.delivery_tick_ms = TICK_MS` [25]. Add `floor`
 # to PEERS for the kernel's share: `write-floor` (from BIN_DIR, `swift build -c release --product
 # write-floor`) writes one message-sized frame per post to each of MEMBERS loopback sockets and
 # nothing else, so its CPU per delivery is what any server that writes each delivery pays at least.
@@ -21,6 +22,7 @@ SECONDS_EACH=${SECONDS_EACH:-20}
 ROUNDS=${ROUNDS:-2}
 IDLE=${IDLE:-2000}
 PEERS=${PEERS:-"swarm swarm-normal prosody ejabberd"}
+TICK_MS=${TICK_MS:-25}
 
 missing=""
 command -v prosody >/dev/null || missing+=" prosody"
@@ -52,10 +54,10 @@ trap cleanup EXIT
 
 wait_port() { for _ in $(seq 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; echo "port $1 never opened" >&2; exit 1; }
 
-start_swarm() { # name port synchronous
+start_swarm() { # name port synchronous [delivery-tick-ms]
   local dir="$WORK/$1"; mkdir -p "$dir"
   "$BIN/swarmd" admin user add benchadmin --role admin --db "$dir/swarm.sqlite" | grep -o 'swt_[A-Za-z0-9_-]*' > "$dir/token"
-  (cd "$dir" && SWARM_STORAGE_SYNCHRONOUS=$3 SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
+  (cd "$dir" && SWARM_STORAGE_SYNCHRONOUS=$3 SWARM_SERVER_DELIVERY_TICK_MS=${4:-0} SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
      exec "$BIN/swarmd" serve --db "$dir/swarm.sqlite" --port "$2" > "$dir/swarmd.log" 2>&1) &
   PIDS+=($!); echo $! > "$dir/pid"; wait_port "$2"
 }
@@ -101,6 +103,7 @@ drive() { # peer scenario extra-args...
   case $peer in
     swarm) args=(--target swarm --url ws://127.0.0.1:7491/v1/ws --admin-token "$(cat "$WORK/swarm/token")" --pid "$(cat "$WORK/swarm/pid")") ;;
     swarm-normal) args=(--target swarm --url ws://127.0.0.1:7492/v1/ws --admin-token "$(cat "$WORK/swarm-normal/token")" --pid "$(cat "$WORK/swarm-normal/pid")") ;;
+    swarm-tick) args=(--target swarm --url ws://127.0.0.1:7493/v1/ws --admin-token "$(cat "$WORK/swarm-tick/token")" --pid "$(cat "$WORK/swarm-tick/pid")") ;;
     prosody) args=(--target xmpp --url ws://127.0.0.1:15280/xmpp-websocket --pid "$(cat "$WORK/prosody/pid")") ;;
     ejabberd) args=(--target xmpp --url ws://127.0.0.1:15380/xmpp-websocket --pid "$(cat "$EJ_DIR/pid")") ;;
   esac
@@ -113,6 +116,7 @@ for peer in $PEERS; do
   case $peer in
     swarm) start_swarm swarm 7491 full ;;
     swarm-normal) start_swarm swarm-normal 7492 normal ;;
+    swarm-tick) start_swarm swarm-tick 7493 full "$TICK_MS" ;;
     prosody) start_prosody ;;
     ejabberd) start_ejabberd ;;
   esac

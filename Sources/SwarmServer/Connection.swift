@@ -96,14 +96,18 @@ final class Connection: Sendable {
         }
     }
 
-    /// Returns false when the queue overflowed (the connection is then being closed).
+    /// Returns false when the queue overflowed (the connection is then being closed). An event
+    /// (`held`) may wait for its loop's next delivery tick (`server.delivery_tick_ms`); anything
+    /// else (replies, the close) is written at once, with what waits before it.
     @discardableResult
-    func send(_ item: Outbound) -> Bool {
+    func send(_ item: Outbound, held: Bool = false) -> Bool {
         if overflowed { return false }
         switch queue.push(item) {
-        case .enqueued: return true
+        case .enqueued:
+            if !held { drain?.expedite() }
+            return true
         case .drainNeeded:
-            drain?.schedule()
+            drain?.schedule(held: held)
             return true
         case .dropped:
             overflowFlag.store(true, ordering: .relaxed)

@@ -165,7 +165,7 @@ final class Hub: Sendable {
                         // connection whose session is ending refuses frames too.
                         let out = frame ?? .frame(WireFrame(text: event.frame), seq: event.seq)
                         frame = out
-                        if !conn.send(out), conn.overflowed { overflowed[conn.id] = conn }
+                        if !conn.send(out, held: true), conn.overflowed { overflowed[conn.id] = conn }
                     }
                 }
                 if event.type == EventName.memberLeft.rawValue, let c = event.channelId, let u = event.userId {
@@ -195,7 +195,7 @@ final class Hub: Sendable {
         state.withLock { s in
             for user in s.members[channel] ?? [] {
                 for cid in s.byUser[user] ?? [] where cid != except {
-                    s.connections[cid]?.send(.text(frame))
+                    s.connections[cid]?.send(.text(frame), held: true)
                 }
             }
         }
@@ -233,7 +233,7 @@ final class Hub: Sendable {
     func broadcastPresence(_ frame: String) {
         state.withLock { s in
             for conn in s.presenceWatchers.values {
-                conn.send(.text(frame))
+                conn.send(.text(frame), held: true)
             }
         }
     }

@@ -22,18 +22,22 @@ final class OutboundDrain: Sendable {
     private let drains: LoopDrains
     private let writes: OutboundWrites
     private let handler: NIOLoopBoundBox<OutboundDrainHandler?>
+    /// `server.delivery_tick_ms`: zero writes events at once; above zero, held events wait for
+    /// their loop's next tick (`LoopDrains`).
+    private let tick: TimeAmount
 
     /// Counts this drain while it is alive (its handler and it hold each other until the channel closes).
     private let live: LiveCount?
 
-    init(channel: any Channel, queue: OutboundQueue, watch: CloseFrameWatch, writes: OutboundWrites, live: LiveCount? = nil) {
+    init(channel: any Channel, queue: OutboundQueue, watch: CloseFrameWatch, writes: OutboundWrites, tick: TimeAmount = .zero, live: LiveCount? = nil) {
         self.live = live
+        self.tick = tick
         live?.add()
         self.channel = channel
         self.queue = queue
         self.watch = watch
         self.writes = writes
-        drains = LoopDrains.of(channel.eventLoop)
+        drains = tick == .zero ? LoopDrains.of(channel.eventLoop) : LoopDrains.held(channel.eventLoop)
         handler = .makeEmptyBox(valueType: OutboundDrainHandler.self, eventLoop: channel.eventLoop)
     }
 
@@ -57,8 +61,23 @@ final class OutboundDrain: Sendable {
     }
 
     /// Asks for a drain on the loop; only for the caller that was told `drainNeeded` (or true).
-    func schedule() {
-        drains.schedule(self)
+    /// `held`: an event, which may wait for the loop's next delivery tick.
+    func schedule(held: Bool = false) {
+        if tick == .zero {
+            drains.schedule(self)
+        } else if held {
+            drains.schedule(self, tick: tick)
+        } else {
+            // Not through the loop's shared run: that would write every held event of the loop now.
+            channel.eventLoop.execute { self.run() }
+        }
+    }
+
+    /// A reply was queued behind events that wait for a tick: writes them all now rather than
+    /// hold the reply. The run does nothing unless a drain is still claimed for them.
+    func expedite() {
+        guard tick != .zero else { return }
+        channel.eventLoop.execute { self.run() }
     }
 
     /// On the loop. Writes what is queued, a round (one flush) at a time, until the queue is
@@ -151,38 +170,4 @@ final class OutboundDrainHandler: ChannelDuplexHandler {
         // to the session, so it can end.
         drain.resumed()
     }
-}
-
-/// The drains asked for on one event loop, run by one event-loop task: a post to N members costs
-/// a handful of `execute`s, not N.
-final class LoopDrains: Sendable {
-    private let loop: any EventLoop
-    private let pending = Mutex<(drains: [OutboundDrain], scheduled: Bool)>(([], false))
-
-    private init(loop: any EventLoop) {
-        self.loop = loop
-    }
-
-    func schedule(_ drain: OutboundDrain) {
-        let first = pending.withLock { p -> Bool in
-            p.drains.append(drain)
-            defer { p.scheduled = true }
-            return !p.scheduled
-        }
-        if first { loop.execute { self.runAll() } }
-    }
-
-    private func runAll() {
-        let drains = pending.withLock { p -> [OutboundDrain] in
-            p.scheduled = false
-            defer { p.drains = [] }
-            return p.drains
-        }
-        for drain in drains { drain.run() }
-    }
-
-    private static let byLoop = PerEventLoop { LoopDrains(loop: $0) }
-
-    /// One per event loop.
-    static func of(_ loop: any EventLoop) -> LoopDrains { byLoop(loop) }
 }

@@ -109,9 +109,13 @@ final class OutboundQueue: Sendable {
 
     /// Moves the frames at the head into `batch` (which the caller has emptied) and returns the
     /// seq replayed through; nil when the drain ends: nothing queued, dropping, or a replay or
-    /// close at the head (offered to the session). Swapping buffers keeps both allocations.
+    /// close at the head (offered to the session), and at once when no drain was claimed.
+    /// Swapping buffers keeps both allocations.
     func takeForDrain(into batch: inout CircularBuffer<Outbound>) -> Int64? {
         let (floor, turnHandler) = state.withLock { s -> (Int64?, (@Sendable () -> Void)?) in
+            // A run that holds no claim (asked for twice, or early: `OutboundDrain.expedite`)
+            // takes nothing: without the claim the session may own the output (a replay).
+            guard s.draining else { return (nil, nil) }
             if s.discarding { s.items.removeAll() }
             let special = s.items.firstIndex { if case .frame = $0 { false } else { true } }
             if special == s.items.startIndex {

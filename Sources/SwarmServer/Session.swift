@@ -36,8 +36,8 @@ struct Session {
         self.executor = EventLoopTaskExecutor.of(channel.eventLoop)
         let watch = CloseFrameWatch()
         self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames, live: core.liveObjects) {
-            [writes = core.outboundWrites, live = core.liveObjects] queue in
-            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes, live: live)
+            [writes = core.outboundWrites, live = core.liveObjects, tick = core.config.deliveryTickMilliseconds] queue in
+            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes, tick: .milliseconds(Int64(tick)), live: live)
         }
         self.frameWriter = FrameBatchWriter(channel: channel, watch: watch)
         self.headerToken = headerToken

@@ -1,0 +1,88 @@
+import NIOCore
+import Synchronization
+
+/// The drains asked for on one event loop, run by one event-loop task: a post to N members costs
+/// a handful of `execute`s, not N.
+///
+/// With a delivery tick (`server.delivery_tick_ms` above 0) held events wait until one tick after
+/// the loop's last round before they are written, and the first after a quiet spell goes at once.
+/// Why: one `write` per frame costs the kernel as much as the rest of a delivery (TCP on
+/// loopback, `Benchmarks/write-floor`); a connection that receives several events within a tick
+/// gets them in one write. Replies do not wait (`OutboundDrain.schedule`).
+final class LoopDrains: Sendable {
+    private struct Pending {
+        var drains: [OutboundDrain] = []
+        /// A round is queued to run at once: later drains join it.
+        var scheduled = false
+        /// A round is scheduled for then (held events).
+        var heldUntil: NIODeadline?
+        /// When the last round began.
+        var lastRound = NIODeadline.uptimeNanoseconds(0)
+    }
+
+    private enum Next {
+        case joined
+        case now
+        case at(NIODeadline)
+    }
+
+    private let loop: any EventLoop
+    private let pending = Mutex(Pending())
+
+    private init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    /// Runs `drain` in the loop's next round, at once.
+    func schedule(_ drain: OutboundDrain) {
+        let first = pending.withLock { p -> Bool in
+            p.drains.append(drain)
+            defer { p.scheduled = true }
+            return !p.scheduled
+        }
+        if first { loop.execute { self.runAll() } }
+    }
+
+    /// Runs `drain` in the round one `tick` after the last one began, or at once if that is past.
+    func schedule(_ drain: OutboundDrain, tick: TimeAmount) {
+        let now = NIODeadline.now()
+        let next = pending.withLock { p -> Next in
+            p.drains.append(drain)
+            if p.scheduled { return .joined }
+            let due = p.lastRound + tick
+            if due <= now {
+                p.scheduled = true
+                return .now
+            }
+            if let held = p.heldUntil, held <= due { return .joined }
+            p.heldUntil = due
+            return .at(due)
+        }
+        switch next {
+        case .joined: break
+        case .now: loop.execute { self.runAll() }
+        case .at(let due): loop.scheduleTask(deadline: due) { self.runAll() }
+        }
+    }
+
+    private func runAll() {
+        let drains = pending.withLock { p -> [OutboundDrain] in
+            p.scheduled = false
+            // A round scheduled earlier may still come; it finds nothing or what came since.
+            p.heldUntil = nil
+            p.lastRound = .now()
+            defer { p.drains = [] }
+            return p.drains
+        }
+        for drain in drains { drain.run() }
+    }
+
+    private static let byLoop = PerEventLoop { LoopDrains(loop: $0) }
+    private static let heldByLoop = PerEventLoop { LoopDrains(loop: $0) }
+
+    /// One per event loop, for drains run at once.
+    static func of(_ loop: any EventLoop) -> LoopDrains { byLoop(loop) }
+    /// One per event loop, for drains of held events: apart from the others, so that a server
+    /// without a tick in the same process (tests) does not run them early.
+    static func held(_ loop: any EventLoop) -> LoopDrains { heldByLoop(loop) }
+}

@@ -1,0 +1,68 @@
+import Foundation
+@testable import SwarmServer
+import SwarmProtocol
+import Testing
+
+/// `server.delivery_tick_ms`: events wait for their loop's next tick so that what a connection
+/// receives within a tick shares one write (`LoopDrains`); replies are not held, and the events
+/// queued before a reply go out with it (`OutboundDrain.expedite`).
+@Suite("Delivery ticks: events share writes, replies are not held", .hangGuard)
+struct DeliveryTickTests {
+    @Test("with a tick far longer than the test, 20 readers get 5 posts each in at most two writes, sent with their own request's reply")
+    func eventsShareWritesAndRepliesAreNotHeld() async throws {
+        // 60 s: anything held waits longer than every deadline below, so only the reply can
+        // bring the held events out in time.
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000 }) { server in
+            let sender = try await server.client("sender")
+            let readers = try await (0..<20).asyncMap { try await server.client("reader\($0)") }
+            let channel = try await sender.createChannel("ticks", members: readers.map(\.name))
+
+            let before = server.server.outboundWrites
+            var posted: [String] = []
+            for n in 0..<5 { posted.append(try await sender.post(channel.id, "post \(n)").id) }
+            let sent = posted
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for reader in readers {
+                    group.addTask {
+                        // Sent before the events are read: its reply goes out at once, and the
+                        // events queued before it with it.
+                        async let reply = reader.request(.ping, Empty())
+                        var got: [String] = []
+                        while got.count < sent.count {
+                            let frame = try await reader.event("message.new", seconds: 20) { $0.data?["channel"]?.string == channel.id }
+                            got.append(try frame.decode(Message.self).id)
+                        }
+                        #expect(got == sent, "in log order")
+                        _ = try await reply
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let after = server.server.outboundWrites
+            let frames = after.frames - before.frames
+            let writes = after.writes - before.writes
+            // Readers: 5 events and a reply each (120 frames), in at most 2 writes each (the first
+            // event when the loop was quiet, the rest with the reply). The sender: 5 replies and
+            // its own 5 events, at most 10 writes. Without the tick: a write per event, ~120.
+            #expect(frames >= 130, "\(frames) frames")
+            #expect(writes <= 50, "\(writes) writes for \(frames) frames")
+        }
+    }
+
+    @Test("with a short tick, held events reach a reader that sends nothing")
+    func heldEventsGoOutAtTheTick() async throws {
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 200 }) { server in
+            let sender = try await server.client("sender")
+            let reader = try await server.client("reader")
+            let channel = try await sender.createChannel("ticks", members: [reader.name])
+            var posted: [String] = []
+            for n in 0..<5 { posted.append(try await sender.post(channel.id, "post \(n)").id) }
+            var got: [String] = []
+            while got.count < posted.count {
+                let frame = try await reader.event("message.new", seconds: 20) { $0.data?["channel"]?.string == channel.id }
+                got.append(try frame.decode(Message.self).id)
+            }
+            #expect(got == posted)
+        }
+    }
+}
