@@ -46,7 +46,7 @@ public struct ServerConfig: Sendable, Equatable {
     /// SQLite: how long the message search indexer gathers commits before a round (a search
     /// that needs the index, or `MessageSearchIndex.gatherCommits` commits, cut it short); more
     /// is fewer rounds, i.e. less CPU at low rates.
-    public var searchIndexGatherMilliseconds = 200
+    public var searchIndexGatherMilliseconds = 1000
     /// PostgreSQL: the longest wait for one answer, and for a whole store transaction, before the
     /// request gets `unavailable` and the connection is replaced (also PostgreSQL's own
     /// `statement_timeout` on each connection).

@@ -59,7 +59,7 @@ public struct StoreOptions: Sendable {
     public var indexesMessages = true
     /// How long the message search indexer waits after a commit for more before it reads them
     /// (a search needing the index ends the wait): one round per post cost more CPU than the post.
-    public var searchIndexGather: Duration = .milliseconds(200)
+    public var searchIndexGather: Duration = .milliseconds(1000)
 
     public init(path: String, synchronous: String = "full", readers: Int = 4, maxBatch: Int = 512, busyTimeoutMillis: Int = 5000,
                 kbSearchCandidates: Int = 500, backend: StorageBackend = .sqlite, url: String? = nil) {
