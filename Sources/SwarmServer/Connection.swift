@@ -176,8 +176,12 @@ final class Connection: Sendable {
         if started { handler() }
     }
 
-    /// No more pushes: what is queued goes out, then the session closes.
-    func finish() { queue.finish() }
+    /// No more pushes: what is queued goes out, then the session closes (at once: events held
+    /// for a delivery tick are not kept waiting).
+    func finish() {
+        queue.finish()
+        drain?.expedite()
+    }
 }
 
 /// How many objects of a kind are alive: a connection whose objects are never freed (a reference

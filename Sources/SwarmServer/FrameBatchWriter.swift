@@ -30,8 +30,9 @@ final class FrameBatchWriter: Sendable {
     }
 
     /// Waits until the last batch handed over is on the socket (or failed). The drain that takes
-    /// over after a replay runs in an event-loop task of its own loop's `LoopDrains`, which may
-    /// have been queued on the loop before this batch: without the wait it could write first.
+    /// over after a replay runs in an event-loop task (its loop's `LoopDrains`, or its own with a
+    /// delivery tick), which may have been queued on the loop before this batch: without the wait
+    /// it could write first.
     func written() async throws {
         if let last = previous.withLock({ $0 }) { try await last.get() }
     }

@@ -54,6 +54,8 @@ final class LoopDrains: Sendable {
                 p.scheduled = true
                 return .now
             }
+            // A round is already due then: every drain of these drains has the same tick, and no
+            // round ran since it was set, so it is never later than `due`.
             if let held = p.heldUntil, held <= due { return .joined }
             p.heldUntil = due
             return .at(due)
@@ -78,11 +80,26 @@ final class LoopDrains: Sendable {
     }
 
     private static let byLoop = PerEventLoop { LoopDrains(loop: $0) }
-    private static let heldByLoop = PerEventLoop { LoopDrains(loop: $0) }
+    private static let heldByLoopAndTick = Mutex<[HeldKey: LoopDrains]>([:])
+
+    private struct HeldKey: Hashable {
+        let loop: ObjectIdentifier
+        let tick: Int64
+    }
 
     /// One per event loop, for drains run at once.
     static func of(_ loop: any EventLoop) -> LoopDrains { byLoop(loop) }
-    /// One per event loop, for drains of held events: apart from the others, so that a server
-    /// without a tick in the same process (tests) does not run them early.
-    static func held(_ loop: any EventLoop) -> LoopDrains { heldByLoop(loop) }
+
+    /// One per event loop and tick, for drains of held events: apart from the others, so that
+    /// another server in the same process (tests) with no tick or another one does not run them
+    /// early or late. A server has one tick, so in production this is one per loop.
+    static func held(_ loop: any EventLoop, tick: TimeAmount) -> LoopDrains {
+        heldByLoopAndTick.withLock { all in
+            let key = HeldKey(loop: ObjectIdentifier(loop), tick: tick.nanoseconds)
+            if let drains = all[key] { return drains }
+            let drains = LoopDrains(loop: loop)
+            all[key] = drains
+            return drains
+        }
+    }
 }

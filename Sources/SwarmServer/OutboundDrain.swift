@@ -37,7 +37,7 @@ final class OutboundDrain: Sendable {
         self.queue = queue
         self.watch = watch
         self.writes = writes
-        drains = tick == .zero ? LoopDrains.of(channel.eventLoop) : LoopDrains.held(channel.eventLoop)
+        drains = tick == .zero ? LoopDrains.of(channel.eventLoop) : LoopDrains.held(channel.eventLoop, tick: tick)
         handler = .makeEmptyBox(valueType: OutboundDrainHandler.self, eventLoop: channel.eventLoop)
     }
 

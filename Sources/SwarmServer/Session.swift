@@ -37,7 +37,7 @@ struct Session {
         let watch = CloseFrameWatch()
         self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames, live: core.liveObjects) {
             [writes = core.outboundWrites, live = core.liveObjects, tick = core.config.deliveryTickMilliseconds] queue in
-            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes, tick: .milliseconds(Int64(tick)), live: live)
+            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes, tick: .milliseconds(Int64(max(0, tick))), live: live)
         }
         self.frameWriter = FrameBatchWriter(channel: channel, watch: watch)
         self.headerToken = headerToken
