@@ -50,6 +50,31 @@ struct DeliveryTickTests {
         }
     }
 
+    @Test("with a tick far longer than the test, a reader that breaks the protocol gets its held events, then the close, at once")
+    func heldEventsGoOutBeforeAProtocolClose() async throws {
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.closeTimeoutSeconds = 30 }) { server in
+            // The channel's joins are alice's loop's one round that goes at once: what follows is held.
+            let (raw, channel, admin) = try await RawProtocolTests.liveAlice(server)
+            for n in 0..<3 { _ = try await admin.post(channel.id, "held \(n)") }
+            // Invalid UTF-8: the session stops reading, and the close goes out after what is queued.
+            try await raw.sendFrame(opcode: RawWebSocket.Frame.text, payload: Array(#"{"id":"x","op":"ping","data":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8))
+            var bodies: [String] = []
+            let deadline = ContinuousClock.now + .seconds(20)
+            while true {
+                let frame = try await raw.readFrame(deadline: deadline)
+                if frame.opcode == RawWebSocket.Frame.close {
+                    #expect(frame.closeCode == 1007, "\(frame)")
+                    break
+                }
+                if frame.text.contains(#""ev":"message.new""#), let body = frame.text.firstMatch(of: /"body":"([^"]*)"/)?.1 {
+                    bodies.append(String(body))
+                }
+            }
+            #expect(bodies == ["held 0", "held 1", "held 2"])
+            await raw.close()
+        }
+    }
+
     @Test("with a short tick, held events reach a reader that sends nothing")
     func heldEventsGoOutAtTheTick() async throws {
         try await withServer(configure: { $0.deliveryTickMilliseconds = 200 }) { server in
