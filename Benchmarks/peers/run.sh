@@ -54,12 +54,14 @@ trap cleanup EXIT
 
 wait_port() { for _ in $(seq 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done; echo "port $1 never opened" >&2; exit 1; }
 
-start_swarm() { # name port synchronous [delivery-tick-ms]
-  local dir="$WORK/$1"; mkdir -p "$dir"
+swarm_port() { case $1 in swarm) echo 7491 ;; swarm-normal) echo 7492 ;; swarm-tick) echo 7493 ;; esac; }
+
+start_swarm() { # name synchronous [delivery-tick-ms]
+  local dir="$WORK/$1" port; port=$(swarm_port "$1"); mkdir -p "$dir"
   "$BIN/swarmd" admin user add benchadmin --role admin --db "$dir/swarm.sqlite" | grep -o 'swt_[A-Za-z0-9_-]*' > "$dir/token"
-  (cd "$dir" && SWARM_STORAGE_SYNCHRONOUS=$3 SWARM_SERVER_DELIVERY_TICK_MS=${4:-0} SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
-     exec "$BIN/swarmd" serve --db "$dir/swarm.sqlite" --port "$2" > "$dir/swarmd.log" 2>&1) &
-  PIDS+=($!); echo $! > "$dir/pid"; wait_port "$2"
+  (cd "$dir" && SWARM_STORAGE_SYNCHRONOUS=$2 SWARM_SERVER_DELIVERY_TICK_MS=${3:-0} SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
+     exec "$BIN/swarmd" serve --db "$dir/swarm.sqlite" --port "$port" > "$dir/swarmd.log" 2>&1) &
+  PIDS+=($!); echo $! > "$dir/pid"; wait_port "$port"
 }
 
 start_prosody() {
@@ -101,9 +103,8 @@ print(json.dumps({'peer': 'floor', 'scenario': 'fanout', 'rate': f['rate'], 'sec
 drive() { # peer scenario extra-args...
   local peer=$1 scenario=$2; shift 2
   case $peer in
-    swarm) args=(--target swarm --url ws://127.0.0.1:7491/v1/ws --admin-token "$(cat "$WORK/swarm/token")" --pid "$(cat "$WORK/swarm/pid")") ;;
-    swarm-normal) args=(--target swarm --url ws://127.0.0.1:7492/v1/ws --admin-token "$(cat "$WORK/swarm-normal/token")" --pid "$(cat "$WORK/swarm-normal/pid")") ;;
-    swarm-tick) args=(--target swarm --url ws://127.0.0.1:7493/v1/ws --admin-token "$(cat "$WORK/swarm-tick/token")" --pid "$(cat "$WORK/swarm-tick/pid")") ;;
+    swarm|swarm-normal|swarm-tick)
+      args=(--target swarm --url "ws://127.0.0.1:$(swarm_port "$peer")/v1/ws" --admin-token "$(cat "$WORK/$peer/token")" --pid "$(cat "$WORK/$peer/pid")") ;;
     prosody) args=(--target xmpp --url ws://127.0.0.1:15280/xmpp-websocket --pid "$(cat "$WORK/prosody/pid")") ;;
     ejabberd) args=(--target xmpp --url ws://127.0.0.1:15380/xmpp-websocket --pid "$(cat "$EJ_DIR/pid")") ;;
   esac
@@ -114,9 +115,9 @@ drive() { # peer scenario extra-args...
 
 for peer in $PEERS; do
   case $peer in
-    swarm) start_swarm swarm 7491 full ;;
-    swarm-normal) start_swarm swarm-normal 7492 normal ;;
-    swarm-tick) start_swarm swarm-tick 7493 full "$TICK_MS" ;;
+    swarm) start_swarm swarm full ;;
+    swarm-normal) start_swarm swarm-normal normal ;;
+    swarm-tick) start_swarm swarm-tick full "$TICK_MS" ;;
     prosody) start_prosody ;;
     ejabberd) start_ejabberd ;;
   esac

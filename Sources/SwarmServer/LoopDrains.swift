@@ -29,7 +29,7 @@ final class LoopDrains: Sendable {
     private let loop: any EventLoop
     private let pending = Mutex(Pending())
 
-    private init(loop: any EventLoop) {
+    fileprivate init(loop: any EventLoop) {
         self.loop = loop
     }
 
@@ -80,26 +80,22 @@ final class LoopDrains: Sendable {
     }
 
     private static let byLoop = PerEventLoop { LoopDrains(loop: $0) }
-    private static let heldByLoopAndTick = Mutex<[HeldKey: LoopDrains]>([:])
 
-    private struct HeldKey: Hashable {
-        let loop: ObjectIdentifier
-        let tick: Int64
-    }
-
-    /// One per event loop, for drains run at once.
+    /// One per event loop, for drains run at once (shared by every server in the process).
     static func of(_ loop: any EventLoop) -> LoopDrains { byLoop(loop) }
+}
 
-    /// One per event loop and tick, for drains of held events: apart from the others, so that
-    /// another server in the same process (tests) with no tick or another one does not run them
-    /// early or late. A server has one tick, so in production this is one per loop.
-    static func held(_ loop: any EventLoop, tick: TimeAmount) -> LoopDrains {
-        heldByLoopAndTick.withLock { all in
-            let key = HeldKey(loop: ObjectIdentifier(loop), tick: tick.nanoseconds)
-            if let drains = all[key] { return drains }
-            let drains = LoopDrains(loop: loop)
-            all[key] = drains
-            return drains
-        }
+/// A server's delivery tick and its drains of held events, one `LoopDrains` per event loop: the
+/// server's own, so that another server in the same process (tests) with no tick or another one
+/// does not run them early or late. Nil (`init?`) without a tick.
+final class HeldDrains: Sendable {
+    let tick: TimeAmount
+    private let byLoop = PerEventLoop { LoopDrains(loop: $0) }
+
+    init?(milliseconds: Int) {
+        guard milliseconds > 0 else { return nil }
+        tick = .milliseconds(Int64(milliseconds))
     }
+
+    func of(_ loop: any EventLoop) -> LoopDrains { byLoop(loop) }
 }

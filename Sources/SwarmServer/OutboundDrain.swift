@@ -22,22 +22,22 @@ final class OutboundDrain: Sendable {
     private let drains: LoopDrains
     private let writes: OutboundWrites
     private let handler: NIOLoopBoundBox<OutboundDrainHandler?>
-    /// `server.delivery_tick_ms`: zero writes events at once; above zero, held events wait for
-    /// their loop's next tick (`LoopDrains`).
-    private let tick: TimeAmount
+    /// With `server.delivery_tick_ms` above 0: this loop's drains of held events, and the tick
+    /// they wait for (`LoopDrains`); nil writes events at once.
+    private let held: (drains: LoopDrains, tick: TimeAmount)?
 
     /// Counts this drain while it is alive (its handler and it hold each other until the channel closes).
     private let live: LiveCount?
 
-    init(channel: any Channel, queue: OutboundQueue, watch: CloseFrameWatch, writes: OutboundWrites, tick: TimeAmount = .zero, live: LiveCount? = nil) {
+    init(channel: any Channel, queue: OutboundQueue, watch: CloseFrameWatch, writes: OutboundWrites, held: HeldDrains? = nil, live: LiveCount? = nil) {
         self.live = live
-        self.tick = tick
+        self.held = held.map { ($0.of(channel.eventLoop), $0.tick) }
         live?.add()
         self.channel = channel
         self.queue = queue
         self.watch = watch
         self.writes = writes
-        drains = tick == .zero ? LoopDrains.of(channel.eventLoop) : LoopDrains.held(channel.eventLoop, tick: tick)
+        drains = LoopDrains.of(channel.eventLoop)
         handler = .makeEmptyBox(valueType: OutboundDrainHandler.self, eventLoop: channel.eventLoop)
     }
 
@@ -62,13 +62,12 @@ final class OutboundDrain: Sendable {
 
     /// Asks for a drain on the loop; only for the caller that was told `drainNeeded` (or true).
     /// `held`: an event, which may wait for the loop's next delivery tick.
-    func schedule(held: Bool = false) {
-        if tick == .zero {
-            drains.schedule(self)
-        } else if held {
-            drains.schedule(self, tick: tick)
+    func schedule(held isHeld: Bool = false) {
+        guard let held else { return drains.schedule(self) }
+        if isHeld {
+            held.drains.schedule(self, tick: held.tick)
         } else {
-            // Not through the loop's shared run: that would write every held event of the loop now.
+            // Not through the loop's shared round: that would write every held event of the loop now.
             channel.eventLoop.execute { self.run() }
         }
     }
@@ -76,7 +75,7 @@ final class OutboundDrain: Sendable {
     /// A reply was queued behind events that wait for a tick: writes them all now rather than
     /// hold the reply. The run does nothing unless a drain is still claimed for them.
     func expedite() {
-        guard tick != .zero else { return }
+        guard held != nil else { return }
         channel.eventLoop.execute { self.run() }
     }
 

@@ -33,6 +33,8 @@ final class ServerCore: Sendable {
     let nodeId = UUID().uuidString.lowercased()
     /// Batches and frames the sessions wrote (the drains and the replays).
     let outboundWrites = OutboundWrites()
+    /// The delivery tick's drains of held events (nil when `server.delivery_tick_ms` is 0).
+    let heldDrains: HeldDrains?
     /// Connections and their drains still in memory (tests: every closed one must be freed).
     let liveObjects = LiveCount()
     /// Requests and replays in flight; shutdown waits for them before closing the store.
@@ -43,6 +45,7 @@ final class ServerCore: Sendable {
         self.hub = hub
         self.config = config
         self.logger = logger
+        self.heldDrains = HeldDrains(milliseconds: config.deliveryTickMilliseconds)
         self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
         self.dedicatedAccounts = ContactSignals.normalizedAccounts(config.dedicatedAccounts)
         self.tone = config.toneRules

@@ -36,8 +36,8 @@ struct Session {
         self.executor = EventLoopTaskExecutor.of(channel.eventLoop)
         let watch = CloseFrameWatch()
         self.conn = Connection(id: core.newConnectionId(), queueLimit: core.config.outboundQueueFrames, live: core.liveObjects) {
-            [writes = core.outboundWrites, live = core.liveObjects, tick = core.config.deliveryTickMilliseconds] queue in
-            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes, tick: .milliseconds(Int64(max(0, tick))), live: live)
+            [writes = core.outboundWrites, live = core.liveObjects, held = core.heldDrains] queue in
+            OutboundDrain(channel: channel, queue: queue, watch: watch, writes: writes, held: held, live: live)
         }
         self.frameWriter = FrameBatchWriter(channel: channel, watch: watch)
         self.headerToken = headerToken
