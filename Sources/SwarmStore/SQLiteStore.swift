@@ -162,6 +162,10 @@ public final class SQLiteStore: Sendable {
         let pool: DatabasePool, head: Int64
         do {
             pool = try DatabasePool(path: options.path, configuration: config)
+            // GRDB's pool sets the writer to `synchronous = NORMAL` when it turns WAL on, after
+            // `prepareDatabase` ran: without this line `full` never reached the one connection
+            // that commits, and a commit was acknowledged before its WAL frames were synced.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(sync)") }
             try Migrations.migrator.migrate(pool)
             try pool.write(KBTerms.refreshIfStale)
             head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: Self.headQuery)) ?? 0 }
