@@ -88,7 +88,10 @@ public final class SwarmServer: Sendable {
             throw SwarmError(.internal, "server did not start on \(config.host):\(config.port)\(why)")
         }
         core.ready.store(true, ordering: .relaxed)
-        logger.notice("swarmd listening", metadata: ["address": "\(config.host):\(port)", "db": "\(config.storageDescription)"])
+        var metadata: Logger.Metadata = ["address": "\(config.host):\(port)", "db": "\(config.storageDescription)"]
+        // Read back from the writer at open (`SQLiteStore.open` refuses to start otherwise).
+        if config.storageBackend != "postgres" { metadata["synchronous"] = "\(config.synchronous.lowercased())" }
+        logger.notice("swarmd listening", metadata: metadata)
         return SwarmServer(port: port, store: store, core: core, group: group, running: running)
     }
 

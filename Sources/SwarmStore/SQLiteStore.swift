@@ -125,6 +125,9 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// `PRAGMA synchronous` as SQLite reports it, by the name `storage.synchronous` gives.
+    static let synchronousLevels = ["NORMAL": 1, "FULL": 2, "EXTRA": 3]
+
     /// Opens (and migrates) the SQLite database at `options.path`.
     public static func open(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) throws -> SQLiteStore {
         guard options.backend == .sqlite else { throw SQLConfigurationError("open(_:) is SQLite's; use connect(_:) for \(options.backend.rawValue)") }
@@ -165,7 +168,15 @@ public final class SQLiteStore: Sendable {
             // GRDB's pool sets the writer to `synchronous = NORMAL` when it turns WAL on, after
             // `prepareDatabase` ran: without this line `full` never reached the one connection
             // that commits, and a commit was acknowledged before its WAL frames were synced.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(sync)") }
+            // Read back, so a later GRDB that moves its own setting elsewhere stops the start
+            // instead of silently weakening what an acknowledgement means.
+            let level = try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(sync)")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            guard level == Self.synchronousLevels[sync] else {
+                throw SQLConfigurationError("the SQLite writer runs at synchronous level \(level.map(String.init) ?? "?"), not \(sync)")
+            }
             try Migrations.migrator.migrate(pool)
             try pool.write(KBTerms.refreshIfStale)
             head = try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: Self.headQuery)) ?? 0 }
