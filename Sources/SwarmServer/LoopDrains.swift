@@ -18,6 +18,8 @@ final class LoopDrains: Sendable {
         var heldUntil: NIODeadline?
         /// When the last round began.
         var lastRound = NIODeadline.uptimeNanoseconds(0)
+        /// How long the last round's writes took (measured only with a load factor).
+        var lastCost = TimeAmount.zero
     }
 
     private enum Next {
@@ -28,9 +30,13 @@ final class LoopDrains: Sendable {
 
     private let loop: any EventLoop
     private let pending = Mutex(Pending())
+    /// Held rounds only: 0 waits the whole tick; above 0 a round waits at most this many times as
+    /// long as the last round took, and never longer than the tick (`server.delivery_tick_load_factor`).
+    private let loadFactor: Int64
 
-    fileprivate init(loop: any EventLoop) {
+    fileprivate init(loop: any EventLoop, loadFactor: Int = 0) {
         self.loop = loop
+        self.loadFactor = Int64(max(0, loadFactor))
     }
 
     /// Runs `drain` in the loop's next round, at once.
@@ -49,7 +55,11 @@ final class LoopDrains: Sendable {
         let next = pending.withLock { p -> Next in
             p.drains.append(drain)
             if p.scheduled { return .joined }
-            let due = p.lastRound + tick
+            // With a load factor the wait follows the loop's own writing: a loop whose last round
+            // was short (few sockets, or a quiet spell) holds events for little, one that spent
+            // long writing holds them up to the tick, so the frames of a busy spell share writes.
+            let hold = loadFactor > 0 ? .nanoseconds(min(tick.nanoseconds, p.lastCost.nanoseconds * loadFactor)) : tick
+            let due = p.lastRound + hold
             if due <= now {
                 p.scheduled = true
                 return .now
@@ -68,15 +78,19 @@ final class LoopDrains: Sendable {
     }
 
     private func runAll() {
+        let start = NIODeadline.now()
         let drains = pending.withLock { p -> [OutboundDrain] in
             p.scheduled = false
             // A round scheduled earlier may still come; it finds nothing or what came since.
             p.heldUntil = nil
-            p.lastRound = .now()
+            p.lastRound = start
             defer { p.drains = [] }
             return p.drains
         }
         for drain in drains { drain.run() }
+        guard loadFactor > 0, !drains.isEmpty else { return }
+        let cost = NIODeadline.now() - start
+        pending.withLock { $0.lastCost = cost }
     }
 
     private static let byLoop = PerEventLoop { LoopDrains(loop: $0) }
@@ -90,11 +104,12 @@ final class LoopDrains: Sendable {
 /// does not run them early or late. Nil (`init?`) without a tick.
 final class HeldDrains: Sendable {
     let tick: TimeAmount
-    private let byLoop = PerEventLoop { LoopDrains(loop: $0) }
+    private let byLoop: PerEventLoop<LoopDrains>
 
-    init?(milliseconds: Int) {
+    init?(milliseconds: Int, loadFactor: Int = 0) {
         guard milliseconds > 0 else { return nil }
         tick = .milliseconds(Int64(milliseconds))
+        byLoop = PerEventLoop { LoopDrains(loop: $0, loadFactor: loadFactor) }
     }
 
     func of(_ loop: any EventLoop) -> LoopDrains { byLoop(loop) }

@@ -19,6 +19,10 @@ public struct ServerConfig: Sendable, Equatable {
     /// first after a quiet spell goes at once), so a busy connection's events share a write:
     /// less CPU per delivery for up to this much added latency. Replies are never held.
     public var deliveryTickMilliseconds = 0
+    /// With a tick: 0 holds events for the whole tick; above 0 a loop holds them at most this many
+    /// times as long as its last write round took (never longer than the tick), so a loop that
+    /// writes little adds little latency and one that writes much coalesces up to the tick.
+    public var deliveryTickLoadFactor = 0
     public var pingIntervalSeconds = 30
     public var helloTimeoutSeconds = 10
     /// After the server sends a close frame, the client has this long to answer it before the
@@ -139,6 +143,7 @@ public struct ServerConfig: Sendable, Equatable {
         "server.hard_frame_bytes": { c, v in c.hardFrameBytes = try v.intValue(in: 1024...(256 << 20)) },
         "server.outbound_queue_frames": { c, v in c.outboundQueueFrames = try v.intValue(in: 8...1_000_000) },
         "server.delivery_tick_ms": { c, v in c.deliveryTickMilliseconds = try v.intValue(in: 0...1000) },
+        "server.delivery_tick_load_factor": { c, v in c.deliveryTickLoadFactor = try v.intValue(in: 0...100) },
         "server.ping_interval_seconds": { c, v in c.pingIntervalSeconds = try v.intValue(in: 0...3600) },
         "server.hello_timeout_seconds": { c, v in c.helloTimeoutSeconds = try v.intValue(in: 1...3600) },
         "server.close_timeout_seconds": { c, v in c.closeTimeoutSeconds = try v.intValue(in: 1...300) },

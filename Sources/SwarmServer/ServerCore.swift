@@ -45,7 +45,7 @@ final class ServerCore: Sendable {
         self.hub = hub
         self.config = config
         self.logger = logger
-        self.heldDrains = HeldDrains(milliseconds: config.deliveryTickMilliseconds)
+        self.heldDrains = HeldDrains(milliseconds: config.deliveryTickMilliseconds, loadFactor: config.deliveryTickLoadFactor)
         self.limiter = RateLimiter(rate: config.opsPerSecond, burst: config.opsBurst)
         self.dedicatedAccounts = ContactSignals.normalizedAccounts(config.dedicatedAccounts)
         self.tone = config.toneRules
