@@ -4,8 +4,9 @@ import Synchronization
 /// The drains asked for on one event loop, run by one event-loop task: a post to N members costs
 /// a handful of `execute`s, not N.
 ///
-/// With a delivery tick (`server.delivery_tick_ms` above 0) held events wait until one tick after
-/// the loop's last round before they are written, and the first after a quiet spell goes at once.
+/// With a delivery tick (`server.delivery_tick_ms` above 0) held events wait until one hold after
+/// the loop's last round began before they are written, and the first after a quiet spell goes at
+/// once. The hold is the tick, or with a load factor K at most K times as long as that round took.
 /// Why: one `write` per frame costs the kernel as much as the rest of a delivery (TCP on
 /// loopback, `Benchmarks/write-floor`); a connection that receives several events within a tick
 /// gets them in one write. Replies do not wait (`OutboundDrain.schedule`).
@@ -49,7 +50,8 @@ final class LoopDrains: Sendable {
         if first { loop.execute { self.runAll() } }
     }
 
-    /// Runs `drain` in the round one `tick` after the last one began, or at once if that is past.
+    /// Runs `drain` in the round one hold (the tick, or less with a load factor) after the last
+    /// one began, or at once if that is past.
     func schedule(_ drain: OutboundDrain, tick: TimeAmount) {
         let now = NIODeadline.now()
         let next = pending.withLock { p -> Next in
@@ -58,14 +60,17 @@ final class LoopDrains: Sendable {
             // With a load factor the wait follows the loop's own writing: a loop whose last round
             // was short (few sockets, or a quiet spell) holds events for little, one that spent
             // long writing holds them up to the tick, so the frames of a busy spell share writes.
+            // Counted from the round's start: K = 1 holds nothing past the round itself. While a
+            // round runs, its own cost is not known yet and the one before it counts.
             let hold = loadFactor > 0 ? .nanoseconds(min(tick.nanoseconds, p.lastCost.nanoseconds * loadFactor)) : tick
             let due = p.lastRound + hold
             if due <= now {
                 p.scheduled = true
                 return .now
             }
-            // A round is already due then: every drain of these drains has the same tick, and no
-            // round ran since it was set, so it is never later than `due`.
+            // A held round is pending no later than `due`: join it. One pending later (the hold
+            // shrank with a shorter round since) is replaced by an earlier one here; the later task
+            // still fires and finds nothing (`runAll`). So no drain waits past its own `due`.
             if let held = p.heldUntil, held <= due { return .joined }
             p.heldUntil = due
             return .at(due)
@@ -80,6 +85,10 @@ final class LoopDrains: Sendable {
     private func runAll() {
         let start = NIODeadline.now()
         let drains = pending.withLock { p -> [OutboundDrain] in
+            // A task left behind by an earlier one (see `schedule(_:tick:)`) finds nothing, and
+            // must not count as a round: the next event would be held after it for no writes.
+            // (Nothing queued means nothing is scheduled or held: both are set only with a drain.)
+            guard !p.drains.isEmpty else { return [] }
             p.scheduled = false
             // A round scheduled earlier may still come; it finds nothing or what came since.
             p.heldUntil = nil
@@ -87,8 +96,9 @@ final class LoopDrains: Sendable {
             defer { p.drains = [] }
             return p.drains
         }
+        guard !drains.isEmpty else { return }
         for drain in drains { drain.run() }
-        guard loadFactor > 0, !drains.isEmpty else { return }
+        guard loadFactor > 0 else { return }
         let cost = NIODeadline.now() - start
         pending.withLock { $0.lastCost = cost }
     }

@@ -77,9 +77,10 @@ struct DeliveryTickTests {
 
     @Test("with a load factor, a loop whose rounds are short holds events briefly, not for the whole tick")
     func loadFactorHoldsForTheLoopsOwnWriting() async throws {
-        // A 60 s tick: without the factor the second post's event would wait a minute for a
-        // reader that sends nothing (past the 20 s deadline; shown). With it the wait is at most 4
-        // times the loop's last round, a few sockets' writes: milliseconds.
+        // A 60 s tick: without the factor the posts' events would wait a minute for a reader that
+        // sends nothing (the channel's joins took the quiet spell's immediate round; past the 20 s
+        // deadline, shown). With it the wait is at most 4 times the loop's last round, a few
+        // sockets' writes: milliseconds.
         try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.deliveryTickLoadFactor = 4 }) { server in
             try await Self.silentReaderGetsFivePosts(server)
         }
