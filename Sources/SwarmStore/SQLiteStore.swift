@@ -132,18 +132,19 @@ public final class SQLiteStore: Sendable {
     public static func open(_ options: StoreOptions, logger: Logger = Logger(label: "swarm.store")) throws -> SQLiteStore {
         guard options.backend == .sqlite else { throw SQLConfigurationError("open(_:) is SQLite's; use connect(_:) for \(options.backend.rawValue)") }
         try DatabaseFiles.prepare(path: options.path)
-        guard ["full", "normal", "extra"].contains(options.synchronous.lowercased()) else {
+        let sync = options.synchronous.uppercased()
+        guard let wanted = Self.synchronousLevels[sync] else {
             throw SwarmError.badRequest("storage.synchronous must be full, normal or extra")
         }
         var config = Configuration()
         config.maximumReaderCount = max(1, options.readers)
         config.busyMode = .timeout(Double(options.busyTimeoutMillis) / 1000)
-        let sync = options.synchronous.uppercased()
         // Before the pool: its readers attach the index file, which must exist by then.
         let index = options.indexesMessages ? try MessageSearchIndex(databasePath: options.path, gather: options.searchIndexGather, logger: logger) : nil
         let indexPath = index?.path
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(sync)")
+            // No `synchronous` here: it matters only on the writer, and GRDB resets the writer's
+            // after this runs (it is set once the pool is open, below).
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // Reads map the file instead of copying each page out of the OS cache with pread: a
             // month's report reads 100,000 rows through a 2 MB page cache. Writes still go through
@@ -166,15 +167,15 @@ public final class SQLiteStore: Sendable {
         do {
             pool = try DatabasePool(path: options.path, configuration: config)
             // GRDB's pool sets the writer to `synchronous = NORMAL` when it turns WAL on, after
-            // `prepareDatabase` ran: without this line `full` never reached the one connection
-            // that commits, and a commit was acknowledged before its WAL frames were synced.
+            // `prepareDatabase` ran: set there, `full` never reached the one connection that
+            // commits, and a commit was acknowledged before its WAL frames were synced.
             // Read back, so a later GRDB that moves its own setting elsewhere stops the start
             // instead of silently weakening what an acknowledgement means.
             let level = try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(sync)")
                 return try Int.fetchOne(db, sql: "PRAGMA synchronous")
             }
-            guard level == Self.synchronousLevels[sync] else {
+            guard level == wanted else {
                 throw SQLConfigurationError("the SQLite writer runs at synchronous level \(level.map(String.init) ?? "?"), not \(sync)")
             }
             try Migrations.migrator.migrate(pool)
