@@ -41,10 +41,14 @@ final class Hub: Sendable {
     /// check, so the per-request cost is one atomic load.
     private let revocations = Atomic<Int>(0)
     var revocationEpoch: Int { revocations.load(ordering: .acquiring) }
+    /// With a delivery tick, the smallest audience whose events are held for it
+    /// (`server.delivery_tick_min_members`; 0: every event). Without a tick nothing is held.
+    private let holdFrom: Int
 
-    init(memberships: [(channel: Int64, user: Int64)], logger: Logger, cluster: ClusterOutbox? = nil) {
+    init(memberships: [(channel: Int64, user: Int64)], logger: Logger, cluster: ClusterOutbox? = nil, holdFrom: Int = 0) {
         self.logger = logger
         self.cluster = cluster
+        self.holdFrom = holdFrom
         state.withLock { s in
             for m in memberships { s.members[m.channel, default: []].insert(m.user) }
         }
@@ -151,6 +155,7 @@ final class Hub: Sendable {
                 var frame: Outbound?
                 var users: Set<Int64> = event.channelId.flatMap { s.members[$0] } ?? []
                 if let u = event.userId { users.insert(u) }
+                let held = users.count >= holdFrom
                 for user in users {
                     // Case events go only to those the case rule admits (the store applies the same
                     // rule at replay). Per connection: a bot's tokens may have different scopes.
@@ -165,7 +170,7 @@ final class Hub: Sendable {
                         // connection whose session is ending refuses frames too.
                         let out = frame ?? .frame(WireFrame(text: event.frame), seq: event.seq)
                         frame = out
-                        if !conn.send(out, held: true), conn.overflowed { overflowed[conn.id] = conn }
+                        if !conn.send(out, held: held), conn.overflowed { overflowed[conn.id] = conn }
                     }
                 }
                 if event.type == EventName.memberLeft.rawValue, let c = event.channelId, let u = event.userId {
@@ -193,9 +198,11 @@ final class Hub: Sendable {
     /// sending connection (none when the typing came from another node).
     func sendEphemeral(channel: Int64, except: Int?, frame: String) {
         state.withLock { s in
-            for user in s.members[channel] ?? [] {
+            let members = s.members[channel] ?? []
+            let held = members.count >= holdFrom
+            for user in members {
                 for cid in s.byUser[user] ?? [] where cid != except {
-                    s.connections[cid]?.send(.text(frame), held: true)
+                    s.connections[cid]?.send(.text(frame), held: held)
                 }
             }
         }
@@ -232,8 +239,9 @@ final class Hub: Sendable {
     /// login to every user would make connection storms quadratic.
     func broadcastPresence(_ frame: String) {
         state.withLock { s in
+            let held = s.presenceWatchers.count >= holdFrom
             for conn in s.presenceWatchers.values {
-                conn.send(.text(frame), held: true)
+                conn.send(.text(frame), held: held)
             }
         }
     }

@@ -63,20 +63,21 @@ final class OutboundDrain: Sendable {
     /// Asks for a drain on the loop; only for the caller that was told `drainNeeded` (or true).
     /// `held`: an event, which may wait for the loop's next delivery tick.
     func schedule(held isHeld: Bool = false) {
-        guard let held else { return drains.schedule(self) }
-        if isHeld {
-            held.drains.schedule(self, tick: held.tick)
-        } else {
-            // Not through the loop's shared round: that would write every held event of the loop now.
-            channel.eventLoop.execute { self.run() }
+        guard let held, isHeld else {
+            // The loop's shared round of drains that go at once, apart from its held ones (those
+            // are `held.drains`, a round of their own), so this runs no other connection's held events.
+            return drains.schedule(self)
         }
+        held.drains.schedule(self, tick: held.tick)
     }
 
-    /// A reply was queued behind events that wait for a tick: writes them all now rather than
-    /// hold the reply. The run does nothing unless a drain is still claimed for them.
+    /// A reply, or an event that is not held, was queued behind events that may wait for a tick:
+    /// writes them all now rather than hold it. The run does nothing unless a drain is still
+    /// claimed for them. Through the loop's shared round, so that many connections expedited
+    /// at once (a small channel's event while a large one's wait) cost one loop task, not one each.
     func expedite() {
         guard held != nil else { return }
-        channel.eventLoop.execute { self.run() }
+        drains.schedule(self)
     }
 
     /// On the loop. Writes what is queued, a round (one flush) at a time, until the queue is

@@ -23,6 +23,11 @@ public struct ServerConfig: Sendable, Equatable {
     /// times as long as its last write round took (never longer than the tick), so a loop that
     /// writes little adds little latency and one that writes much coalesces up to the tick.
     public var deliveryTickLoadFactor = 0
+    /// With a tick: only events whose audience (a channel's members, presence watchers) is at least
+    /// this large are held; the others are written at once. 0 holds every event. Why: a tick saves
+    /// writes only where connections receive events faster than one per tick, which is what large
+    /// channels do; in small ones it only adds latency.
+    public var deliveryTickMinMembers = 0
     public var pingIntervalSeconds = 30
     public var helloTimeoutSeconds = 10
     /// After the server sends a close frame, the client has this long to answer it before the
@@ -144,6 +149,7 @@ public struct ServerConfig: Sendable, Equatable {
         "server.outbound_queue_frames": { c, v in c.outboundQueueFrames = try v.intValue(in: 8...1_000_000) },
         "server.delivery_tick_ms": { c, v in c.deliveryTickMilliseconds = try v.intValue(in: 0...1000) },
         "server.delivery_tick_load_factor": { c, v in c.deliveryTickLoadFactor = try v.intValue(in: 0...100) },
+        "server.delivery_tick_min_members": { c, v in c.deliveryTickMinMembers = try v.intValue(in: 0...1_000_000) },
         "server.ping_interval_seconds": { c, v in c.pingIntervalSeconds = try v.intValue(in: 0...3600) },
         "server.hello_timeout_seconds": { c, v in c.helloTimeoutSeconds = try v.intValue(in: 1...3600) },
         "server.close_timeout_seconds": { c, v in c.closeTimeoutSeconds = try v.intValue(in: 1...300) },

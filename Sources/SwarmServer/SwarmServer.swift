@@ -27,7 +27,8 @@ public final class SwarmServer: Sendable {
                                         staleAlertHours: config.slaStaleAlertHours))
         if let slaClock { store.sla.setClock(slaClock) }
         let listener = config.clusterListener(logger: logger)
-        let hub = Hub(memberships: try await store.allMemberships(), logger: logger, cluster: listener == nil ? nil : ClusterOutbox())
+        let hub = Hub(memberships: try await store.allMemberships(), logger: logger, cluster: listener == nil ? nil : ClusterOutbox(),
+                      holdFrom: config.deliveryTickMinMembers)
         store.committer.setOnCommit { batch in
             hub.publish(batch.events)
             // A read of other nodes' events (no jobs) is not a commit.

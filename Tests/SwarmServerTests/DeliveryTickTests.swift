@@ -8,11 +8,13 @@ import Testing
 /// queued before a reply go out with it (`OutboundDrain.expedite`).
 @Suite("Delivery ticks: events share writes, replies are not held", .hangGuard)
 struct DeliveryTickTests {
-    @Test("with a tick far longer than the test, 20 readers get 5 posts each in at most two writes, sent with their own request's reply")
-    func eventsShareWritesAndRepliesAreNotHeld() async throws {
+    @Test("with a tick far longer than the test, 20 readers get 5 posts each in at most two writes, sent with their own request's reply",
+          arguments: [0, 21])
+    func eventsShareWritesAndRepliesAreNotHeld(minMembers: Int) async throws {
         // 60 s: anything held waits longer than every deadline below, so only the reply can
-        // bring the held events out in time.
-        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000 }) { server in
+        // bring the held events out in time. 21: the channel's members (the sender and 20
+        // readers) reach `delivery_tick_min_members`, so its events are held as with 0.
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.deliveryTickMinMembers = minMembers }) { server in
             let sender = try await server.client("sender")
             let readers = try await (0..<20).asyncMap { try await server.client("reader\($0)") }
             let channel = try await sender.createChannel("ticks", members: readers.map(\.name))
@@ -99,6 +101,15 @@ struct DeliveryTickTests {
             got.append(try frame.decode(Message.self).id)
         }
         #expect(got == posted)
+    }
+
+    @Test("with a tick far longer than the test, a channel smaller than delivery_tick_min_members gets its events at once")
+    func smallChannelsAreNotHeld() async throws {
+        // The channel has two members (sender, reader), under 3: not held. With 2 the posts wait
+        // the minute for a reader that sends nothing (past the 20 s deadline, shown).
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.deliveryTickMinMembers = 3 }) { server in
+            try await Self.silentReaderGetsFivePosts(server)
+        }
     }
 
     @Test("with a short tick, held events reach a reader that sends nothing")
