@@ -15,10 +15,11 @@ public struct ServerConfig: Sendable, Equatable {
     /// Frames waiting for a slow reader before it is disconnected with 4008.
     public var outboundQueueFrames = 1024
     /// 0: events are written as soon as they are published. Above 0, a socket's event loop
-    /// writes events at most once per this many milliseconds after its last write round (the
-    /// first after a quiet spell goes at once), so a busy connection's events share a write:
-    /// less CPU per delivery for up to this much added latency. Replies are never held.
-    public var deliveryTickMilliseconds = 0
+    /// writes held events (those of large channels: `deliveryTickMinMembers`) at most once per
+    /// this many milliseconds after its last write round (the first after a quiet spell goes at
+    /// once), so a busy connection's events share a write: less CPU per delivery for up to this
+    /// much added latency. Replies are never held.
+    public var deliveryTickMilliseconds = 75
     /// With a tick: 0 holds events for the whole tick; above 0 a loop holds them at most this many
     /// times as long as its last write round took (never longer than the tick), so a loop that
     /// writes little adds little latency and one that writes much coalesces up to the tick.
@@ -27,7 +28,7 @@ public struct ServerConfig: Sendable, Equatable {
     /// this large are held; the others are written at once. 0 holds every event. Why: a tick saves
     /// writes only where connections receive events faster than one per tick, which is what large
     /// channels do; in small ones it only adds latency.
-    public var deliveryTickMinMembers = 0
+    public var deliveryTickMinMembers = 500
     public var pingIntervalSeconds = 30
     public var helloTimeoutSeconds = 10
     /// After the server sends a close frame, the client has this long to answer it before the

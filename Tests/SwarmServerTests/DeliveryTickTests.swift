@@ -54,7 +54,7 @@ struct DeliveryTickTests {
 
     @Test("with a tick far longer than the test, a reader that breaks the protocol gets its held events, then the close, at once")
     func heldEventsGoOutBeforeAProtocolClose() async throws {
-        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.closeTimeoutSeconds = 30 }) { server in
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.deliveryTickMinMembers = 0; $0.closeTimeoutSeconds = 30 }) { server in
             // The channel's joins are alice's loop's one round that goes at once: what follows is held.
             let (raw, channel, admin) = try await RawProtocolTests.liveAlice(server)
             for n in 0..<3 { _ = try await admin.post(channel.id, "held \(n)") }
@@ -83,7 +83,7 @@ struct DeliveryTickTests {
         // sends nothing (the channel's joins took the quiet spell's immediate round; past the 20 s
         // deadline, shown). With it the wait is at most 4 times the loop's last round, a few
         // sockets' writes: milliseconds.
-        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.deliveryTickLoadFactor = 4 }) { server in
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.deliveryTickMinMembers = 0; $0.deliveryTickLoadFactor = 4 }) { server in
             try await Self.silentReaderGetsFivePosts(server)
         }
     }
@@ -114,7 +114,7 @@ struct DeliveryTickTests {
 
     @Test("with a short tick, held events reach a reader that sends nothing")
     func heldEventsGoOutAtTheTick() async throws {
-        try await withServer(configure: { $0.deliveryTickMilliseconds = 200 }) { server in
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 200; $0.deliveryTickMinMembers = 0 }) { server in
             try await Self.silentReaderGetsFivePosts(server)
         }
     }
