@@ -8,8 +8,10 @@
 # Each server is started here on loopback with its throttles off and stopped at the end. Swarm
 # runs twice: with its default `synchronous = full` (every post on disk before it is delivered)
 # and with `synchronous = normal`; Prosody and ejabberd keep MUC rooms in memory only. Add
-# `swarm-tick` to PEERS for swarm with `server.delivery_tick_ms = TICK_MS` [25] and
-# `server.delivery_tick_load_factor = TICK_LOAD_FACTOR` [0]. Add `floor`
+# `swarm-tick` to PEERS for swarm with `server.delivery_tick_ms = TICK_MS` [25],
+# `server.delivery_tick_load_factor = TICK_LOAD_FACTOR` [0] and `server.delivery_tick_min_members =
+# TICK_MIN_MEMBERS` [0: every event held]; `swarm` and `swarm-normal` run with swarmd's defaults (a
+# 75 ms tick for channels of 500 members or more, so none at the default MEMBERS). Add `floor`
 # to PEERS for the kernel's share: `write-floor` (from BIN_DIR, `swift build -c release --product
 # write-floor`) writes one message-sized frame per post to each of MEMBERS loopback sockets and
 # nothing else, so its CPU per delivery is what any server that writes each delivery pays at least.
@@ -25,6 +27,7 @@ IDLE=${IDLE:-2000}
 PEERS=${PEERS:-"swarm swarm-normal prosody ejabberd"}
 TICK_MS=${TICK_MS:-25}
 TICK_LOAD_FACTOR=${TICK_LOAD_FACTOR:-0}
+TICK_MIN_MEMBERS=${TICK_MIN_MEMBERS:-0}
 
 missing=""
 command -v prosody >/dev/null || missing+=" prosody"
@@ -58,11 +61,12 @@ wait_port() { for _ in $(seq 120); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 
 swarm_port() { case $1 in swarm) echo 7491 ;; swarm-normal) echo 7492 ;; swarm-tick) echo 7493 ;; esac; }
 
-start_swarm() { # name synchronous [delivery-tick-ms [load-factor]]
-  local dir="$WORK/$1" port; port=$(swarm_port "$1"); mkdir -p "$dir"
+start_swarm() { # name synchronous [delivery-tick-ms load-factor min-members]: without a tick, swarmd's defaults
+  local dir="$WORK/$1" port tick=(); port=$(swarm_port "$1"); mkdir -p "$dir"
+  [ $# -gt 2 ] && tick=(SWARM_SERVER_DELIVERY_TICK_MS="$3" SWARM_SERVER_DELIVERY_TICK_LOAD_FACTOR="$4" SWARM_SERVER_DELIVERY_TICK_MIN_MEMBERS="$5")
   "$BIN/swarmd" admin user add benchadmin --role admin --db "$dir/swarm.sqlite" | grep -o 'swt_[A-Za-z0-9_-]*' > "$dir/token"
-  (cd "$dir" && SWARM_STORAGE_SYNCHRONOUS=$2 SWARM_SERVER_DELIVERY_TICK_MS=${3:-0} SWARM_SERVER_DELIVERY_TICK_LOAD_FACTOR=${4:-0} SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
-     exec "$BIN/swarmd" serve --db "$dir/swarm.sqlite" --port "$port" > "$dir/swarmd.log" 2>&1) &
+  (cd "$dir" && env SWARM_STORAGE_SYNCHRONOUS="$2" "${tick[@]}" SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
+     "$BIN/swarmd" serve --db "$dir/swarm.sqlite" --port "$port" > "$dir/swarmd.log" 2>&1) &
   PIDS+=($!); echo $! > "$dir/pid"; wait_port "$port"
 }
 
@@ -119,7 +123,7 @@ for peer in $PEERS; do
   case $peer in
     swarm) start_swarm swarm full ;;
     swarm-normal) start_swarm swarm-normal normal ;;
-    swarm-tick) start_swarm swarm-tick full "$TICK_MS" "$TICK_LOAD_FACTOR" ;;
+    swarm-tick) start_swarm swarm-tick full "$TICK_MS" "$TICK_LOAD_FACTOR" "$TICK_MIN_MEMBERS" ;;
     prosody) start_prosody ;;
     ejabberd) start_ejabberd ;;
   esac
