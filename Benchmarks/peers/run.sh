@@ -65,7 +65,7 @@ start_swarm() { # name synchronous [delivery-tick-ms load-factor min-members]: w
   local dir="$WORK/$1" port tick=(); port=$(swarm_port "$1"); mkdir -p "$dir"
   [ $# -gt 2 ] && tick=(SWARM_SERVER_DELIVERY_TICK_MS="$3" SWARM_SERVER_DELIVERY_TICK_LOAD_FACTOR="$4" SWARM_SERVER_DELIVERY_TICK_MIN_MEMBERS="$5")
   "$BIN/swarmd" admin user add benchadmin --role admin --db "$dir/swarm.sqlite" | grep -o 'swt_[A-Za-z0-9_-]*' > "$dir/token"
-  (cd "$dir" && env SWARM_STORAGE_SYNCHRONOUS="$2" "${tick[@]}" SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
+  (cd "$dir" && exec env SWARM_STORAGE_SYNCHRONOUS="$2" "${tick[@]}" SWARM_LIMITS_OPS_PER_SECOND=1000000 SWARM_LIMITS_OPS_BURST=1000000 \
      "$BIN/swarmd" serve --db "$dir/swarm.sqlite" --port "$port" > "$dir/swarmd.log" 2>&1) &
   PIDS+=($!); echo $! > "$dir/pid"; wait_port "$port"
 }
