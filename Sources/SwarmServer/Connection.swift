@@ -102,9 +102,11 @@ final class Connection: Sendable {
     @discardableResult
     func send(_ item: Outbound, held: Bool = false) -> Bool {
         if overflowed { return false }
-        switch queue.push(item) {
+        switch queue.push(item, held: held) {
         case .enqueued:
-            if !held { drain?.expedite() }
+            return true
+        case .expediteNeeded:
+            drain?.expedite()
             return true
         case .drainNeeded:
             drain?.schedule(held: held)

@@ -71,10 +71,11 @@ final class OutboundDrain: Sendable {
         held.drains.schedule(self, tick: held.tick)
     }
 
-    /// A reply, or an event that is not held, was queued behind events that may wait for a tick:
-    /// writes them all now rather than hold it. The run does nothing unless a drain is still
-    /// claimed for them. Through the loop's shared round, so that many connections expedited
-    /// at once (a small channel's event while a large one's wait) cost one loop task, not one each.
+    /// A reply, or an event that is not held, was queued behind events that may wait for a tick
+    /// (`OutboundQueue.PushResult.expediteNeeded`, once per such drain): writes them all now rather
+    /// than hold it. The run does nothing unless a drain is still claimed for them. Through the
+    /// loop's shared round, so that many connections expedited at once (a small channel's event
+    /// while a large one's wait) cost one loop task, not one each.
     func expedite() {
         guard held != nil else { return }
         drains.schedule(self)

@@ -19,6 +19,9 @@ final class OutboundQueue: Sendable {
         case enqueued
         /// Enqueued into an idle queue: the caller must start a drain (`OutboundDrain.schedule`).
         case drainNeeded
+        /// Enqueued, not to be held, behind events whose drain waits for a delivery tick: the
+        /// caller must have them written now (`OutboundDrain.expedite`). Once per such drain.
+        case expediteNeeded
         case dropped
         case terminated
     }
@@ -35,6 +38,9 @@ final class OutboundQueue: Sendable {
         var items = CircularBuffer<Outbound>()
         /// A drain is scheduled or running: pushes need not ask for another.
         var draining = false
+        /// That drain was asked for by a held event (it may wait for a delivery tick) and nothing
+        /// has expedited it since: an item that must not wait asks for it to run now.
+        var drainHeld = false
         /// The socket is not writable; the channel's writability change resumes the drain.
         var paused = false
         /// A replay or close is at the head, waiting for the session.
@@ -67,6 +73,7 @@ final class OutboundQueue: Sendable {
         mutating func claimDrain() -> Bool {
             guard !draining, !paused, !offered, !busy, !items.isEmpty else { return false }
             draining = true
+            drainHeld = false
             return true
         }
     }
@@ -78,12 +85,20 @@ final class OutboundQueue: Sendable {
         self.limit = limit
     }
 
-    func push(_ item: Outbound) -> PushResult {
+    /// `held`: an event that may wait for its loop's delivery tick; anything else (replies, the
+    /// close, small channels' events) gets what waits before it written now.
+    func push(_ item: Outbound, held: Bool = false) -> PushResult {
         state.withLock { s in
             if s.finished { return .terminated }
             if s.items.count >= limit { return .dropped }
             s.items.append(item)
-            return s.claimDrain() ? .drainNeeded : .enqueued
+            if s.claimDrain() {
+                s.drainHeld = held
+                return .drainNeeded
+            }
+            guard !held, s.draining, s.drainHeld else { return .enqueued }
+            s.drainHeld = false
+            return .expediteNeeded
         }
     }
 

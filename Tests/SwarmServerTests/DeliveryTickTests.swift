@@ -112,6 +112,30 @@ struct DeliveryTickTests {
         }
     }
 
+    @Test("with a tick far longer than the test, a small channel's event brings out a large channel's held events, in log order")
+    func smallChannelEventExpeditesHeldOnes() async throws {
+        // Three members is large here: `big`'s posts are held for the minute (past the 20 s
+        // deadline), but the reader is also in `small`, whose post is not held and takes them along.
+        // Shown: when only events with a seq skip the expedite (`OutboundQueue.PushResult.expediteNeeded`),
+        // the test times out at its 20 s deadline (replies still expedite, so the posts are acked).
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 60_000; $0.deliveryTickMinMembers = 3 }) { server in
+            let sender = try await server.client("sender")
+            let reader = try await server.client("reader")
+            let extra = try await server.client("extra")
+            let big = try await sender.createChannel("big", members: [reader.name, extra.name])
+            let small = try await sender.createChannel("small", members: [reader.name])
+            var posted: [String] = []
+            for n in 0..<3 { posted.append(try await sender.post(big.id, "held \(n)").id) }
+            posted.append(try await sender.post(small.id, "not held").id)
+            var got: [String] = []
+            while got.count < posted.count {
+                let frame = try await reader.event("message.new", seconds: 20) { [big.id, small.id].contains($0.data?["channel"]?.string) }
+                got.append(try frame.decode(Message.self).id)
+            }
+            #expect(got == posted, "in log order")
+        }
+    }
+
     @Test("with a short tick, held events reach a reader that sends nothing")
     func heldEventsGoOutAtTheTick() async throws {
         try await withServer(configure: { $0.deliveryTickMilliseconds = 200; $0.deliveryTickMinMembers = 0 }) { server in

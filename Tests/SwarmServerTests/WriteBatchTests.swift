@@ -52,6 +52,23 @@ struct WriteBatchTests {
         #expect(queue.takeTurn().map(Self.isEnd) == true, "finished and empty")
     }
 
+    @Test("an item that must not wait, queued behind held events, asks once for their drain to run now")
+    func expediteOncePerHeldDrain() {
+        let queue = OutboundQueue(limit: 16)
+        #expect(queue.push(Self.frame(1), held: true) == .drainNeeded)
+        #expect(queue.push(Self.frame(2), held: true) == .enqueued)
+        #expect(queue.push(Self.frame(3)) == .expediteNeeded, "behind held events")
+        #expect(queue.push(Self.frame(4)) == .enqueued, "expedited already")
+        var batch = CircularBuffer<Outbound>()
+        #expect(queue.takeForDrain(into: &batch) == 0)
+        batch.removeAll(keepingCapacity: true)
+        #expect(queue.takeForDrain(into: &batch) == nil)
+        // A drain asked for by an item that is not held runs at once: nothing to expedite.
+        #expect(queue.push(Self.frame(5)) == .drainNeeded)
+        #expect(queue.push(Self.frame(6), held: true) == .enqueued)
+        #expect(queue.push(Self.frame(7)) == .enqueued)
+    }
+
     @Test("a replay and a close are handed to the session at their place in the queue; frames behind them wait")
     func turns() {
         let queue = OutboundQueue(limit: 16)
