@@ -136,6 +136,17 @@ struct DeliveryTickTests {
         }
     }
 
+    @Test("the default holds only large channels' events for 75 ms; delivery_tick_ms = 0 holds nothing, and events still arrive")
+    func defaultAndOff() async throws {
+        try await withServer { server in
+            #expect(server.server.core.heldDrains?.tick == .milliseconds(75))
+        }
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 0; $0.deliveryTickMinMembers = 0 }) { server in
+            #expect(server.server.core.heldDrains == nil, "no held rounds: every event goes in the loop's round at once")
+            try await Self.silentReaderGetsFivePosts(server)
+        }
+    }
+
     @Test("with a short tick, held events reach a reader that sends nothing")
     func heldEventsGoOutAtTheTick() async throws {
         try await withServer(configure: { $0.deliveryTickMilliseconds = 200; $0.deliveryTickMinMembers = 0 }) { server in
