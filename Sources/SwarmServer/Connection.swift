@@ -98,18 +98,19 @@ final class Connection: Sendable {
 
     /// Returns false when the queue overflowed (the connection is then being closed). An event
     /// (`held`) may wait for its loop's next delivery tick (`server.delivery_tick_ms`); anything
-    /// else (replies, the close) is written at once, with what waits before it.
+    /// else (replies, the close) is written at once, with what waits before it. `rounds` (a
+    /// commit's fan-out): what would be written at once waits for them to start (`DeferredRounds`).
     @discardableResult
-    func send(_ item: Outbound, held: Bool = false) -> Bool {
+    func send(_ item: Outbound, held: Bool = false, deferring rounds: DeferredRounds? = nil) -> Bool {
         if overflowed { return false }
         switch queue.push(item, held: held) {
         case .enqueued:
             return true
         case .expediteNeeded:
-            drain?.expedite()
+            drain?.expedite(deferring: rounds)
             return true
         case .drainNeeded:
-            drain?.schedule(held: held)
+            drain?.schedule(held: held, deferring: rounds)
             return true
         case .dropped:
             overflowFlag.store(true, ordering: .relaxed)

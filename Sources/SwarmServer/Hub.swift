@@ -134,8 +134,9 @@ final class Hub: Sendable {
         state.withLock { $0.members[channel]?.contains(user) ?? false }
     }
 
-    /// Called by the group committer after each commit, in log order.
-    func publish(_ events: [LoggedEvent]) {
+    /// Called by the group committer after each commit, in log order. `rounds`: the writes that go
+    /// at once wait until the caller starts them, after resuming the commit's requests (`DeferredRounds`).
+    func publish(_ events: [LoggedEvent], deferring rounds: DeferredRounds? = nil) {
         // By id: once a queue overflowed, every later event of the batch is refused too.
         var overflowed: [Int: Connection] = [:]
         state.withLock { s in
@@ -170,7 +171,7 @@ final class Hub: Sendable {
                         // connection whose session is ending refuses frames too.
                         let out = frame ?? .frame(WireFrame(text: event.frame), seq: event.seq)
                         frame = out
-                        if !conn.send(out, held: held), conn.overflowed { overflowed[conn.id] = conn }
+                        if !conn.send(out, held: held, deferring: rounds), conn.overflowed { overflowed[conn.id] = conn }
                     }
                 }
                 if event.type == EventName.memberLeft.rawValue, let c = event.channelId, let u = event.userId {

@@ -61,11 +61,13 @@ final class OutboundDrain: Sendable {
     }
 
     /// Asks for a drain on the loop; only for the caller that was told `drainNeeded` (or true).
-    /// `held`: an event, which may wait for the loop's next delivery tick.
-    func schedule(held isHeld: Bool = false) {
+    /// `held`: an event, which may wait for the loop's next delivery tick. `rounds` (a commit's
+    /// fan-out): what would go at once goes in the commit's round when it starts (`DeferredRounds`).
+    func schedule(held isHeld: Bool = false, deferring rounds: DeferredRounds? = nil) {
         guard let held, isHeld else {
             // The loop's shared round of drains that go at once, apart from its held ones (those
             // are `held.drains`, a round of their own), so this runs no other connection's held events.
+            if let rounds { return rounds.add(self, on: channel.eventLoop) }
             return drains.schedule(self)
         }
         held.drains.schedule(self, tick: held.tick)
@@ -74,10 +76,11 @@ final class OutboundDrain: Sendable {
     /// A reply, or an event that is not held, was queued behind events that may wait for a tick
     /// (`OutboundQueue.PushResult.expediteNeeded`, once per such drain): writes them all now rather
     /// than hold it. The run does nothing unless a drain is still claimed for them. Through the
-    /// loop's shared round, so that many connections expedited at once (a small channel's event
-    /// while a large one's wait) cost one loop task, not one each.
-    func expedite() {
+    /// loop's shared round (or the commit's, with `rounds`), so that many connections expedited at
+    /// once (a small channel's event while a large one's wait) cost one loop task, not one each.
+    func expedite(deferring rounds: DeferredRounds? = nil) {
         guard held != nil else { return }
+        if let rounds { return rounds.add(self, on: channel.eventLoop) }
         drains.schedule(self)
     }
 

@@ -30,11 +30,15 @@ public final class SwarmServer: Sendable {
         let hub = Hub(memberships: try await store.allMemberships(), logger: logger, cluster: listener == nil ? nil : ClusterOutbox(),
                       holdFrom: config.deliveryTickMinMembers)
         store.committer.setOnCommit { batch in
-            hub.publish(batch.events)
+            // Rounds start after the batch's requests resume, so a post's reply shares its event's write.
+            let rounds = DeferredRounds()
+            hub.publish(batch.events, deferring: rounds)
             // A read of other nodes' events (no jobs) is not a commit.
-            guard batch.jobs > 0 else { return }
-            ServerMetrics.commitLatency.recordNanoseconds(Int64(batch.seconds * 1e9))
-            ServerMetrics.commitBatch.record(batch.jobs)
+            if batch.jobs > 0 {
+                ServerMetrics.commitLatency.recordNanoseconds(Int64(batch.seconds * 1e9))
+                ServerMetrics.commitBatch.record(batch.jobs)
+            }
+            return rounds.start
         }
         store.committer.setNotifyOnCommit(config.notifiesLog)
         // Read after the hub sees every commit: a resume from before this head replays.

@@ -10,13 +10,18 @@ import SwarmProtocol
 /// does not undo the others; "checked" jobs (`write(checked:)`) that sit next to each other share
 /// one savepoint instead (see there). A job's caller resumes only after its batch has committed
 /// and its events have been handed to `onCommit` (the fan-out), so nothing is acknowledged or
-/// delivered before it is durable.
+/// delivered before it is durable. What `onCommit` hands back runs after the batch's callers
+/// were resumed (the server starts its delivery rounds there: see `Hub.publish(_:deferring:)`).
 public final class GroupCommitter: Sendable {
     public struct BatchInfo: Sendable {
         public var jobs: Int
         public var events: [LoggedEvent]
         public var seconds: Double
     }
+
+    /// Handed each batch's (or tail's) events; what it returns runs once the batch's callers
+    /// were resumed.
+    public typealias OnCommit = @Sendable (BatchInfo) -> (@Sendable () -> Void)?
 
     /// What a job's first stage hands back: its writes.
     typealias Apply = (WriteTx) throws -> Void
@@ -45,7 +50,7 @@ public final class GroupCommitter: Sendable {
         var lastSeq: Int64 = 0
         /// `poke()` asked for a look at the log; a write batch's own read of it answers that too.
         var tailWanted = false
-        var onCommit: (@Sendable (BatchInfo) -> Void)?
+        var onCommit: OnCommit?
         /// Told after each batch or tail that handed events on (the message search indexer).
         var afterCommit: (@Sendable () -> Void)?
     }
@@ -80,7 +85,7 @@ public final class GroupCommitter: Sendable {
     }
 
     /// Where committed events go. Set once by the server before it accepts connections.
-    public func setOnCommit(_ handler: @escaping @Sendable (BatchInfo) -> Void) {
+    public func setOnCommit(_ handler: @escaping OnCommit) {
         state.withLock { $0.onCommit = handler }
     }
 
@@ -177,8 +182,9 @@ public final class GroupCommitter: Sendable {
             return (s.onCommit, s.afterCommit)
         }
         if !read.events.isEmpty {
-            handler?(BatchInfo(jobs: 0, events: read.events, seconds: (ContinuousClock.now - started).seconds))
+            let resumed = handler?(BatchInfo(jobs: 0, events: read.events, seconds: (ContinuousClock.now - started).seconds))
             after?()
+            resumed?()
         }
     }
 
@@ -328,9 +334,10 @@ public final class GroupCommitter: Sendable {
             s.lastSeq = max(s.lastSeq, events.last?.seq ?? 0, foreignThrough ?? 0)
             return (s.onCommit, s.afterCommit)
         }
-        handler?(BatchInfo(jobs: batch.count, events: events, seconds: seconds))
+        let resumed = handler?(BatchInfo(jobs: batch.count, events: events, seconds: seconds))
         if !events.isEmpty { after?() }
         for (job, error) in zip(batch, outcomes) { job.finish(error) }
+        resumed?()
         return true
     }
 }

@@ -34,7 +34,7 @@ struct LogTailTests {
         let backend = CountingBackend(inner: SQLiteBackend(pool: try DatabasePool(path: path)))
         let committer = GroupCommitter(backend: backend, maxBatch: 16, startSeq: 0, logger: Logger(label: "tail-test"))
         let (batches, sink) = AsyncStream<[LoggedEvent]>.makeStream()
-        committer.setOnCommit { sink.yield($0.events) }
+        committer.setOnCommit { sink.yield($0.events); return nil }
         let loop = Task { await committer.run() }
 
         func append(_ count: Int, type: String = "message.new", data: String = "{}") throws {

@@ -29,6 +29,27 @@ struct WriteBatchTests {
         }
     }
 
+    @Test("a post's own message.new and its reply reach the poster in one write")
+    func postEventAndReplyShareAWrite() async throws {
+        // Without a tick, so nothing is held: only the order of the commit's hand-over decides
+        // whether the reply finds its event still queued (`DeferredRounds`).
+        try await withServer(configure: { $0.deliveryTickMilliseconds = 0 }) { server in
+            let alice = try await server.client("alice")
+            let channel = try await alice.createChannel("own-posts")
+            let before = server.server.outboundWrites
+            for n in 0..<10 {
+                let posted = try await alice.post(channel.id, "post \(n)")
+                let event = try await alice.event("message.new", seconds: 10)
+                #expect(try event.decode(Message.self).id == posted.id)
+            }
+            let after = server.server.outboundWrites
+            // 10 events and 10 replies: one write each when the round ran before the request's
+            // rest, which queues the reply (shown: 20).
+            #expect(after.frames - before.frames == 20)
+            #expect(after.writes - before.writes <= 11, "\(after.writes - before.writes) writes for 20 frames")
+        }
+    }
+
     @Test("the queue asks for one drain when idle, hands over everything queued in order, refuses beyond its bound, and ends after finish")
     func queue() {
         let queue = OutboundQueue(limit: 3)
