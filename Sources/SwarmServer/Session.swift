@@ -190,7 +190,7 @@ struct Session {
             }
             try Self.checkAccess(principal, op)
             guard let handler = Handlers.table[op] else { throw SwarmError(.unsupported, "op not available") }
-            let ctx = RequestContext(core: core, conn: conn, principal: principal, id: id, body: body)
+            let ctx = RequestContext(core: core, conn: conn, principal: principal, id: id, body: body, post: request.post)
             conn.beginRequest()
             result = try await handler(ctx)
             ServerMetrics.op(op, "ok")

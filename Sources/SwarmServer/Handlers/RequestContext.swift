@@ -9,11 +9,14 @@ struct RequestContext: Sendable {
     let principal: Principal
     let id: String
     let body: Data
+    /// A `message.post`'s data as the loop decoded it with the envelope (`IncomingRequest.post`).
+    var post: Result<MessagePostRequest, any Error>? = nil
 
     var store: SQLiteStore { core.store }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(RequestData<T>.self, from: body).data
+        if T.self == MessagePostRequest.self, let post { return try post.get() as! T }
+        return try JSONDecoder().decode(RequestData<T>.self, from: body).data
     }
 
     func reply<T: Encodable & Sendable>(_ value: T) -> String { Wire.reply(id, value) }
