@@ -2,7 +2,8 @@ import Foundation
 import SwarmProtocol
 
 /// A request frame as the loop read it: its bytes and, when they parse, its envelope (id, op).
-/// Read on the loop, so the handler knows the op before it picks where the request runs.
+/// Read on the loop, so the handler knows the op before it picks where the request runs. Public
+/// for `Benchmarks/micro-bench` only, as `HubFanoutFixture` is.
 public struct IncomingRequest: Sendable {
     public let body: Data
     /// nil: not a JSON object with string fields id and op (answered `bad_request`).

@@ -44,9 +44,11 @@ struct WriteBatchTests {
             }
             let after = server.server.outboundWrites
             // 10 events and 10 replies: one write each when the round ran before the request's
-            // rest, which queues the reply (shown: 20).
-            #expect(after.frames - before.frames == 20)
-            #expect(after.writes - before.writes <= 11, "\(after.writes - before.writes) writes for 20 frames")
+            // rest, which queues the reply (shown: 20). A write is counted just after its flush, so
+            // the client may read one before it counts: a frame pair either way at the edges.
+            let frames = after.frames - before.frames, writes = after.writes - before.writes
+            #expect(frames >= 18 && frames <= 22, "\(frames) frames")
+            #expect(writes <= 11, "\(writes) writes for \(frames) frames")
         }
     }
 
