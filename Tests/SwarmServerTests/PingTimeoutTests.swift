@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import SwarmServer
 
 /// The server's pings (`server.ping_interval_seconds`): a client that answers stays, one that
 /// does not is closed with 1001 after the next interval, and a pong the server has not read yet
@@ -36,17 +37,19 @@ struct PingTimeoutTests {
         }
     }
 
-    @Test("a client that answers while the server is busy with its request is not closed: its pongs wait behind the request, unread")
+    @Test("a client that answers while the server is busy with its request, with 8 more read ahead behind it, is not closed: its pongs wait unread")
     func pongsBehindABusyRequest() async throws {
         // 2 s for the answers after the writer is back, as above; on PostgreSQL the held writer's
         // transaction must outlive PostgreSQL's idle-in-transaction cut (the statement timeout).
         try await withServer(configure: { $0.pingIntervalSeconds = 2; $0.statementTimeoutMilliseconds = 20_000 }) { server in
             let (raw, channel, _) = try await RawProtocolTests.liveAlice(server)
-            // The writer held: the post below waits for its commit, and the session reads nothing
-            // more from this socket until its reply is queued (a request at a time).
+            // The writer held: the post below waits for its commit. The session reads ahead
+            // `SessionHandler.readAhead` (8) messages behind it, then nothing more from this
+            // socket until the post's reply is queued: the 8 pings behind the post fill that.
             let (gate, holder) = try await PipelinedWriteTests.holdWriter(server.store.committer)
             try await raw.sendRequest(id: "p1", op: "message.post", data: #"{"channel":"\#(channel.id)","body":"waits for the writer"}"#)
-            try await raw.sendRequest(id: "p2", op: "ping", data: "{}")
+            let behind = (2...(1 + SessionHandler.readAhead)).map { "p\($0)" }
+            for id in behind { try await raw.sendRequest(id: id, op: "ping", data: "{}") }
 
             // The ping of the next interval is answered at once; the pong sits unread behind the
             // post. The timer sends no other ping while one is unanswered, so it would close this
@@ -61,7 +64,7 @@ struct PingTimeoutTests {
 
             // The post and the request behind it are answered, and the connection stays open for
             // the next intervals (its pongs are read now).
-            for id in ["p1", "p2"] {
+            for id in ["p1"] + behind {
                 let reply = try await raw.readFrame(seconds: 10) { $0.text.contains(#""re":"\#(id)""#) || $0.opcode == RawWebSocket.Frame.close }
                 #expect(reply.text.contains(#""ok":true"#), "\(id): \(reply)")
             }
