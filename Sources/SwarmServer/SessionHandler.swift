@@ -17,7 +17,8 @@ import SwarmProtocol
 /// - data frames are put together into messages (fragments, at most `maxMessageBytes`, text
 ///   valid UTF-8), and each message goes to `Session.admit` and, if it is a request, to
 ///   `Session.handle` in a task; the next item waits until that request's reply is queued, and
-///   the socket is not read meanwhile (back-pressure, as a reader loop had);
+///   the socket is read meanwhile only until `readAhead` messages or `readAheadBytes` wait
+///   (back-pressure, as a reader loop had);
 /// - the ping timer sends a ping every `pingInterval` and closes with 1001 when the one before
 ///   got no pong, unless this side was not reading meanwhile (requests still being handled).
 /// The outbound queue's replays run in a task (`Session.replay`), its close and its end here.
@@ -63,6 +64,8 @@ final class SessionHandler: ChannelDuplexHandler {
     private var readingEnded = false
     /// A `read` was held back while a request was handled.
     private var readHeld = false
+    /// The bytes of the text messages waiting in `items`.
+    private var queuedBytes = 0
     private var closeState = CloseState.open
     /// A message being put together from fragments.
     private var fragments: (binary: Bool, data: ByteBuffer)?
@@ -207,6 +210,7 @@ final class SessionHandler: ChannelDuplexHandler {
     }
 
     private func enqueue(_ item: Item) {
+        if case .text(let text) = item { queuedBytes += text.utf8.count }
         items.append(item)
         process()
     }
@@ -215,7 +219,7 @@ final class SessionHandler: ChannelDuplexHandler {
     /// handled, so a client that sends faster than its requests are answered fills its own
     /// socket, not the server's memory.
     func read(context: ChannelHandlerContext) {
-        if requestBusy, !readingEnded, items.count >= Self.readAhead {
+        if requestBusy, !readingEnded, readAheadFull {
             readHeld = true
         } else {
             context.read()
@@ -227,10 +231,16 @@ final class SessionHandler: ChannelDuplexHandler {
     /// request even for a client that sends one request at a time (~1 per post under
     /// `Benchmarks/acked-ab.sh`). What one read brings in still comes in whole, as before.
     static let readAhead = 8
+    /// Bytes of messages read ahead: past this, reads are held too, so a client cannot park
+    /// `readAhead` messages of up to `maxMessageBytes` each behind a slow request.
+    static let readAheadBytes = 65_536
+
+    private var readAheadFull: Bool { items.count >= Self.readAhead || queuedBytes >= Self.readAheadBytes }
 
     /// Handles what the client sent, in order, until a request needs a task.
     private func process() {
         while !requestBusy, !ended, let item = items.popFirst() {
+            if case .text(let text) = item { queuedBytes -= text.utf8.count }
             switch item {
             case .ping(let frame):
                 var payload = frame.unmaskedData
@@ -251,7 +261,7 @@ final class SessionHandler: ChannelDuplexHandler {
                 admit(text)
             }
         }
-        if readHeld, !requestBusy || items.count < Self.readAhead, let context {
+        if readHeld, !requestBusy || !readAheadFull, let context {
             readHeld = false
             context.read()
         }
@@ -398,8 +408,9 @@ final class SessionHandler: ChannelDuplexHandler {
     private func pingTick() {
         guard case .open = closeState, let context else { return }
         if pingPayload != nil {
-            // This side is not reading (a request is handled, or frames read earlier wait their
-            // turn): the pong may sit unread in the socket behind them. A client that pipelines
+            // This side may not be reading (a request is handled with as much read ahead behind
+            // it as `readAheadFull` allows, or frames read earlier wait their turn): the pong may
+            // sit unread in the socket behind them. A client that pipelines
             // on a slow server is not dead; it is judged once this side reads again.
             guard !requestBusy, items.isEmpty else { return }
             session.logger.info("no pong in time; closing")

@@ -7,15 +7,17 @@ import Testing
 /// event before its reply, and nothing is lost while reads are held and let go again.
 @Suite("Read-ahead: pipelined requests", .hangGuard)
 struct ReadAheadTests {
-    @Test("300 posts sent in one write without waiting are all committed and answered in order, each event before its reply")
+    @Test("300 posts of 1,000 bytes sent in one write without waiting are all committed and answered in order, each event before its reply")
     func pipelinedPostsInOrder() async throws {
         try await withServer(configure: { $0.opsPerSecond = 100_000; $0.opsBurst = 100_000 }) { server in
             let (raw, channel, _) = try await RawProtocolTests.liveAlice(server)
             let count = 300
-            // 300 frames in one write: far more than one read ahead, so reads are held and let go.
+            // ~320 KB in one write: more than NIO reads in one go (4 reads of up to 64 KiB) and far
+            // more than the read-ahead, so reads are held and let go many times.
+            let pad = String(repeating: "x", count: 1_000)
             var bytes: [UInt8] = []
             for n in 0..<count {
-                let text = #"{"id":"p\#(n)","op":"message.post","data":{"channel":"\#(channel.id)","body":"pipelined \#(n)"}}"#
+                let text = #"{"id":"p\#(n)","op":"message.post","data":{"channel":"\#(channel.id)","body":"pipelined \#(n) \#(pad)"}}"#
                 bytes += RawWebSocket.encodeFrame(opcode: RawWebSocket.Frame.text, payload: Array(text.utf8), mask: [1, 2, 3, 4])
             }
             try await raw.sendRawBytes(bytes)
@@ -24,7 +26,7 @@ struct ReadAheadTests {
             let deadline = ContinuousClock.now + .seconds(60)
             while replies.count < count {
                 let text = try await raw.readFrame(deadline: deadline).text
-                if text.contains(#""ev":"message.new""#), let body = text.firstMatch(of: /"body":"([^"]*)"/)?.1 {
+                if text.contains(#""ev":"message.new""#), let body = text.firstMatch(of: #/"body":"(pipelined [0-9]+) /#)?.1 {
                     eventBodies.insert(String(body))
                 } else if let id = text.firstMatch(of: /"re":"(p[0-9]+)"/)?.1 {
                     #expect(text.contains(#""ok":true"#), "\(text)")
