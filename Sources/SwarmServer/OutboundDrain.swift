@@ -67,8 +67,7 @@ final class OutboundDrain: Sendable {
         guard let held, isHeld else {
             // The loop's shared round of drains that go at once, apart from its held ones (those
             // are `held.drains`, a round of their own), so this runs no other connection's held events.
-            if let rounds { return rounds.add(self, on: channel.eventLoop) }
-            return drains.schedule(self)
+            return runAtOnce(deferring: rounds)
         }
         held.drains.schedule(self, tick: held.tick)
     }
@@ -80,8 +79,12 @@ final class OutboundDrain: Sendable {
     /// once (a small channel's event while a large one's wait) cost one loop task, not one each.
     func expedite(deferring rounds: DeferredRounds? = nil) {
         guard held != nil else { return }
-        if let rounds { return rounds.add(self, on: channel.eventLoop) }
-        drains.schedule(self)
+        runAtOnce(deferring: rounds)
+    }
+
+    /// In the loop's shared round, or in the commit's (`rounds`) when it starts.
+    private func runAtOnce(deferring rounds: DeferredRounds?) {
+        if let rounds { rounds.add(self, on: channel.eventLoop) } else { drains.schedule(self) }
     }
 
     /// On the loop. Writes what is queued, a round (one flush) at a time, until the queue is
