@@ -53,7 +53,7 @@ struct PingTimeoutTests {
             for id in behind { try await raw.sendRequest(id: id, op: "ping", data: "{}") }
 
             // The ping of the next interval is answered at once; the pong sits unread behind the
-            // post. The timer sends no other ping while one is unanswered, so it would close this
+            // requests. The timer sends no other ping while one is unanswered, so it would close this
             // client at the next interval if it judged it by what it has not read: no close may
             // come in 2.5 s, past that interval.
             let ping = try await raw.readFrame(seconds: 10) { $0.opcode == RawWebSocket.Frame.ping }
@@ -70,7 +70,7 @@ struct PingTimeoutTests {
             gate.release.signal()
             try await holder.value
 
-            // The post and the request behind it are answered, and the connection stays open for
+            // The post and the requests behind it are answered, and the connection stays open for
             // the next intervals (its pongs are read now).
             for id in ["p1"] + behind {
                 let reply = try await raw.readFrame(seconds: 10) { $0.text.contains(#""re":"\#(id)""#) || $0.opcode == RawWebSocket.Frame.close }
