@@ -4,6 +4,11 @@
 public struct RequestEnvelope: Decodable, Sendable {
     public var id: String
     public var op: String
+
+    public init(id: String, op: String) {
+        self.id = id
+        self.op = op
+    }
 }
 
 /// Decodes the `data` member of a request as `T`; a missing `data` decodes from `{}`.

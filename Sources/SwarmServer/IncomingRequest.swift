@@ -16,9 +16,20 @@ public struct IncomingRequest: Sendable {
 
     public init(_ text: String) {
         body = Data(text.utf8)
+        // The frames that come at volume are read without the decoder (`FlatRequestScan`); any
+        // other shape, and any post the decoder would refuse, is decoded as before.
+        if let scanned = FlatRequestScan.scan(text) {
+            envelope = scanned.envelope
+            post = scanned.post.map { .success($0) }
+        } else {
+            (envelope, post) = Self.decoded(body)
+        }
+    }
+
+    /// The envelope and a post's data as `JSONDecoder` reads them (public for the micro-bench).
+    public static func decoded(_ body: Data) -> (RequestEnvelope?, Result<MessagePostRequest, any Error>?) {
         let parsed = try? JSONDecoder().decode(Parsed.self, from: body)
-        envelope = parsed?.envelope
-        post = parsed?.post
+        return (parsed?.envelope, parsed?.post)
     }
 
     /// The envelope, and a post's data decoded as `RequestContext.decode` would: a post whose
