@@ -12,18 +12,14 @@ import SwarmProtocol
 /// surrogate escape, no raw control character) and gives up on anything else, returning nil, and
 /// the caller decodes the frame as before. A post whose data would be refused (a missing body, a
 /// member the request does not have) is left to the decoder too, so its refusal reads the same.
-/// `IncomingRequestTests` checks it against the decoder on frames made to break it.
+/// It reads each byte once: frames are read before `hello`, so no shape of one may cost more than
+/// its length (a `data` of thousands of members is one pass, each name matched against four).
+/// `FlatRequestScanTests` checks it against the decoder on frames made to break it.
 enum FlatRequestScan {
-    struct Scanned: Equatable {
+    struct Scanned {
         var envelope: RequestEnvelope
         /// The post's data, for `message.post` (nil for other ops).
         var post: MessagePostRequest?
-
-        static func == (a: Scanned, b: Scanned) -> Bool {
-            a.envelope.id == b.envelope.id && a.envelope.op == b.envelope.op && a.post?.channel == b.post?.channel
-                && a.post?.body == b.post?.body && a.post?.thread == b.post?.thread
-                && a.post?.idempotencyKey == b.post?.idempotencyKey && (a.post == nil) == (b.post == nil)
-        }
     }
 
     /// The frame's envelope and post, or nil: not of the shape above, or not valid JSON.
@@ -33,6 +29,35 @@ enum FlatRequestScan {
             var scanner = ByteScanner(bytes: bytes)
             return scanner.request()
         }
+    }
+}
+
+/// A `data` object's members as a post reads them: the four it has, and whether any other member,
+/// or one of these twice, was there (the decoder keeps the first of two; either way the decoder
+/// reads that post).
+private struct PostMembers {
+    var channel: String?, body: String?, thread: String?, key: String?
+    var seen: UInt8 = 0
+    var otherOrTwice = false
+
+    mutating func set(_ name: String, _ value: String?) {
+        let bit: UInt8
+        switch name {
+        case "channel": bit = 1; channel = value
+        case "body": bit = 2; body = value
+        case "thread": bit = 4; thread = value
+        case "idempotency_key": bit = 8; key = value
+        default: otherOrTwice = true; return
+        }
+        if seen & bit != 0 { otherOrTwice = true }
+        seen |= bit
+    }
+
+    /// The post as `MessagePostRequest` decodes it, or nil where the decoder would refuse it or
+    /// might read it otherwise (a required member null or missing, another member, a repeat).
+    var post: MessagePostRequest? {
+        guard !otherOrTwice, let channel, let body else { return nil }
+        return MessagePostRequest(channel: channel, body: body, thread: thread, idempotencyKey: key)
     }
 }
 
@@ -49,7 +74,7 @@ private struct ByteScanner {
 
     mutating func request() -> FlatRequestScan.Scanned? {
         var id: String?, op: String?
-        var data: [(String, String?)]?
+        var data: PostMembers?
         var sawData = false
         let complete = members { scanner, name in
             switch name {
@@ -63,7 +88,7 @@ private struct ByteScanner {
                 guard !sawData else { return false }
                 sawData = true
                 if scanner.literalNull() { return true }
-                guard let object = scanner.flatObject() else { return false }
+                guard let object = scanner.postMembers() else { return false }
                 data = object
             default:
                 return false
@@ -73,25 +98,8 @@ private struct ByteScanner {
         guard complete, atEnd(), let id, let op else { return nil }
         let envelope = RequestEnvelope(id: id, op: op)
         guard op == Op.messagePost.rawValue else { return .init(envelope: envelope, post: nil) }
-        guard let post = data.flatMap(Self.post) else { return nil }
+        guard let post = data?.post else { return nil }
         return .init(envelope: envelope, post: post)
-    }
-
-    /// A post's data as `MessagePostRequest` decodes it, or nil where the decoder would refuse
-    /// it or could read it otherwise (an unknown member, a required one null or missing).
-    private static func post(_ members: [(String, String?)]) -> MessagePostRequest? {
-        var channel: String?, body: String?, thread: String?, key: String?
-        for (name, value) in members {
-            switch name {
-            case "channel": channel = value
-            case "body": body = value
-            case "thread": thread = value
-            case "idempotency_key": key = value
-            default: return nil
-            }
-        }
-        guard let channel, let body else { return nil }
-        return MessagePostRequest(channel: channel, body: body, thread: thread, idempotencyKey: key)
     }
 
     /// `{ "name": value, … }`, each value read by `value` from the scanner, at the value's first
@@ -114,20 +122,19 @@ private struct ByteScanner {
         }
     }
 
-    /// An object of string or null members, none named twice.
-    fileprivate mutating func flatObject() -> [(String, String?)]? {
-        var out: [(String, String?)] = []
+    /// An object of string or null members, kept as a post's data would be read.
+    fileprivate mutating func postMembers() -> PostMembers? {
+        var post = PostMembers()
         let complete = members { scanner, name in
-            guard !out.contains(where: { $0.0 == name }) else { return false }
             if scanner.literalNull() {
-                out.append((name, nil))
+                post.set(name, nil)
                 return true
             }
             guard let value = scanner.string() else { return false }
-            out.append((name, value))
+            post.set(name, value)
             return true
         }
-        return complete ? out : nil
+        return complete ? post : nil
     }
 
     fileprivate mutating func literalNull() -> Bool {
