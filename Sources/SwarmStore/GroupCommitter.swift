@@ -50,6 +50,9 @@ public final class GroupCommitter: Sendable {
         var lastSeq: Int64 = 0
         /// `poke()` asked for a look at the log; a write batch's own read of it answers that too.
         var tailWanted = false
+        /// SQLite: the writer connection's `othersChangeCounter` when a look at the log last read
+        /// all there was; while it stays the same no other process committed, and a look is skipped.
+        var othersChangeCounterRead: Int64?
         var onCommit: OnCommit?
         /// Told after each batch or tail that handed events on (the message search indexer).
         var afterCommit: (@Sendable () -> Void)?
@@ -165,6 +168,17 @@ public final class GroupCommitter: Sendable {
     /// transaction. Runs on the writer loop only, so it and the batches advance `lastSeq` in turn:
     /// each event is handed over once, in seq order, none skipped.
     private func tail() async {
+        // SQLite: whether another connection committed since the last complete look, from the
+        // writer's connection on this thread. An idle poll (`cluster.poll_ms`, 4 a second by
+        // default) is then one pragma here instead of a read transaction on the readers' pool,
+        // with its hops between threads (most of an idle server's CPU).
+        let counter: Int64?
+        if let blocking = backend as? BlockingSQLWriter, thread?.isCurrent == true, let now = try? blocking.othersChangeCounter() {
+            guard state.withLock({ $0.othersChangeCounterRead }) != now else { return }
+            counter = now
+        } else {
+            counter = nil
+        }
         let lastSeq = state.withLock { $0.lastSeq }
         let started = ContinuousClock.now
         let read: LogTail.Read
@@ -174,11 +188,15 @@ public final class GroupCommitter: Sendable {
             logger.warning("reading the event log tail failed", metadata: ["error": "\(error)", "after": "\(lastSeq)"])
             return
         }
+        let full = read.rows >= 10_000
+        // The read began after the counter was taken, so it saw every commit the counter counts;
+        // a full page did not read all of them.
+        if !full, let counter { state.withLock { $0.othersChangeCounterRead = counter } }
         guard let through = read.through else { return }
         let (handler, after) = state.withLock { s in
             s.lastSeq = max(s.lastSeq, through)
             // A full page: more may follow; look again without waiting for the next wake-up.
-            if read.events.count >= 10_000 { s.tailWanted = true; wake.yield() }
+            if full { s.tailWanted = true; wake.yield() }
             return (s.onCommit, s.afterCommit)
         }
         if !read.events.isEmpty {

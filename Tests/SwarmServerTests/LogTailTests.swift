@@ -82,4 +82,83 @@ struct LogTailTests {
         sink.finish()
         #expect(await iterator.next() == nil, "nothing handed over twice")
     }
+
+    /// Counts reads; writes on the committer's own thread as the server's SQLite backend does.
+    struct CountingBlockingBackend: SQLBackend, BlockingSQLWriter {
+        let inner: SQLiteBackend
+        let reads = Locked(0)
+        var dialect: SQLDialect { inner.dialect }
+        func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
+            reads.withLock { $0 += 1 }
+            return try await inner.read(body)
+        }
+        func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T { try await inner.write(body) }
+        func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T { try inner.writeBlocking(body) }
+        func othersChangeCounter() throws -> Int64 { try inner.othersChangeCounter() }
+        func shutdown() async {}
+    }
+
+    /// On the committer's thread a look at the log is skipped while no other connection has
+    /// committed since the last complete one (`BlockingSQLWriter.othersChangeCounter`): every later
+    /// append must still be read, and so must the rest of a look that stopped at a full page.
+    @Test("with the writer's change counter: each later append by another process is read, a full page's rest too, idle looks read nothing")
+    func skippedLooksMissNothing() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("swarm.sqlite").path
+        let store = try SQLiteStore.open(StoreOptions(path: path))
+        await store.close()
+        let other = try DatabasePool(path: path)
+        let backend = CountingBlockingBackend(inner: SQLiteBackend(pool: try DatabasePool(path: path)))
+        let committer = GroupCommitter(backend: backend, maxBatch: 16, startSeq: 0, logger: Logger(label: "tail-test"))
+        let (batches, sink) = AsyncStream<[LoggedEvent]>.makeStream()
+        committer.setOnCommit { sink.yield($0.events); return nil }
+        // On its thread, as `SQLiteStore` starts it.
+        let loop = Task(executorPreference: committer.thread) { await committer.run() }
+        func append(_ count: Int) throws {
+            try other.write { db in
+                for _ in 0..<count {
+                    try db.execute(sql: "INSERT INTO events(type, channel_id, user_id, data, created_at) VALUES ('message.new', NULL, 1, '{}', '2026-12-05T00:00:00.000Z')")
+                }
+            }
+        }
+        var iterator = batches.makeAsyncIterator()
+        var last: Int64 = 0
+        /// The events handed over until `through`, each once and in order, waiting at most 20 s.
+        func receive(through seq: Int64) async throws {
+            let deadline = Task { try await Task.sleep(for: .seconds(20)); sink.finish() }
+            defer { deadline.cancel() }
+            while last < seq {
+                guard let batch = await iterator.next() else { throw Timeout(what: "events through \(seq), got through \(last)") }
+                for event in batch {
+                    #expect(event.seq == last + 1)
+                    last = event.seq
+                }
+            }
+        }
+
+        for round in 1...3 {
+            try append(round)
+            committer.poke()
+            try await receive(through: last + Int64(round))
+        }
+        // More than one look's page (10,000 rows): the rest is read although nobody commits meanwhile.
+        try append(10_005)
+        committer.poke()
+        try await receive(through: last + 10_005)
+        let reads = backend.reads.withLock { $0 }
+        // Idle looks: each takes the counter only. The last one is known to be done when a
+        // local write, queued after it, has committed (the loop takes batches before looks, so
+        // a write does not wait for a look: these pokes are only counted, not waited for).
+        for _ in 0..<20 { committer.poke() }
+        try append(1)
+        committer.poke()
+        try await receive(through: last + 1)
+        #expect(backend.reads.withLock { $0 } - reads <= 2, "idle looks read the log: \(backend.reads.withLock { $0 } - reads) reads")
+
+        committer.close()
+        await loop.value
+        sink.finish()
+    }
 }

@@ -184,6 +184,10 @@ extension SQLBackend {
 /// synchronous write). Only the group committer's own thread calls it (`StoreThread`).
 protocol BlockingSQLWriter {
     func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T
+    /// A number that moves whenever another connection (another process, another node) commits
+    /// to the database, and never for the writer's own commits (SQLite's `PRAGMA data_version`
+    /// on the writer's connection). Read outside a transaction, on the writer's thread.
+    func othersChangeCounter() throws -> Int64
 }
 
 /// A UNIQUE, PRIMARY KEY, FOREIGN KEY, CHECK or NOT NULL constraint refused a statement. Each

@@ -140,6 +140,10 @@ extension SQLiteBackend: BlockingSQLWriter {
     func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in try db.inCachedTransaction { try body(SQLDB(GRDBExecutor(db))) } }
     }
+
+    func othersChangeCounter() throws -> Int64 {
+        try pool.writeWithoutTransaction { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
 }
 
 extension SQLDB {
