@@ -83,10 +83,13 @@ struct LogTailTests {
         #expect(await iterator.next() == nil, "nothing handed over twice")
     }
 
-    /// Counts reads; writes on the committer's own thread as the server's SQLite backend does.
+    /// Counts reads and looks at the change counter (`looks` yields each look's number); writes on
+    /// the committer's own thread as the server's SQLite backend does.
     struct CountingBlockingBackend: SQLBackend, BlockingSQLWriter {
         let inner: SQLiteBackend
         let reads = Locked(0)
+        let counterLooks = Locked(0)
+        let looks: AsyncStream<Int>.Continuation
         var dialect: SQLDialect { inner.dialect }
         func read<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T {
             reads.withLock { $0 += 1 }
@@ -94,7 +97,10 @@ struct LogTailTests {
         }
         func write<T: Sendable>(_ body: @escaping @Sendable (SQLDB) throws -> T) async throws -> T { try await inner.write(body) }
         func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T { try inner.writeBlocking(body) }
-        func othersChangeCounter() throws -> Int64 { try inner.othersChangeCounter() }
+        func othersChangeCounter() throws -> Int64 {
+            defer { looks.yield(counterLooks.withLock { $0 += 1; return $0 }) }
+            return try inner.othersChangeCounter()
+        }
         func shutdown() async {}
     }
 
@@ -110,7 +116,8 @@ struct LogTailTests {
         let store = try SQLiteStore.open(StoreOptions(path: path))
         await store.close()
         let other = try DatabasePool(path: path)
-        let backend = CountingBlockingBackend(inner: SQLiteBackend(pool: try DatabasePool(path: path)))
+        let (looks, looked) = AsyncStream<Int>.makeStream()
+        let backend = CountingBlockingBackend(inner: SQLiteBackend(pool: try DatabasePool(path: path)), looks: looked)
         let committer = GroupCommitter(backend: backend, maxBatch: 16, startSeq: 0, logger: Logger(label: "tail-test"))
         let (batches, sink) = AsyncStream<[LoggedEvent]>.makeStream()
         committer.setOnCommit { sink.yield($0.events); return nil }
@@ -147,18 +154,24 @@ struct LogTailTests {
         try append(10_005)
         committer.poke()
         try await receive(through: last + 10_005)
+        // Idle looks, each waited for: the counter only, no read.
         let reads = backend.reads.withLock { $0 }
-        // Idle looks: each takes the counter only. The last one is known to be done when a
-        // local write, queued after it, has committed (the loop takes batches before looks, so
-        // a write does not wait for a look: these pokes are only counted, not waited for).
-        for _ in 0..<20 { committer.poke() }
+        var lookNumbers = looks.makeAsyncIterator()
+        for _ in 0..<5 {
+            let before = backend.counterLooks.withLock { $0 }
+            committer.poke()
+            while let n = await lookNumbers.next(), n <= before {}
+        }
+        #expect(backend.reads.withLock { $0 } == reads, "idle looks read the log")
         try append(1)
         committer.poke()
         try await receive(through: last + 1)
-        #expect(backend.reads.withLock { $0 } - reads <= 2, "idle looks read the log: \(backend.reads.withLock { $0 } - reads) reads")
+        #expect(backend.reads.withLock { $0 } == reads + 1)
 
         committer.close()
         await loop.value
+        await committer.thread?.shutdown()
         sink.finish()
+        looked.finish()
     }
 }

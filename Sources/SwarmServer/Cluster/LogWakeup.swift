@@ -12,7 +12,8 @@ public protocol LogWakeup: Sendable {
 }
 
 /// Wakes every `interval` (`cluster.poll_ms`). On SQLite this is the only signal another process
-/// gives; an idle poll is one indexed read (`seq > last`), no write lock.
+/// gives; an idle poll is one `PRAGMA data_version` on the writer's connection (a read of the log,
+/// `seq > last`, only when another connection committed), no write lock.
 public struct PollWakeup: LogWakeup {
     public var interval: Duration
 

@@ -186,7 +186,10 @@ protocol BlockingSQLWriter {
     func writeBlocking<T>(_ body: (SQLDB) throws -> T) throws -> T
     /// A number that moves whenever another connection (another process, another node) commits
     /// to the database, and never for the writer's own commits (SQLite's `PRAGMA data_version`
-    /// on the writer's connection). Read outside a transaction, on the writer's thread.
+    /// on the writer's connection). Read outside a transaction, on the writer's thread. So events
+    /// must be appended through the group committer (which hands them on itself) or through
+    /// another connection: one appended by another write on the writer's connection would not
+    /// move it, and the log tail would not see it until another connection commits.
     func othersChangeCounter() throws -> Int64
 }
 
