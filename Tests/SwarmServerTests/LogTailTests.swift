@@ -21,16 +21,21 @@ struct LogTailTests {
         func shutdown() async {}
     }
 
-    @Test("another process's events reach the fan-out in seq order, once; an idle poke takes no write transaction")
-    func tailIsAReadInOrder() async throws {
+    /// A new database in a directory of its own (removed by the caller), and a second connection
+    /// to it standing for the other node.
+    static func databaseAndOtherNode() async throws -> (dir: URL, path: String, other: DatabasePool) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("swarm.sqlite").path
-        // The schema, and a second connection standing for the other node.
         let store = try SQLiteStore.open(StoreOptions(path: path))
         await store.close()
-        let other = try DatabasePool(path: path)
+        return (dir, path, try DatabasePool(path: path))
+    }
+
+    @Test("another process's events reach the fan-out in seq order, once; an idle poke takes no write transaction")
+    func tailIsAReadInOrder() async throws {
+        let (dir, path, other) = try await Self.databaseAndOtherNode()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let backend = CountingBackend(inner: SQLiteBackend(pool: try DatabasePool(path: path)))
         let committer = GroupCommitter(backend: backend, maxBatch: 16, startSeq: 0, logger: Logger(label: "tail-test"))
         let (batches, sink) = AsyncStream<[LoggedEvent]>.makeStream()
@@ -109,13 +114,8 @@ struct LogTailTests {
     /// append must still be read, and so must the rest of a look that stopped at a full page.
     @Test("with the writer's change counter: each later append by another process is read, a full page's rest too, idle looks read nothing")
     func skippedLooksMissNothing() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swarm-tail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, path, other) = try await Self.databaseAndOtherNode()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("swarm.sqlite").path
-        let store = try SQLiteStore.open(StoreOptions(path: path))
-        await store.close()
-        let other = try DatabasePool(path: path)
         let (looks, looked) = AsyncStream<Int>.makeStream()
         let backend = CountingBlockingBackend(inner: SQLiteBackend(pool: try DatabasePool(path: path)), looks: looked)
         let committer = GroupCommitter(backend: backend, maxBatch: 16, startSeq: 0, logger: Logger(label: "tail-test"))
