@@ -64,7 +64,9 @@ struct PostgresStatementReadTests {
     func stalledServer() async throws {
         let cluster = try PostgresCluster.start()
         defer { cluster.remove() }
-        let timeouts = PostgresTimeouts(statementMilliseconds: 500, transactionMilliseconds: 1000)
+        // The deadline also bounds opening a connection, the new one after the thaw included: 500 ms
+        // was too short for that in a loaded CI run ("did not answer in time: connecting").
+        let timeouts = PostgresTimeouts(statementMilliseconds: 2000, transactionMilliseconds: 4000)
         try await PostgresReadCommitTests.withOneReader("statement-stall", server: cluster.url, timeouts: timeouts) { backend in
             let pid: @Sendable (SQLDB) throws -> Int64? = { db in try db.fetchOne(Int64.self, "SELECT pg_backend_pid()") }
             let before = try #require(try await backend.readStatement(pid))
