@@ -188,15 +188,14 @@ public final class GroupCommitter: Sendable {
             logger.warning("reading the event log tail failed", metadata: ["error": "\(error)", "after": "\(lastSeq)"])
             return
         }
-        let full = read.rows >= 10_000
         // The read began after the counter was taken, so it saw every commit the counter counts;
         // a full page did not read all of them.
-        if !full, let counter { state.withLock { $0.othersChangeCounterRead = counter } }
+        if !read.full, let counter { state.withLock { $0.othersChangeCounterRead = counter } }
         guard let through = read.through else { return }
         let (handler, after) = state.withLock { s in
             s.lastSeq = max(s.lastSeq, through)
             // A full page: more may follow; look again without waiting for the next wake-up.
-            if full { s.tailWanted = true; wake.yield() }
+            if read.full { s.tailWanted = true; wake.yield() }
             return (s.onCommit, s.afterCommit)
         }
         if !read.events.isEmpty {

@@ -10,8 +10,8 @@ enum LogTail {
         var events: [LoggedEvent] = []
         /// The highest seq read (published or not); nil when nothing was new.
         var through: Int64?
-        /// Rows read, published or not (a read of `limit` rows may have left more).
-        var rows = 0
+        /// The read took `limit` rows (published or not): more may follow.
+        var full = false
     }
 
     /// Case events whose live delivery `CaseVisibility` filters, and where their case id sits.
@@ -30,7 +30,7 @@ enum LogTail {
     static func read(_ db: SQLDB, after: Int64, limit: Int? = nil) throws -> Read {
         let sql = "SELECT seq, type, channel_id, user_id, data FROM events WHERE seq > ? ORDER BY seq"
         let rows = try limit.map { try db.fetchAll(sql + " LIMIT ?", [after, $0]) } ?? db.fetchAll(sql, [after])
-        var out = Read(through: rows.last.map { $0["seq"] as Int64 }, rows: rows.count)
+        var out = Read(through: rows.last.map { $0["seq"] as Int64 }, full: limit.map { rows.count >= $0 } ?? false)
         var audiences: [String: CaseAudience?] = [:]
         for row in rows {
             var event = LoggedEvent(row: row)
