@@ -61,6 +61,13 @@ public final class GroupCommitter: Sendable {
     let backend: any SQLBackend
     /// Where the writer loop runs when the backend can write on it (SQLite); nil: the shared pool.
     let thread: StoreThread?
+
+    /// The backend's blocking writer, when the caller runs on the committer's thread (the only
+    /// place its blocking calls may run); nil otherwise, and for PostgreSQL.
+    private var blockingWriterHere: BlockingSQLWriter? {
+        thread?.isCurrent == true ? backend as? BlockingSQLWriter : nil
+    }
+
     let maxBatch: Int
     let logger: Logger
     /// Learns from each batch whether the disk takes writes; maps storage failures to `unavailable`.
@@ -173,7 +180,7 @@ public final class GroupCommitter: Sendable {
         // default) is then one pragma here instead of a read transaction on the readers' pool,
         // with its hops between threads (most of an idle server's CPU).
         let counter: Int64?
-        if let blocking = backend as? BlockingSQLWriter, thread?.isCurrent == true, let now = try? blocking.othersChangeCounter() {
+        if let blocking = blockingWriterHere, let now = try? blocking.othersChangeCounter() {
             guard state.withLock({ $0.othersChangeCounterRead }) != now else { return }
             counter = now
         } else {
@@ -330,7 +337,7 @@ public final class GroupCommitter: Sendable {
             // The loop runs on its thread (its task's executor preference); should that ever be
             // lost, the batch still commits, through the backend's queue.
             assert(thread == nil || thread?.isCurrent == true, "the committer's loop left its thread")
-            if let blocking = backend as? BlockingSQLWriter, thread?.isCurrent == true {
+            if let blocking = blockingWriterHere {
                 (outcomes, events, foreignThrough) = try blocking.writeBlocking(transaction)
             } else {
                 (outcomes, events, foreignThrough) = try await backend.write(transaction)
