@@ -1,11 +1,13 @@
 import Foundation
 import SwarmProtocol
 
-/// A request frame as the loop read it: its bytes and, when they parse, its envelope (id, op).
+/// A request frame as the loop read it: its text and, when it parses, its envelope (id, op).
 /// Read on the loop, so the handler knows the op before it picks where the request runs. Public
 /// for `Benchmarks/micro-bench` only, as `HubFanoutFixture` is.
 public struct IncomingRequest: Sendable {
-    public let body: Data
+    /// The frame. Turned into bytes for a decoder only where one reads it (not for a post the
+    /// scanner read, the bulk of the traffic).
+    public let text: String
     /// nil: not a JSON object with string fields id and op (answered `bad_request`).
     public let envelope: RequestEnvelope?
     /// A `message.post`'s data, or why it does not decode, from the same pass over the frame as
@@ -15,14 +17,14 @@ public struct IncomingRequest: Sendable {
     public let post: Result<MessagePostRequest, any Error>?
 
     public init(_ text: String) {
-        body = Data(text.utf8)
+        self.text = text
         // The frames that come at volume are read without the decoder (`FlatRequestScan`); any
         // other shape, and any post the decoder would refuse, is decoded as before.
         if let scanned = FlatRequestScan.scan(text) {
             envelope = scanned.envelope
             post = scanned.post.map { .success($0) }
         } else {
-            (envelope, post) = Self.decoded(body)
+            (envelope, post) = Self.decoded(Data(text.utf8))
         }
     }
 

@@ -162,7 +162,6 @@ struct Session {
     }
 
     func handle(_ request: IncomingRequest) async {
-        let body = request.body
         guard let envelope = request.envelope else {
             logger.info("malformed frame")
             ServerMetrics.op(nil, ErrorCode.badRequest.rawValue)
@@ -179,7 +178,7 @@ struct Session {
         let result: String
         do {
             if op == .hello {
-                try await hello(id: id, body: body)
+                try await hello(id: id, body: Data(request.text.utf8))
                 ServerMetrics.op(op, "ok")
                 return
             }
@@ -190,7 +189,7 @@ struct Session {
             }
             try Self.checkAccess(principal, op)
             guard let handler = Handlers.table[op] else { throw SwarmError(.unsupported, "op not available") }
-            let ctx = RequestContext(core: core, conn: conn, principal: principal, id: id, body: body, post: request.post)
+            let ctx = RequestContext(core: core, conn: conn, principal: principal, id: id, text: request.text, post: request.post)
             conn.beginRequest()
             result = try await handler(ctx)
             ServerMetrics.op(op, "ok")

@@ -8,7 +8,8 @@ struct RequestContext: Sendable {
     let conn: Connection
     let principal: Principal
     let id: String
-    let body: Data
+    /// The request frame (decoded per op by `decode`).
+    let text: String
     /// A `message.post`'s data as the loop decoded it with the envelope (`IncomingRequest.post`).
     var post: Result<MessagePostRequest, any Error>? = nil
 
@@ -16,7 +17,7 @@ struct RequestContext: Sendable {
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         if T.self == MessagePostRequest.self, let post { return try post.get() as! T }
-        return try JSONDecoder().decode(RequestData<T>.self, from: body).data
+        return try JSONDecoder().decode(RequestData<T>.self, from: Data(text.utf8)).data
     }
 
     func reply<T: Encodable & Sendable>(_ value: T) -> String { Wire.reply(id, value) }
