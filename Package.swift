@@ -110,6 +110,8 @@ let package = Package(
             dependencies: [
                 "SwarmClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/swarm-load",
             swiftSettings: strict

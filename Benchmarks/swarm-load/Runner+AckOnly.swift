@@ -16,43 +16,31 @@ extension Runner {
             }
             channels = ids
         }
+        // Slot i logs in as user i % users, which is a member of channel i % users.
+        let channelOf: @Sendable (Int) -> String = { [created] slot in channels[slot % created.count % channels.count] }
         let before = serverSample()
-        let outcome = await openConnections(senders, users: created, keepRaw: false, failures: failures)
-        guard !outcome.members.isEmpty else {
-            await setup.admin.close()
-            throw LoadError("no connection opened: \(failures.snapshot)")
+        let senders: AckSenders = if asyncClient {
+            try await SwarmConnectionSenders.open(self, users: created, channelOf: channelOf, failures: failures)
+        } else {
+            try await LeanSenders.open(self, users: created, channelOf: channelOf, failures: failures)
         }
-
         let window = Window()
         let start = LoadClock.nanos() + 200_000_000
         let measureFrom = start + Self.nanos(warmup)
         let end = measureFrom + Self.nanos(duration)
         window.setMeasureFrom(measureFrom)
         let startSamples = samples(at: measureFrom)
-        note("\(outcome.members.count) senders posting as fast as acked for \(warmup) + \(duration) s")
-        let posts = await withTaskGroup(of: SenderResult.self) { group in
-            for m in outcome.members {
-                // Slot i logs in as user i % users, which is a member of channel i % users.
-                let sender = ClosedLoopSender(
-                    conn: m.conn, channel: channels[m.index % created.count % channels.count], number: m.index,
-                    endNanos: end, window: window, bodyBytes: bodyBytes, failures: failures)
-                group.addTask {
-                    await LoadClock.sleep(untilNanos: start)
-                    return await sender.run()
-                }
-            }
-            var all = SenderResult()
-            for await r in group { all.merge(r) }
-            return all
-        }
+        note("\(senders.count) senders posting as fast as acked for \(warmup) + \(duration) s")
+        let posts = await senders.post(startNanos: start, window: window, endNanos: end)
         let endSamples = (serverSample(), ProcessStats.sampleSelf())
         window.setClosing()
-        await Connections.closeAll(outcome.members.map(\.conn) + [setup.admin])
+        await senders.close()
+        await setup.admin.close()
 
         let (serverStart, toolStart) = await startSamples.value
         var summary = Summary(mode: sharedChannel ? "ack-only shared channel" : "ack-only", run: setup.run,
-                              connect: outcome, requested: senders, errors: failures)
-        summary.senders = outcome.members.count
+                              connected: senders.count, seconds: senders.connectSeconds, requested: self.senders, errors: failures)
+        summary.senders = senders.count
         summary.durationSeconds = duration
         summary.setPosts(posts, seconds: duration)
         summary.setServer(pid: serverPid, before: before, start: serverStart, end: endSamples.0)

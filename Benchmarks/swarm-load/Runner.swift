@@ -18,6 +18,7 @@ struct Runner: Sendable {
     var warmup: Double
     var bodyBytes: Int
     var sharedChannel: Bool
+    var asyncClient: Bool
     var hold: Double
     var users: Int?
     var connectConcurrency: Int
@@ -37,6 +38,7 @@ struct Runner: Sendable {
         warmup = o.warmup
         bodyBytes = o.bodyBytes
         sharedChannel = o.sharedChannel
+        asyncClient = o.asyncClient
         hold = o.hold
         users = o.users
         connectConcurrency = o.connectConcurrency

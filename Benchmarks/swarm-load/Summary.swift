@@ -45,11 +45,15 @@ struct Summary: Encodable, Sendable {
     var errors: [String: Int]
 
     init(mode: String, run: String, connect: ConnectOutcome, requested: Int, errors: Tally) {
+        self.init(mode: mode, run: run, connected: connect.members.count, seconds: connect.seconds, requested: requested, errors: errors)
+    }
+
+    init(mode: String, run: String, connected: Int, seconds: Double, requested: Int, errors: Tally) {
         self.mode = mode
         self.run = run
-        connections = connect.members.count
-        connectFailed = requested - connect.members.count
-        connectSeconds = connect.seconds.rounded(places: 2)
+        connections = connected
+        connectFailed = requested - connected
+        connectSeconds = seconds.rounded(places: 2)
         cores = ProcessInfo.processInfo.activeProcessorCount
         self.errors = errors.snapshot
     }

@@ -10,7 +10,8 @@ struct SwarmLoad: AsyncParsableCommand {
             Three scenarios, one per run:
               (default)   --connections N users in one channel; --senders K of them post --rate \
             posts/s in total for --duration s; every connection measures end-to-end latency.
-              --ack-only  --senders K connections post as fast as each one's acks come back.
+              --ack-only  --senders K connections post as fast as each one's acks come back \
+            (on bare NIO channels unless --async-client).
               --idle N    N connections say hello and stay idle; reports the server's RSS.
             Users are created with the admin token under a unique run prefix (lt-<run>-<i>). \
             Pass --server-pid (or run exactly one process named swarmd) for server RSS and CPU. \
@@ -47,6 +48,9 @@ struct SwarmLoad: AsyncParsableCommand {
 
     @Flag(help: "Measure acknowledged posts/s: each sender awaits its ack before the next post.")
     var ackOnly = false
+
+    @Flag(help: "With --ack-only, post through SwarmClient's async WebSocket client (the tool's client until 2026-12-08) instead of the lean NIO one.")
+    var asyncClient = false
 
     @Flag(help: "With --ack-only, all senders post in one channel (each post fans out to every sender) instead of one channel each.")
     var sharedChannel = false
