@@ -16,21 +16,21 @@ struct LeanSenders: AckSenders {
     var count: Int { opened.channels.count }
     var connectSeconds: Double { opened.seconds }
 
-    static func open(_ runner: Runner, users: [LoadUser], channelOf: (Int) -> String, failures: Tally) async throws -> LeanSenders {
+    static func open(_ runner: Runner, users: [LoadUser], channelOf: @escaping @Sendable (Int) -> String, failures: Tally) async throws -> LeanSenders {
         let urls = Runner.nodes(runner.url)
-        let plans = (0..<runner.senders).map { i in
-            LeanAckSender.Plan(url: urls[i % urls.count], token: users[i % users.count].token, channel: channelOf(i),
-                               number: i, bodyBytes: runner.bodyBytes, failures: failures)
+        let bodyBytes = runner.bodyBytes
+        note("opening \(runner.senders) lean connections, \(runner.connectConcurrency) at a time")
+        let opened = await LeanConnections.open(runner.senders, url: { urls[$0 % urls.count] }, limit: runner.connectConcurrency, failures: failures) { i, request, loop in
+            let plan = LeanAckSender.Plan(token: users[i % users.count].token, channel: channelOf(i), number: i, bodyBytes: bodyBytes, failures: failures)
+            return LeanAckSender(plan: plan, upgradeRequest: request, loop: loop)
         }
-        note("opening \(plans.count) lean connections, \(runner.connectConcurrency) at a time")
-        let opened = await LeanConnections.open(plans, limit: runner.connectConcurrency, failures: failures)
         note("\(opened.channels.count) connections open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
         guard !opened.channels.isEmpty else { throw LoadError("no connection opened: \(failures.snapshot)") }
         return LeanSenders(opened: opened)
     }
 
     func post(startNanos: Int64, window: Window, endNanos: Int64) async -> SenderResult {
-        await LeanConnections.run(opened.channels, startNanos: startNanos, measureFrom: window.measureFrom, endNanos: endNanos)
+        await LeanConnections.post(opened.channels, startNanos: startNanos, measureFrom: window.measureFrom, endNanos: endNanos)
     }
 
     func close() async { await LeanConnections.closeAll(opened.channels) }

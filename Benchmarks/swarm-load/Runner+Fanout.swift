@@ -8,16 +8,20 @@ extension Runner {
         let (setup, created) = try await prepare(users: users ?? connections, failures: failures)
         let channel = try await setup.createChannel("load-\(setup.run)", members: created)
         let before = serverSample()
-        let outcome = await openConnections(connections, users: created, keepRaw: true, failures: failures)
+        // The senders post through SwarmConnection and read their own frames raw; the other
+        // members are lean receivers unless --async-client (then SwarmConnections too).
+        let outcome = await openConnections(asyncClient ? connections : senders, users: created, keepRaw: true, failures: failures)
         let window = Window()
         // With --senders-url the senders' own copies (another node) are read but not measured.
         let unmeasured = Window()
-        let measured = sendersURL == nil ? outcome.members : Array(outcome.members.dropFirst(senders))
+        let lean = asyncClient ? nil : await openLeanReceivers(from: senders, users: created, window: window, failures: failures)
+        let measuredCount = (sendersURL == nil ? outcome.members.count : outcome.members.count - senders) + (lean?.channels.count ?? 0)
         let receivers = outcome.members.enumerated().map { i, m in
             Task { await Receiver.run(m.conn, window: sendersURL != nil && i < senders ? unmeasured : window) }
         }
         guard outcome.members.count >= senders else {
             window.setClosing()
+            await LeanConnections.closeAll(lean?.channels ?? [])
             await Connections.closeAll(outcome.members.map(\.conn) + [setup.admin])
             throw LoadError("only \(outcome.members.count) connections opened, fewer than --senders \(senders): \(failures.snapshot)")
         }
@@ -42,25 +46,29 @@ extension Runner {
         }
         let endSamples = (serverSample(), ProcessStats.sampleSelf())
 
-        let expected = posts.acked * measured.count
+        let expected = posts.acked * measuredCount
         await drain(window, expected: expected)
         window.setClosing()
         unmeasured.setClosing()
+        let leanResults = await LeanConnections.results(lean?.channels ?? [])
+        await LeanConnections.closeAll(lean?.channels ?? [])
         await Connections.closeAll(outcome.members.map(\.conn) + [setup.admin])
 
         var latency = Histogram()
         var delivered = 0
         var lastDelivery: Int64 = 0
         let disconnects = Tally()
-        for task in receivers {
-            let r = await task.value
+        var results = leanResults
+        for task in receivers { results.append(await task.value) }
+        for r in results {
             latency.merge(r.latency)
             delivered += r.delivered
             lastDelivery = max(lastDelivery, r.lastDeliveryNanos)
             if let ended = r.endedEarly { disconnects.add(ended) }
         }
         let (serverStart, toolStart) = await startSamples.value
-        var summary = Summary(mode: "fanout", run: setup.run, connect: outcome, requested: connections, errors: failures)
+        var summary = Summary(mode: "fanout", run: setup.run, connected: outcome.members.count + (lean?.channels.count ?? 0),
+                              seconds: outcome.seconds + (lean?.seconds ?? 0), requested: connections, errors: failures)
         summary.senders = senders
         summary.targetRate = rate
         summary.durationSeconds = duration
@@ -89,5 +97,19 @@ extension Runner {
                 lastProgress = LoadClock.nanos()
             }
         }
+    }
+
+    /// Lean receivers for slots `first..<connections` (slot i logs in as user i % users, on node
+    /// i % nodes, as `Connections.open` places them).
+    func openLeanReceivers(from first: Int, users: [LoadUser], window: Window, failures: Tally) async -> LeanConnections.Opened {
+        let urls = Runner.nodes(url)
+        let count = connections - first
+        note("opening \(count) lean receivers, \(connectConcurrency) at a time")
+        let opened = await LeanConnections.open(count, url: { urls[($0 + first) % urls.count] }, limit: connectConcurrency, failures: failures) {
+            i, request, loop in
+            LeanReceiver(token: users[(i + first) % users.count].token, window: window, upgradeRequest: request, loop: loop)
+        }
+        note("\(opened.channels.count) receivers open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
+        return opened
     }
 }
