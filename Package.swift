@@ -205,8 +205,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SwarmServerTests",
-            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "SwarmTUI", "swarmd", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["SwarmServer", "SwarmStore", "SwarmClient", "SwarmTUI", "swarmd", "swarm-load", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio")],
             resources: [],
             swiftSettings: strict
         ),
