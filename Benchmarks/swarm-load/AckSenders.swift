@@ -12,25 +12,27 @@ protocol AckSenders: Sendable {
 }
 
 struct LeanSenders: AckSenders {
-    let opened: LeanConnections.Opened
-    var count: Int { opened.channels.count }
+    let opened: LeanConnections.Opened<LeanAckSender>
+    let failures: Tally
+    var count: Int { opened.open.count }
     var connectSeconds: Double { opened.seconds }
 
     static func open(_ runner: Runner, users: [LoadUser], channelOf: @escaping @Sendable (Int) -> String, failures: Tally) async throws -> LeanSenders {
         let urls = Runner.nodes(runner.url)
         let bodyBytes = runner.bodyBytes
         note("opening \(runner.senders) lean connections, \(runner.connectConcurrency) at a time")
-        let opened = await LeanConnections.open(runner.senders, url: { urls[$0 % urls.count] }, limit: runner.connectConcurrency, failures: failures) { i, request, loop in
+        let opened = await LeanConnections.open(runner.senders, url: { urls[$0 % urls.count] }, limit: runner.connectConcurrency, failures: failures) { i, request, loop -> LeanAckSender in
             let plan = LeanAckSender.Plan(token: users[i % users.count].token, channel: channelOf(i), number: i, bodyBytes: bodyBytes, failures: failures)
             return LeanAckSender(plan: plan, upgradeRequest: request, loop: loop)
         }
-        note("\(opened.channels.count) connections open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
-        guard !opened.channels.isEmpty else { throw LoadError("no connection opened: \(failures.snapshot)") }
-        return LeanSenders(opened: opened)
+        note("\(opened.open.count) connections open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
+        guard !opened.open.isEmpty else { throw LoadError("no connection opened: \(failures.snapshot)") }
+        return LeanSenders(opened: opened, failures: failures)
     }
 
     func post(startNanos: Int64, window: Window, endNanos: Int64) async -> SenderResult {
-        await LeanConnections.post(opened.channels, startNanos: startNanos, measureFrom: window.measureFrom, endNanos: endNanos)
+        await LeanConnections.post(opened.open, startNanos: startNanos, measureFrom: window.measureFrom, endNanos: endNanos,
+                                   failures: failures)
     }
 
     func close() async { await LeanConnections.closeAll(opened.channels) }

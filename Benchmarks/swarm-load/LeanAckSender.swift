@@ -37,7 +37,7 @@ final class LeanAckSender: LeanSocket {
         self.measureFrom = measureFrom
         self.endNanos = endNanos
         posting = true
-        let loop = context.eventLoop.assumeIsolatedUnsafeUnchecked()
+        let loop = context.eventLoop.assumeIsolated()
         // A server that stops answering must not hang the run.
         loop.scheduleTask(in: .nanoseconds(endNanos - LoadClock.nanos()) + Self.replyTimeout) {
             self.end(LeanFrames.ProtocolError("no reply within \(Self.replyTimeout) after the end"))
@@ -68,7 +68,11 @@ final class LeanAckSender: LeanSocket {
 
     /// The posts so far count; an error goes to the tally.
     override func ended(_ error: (any Error)?) {
-        if let error, posting { plan.failures.add("message.post " + Tally.short("\(error)")) }
+        if let error, posting {
+            plan.failures.add("message.post " + Tally.short("\(error)"))
+            // The post awaiting its reply failed with the connection (as `ClosedLoopSender` counts it).
+            if inFlight != nil, sentAt >= measureFrom { result.failed += 1 }
+        }
         if posting || error == nil { finished.succeed(result) } else { finished.fail(error!) }
     }
 

@@ -17,6 +17,8 @@ class LeanSocket: ChannelInboundHandler {
     private(set) var phase = Phase.upgrading
     private(set) var context: ChannelHandlerContext?
     private var inbound = ByteBuffer()
+    /// One mask per connection, where RFC 6455 asks for a fresh one per frame (against proxies
+    /// that cache; there are none between this tool and the server it loads).
     private let mask = UInt32.random(in: 0...UInt32.max)
     private static let helloReply = Array(#""re":"h""#.utf8)
     static let okTrue = Array(#""ok":true"#.utf8)
@@ -35,9 +37,16 @@ class LeanSocket: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    /// Also where a channel that never became active (a failed connect) ends: NIO fires no
+    /// `channelInactive` for it, and its promises must not be left unfulfilled.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        end(LeanFrames.ProtocolError("connection closed"))
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: request)), promise: nil)
-        context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: .seconds(10)) {
+        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(10)) {
             if self.phase == .upgrading || self.phase == .hello { self.end(LeanFrames.ProtocolError("no answer to the upgrade or hello")) }
         }
         context.fireChannelActive()

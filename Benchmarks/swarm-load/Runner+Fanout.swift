@@ -15,7 +15,7 @@ extension Runner {
         // With --senders-url the senders' own copies (another node) are read but not measured.
         let unmeasured = Window()
         let lean = asyncClient ? nil : await openLeanReceivers(from: senders, users: created, window: window, failures: failures)
-        let measuredCount = (sendersURL == nil ? outcome.members.count : outcome.members.count - senders) + (lean?.channels.count ?? 0)
+        let measuredCount = (sendersURL == nil ? outcome.members.count : outcome.members.count - senders) + (lean?.open.count ?? 0)
         let receivers = outcome.members.enumerated().map { i, m in
             Task { await Receiver.run(m.conn, window: sendersURL != nil && i < senders ? unmeasured : window) }
         }
@@ -50,7 +50,7 @@ extension Runner {
         await drain(window, expected: expected)
         window.setClosing()
         unmeasured.setClosing()
-        let leanResults = await LeanConnections.results(lean?.channels ?? [])
+        let leanResults = await LeanConnections.results(lean?.open ?? [])
         await LeanConnections.closeAll(lean?.channels ?? [])
         await Connections.closeAll(outcome.members.map(\.conn) + [setup.admin])
 
@@ -67,7 +67,7 @@ extension Runner {
             if let ended = r.endedEarly { disconnects.add(ended) }
         }
         let (serverStart, toolStart) = await startSamples.value
-        var summary = Summary(mode: "fanout", run: setup.run, connected: outcome.members.count + (lean?.channels.count ?? 0),
+        var summary = Summary(mode: "fanout", run: setup.run, connected: outcome.members.count + (lean?.open.count ?? 0),
                               seconds: outcome.seconds + (lean?.seconds ?? 0), requested: connections, errors: failures)
         summary.senders = senders
         summary.targetRate = rate
@@ -101,7 +101,7 @@ extension Runner {
 
     /// Lean receivers for slots `first..<connections` (slot i logs in as user i % users, on node
     /// i % nodes, as `Connections.open` places them).
-    func openLeanReceivers(from first: Int, users: [LoadUser], window: Window, failures: Tally) async -> LeanConnections.Opened {
+    func openLeanReceivers(from first: Int, users: [LoadUser], window: Window, failures: Tally) async -> LeanConnections.Opened<LeanReceiver> {
         let urls = Runner.nodes(url)
         let count = connections - first
         note("opening \(count) lean receivers, \(connectConcurrency) at a time")
@@ -109,7 +109,7 @@ extension Runner {
             i, request, loop in
             LeanReceiver(token: users[(i + first) % users.count].token, window: window, upgradeRequest: request, loop: loop)
         }
-        note("\(opened.channels.count) receivers open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
+        note("\(opened.open.count) receivers open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
         return opened
     }
 }

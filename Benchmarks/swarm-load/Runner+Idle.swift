@@ -19,8 +19,8 @@ extension Runner {
             let lean = await LeanConnections.open(count, url: { urls[$0 % urls.count] }, limit: connectConcurrency, failures: failures) {
                 i, request, loop in LeanSocket(token: created[i % created.count].token, upgradeRequest: request, loop: loop)
             }
-            note("\(lean.channels.count) connections open in \(String(format: "%.1f", lean.seconds)) s, \(lean.failed) failed")
-            opened = (lean.channels.count, lean.seconds, { await LeanConnections.closeAll(lean.channels) })
+            note("\(lean.open.count) connections open in \(String(format: "%.1f", lean.seconds)) s, \(lean.failed) failed")
+            opened = (lean.open.count, lean.seconds, { await LeanConnections.closeAll(lean.channels) })
         }
         let settled = LoadClock.nanos()
         let startSamples = samples(at: settled)

@@ -10,9 +10,10 @@ struct SwarmLoad: AsyncParsableCommand {
             Three scenarios, one per run:
               (default)   --connections N users in one channel; --senders K of them post --rate \
             posts/s in total for --duration s; every connection measures end-to-end latency.
-              --ack-only  --senders K connections post as fast as each one's acks come back \
-            (on bare NIO channels unless --async-client).
+              --ack-only  --senders K connections post as fast as each one's acks come back.
               --idle N    N connections say hello and stay idle; reports the server's RSS.
+            The connections that carry the load (the --ack-only senders, the fan-out members other \
+            than the senders, --idle) run on bare NIO channels unless --async-client. \
             Users are created with the admin token under a unique run prefix (lt-<run>-<i>). \
             Pass --server-pid (or run exactly one process named swarmd) for server RSS and CPU. \
             Many connections need a high open-files limit in both shells: `ulimit -n 65536` \
@@ -49,7 +50,7 @@ struct SwarmLoad: AsyncParsableCommand {
     @Flag(help: "Measure acknowledged posts/s: each sender awaits its ack before the next post.")
     var ackOnly = false
 
-    @Flag(help: "With --ack-only, post through SwarmClient's async WebSocket client (the tool's client until 2026-12-08) instead of the lean NIO one.")
+    @Flag(help: "Run every connection on SwarmClient's async WebSocket client (the tool's client until 2026-12-08): the --ack-only senders, the fan-out members and --idle connections otherwise use the lean NIO one.")
     var asyncClient = false
 
     @Flag(help: "With --ack-only, all senders post in one channel (each post fans out to every sender) instead of one channel each.")

@@ -12,7 +12,7 @@ struct LeanFramesTests {
     static let sizes = [0, 1, 125, 126, 1_000, 65_535, 65_536, 70_000]
 
     static func payload(_ n: Int) -> [UInt8] {
-        var rng = SplitMix(seed: UInt64(n) &+ 7)
+        var rng = SeededRandom(seed: UInt64(n) &+ 7)
         return (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     }
 
@@ -97,15 +97,4 @@ struct LeanFramesTests {
         #expect(LeanFrames.offset(of: Array(repeating: UInt8(ascii: "x"), count: 64), in: hay) == nil)
     }
 
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }
