@@ -1,4 +1,3 @@
-import NIOCore
 import SwarmClient
 
 /// The connections of an `--ack-only` run, each posting in a closed loop: the lean NIO client by
@@ -18,14 +17,12 @@ struct LeanSenders: AckSenders {
     var connectSeconds: Double { opened.seconds }
 
     static func open(_ runner: Runner, users: [LoadUser], channelOf: @escaping @Sendable (Int) -> String, failures: Tally) async throws -> LeanSenders {
-        let urls = Runner.nodes(runner.url)
         let bodyBytes = runner.bodyBytes
-        note("opening \(runner.senders) lean connections, \(runner.connectConcurrency) at a time")
-        let opened = await LeanConnections.open(runner.senders, url: { urls[$0 % urls.count] }, limit: runner.connectConcurrency, failures: failures) { i, request, loop -> LeanAckSender in
-            let plan = LeanAckSender.Plan(token: users[i % users.count].token, channel: channelOf(i), number: i, bodyBytes: bodyBytes, failures: failures)
+        let opened = await runner.openLean(runner.senders, what: "senders", failures: failures) { slot, request, loop -> LeanAckSender in
+            let plan = LeanAckSender.Plan(token: users[slot % users.count].token, channel: channelOf(slot), number: slot,
+                                          bodyBytes: bodyBytes, failures: failures)
             return LeanAckSender(plan: plan, upgradeRequest: request, loop: loop)
         }
-        note("\(opened.open.count) connections open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
         guard !opened.open.isEmpty else { throw LoadError("no connection opened: \(failures.snapshot)") }
         return LeanSenders(opened: opened, failures: failures)
     }

@@ -60,11 +60,11 @@ enum LeanFrames {
             out.writeInteger(UInt64(n))
         }
         out.writeInteger(mask)
-        let key = [UInt8(mask >> 24), UInt8(mask >> 16 & 0xFF), UInt8(mask >> 8 & 0xFF), UInt8(mask & 0xFF)]
         out.reserveCapacity(minimumWritableBytes: n)
+        // Payload byte i is XORed with the mask's byte i mod 4, first byte first (as written above).
         var i = 0
         for byte in payload {
-            out.writeInteger(byte ^ key[i & 3])
+            out.writeInteger(byte ^ UInt8(truncatingIfNeeded: mask >> (24 - 8 * (i & 3))))
             i += 1
         }
     }

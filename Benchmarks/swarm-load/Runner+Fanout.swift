@@ -14,7 +14,10 @@ extension Runner {
         let window = Window()
         // With --senders-url the senders' own copies (another node) are read but not measured.
         let unmeasured = Window()
-        let lean = asyncClient ? nil : await openLeanReceivers(from: senders, users: created, window: window, failures: failures)
+        let lean = asyncClient ? nil : await openLean(connections - senders, from: senders, what: "receivers", failures: failures) {
+            [created] slot, request, loop in
+            LeanReceiver(token: created[slot % created.count].token, window: window, upgradeRequest: request, loop: loop)
+        }
         let measuredCount = (sendersURL == nil ? outcome.members.count : outcome.members.count - senders) + (lean?.open.count ?? 0)
         let receivers = outcome.members.enumerated().map { i, m in
             Task { await Receiver.run(m.conn, window: sendersURL != nil && i < senders ? unmeasured : window) }
@@ -97,19 +100,5 @@ extension Runner {
                 lastProgress = LoadClock.nanos()
             }
         }
-    }
-
-    /// Lean receivers for slots `first..<connections` (slot i logs in as user i % users, on node
-    /// i % nodes, as `Connections.open` places them).
-    func openLeanReceivers(from first: Int, users: [LoadUser], window: Window, failures: Tally) async -> LeanConnections.Opened<LeanReceiver> {
-        let urls = Runner.nodes(url)
-        let count = connections - first
-        note("opening \(count) lean receivers, \(connectConcurrency) at a time")
-        let opened = await LeanConnections.open(count, url: { urls[($0 + first) % urls.count] }, limit: connectConcurrency, failures: failures) {
-            i, request, loop in
-            LeanReceiver(token: users[(i + first) % users.count].token, window: window, upgradeRequest: request, loop: loop)
-        }
-        note("\(opened.open.count) receivers open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
-        return opened
     }
 }

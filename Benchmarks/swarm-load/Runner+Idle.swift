@@ -14,12 +14,9 @@ extension Runner {
             let outcome = await openConnections(count, users: created, keepRaw: false, failures: failures)
             opened = (outcome.members.count, outcome.seconds, { await Connections.closeAll(outcome.members.map(\.conn)) })
         } else {
-            let urls = Runner.nodes(url)
-            note("opening \(count) lean connections, \(connectConcurrency) at a time")
-            let lean = await LeanConnections.open(count, url: { urls[$0 % urls.count] }, limit: connectConcurrency, failures: failures) {
-                i, request, loop in LeanSocket(token: created[i % created.count].token, upgradeRequest: request, loop: loop)
+            let lean = await openLean(count, what: "connections", failures: failures) { [created] slot, request, loop in
+                LeanSocket(token: created[slot % created.count].token, upgradeRequest: request, loop: loop)
             }
-            note("\(lean.open.count) connections open in \(String(format: "%.1f", lean.seconds)) s, \(lean.failed) failed")
             opened = (lean.open.count, lean.seconds, { await LeanConnections.closeAll(lean.channels) })
         }
         let settled = LoadClock.nanos()

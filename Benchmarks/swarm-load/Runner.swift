@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SwarmClient
 
 struct LoadError: Error, CustomStringConvertible {
@@ -74,6 +75,21 @@ struct Runner: Sendable {
             progress: { n in note("  \(n) handshakes done") })
         note("\(outcome.members.count) connections open in \(String(format: "%.1f", outcome.seconds)) s, \(outcome.failed) failed")
         return outcome
+    }
+
+    /// `LeanSocket`s for slots `first..<first + count`, placed as `Connections.open` places its
+    /// connections: slot i logs in as user i % users, on node i % nodes. `make(slot, request, loop)`
+    /// builds each one's handler.
+    func openLean<Socket: LeanSocket>(
+        _ count: Int, from first: Int = 0, what: String, failures: Tally,
+        _ make: @escaping @Sendable (_ slot: Int, _ request: String, _ loop: EventLoop) -> Socket
+    ) async -> LeanConnections.Opened<Socket> {
+        let urls = Runner.nodes(url)
+        note("opening \(count) lean \(what), \(connectConcurrency) at a time")
+        let opened = await LeanConnections.open(count, url: { urls[($0 + first) % urls.count] }, limit: connectConcurrency,
+                                                failures: failures) { i, request, loop in make(i + first, request, loop) }
+        note("\(opened.open.count) \(what) open in \(String(format: "%.1f", opened.seconds)) s, \(opened.failed) failed")
+        return opened
     }
 
     func serverSample() -> ProcessSample? { serverPid.flatMap { ProcessStats.sample(pid: $0) } }
